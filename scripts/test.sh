@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Install everything the tests need, then run lint, types and the whole test suite.
+# This is the README's test command; .ci/run runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages: LibreOffice + CJK fonts (PDF rendering tests), poppler (PDF pages),
+# tmux (real-terminal tests), OpenSSH server (hang-up over real SSH).
+need_apt=()
+command -v soffice >/dev/null || need_apt+=(libreoffice-writer-nogui)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK\|Noto Serif CJK" || need_apt+=(fonts-noto-cjk)
+command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
+command -v tmux >/dev/null || need_apt+=(tmux)
+[ -x /usr/sbin/sshd ] || need_apt+=(openssh-server openssh-client)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo -n"
+  if command -v apt-get >/dev/null && { [ -z "$sudo_cmd" ] || sudo -n true 2>/dev/null; }; then
+    echo "Installing system packages: ${need_apt[*]}"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  else
+    echo "Cannot install system packages (${need_apt[*]}): the tests that need them will be skipped." >&2
+  fi
+fi
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+.venv/bin/python -m pip install -q -e ".[test]"
+export PATH="$PWD/.venv/bin:$PATH"
+
+ruff check src tests benchmarks
+ruff format --check src tests benchmarks
+mypy
+pytest "$@"

@@ -1,0 +1,234 @@
+"""Command line: the same operations as the app, headless.
+
+``tui-report FILE`` (or no argument) opens the app; the sub-commands below never import Textual,
+so that they stay fast on a busy server.
+
+Exit codes: 0 success / no errors, 1 a report has errors (or an export was refused because of
+them), 2 an input could not be read or the command was used wrongly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui_report import __version__
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_UNREADABLE = 2
+
+COMMANDS = ("new", "check", "export", "templates")
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tui-report",
+        description="填报、检查、导出政府信息公开工作年度报告。不带子命令时打开填报界面：tui-report [文件]",
+    )
+    parser.add_argument("--version", action="version", version=f"tui-report {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+
+    new = sub.add_parser("new", help="新建一份空白报告")
+    new.add_argument("file", type=Path, help="要创建的报告文件（.toml）")
+    new.add_argument("--unit", required=True, help="单位名称，如：尉氏县大马乡人民政府")
+    new.add_argument("--year", required=True, type=int, help="报告年度，如 2025")
+    new.add_argument(
+        "--level",
+        default="township",
+        choices=["province", "city", "county", "township", "department"],
+        help="单位层级（默认 township 乡镇）",
+    )
+    new.add_argument("--template", default=None, help="模板编号（默认按年度选择，见 tui-report templates）")
+    new.add_argument("--force", action="store_true", help="文件已存在时覆盖")
+
+    check = sub.add_parser("check", help="检查报告，列出问题")
+    check.add_argument("files", type=Path, nargs="+", help="报告文件")
+    check.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
+    check.add_argument("--last-year", type=Path, default=None, help="上年度报告，用于跨年核对")
+
+    export = sub.add_parser("export", help="导出报告（按扩展名：.json .docx .pdf）")
+    export.add_argument("file", type=Path, help="报告文件")
+    export.add_argument("-o", "--output", type=Path, required=True, help="输出文件")
+    export.add_argument("--draft", action="store_true", help="有错误时仍导出，并在每页标注“草稿”")
+
+    sub.add_parser("templates", help="列出已安装的模板")
+    return parser
+
+
+def _load(path: Path):  # type: ignore[no-untyped-def]
+    from tui_report.store import ReportFileError, load_report
+
+    try:
+        return load_report(path), None
+    except ReportFileError as exc:
+        return None, str(exc)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from tui_report.report import new_report
+    from tui_report.store import ReportFileError, save_report
+    from tui_report.template import TemplateError, template_for_year
+
+    if args.file.exists() and not args.force:
+        _err(f"{args.file}：文件已存在，未覆盖（确需覆盖请加 --force）")
+        return EXIT_UNREADABLE
+    try:
+        template_id = args.template or template_for_year(args.year)
+        report = new_report(args.unit, args.year, args.level, template_id)
+        save_report(report, args.file)
+    except (TemplateError, ReportFileError) as exc:
+        _err(str(exc))
+        return EXIT_UNREADABLE
+    print(f"已创建 {args.file}（{report.title}，模板 {template_id}）")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from tui_report.rules import SEVERITY_LABELS, check, has_errors
+
+    last_year = None
+    if args.last_year is not None:
+        last_year, problem = _load(args.last_year)
+        if problem:
+            _err(f"上年度报告无法读取：{problem}")
+            return EXIT_UNREADABLE
+    status = EXIT_OK
+    out = sys.stdout
+    for path in args.files:
+        report, problem = _load(path)
+        if problem is not None:
+            status = EXIT_UNREADABLE
+            if args.json:
+                out.write(
+                    json.dumps({"file": str(path), "readable": False, "error": problem}, ensure_ascii=False)
+                    + "\n"
+                )
+            else:
+                _err(problem)
+            continue
+        findings = check(report, last_year)
+        errors = sum(1 for f in findings if f.severity == "error")
+        warnings = sum(1 for f in findings if f.severity == "warning")
+        if has_errors(findings) and status == EXIT_OK:
+            status = EXIT_FINDINGS
+        if args.json:
+            record = {
+                "file": str(path),
+                "readable": True,
+                "title": report.title,
+                "errors": errors,
+                "warnings": warnings,
+                "findings": [f.to_json() for f in findings],
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            continue
+        out.write(f"{path}：{report.title} — {errors}个错误，{warnings}个警告\n")
+        for finding in findings:
+            where = "、".join(loc.path for loc in finding.locations[:3])
+            if len(finding.locations) > 3:
+                where += f" 等{len(finding.locations)}处"
+            out.write(f"  {SEVERITY_LABELS[finding.severity]} [{finding.rule}] {finding.message}")
+            out.write(f"（{where}）\n" if where else "\n")
+    return status
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from tui_report.rules import SEVERITY_LABELS, check, has_errors
+
+    report, problem = _load(args.file)
+    if problem is not None:
+        _err(problem)
+        return EXIT_UNREADABLE
+    suffix = args.output.suffix.lower()
+    if suffix == ".json":
+        from tui_report.export.jsondoc import dumps_json
+        from tui_report.store import ReportFileError, atomic_write
+
+        try:
+            atomic_write(args.output, dumps_json(report).encode("utf-8"))
+        except ReportFileError as exc:
+            _err(str(exc))
+            return EXIT_UNREADABLE
+        print(f"已导出 {args.output}")
+        return EXIT_OK
+    if suffix in (".docx", ".pdf"):
+        findings = check(report)
+        if has_errors(findings) and not args.draft:
+            _err(f"{args.file} 有错误，未导出（改正后再导出，或加 --draft 导出草稿）：")
+            for finding in findings:
+                if finding.severity == "error":
+                    _err(f"  {SEVERITY_LABELS['error']} [{finding.rule}] {finding.message}")
+            return EXIT_FINDINGS
+        from tui_report.export.office import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
+            ExportError,
+            export_document,
+        )
+
+        try:
+            export_document(report, args.output, draft=args.draft)
+        except ExportError as exc:
+            _err(str(exc))
+            return EXIT_UNREADABLE
+        print(f"已导出 {args.output}")
+        return EXIT_OK
+    _err(f"不支持的导出格式“{suffix or '（无扩展名）'}”，请用 .json、.docx 或 .pdf")
+    return EXIT_UNREADABLE
+
+
+def cmd_templates(_: argparse.Namespace) -> int:
+    from tui_report.template import TemplateError, list_templates
+
+    try:
+        templates = list_templates()
+    except TemplateError as exc:
+        _err(str(exc))
+        return EXIT_UNREADABLE
+    for template in templates:
+        print(f"{template.id}\t版本 {template.version}\t{template.name}\t{template.basis}")
+    return EXIT_OK
+
+
+def run_app(argv: Sequence[str]) -> int:
+    """Open the guided entry app (imported only here, so headless commands never load Textual)."""
+    try:
+        from tui_report.tui.app import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
+            main as app_main,
+        )
+    except ImportError as exc:
+        _err(f"无法启动填报界面：{exc}")
+        return EXIT_UNREADABLE
+    return int(app_main(list(argv)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in COMMANDS and not args_list[0].startswith("-")):
+        return run_app(args_list)
+    parser = _build_parser()
+    args = parser.parse_args(args_list)
+    handlers = {
+        "new": cmd_new,
+        "check": cmd_check,
+        "export": cmd_export,
+        "templates": cmd_templates,
+    }
+    if args.command is None:
+        return run_app([])
+    try:
+        return handlers[args.command](args)
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

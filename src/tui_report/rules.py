@@ -1,0 +1,307 @@
+"""Checks over one report (and optionally last year's): located findings with Chinese messages.
+
+The arithmetic rules come from the template; this module knows only the rule kinds. It is plain
+Python over dicts so that it can run after every keystroke.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from tui_report.report import CellValue, Report, format_value, value_problem
+from tui_report.template import CompiledTable, Rule, Severity, Template
+
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+MAX_NAMED_CELLS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a finding points: a table cell, a text part or a metadata field."""
+
+    table: str | None = None
+    cell: str | None = None
+    text: str | None = None
+    field: str | None = None
+
+    @property
+    def path(self) -> str:
+        """The dotted key path of the report file (``tables.requests.new.natural``)."""
+        if self.table is not None:
+            return f"tables.{self.table}.{self.cell}" if self.cell else f"tables.{self.table}"
+        if self.text is not None:
+            return f"texts.{self.text}"
+        return self.field or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    locations: tuple[Location, ...] = field(default=())
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "locations": [loc.path for loc in self.locations],
+        }
+
+
+Values = dict[str, CellValue | None]
+
+
+def abs_diff(a: CellValue, b: CellValue) -> CellValue:
+    if isinstance(a, int) and isinstance(b, int):
+        return abs(a - b)
+    return abs(Decimal(a) - Decimal(b))
+
+
+def _num(values: Values, cell_id: str) -> CellValue:
+    value = values.get(cell_id)
+    return value if value is not None else 0
+
+
+def _names(table: CompiledTable, values: Values, cell_ids: list[str]) -> str:
+    named = [f"{table.cells[c].name}={format_value(values.get(c))}" for c in cell_ids[:MAX_NAMED_CELLS]]
+    more = f"等{len(cell_ids)}格" if len(cell_ids) > MAX_NAMED_CELLS else ""
+    return "、".join(named) + more
+
+
+def _cells(table: CompiledTable, patterns: list[str]) -> list[str]:
+    found: list[str] = []
+    for pattern in patterns:
+        found.extend(table.match(pattern))
+    return found
+
+
+@lru_cache(maxsize=256)
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.MULTILINE)
+
+
+def _text_matches(text: str, patterns: list[str]) -> bool:
+    return any(_regex(p).search(text) for p in patterns)
+
+
+# ---------------------------------------------------------------------- rule kinds
+
+
+def _equation(
+    rule: Rule,
+    table: CompiledTable,
+    values: Values,
+    last_values: Values | None,
+) -> list[Finding]:
+    refs = [*rule.left, *rule.right]
+    if any(r.lstrip("-").startswith("last:") for r in refs) and last_values is None:
+        return []
+    findings: list[Finding] = []
+
+    def side(terms: list[str], pair: tuple[str, str]) -> CellValue | None:
+        total: CellValue = 0
+        for term in terms:
+            negative = term.startswith("-")
+            term = term.lstrip("-")
+            source = values
+            if term.startswith("last:"):
+                term = term[5:]
+                assert last_values is not None
+                source = last_values
+            cell_id = f"{term}.{pair[1]}" if rule.per == "column" else f"{pair[0]}.{term}"
+            if source is last_values and cell_id not in source:
+                return None  # last year's template has no such cell: nothing to compare
+            value = _num(source, cell_id)
+            total = total - value if negative else total + value
+        return total
+
+    if rule.per == "column":
+        first_row = table.row(rule.left[0].lstrip("-").removeprefix("last:"))
+        pairs = [
+            (first_row.short, col.id)
+            for col in table.cols_of(first_row)
+            if not table.cells[f"{first_row.id}.{col.id}"].computed
+        ]
+        labels = {col.id: col.short for col in table.cols_of(first_row)}
+    else:
+        row_ids = rule.rows or [r.id for r in table.rows]
+        pairs = [(rid, "") for rid in row_ids]
+        labels = {rid: table.row(rid).short for rid in row_ids}
+    for pair in pairs:
+        left = side(rule.left, pair)
+        right = side(rule.right, pair)
+        if left is None or right is None or left == right:
+            continue
+        key = pair[1] if rule.per == "column" else pair[0]
+        locations = []
+        for term in (*rule.left, *rule.right):
+            term = term.lstrip("-")
+            if term.startswith("last:"):
+                continue
+            cell_id = f"{term}.{pair[1]}" if rule.per == "column" else f"{pair[0]}.{term}"
+            locations.append(Location(table=table.key, cell=cell_id))
+        message = rule.message.format(
+            col=labels.get(key, key),
+            row=labels.get(key, key),
+            left=format_value(left),
+            right=format_value(right),
+            diff=format_value(abs_diff(left, right)),
+        )
+        findings.append(Finding(rule.id, rule.severity, message, tuple(locations)))
+    return findings
+
+
+def _all_zero(values: Values, table: CompiledTable, patterns: list[str], need_filled: bool) -> bool:
+    cells = _cells(table, patterns)
+    if need_filled and any(values.get(c) is None for c in cells):
+        return False
+    return all(_num(values, c) == 0 for c in cells)
+
+
+def _nonzero(values: Values, table: CompiledTable, patterns: list[str]) -> list[str]:
+    return [c for c in _cells(table, patterns) if _num(values, c) != 0]
+
+
+def _apply(
+    rule: Rule,
+    report: Report,
+    table: CompiledTable,
+    values: Values,
+    last_values: Values | None,
+) -> list[Finding]:
+    if rule.kind == "equation":
+        return _equation(rule, table, values, last_values)
+    if rule.kind == "zero_implies_zero":
+        if not _all_zero(values, table, rule.when_zero, need_filled=False):
+            return []
+        bad = _nonzero(values, table, rule.cells)
+        if not bad:
+            return []
+        message = rule.message.format(cells=_names(table, values, bad))
+        return [Finding(rule.id, rule.severity, message, tuple(Location(table.key, c) for c in bad))]
+    if rule.kind == "zero_implies_text":
+        assert rule.text is not None
+        text = report.texts.get(rule.text, "").strip()
+        if not text or not _all_zero(values, table, rule.when_zero, need_filled=True):
+            return []
+        if _text_matches(text, rule.patterns):
+            return []
+        return [Finding(rule.id, rule.severity, rule.message, (Location(text=rule.text),))]
+    if rule.kind == "text_implies_zero":
+        assert rule.text is not None
+        text = report.texts.get(rule.text, "").strip()
+        if not text or not _text_matches(text, rule.patterns):
+            return []
+        bad = _nonzero(values, table, rule.cells)
+        if not bad:
+            return []
+        message = rule.message.format(cells=_names(table, values, bad))
+        locations = (Location(text=rule.text), *(Location(table.key, c) for c in bad))
+        return [Finding(rule.id, rule.severity, message, locations)]
+    if rule.kind == "zero_for_levels":
+        if report.level not in rule.levels:
+            return []
+        bad = _nonzero(values, table, rule.cells)
+        if not bad:
+            return []
+        message = rule.message.format(cells=_names(table, values, bad))
+        return [Finding(rule.id, rule.severity, message, tuple(Location(table.key, c) for c in bad))]
+    raise AssertionError(f"unknown rule kind {rule.kind}")  # pragma: no cover - validated on load
+
+
+# ---------------------------------------------------------------------- cell-level checks
+
+
+def _cell_findings(report: Report, table: CompiledTable, values: Values) -> list[Finding]:
+    findings: list[Finding] = []
+    entered = report.values.get(table.key, {})
+    for cell_id, value in entered.items():
+        cell = table.cells.get(cell_id)
+        if cell is None:
+            findings.append(
+                Finding(
+                    "CELL", "error", f"表“{table.title}”没有单元格 {cell_id}", (Location(table.key, cell_id),)
+                )
+            )
+            continue
+        if cell.computed:
+            computed = values.get(cell_id)
+            computed_value = computed if computed is not None else 0
+            if value != computed_value:
+                message = (
+                    f"{cell.name}：填报的合计为{format_value(value)}，各项相加为"
+                    f"{format_value(computed_value)}，相差{format_value(abs_diff(value, computed_value))}。"
+                )
+                findings.append(
+                    Finding(cell.rule or "SUM", "error", message, (Location(table.key, cell_id),))
+                )
+            continue
+        problem = value_problem(value, cell.kind)
+        if problem:
+            findings.append(
+                Finding(
+                    table.spec.value_rule,
+                    "error",
+                    f"{table.title} {cell.name}：{problem}。",
+                    (Location(table.key, cell_id),),
+                )
+            )
+    return findings
+
+
+def _completeness(report: Report, template: Template) -> list[Finding]:
+    findings: list[Finding] = []
+    if not report.unit.strip():
+        findings.append(Finding("META", "warning", "还没有填写单位名称。", (Location(field="unit"),)))
+    for section in template.sections:
+        for part in section.texts:
+            key = f"{section.key}.{part.key}"
+            if part.required and part.empty_prints is None and not report.texts.get(key, "").strip():
+                findings.append(
+                    Finding(
+                        "TEXT_EMPTY",
+                        "warning",
+                        f"{section.heading}“{part.title}”还没有填写。",
+                        (Location(text=key),),
+                    )
+                )
+    for table in template.compiled.values():
+        entered = report.values.get(table.key, {})
+        blank = [c for c in table.input_cells() if c not in entered]
+        if blank:
+            findings.append(
+                Finding(
+                    "TABLE_INCOMPLETE",
+                    "warning",
+                    f"表“{table.title}”还有{len(blank)}格未填写（没有的请填0，空白不等于0）。",
+                    tuple(Location(table.key, c) for c in blank),
+                )
+            )
+    return findings
+
+
+def check(report: Report, last_year: Report | None = None) -> list[Finding]:
+    """All findings for one report, errors first. ``last_year`` enables the year-to-year rules."""
+    template = report.tpl
+    findings: list[Finding] = []
+    for table in template.compiled.values():
+        values = report.table_values(table.key)
+        last_values: Values | None = None
+        if last_year is not None and table.key in last_year.tpl.compiled:
+            last_values = last_year.table_values(table.key)
+        findings.extend(_cell_findings(report, table, values))
+        for rule in table.spec.rules:
+            findings.extend(_apply(rule, report, table, values, last_values))
+    findings.extend(_completeness(report, template))
+    findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
+    return findings
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)

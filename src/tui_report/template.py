@@ -1,0 +1,468 @@
+"""Report templates: the official format as data, loaded from ``schemas/*.toml``.
+
+A template declares the sections, the text parts with their guidance, and every table as a
+column-header tree and a row-label tree. From the trees follow the leaf rows and columns, the
+cell ids used in report files (``<row id>.<column id>``), the computed cells and, in
+:mod:`tui_report.layout`, every merged cell of the printed table.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from tui_report._toml import tomllib
+
+CellKind = Literal["count", "amount", "change"]
+Severity = Literal["error", "warning", "info"]
+UnitLevel = Literal["province", "city", "county", "township", "department"]
+
+LEVEL_LABELS: dict[str, str] = {
+    "province": "省级",
+    "city": "设区的市级",
+    "county": "县级",
+    "township": "乡镇级",
+    "department": "部门",
+}
+
+KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class TemplateError(Exception):
+    """A template file that cannot be used; the message is in Chinese and names file and key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HeaderNode(_Strict):
+    """One node of a column-header tree or a row-label tree."""
+
+    key: str | None = Field(default=None, pattern=KEY_PATTERN)
+    label: str
+    short: str | None = None
+    kind: CellKind | None = None
+    sum: list[str] | None = None
+    rule: str | None = None
+    children: list[HeaderNode] = []
+
+    @model_validator(mode="after")
+    def _leaf_needs_key(self) -> HeaderNode:
+        if not self.children and self.key is None:
+            raise ValueError(f"叶节点“{self.label}”缺少 key")
+        if self.children and self.sum is not None:
+            raise ValueError(f"“{self.label}”有下级，不能同时声明 sum")
+        return self
+
+
+class Block(_Strict):
+    """A stacked part of a table with its own caption and header (表二 has four)."""
+
+    key: str = Field(pattern=KEY_PATTERN)
+    caption: str | None = None
+    corner: str = ""
+    columns: list[HeaderNode]
+    rows: list[HeaderNode]
+
+
+class KeyLabel(_Strict):
+    key: str
+    label: str
+
+
+class EntryLayout(_Strict):
+    """An entry grid that differs from the printed one (表四 as 3 × 5)."""
+
+    cell: str
+    rows: list[KeyLabel]
+    columns: list[KeyLabel]
+
+
+RuleKind = Literal[
+    "equation", "zero_implies_zero", "zero_implies_text", "text_implies_zero", "zero_for_levels"
+]
+
+
+class Rule(_Strict):
+    """An arithmetic rule declared in the template; the code knows only the kinds."""
+
+    id: str
+    kind: RuleKind
+    severity: Severity = "error"
+    message: str
+    per: Literal["column", "row"] | None = None
+    rows: list[str] | None = None
+    left: list[str] = []
+    right: list[str] = []
+    cells: list[str] = []
+    when_zero: list[str] = []
+    text: str | None = None
+    patterns: list[str] = []
+    levels: list[UnitLevel] = []
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Rule:
+        if self.kind == "equation" and (self.per is None or not self.left or not self.right):
+            raise ValueError(f"规则 {self.id}：equation 需要 per、left 和 right")
+        if self.kind in ("zero_implies_text", "text_implies_zero") and not (self.text and self.patterns):
+            raise ValueError(f"规则 {self.id}：{self.kind} 需要 text 和 patterns")
+        for pattern in self.patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"规则 {self.id}：正则表达式 {pattern!r} 无效：{exc}") from exc
+        return self
+
+
+class TableSpec(_Strict):
+    key: str = Field(pattern=KEY_PATTERN)
+    title: str
+    value_rule: str = "R4"
+    blocks: list[Block]
+    rules: list[Rule] = []
+    entry: EntryLayout | None = None
+
+
+class TextPart(_Strict):
+    key: str = Field(pattern=KEY_PATTERN)
+    heading: str | None = None
+    label: str | None = None
+    guidance: str = ""
+    required: bool = True
+    empty_prints: str | None = None
+
+    @property
+    def title(self) -> str:
+        return self.heading or self.label or self.key
+
+
+class Section(_Strict):
+    key: str = Field(pattern=KEY_PATTERN)
+    heading: str
+    texts: list[TextPart] = []
+    tables: list[str] = []
+
+
+class PreambleField(_Strict):
+    key: str = Field(pattern=KEY_PATTERN)
+    label: str
+    default: str | None = None
+    guidance: str = ""
+
+
+# ----------------------------------------------------------------------------- compiled views
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """A leaf row or column: its id in report files and its labels from outermost to innermost."""
+
+    id: str
+    labels: tuple[str, ...]
+    short: str
+    kind: CellKind | None
+    sum: tuple[str, ...] | None
+    rule: str | None
+    block: str
+
+
+@dataclass(frozen=True, slots=True)
+class CellDef:
+    id: str
+    row: Leaf
+    col: Leaf
+    kind: CellKind
+    computed: bool
+    # For a computed cell: the input cells it adds up (flattened, never computed themselves).
+    operands: tuple[str, ...] = ()
+    rule: str | None = None
+
+    @property
+    def name(self) -> str:
+        """A short Chinese name for messages: ``三(七)·自然人``."""
+        parts = [p for p in (self.row.short, self.col.short) if p]
+        return "·".join(parts)
+
+
+@dataclass(slots=True)
+class CompiledTable:
+    spec: TableSpec
+    rows: list[Leaf] = field(default_factory=list)
+    cols_by_block: dict[str, list[Leaf]] = field(default_factory=dict)
+    cells: dict[str, CellDef] = field(default_factory=dict)
+    # Cells in printed order: block by block, row by row, column by column.
+    order: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    def cols_of(self, row: Leaf) -> list[Leaf]:
+        return self.cols_by_block[row.block]
+
+    def input_cells(self) -> list[str]:
+        return [cid for cid in self.order if not self.cells[cid].computed]
+
+    def match(self, pattern: str) -> list[str]:
+        """Cell ids matching a glob such as ``regulations.*`` or ``*``."""
+        if pattern in self.cells:
+            return [pattern]
+        return [cid for cid in self.order if fnmatch.fnmatchcase(cid, pattern)]
+
+    def row(self, row_id: str) -> Leaf:
+        for leaf in self.rows:
+            if leaf.id == row_id:
+                return leaf
+        raise KeyError(row_id)
+
+
+def _walk(nodes: list[HeaderNode], prefix: str, labels: tuple[str, ...], block: str, out: list[Leaf]) -> None:
+    for node in nodes:
+        node_id = f"{prefix}.{node.key}" if prefix and node.key else (node.key or prefix)
+        node_labels = labels + ((node.label,) if node.label else ())
+        if node.children:
+            _walk(node.children, node_id, node_labels, block, out)
+        else:
+            out.append(
+                Leaf(
+                    id=node_id,
+                    labels=node_labels,
+                    short=node.short or node.label,
+                    kind=node.kind,
+                    sum=tuple(node.sum) if node.sum is not None else None,
+                    rule=node.rule,
+                    block=block,
+                )
+            )
+
+
+def _expand(patterns: tuple[str, ...], ids: list[str], what: str) -> list[str]:
+    result: list[str] = []
+    for pattern in patterns:
+        found = [i for i in ids if fnmatch.fnmatchcase(i, pattern)]
+        if not found:
+            raise ValueError(f"sum 引用了不存在的{what} {pattern!r}")
+        result.extend(found)
+    return result
+
+
+def compile_table(spec: TableSpec) -> CompiledTable:
+    table = CompiledTable(spec=spec)
+    for block in spec.blocks:
+        rows: list[Leaf] = []
+        cols: list[Leaf] = []
+        label_prefix = (block.caption,) if block.caption else ()
+        _walk(block.rows, "", label_prefix, block.key, rows)
+        _walk(block.columns, "", (), block.key, cols)
+        table.rows.extend(rows)
+        table.cols_by_block[block.key] = cols
+    seen_rows = {r.id for r in table.rows}
+    if len(seen_rows) != len(table.rows):
+        raise ValueError(f"表 {spec.key} 的行 key 重复")
+    for block in spec.blocks:
+        cols = table.cols_by_block[block.key]
+        if len({c.id for c in cols}) != len(cols):
+            raise ValueError(f"表 {spec.key} 的 {block.key} 列 key 重复")
+    block_rows = {b.key: [r for r in table.rows if r.block == b.key] for b in spec.blocks}
+
+    def operands(row: Leaf, col: Leaf) -> tuple[str, ...] | None:
+        cols = table.cols_by_block[row.block]
+        col_ids = [c.id for c in cols]
+        row_ids = [r.id for r in block_rows[row.block]]
+        if col.sum is not None:
+            parts = [(row, next(c for c in cols if c.id == cid)) for cid in _expand(col.sum, col_ids, "列")]
+        elif row.sum is not None:
+            by_id = {r.id: r for r in block_rows[row.block]}
+            parts = [(by_id[rid], col) for rid in _expand(row.sum, row_ids, "行")]
+        else:
+            return None
+        flat: list[str] = []
+        for r, c in parts:
+            inner = operands(r, c)
+            flat.extend(inner if inner is not None else (f"{r.id}.{c.id}",))
+        return tuple(flat)
+
+    for row in table.rows:
+        for col in table.cols_of(row):
+            cid = f"{row.id}.{col.id}"
+            ops = operands(row, col)
+            table.cells[cid] = CellDef(
+                id=cid,
+                row=row,
+                col=col,
+                kind=col.kind or row.kind or "count",
+                computed=ops is not None,
+                operands=ops or (),
+                rule=(col.rule if col.sum is not None else row.rule) if ops is not None else None,
+            )
+            table.order.append(cid)
+    return table
+
+
+class Template(_Strict):
+    id: str
+    version: int
+    name: str
+    basis: str = ""
+    title: str
+    title_second_line: str | None = None
+    # Report years this format applies to (the 2019 format served the 2019 and 2020 reports).
+    first_year: int
+    last_year: int | None = None
+    preamble: list[PreambleField] = []
+    sections: list[Section]
+    tables: list[TableSpec]
+    _compiled: dict[str, CompiledTable] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Template:
+        table_keys = {t.key for t in self.tables}
+        for section in self.sections:
+            for key in section.tables:
+                if key not in table_keys:
+                    raise ValueError(f"部分 {section.key} 引用了不存在的表 {key!r}")
+        text_keys = set(self.text_keys())
+        for table in self.tables:
+            compiled = compile_table(table)
+            for rule in table.rules:
+                for pattern in (*rule.cells, *rule.when_zero):
+                    if not compiled.match(pattern):
+                        raise ValueError(f"表 {table.key} 规则 {rule.id} 引用了不存在的单元格 {pattern!r}")
+                if rule.text is not None and rule.text not in text_keys:
+                    raise ValueError(f"表 {table.key} 规则 {rule.id} 引用了不存在的文字部分 {rule.text!r}")
+            if table.entry is not None:
+                for r in table.entry.rows:
+                    for c in table.entry.columns:
+                        cid = table.entry.cell.format(row=r.key, col=c.key)
+                        if cid not in compiled.cells:
+                            raise ValueError(f"表 {table.key} 的录入布局引用了不存在的单元格 {cid!r}")
+        return self
+
+    def text_keys(self) -> list[str]:
+        return [f"{s.key}.{t.key}" for s in self.sections for t in s.texts]
+
+    def text_part(self, key: str) -> TextPart:
+        section_key, _, part_key = key.partition(".")
+        for section in self.sections:
+            if section.key == section_key:
+                for part in section.texts:
+                    if part.key == part_key:
+                        return part
+        raise KeyError(key)
+
+    @property
+    def compiled(self) -> dict[str, CompiledTable]:
+        if not self._compiled:
+            self._compiled.update({t.key: compile_table(t) for t in self.tables})
+        return self._compiled
+
+    def table(self, key: str) -> CompiledTable:
+        return self.compiled[key]
+
+    def report_title(self, unit: str, year: int) -> str:
+        return self.title.format(unit=unit, year=year)
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def schemas_dir() -> Path:
+    """The installed ``schemas/`` folder (inside the package, or beside ``src/`` in a checkout)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "schemas", here.parent.parent / "schemas"):
+        if candidate.is_dir():
+            return candidate
+    return here / "schemas"
+
+
+def _format_loc(loc: tuple[object, ...], data: object) -> str:
+    """Turn a Pydantic error location into a readable key path using keys found in the data."""
+    parts: list[str] = []
+    node = data
+    for item in loc:
+        if isinstance(item, int) and isinstance(node, list) and item < len(node):
+            node = node[item]
+            key = node.get("key") if isinstance(node, dict) else None
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{item}{f' key={key}' if key else ''}]"]
+        elif isinstance(item, str):
+            node = node.get(item) if isinstance(node, dict) else None
+            parts.append(item)
+    return ".".join(parts)
+
+
+def load_template_file(path: Path) -> Template:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"模板文件 {path} 无法读取：{exc.strerror}") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise TemplateError(f"模板文件 {path} 不是 UTF-8 编码") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(f"模板文件 {path} 不是有效的 TOML：{exc}") from exc
+    try:
+        return Template.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = _format_loc(tuple(first["loc"]), data) or "(顶层)"
+        raise TemplateError(f"模板文件 {path} 的 {where} 有误：{first['msg']}") from exc
+
+
+_loaded: dict[str, Template] = {}
+
+
+@lru_cache(maxsize=1)
+def template_paths() -> dict[str, Path]:
+    """Template id → file, for every ``*.toml`` in the schemas folder (id taken from the file name)."""
+    return {p.stem: p for p in sorted(schemas_dir().glob("*.toml"))}
+
+
+def register_template(template: Template) -> None:
+    """Make a template available by id without a file (tests, site-specific variants)."""
+    _loaded[template.id] = template
+
+
+def get_template(template_id: str) -> Template:
+    # Cached: the model asks for its template on every cell access.
+    template = _loaded.get(template_id)
+    if template is not None:
+        return template
+    paths = template_paths()
+    if template_id not in paths:
+        known = "、".join(paths) or "（无）"
+        raise TemplateError(f"找不到模板 {template_id}，已安装的模板：{known}")
+    path = paths[template_id]
+    template = load_template_file(path)
+    if template.id != template_id:
+        raise TemplateError(f"模板文件 {path} 的 id 是 {template.id}，应与文件名 {template_id} 一致")
+    _loaded[template_id] = template
+    return template
+
+
+def list_templates() -> list[Template]:
+    return [get_template(tid) for tid in template_paths()]
+
+
+DEFAULT_TEMPLATE = "gov-info-disclosure-2021"
+
+
+def template_for_year(year: int) -> str:
+    """The template id whose format applies to a report year (the newest that covers it)."""
+    fitting = [
+        t for t in list_templates() if t.first_year <= year and (t.last_year is None or year <= t.last_year)
+    ]
+    if not fitting:
+        raise TemplateError(f"没有适用于{year}年度报告的模板")
+    return max(fitting, key=lambda t: t.first_year).id
