@@ -21,7 +21,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_UNREADABLE = 2
 
-COMMANDS = ("new", "check", "export", "templates")
+COMMANDS = ("new", "check", "export", "templates", "history", "restore")
 
 
 def _err(message: str) -> None:
@@ -60,6 +60,13 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument("--draft", action="store_true", help="有错误时仍导出，并在每页标注“草稿”")
 
     sub.add_parser("templates", help="列出已安装的模板")
+
+    history = sub.add_parser("history", help="列出报告的历史版本（每次保存自动保留上一版本）")
+    history.add_argument("file", type=Path, help="报告文件")
+
+    restore = sub.add_parser("restore", help="恢复一个历史版本（恢复本身也是一次保存，可再撤回）")
+    restore.add_argument("file", type=Path, help="报告文件")
+    restore.add_argument("version", help="版本编号（见 tui-report history，1 为最近一个）或版本文件名")
     return parser
 
 
@@ -196,6 +203,62 @@ def cmd_templates(_: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    from tui_report.lock import current_owner
+    from tui_report.versions import list_versions
+
+    path: Path = args.file
+    versions = list_versions(path)
+    out = sys.stdout
+    out.write(f"{path} 的历史版本（最新在前）：\n")
+    out.write(f"  {'编号':<4}  {'保存时间':<19}  {'保存者':<12}  大小\n")
+    try:
+        info = path.stat()
+    except OSError:
+        out.write(f"  {'当前':<4}  （文件不存在）\n")
+    else:
+        from datetime import datetime
+
+        from tui_report.procinfo import user_name
+
+        when = datetime.fromtimestamp(info.st_mtime).strftime("%Y-%m-%d %H:%M:%S")
+        out.write(f"  {'当前':<4}  {when:<19}  {user_name(info.st_uid):<12}  {_size(info.st_size)}\n")
+    for number, version in enumerate(versions, start=1):
+        when = version.saved_at.strftime("%Y-%m-%d %H:%M:%S")
+        out.write(f"  {number:<6}  {when:<19}  {version.user:<12}  {_size(version.size)}\n")
+    if not versions:
+        out.write("  （还没有历史版本：第一次保存之后才会有）\n")
+    else:
+        out.write(f"恢复某个版本：tui-report restore {path} 编号\n")
+    owner = current_owner(path)
+    if owner is not None:
+        out.write(f"注意：{owner.describe()}\n")
+    return EXIT_OK
+
+
+def _size(size: int) -> str:
+    return f"{size} 字节" if size < 1024 else f"{size / 1024:.1f} KB"
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from tui_report.lock import LockedError
+    from tui_report.store import ReportFileError
+    from tui_report.versions import restore_version
+
+    try:
+        version, kept = restore_version(args.file, args.version)
+    except LockedError as exc:
+        _err(f"{exc}，现在不能恢复；请等对方保存并退出后再试")
+        return EXIT_UNREADABLE
+    except ReportFileError as exc:
+        _err(str(exc))
+        return EXIT_UNREADABLE
+    print(f"已恢复 {args.file} 为 {version.saved_at:%Y-%m-%d %H:%M:%S} 由 {version.user} 保存的版本")
+    if kept is not None:
+        print(f"恢复前的内容已保留为历史版本 {kept.id}（可用 tui-report restore 撤回）")
+    return EXIT_OK
+
+
 def run_app(argv: Sequence[str]) -> int:
     """Open the guided entry app (imported only here, so headless commands never load Textual)."""
     try:
@@ -219,6 +282,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": cmd_check,
         "export": cmd_export,
         "templates": cmd_templates,
+        "history": cmd_history,
+        "restore": cmd_restore,
     }
     if args.command is None:
         return run_app([])

@@ -1,47 +1,516 @@
 """An operator's editing session on one report file: open, edit, save, close.
 
 The app talks to the report file only through this class, so that locking, the recovery journal,
-outside-change detection and versions live in one place below the UI.
+outside-change detection and versions live in one place below the UI. Nothing here imports Textual.
+
+Typical flow in the app::
+
+    try:
+        session = EditSession.open(path)                  # folder check, edit lock, load
+    except LockedError as exc:                            # exc.owner: who; exc.can_take_over
+        ...  # 只读打开 → EditSession.open(path, read_only=True)
+             # 等待     → EditSession.open(path, wait=seconds)  (in a worker thread)
+             # 结束旧会话并接管 → EditSession.take_over(path, exc.owner)
+    except CannotEditError as exc:                        # exc.reasons (Chinese): offer read-only
+        ...
+    except ReportFileError as exc:                        # broken file: message + list_versions()
+        ...
+    if (rec := session.pending_recovery()) is not None:   # 恢复 / 查看差异 / 丢弃
+        rec.changes  # list[FieldChange], file on disk → journal
+        session.recover()  or  session.discard_recovery()
+    guard = install_hangup_handlers(app.exit, session.emergency_close)
+    ... every committed edit:  session.mark_edited()          (typing: mark_edited(commit=False))
+    ... every second:          session.flush()
+    ... on focus / every 30 s: session.outside_change()       → dialog 重新载入 / 覆盖 / 另存为
+    try:
+        session.save()                                    # session.save(force=True) = 覆盖
+    except OutsideChangeError as exc:                     # exc.change.theirs, exc.change.conflicts
+        ...
+    session.close()
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui_report.changes import (
+    FieldChange,
+    Fingerprint,
+    diff_reports,
+    merge_reports,
+    read_with_fingerprint,
+)
+from tui_report.folder import CannotEditError, FolderCheck, check_can_save
+from tui_report.journal import Journal, JournalEntry, JournalError, read_journal, set_aside
+from tui_report.lock import EditLock, LockedError, LockOwner, TakeOverError, end_session
 from tui_report.report import Report
-from tui_report.store import load_report, save_report
+from tui_report.store import (
+    ReportFileError,
+    decode_report_bytes,
+    dumps_report,
+    loads_report,
+    read_error,
+    remove_stale_temps,
+    save_report,
+)
+from tui_report.versions import keep_previous, prune
+
+__all__ = [
+    "CannotEditError",
+    "EditSession",
+    "LockOwner",
+    "LockedError",
+    "OutsideChange",
+    "OutsideChangeError",
+    "ReadOnlyError",
+    "Recovery",
+    "ReportFileError",
+    "TakeOverError",
+]
+
+
+class ReadOnlyError(ReportFileError):
+    pass
+
+
+@dataclass
+class OutsideChange:
+    """The report file no longer is what this session loaded (or last saved)."""
+
+    kind: str  # "modified" | "deleted" | "unreadable"
+    message: str  # Chinese, one line
+    theirs: list[FieldChange] = field(default_factory=list)  # loaded → now on disk
+    conflicts: list[FieldChange] = field(
+        default_factory=list
+    )  # fields we both changed (old=mine, new=theirs)
+    disk_report: Report | None = None
+    fingerprint: Fingerprint | None = None
+    disk_text: str | None = None
+
+
+class OutsideChangeError(ReportFileError):
+    """Raised by :meth:`EditSession.save` instead of silently overwriting an outside change."""
+
+    def __init__(self, path: Path, change: OutsideChange):
+        self.change = change
+        super().__init__(path, change.message + "；未保存（可重新载入、覆盖或另存为）")
+
+
+@dataclass
+class Recovery:
+    """Unsaved edits left by an earlier session that ended without saving."""
+
+    saved_at: str  # ISO time of the last journal write
+    report: Report  # the report as it was journaled
+    changes: list[FieldChange]  # file on disk → journaled report (what 恢复 brings back)
+    file_changed_since: bool  # the file was saved by someone else since that session loaded it
+    theirs: list[FieldChange] = field(default_factory=list)  # what changed on disk meanwhile
+    conflicts: list[FieldChange] = field(default_factory=list)
+    entry: JournalEntry | None = None
+
+    @property
+    def summary(self) -> str:
+        when = self.saved_at.replace("T", " ")[:16]
+        text = f"发现上次未保存的修改（{when}，{len(self.changes)} 处）"
+        if self.file_changed_since:
+            text += f"；此后文件已被他人修改（{len(self.theirs)} 处）"
+        return text
 
 
 class EditSession:
-    def __init__(self, path: Path, report: Report, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: Path,
+        report: Report,
+        *,
+        read_only: bool = False,
+        lock: EditLock | None = None,
+        fingerprint: Fingerprint | None = None,
+        base_text: str | None = None,
+    ) -> None:
         self.path = Path(path)
         self.report = report
         self.read_only = read_only
         self.dirty = False
+        self.lock = lock
+        self.fingerprint = fingerprint
+        self.base_report = copy.deepcopy(report)
+        self.base_text = base_text
+        self.warnings: list[str] = []
+        # The last journal problem (Chinese), for the app to show; None when the journal works.
+        self.journal_problem: str | None = None
+        self._journal = Journal(self.path, fingerprint, base_text)
+        self._pending: JournalEntry | None = None
+        self._pending_decided = True
+        self._closed = False
 
+    # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: Path | str) -> EditSession:
-        """Load a report for editing. Raises :class:`tui_report.store.ReportFileError`."""
-        return cls(Path(path), load_report(path))
+    def open(cls, path: Path | str, *, read_only: bool = False, wait: float = 0.0) -> EditSession:
+        """Open a report.
 
-    @classmethod
-    def create(cls, path: Path | str, report: Report) -> EditSession:
-        session = cls(Path(path), report)
-        session.save()
+        For editing (the default): refuses with :class:`CannotEditError` when saving there would
+        fail, takes the edit lock or raises :class:`LockedError` (after trying for ``wait``
+        seconds), then loads. ``read_only=True`` takes no lock and refuses to save.
+        Raises :class:`ReportFileError` (Chinese message, line/column) for a file that cannot be read.
+        """
+        path = Path(path)
+        warnings: list[str] = []
+        lock: EditLock | None = None
+        if not read_only:
+            check = check_can_save(path)
+            if check.problems and not path.exists():
+                raise ReportFileError(path, "文件不存在")
+            check.raise_if_refused()
+            warnings = check.warnings
+            lock = EditLock.acquire(path, wait=wait)
+        try:
+            report, fingerprint, text = _load(path)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        session = cls(path, report, read_only=read_only, lock=lock, fingerprint=fingerprint, base_text=text)
+        session.warnings = warnings
+        if lock is not None:
+            lock.start_heartbeat()
+            remove_stale_temps(path)
+            session._find_pending()
         return session
 
-    def mark_edited(self) -> None:
-        """Call after every committed edit (a cell, a text part, metadata)."""
+    @classmethod
+    def create(cls, path: Path | str, report: Report, *, overwrite: bool = False) -> EditSession:
+        """Start a session on a new report file (saved at once). Refuses an existing file unless
+        ``overwrite`` (its previous content is then kept as a version)."""
+        path = Path(path)
+        check = check_can_save(path)
+        check.raise_if_refused()
+        lock = EditLock.acquire(path)
+        try:
+            if path.exists() and not overwrite:
+                raise ReportFileError(path, "文件已存在，未覆盖")
+            session = cls(path, report, lock=lock)
+            session.warnings = check.warnings
+            session._write(path)
+        except BaseException:
+            lock.release()
+            raise
+        lock.start_heartbeat()
+        return session
+
+    @classmethod
+    def take_over(cls, path: Path | str, owner: LockOwner, *, timeout: float = 5.0) -> EditSession:
+        """End this user's own earlier session holding the lock (its handler journals and exits),
+        then open for editing. Raises :class:`TakeOverError` for someone else's session."""
+        end_session(owner, timeout=timeout)
+        return cls.open(path, wait=3.0)
+
+    def try_edit(self) -> bool:
+        """For a read-only session: take the lock if it is free now and become editable (reloading
+        the file). Returns False when it is still locked (see :func:`tui_report.lock.current_owner`)."""
+        if not self.read_only:
+            return True
+        check_can_save(self.path).raise_if_refused()
+        try:
+            lock = EditLock.acquire(self.path)
+        except LockedError:
+            return False
+        try:
+            report, fingerprint, text = _load(self.path)
+        except BaseException:
+            lock.release()
+            raise
+        self.lock = lock
+        lock.start_heartbeat()
+        self.read_only = False
+        self._set_loaded(report, fingerprint, text)
+        self._find_pending()
+        return True
+
+    # ------------------------------------------------------------------ recovery
+    def _find_pending(self) -> None:
+        try:
+            entry = read_journal(self.path)
+        except JournalError as exc:
+            self.journal_problem = str(exc)
+            return
+        # Only a lock holder writes a journal, and we hold the lock now: whatever journal is there
+        # was left by a session that ended (or was ended) without saving.
+        if entry is None:
+            return
+        self._pending = entry
+        self._pending_decided = False
+
+    def pending_recovery(self) -> Recovery | None:
+        """Unsaved edits from an earlier session of this user on this file, or None."""
+        entry = self._pending
+        if entry is None or self._pending_decided or self.read_only:
+            return None
+        try:
+            journaled = entry.report()
+        except ReportFileError as exc:
+            self.warnings.append(f"恢复记录无法读取，已保留在 {entry.file}：{exc.reason}")
+            return None
+        file_changed = entry.base is not None and (
+            self.fingerprint is None or entry.base.sha256 != self.fingerprint.sha256
+        )
+        recovery = Recovery(
+            saved_at=entry.saved_at,
+            report=journaled,
+            changes=diff_reports(self.report, journaled),
+            file_changed_since=file_changed,
+            entry=entry,
+        )
+        base = entry.base_report()
+        if file_changed and base is not None:
+            recovery.theirs = diff_reports(base, self.report)
+            recovery.conflicts = merge_reports(base, journaled, self.report).conflicts
+        return recovery
+
+    def recover(self) -> Recovery | None:
+        """Take the journaled edits back (恢复). The session becomes dirty; nothing is saved yet.
+
+        If the file was changed by someone else since, the session's base goes back to what that
+        earlier session had loaded, so that :meth:`save` shows the outside change instead of
+        silently overwriting it."""
+        recovery = self.pending_recovery()
+        if recovery is None or recovery.entry is None:
+            return None
+        entry = recovery.entry
+        self.report = recovery.report
+        if recovery.file_changed_since and entry.base is not None:
+            base = entry.base_report()
+            self.fingerprint = entry.base
+            self.base_text = entry.base_text
+            if base is not None:
+                self.base_report = base
+            self._journal = Journal(self.path, self.fingerprint, self.base_text)
+        self._pending_decided = True
         self.dirty = True
+        self._journal_now(commit=True)
+        return recovery
 
-    def save(self) -> None:
-        save_report(self.report, self.path)
+    def discard_recovery(self) -> None:
+        """Drop the journaled edits (丢弃)."""
+        if self._pending is not None:
+            with contextlib.suppress(OSError):
+                self._pending.file.unlink()
+        self._pending_decided = True
+
+    # ------------------------------------------------------------------ editing
+    def mark_edited(self, *, commit: bool = True) -> None:
+        """Call after every committed edit (a cell, a text part on leaving it, metadata), and with
+        ``commit=False`` while typing in a field (journaled at most once a second). Never raises:
+        a journal problem is kept in :attr:`journal_problem` for the app to show."""
+        if self.read_only or self._closed:
+            return
+        self.dirty = True
+        self._journal_now(commit=commit)
+
+    def flush(self) -> None:
+        """Write typing not yet journaled (call every second, on blur, and on hang-up)."""
+        if self.read_only or self._closed or not self._journal.pending:
+            return
+        self._journal_now(commit=True)
+
+    def _journal_now(self, *, commit: bool) -> None:
+        if not self._pending_decided and self._pending is not None:
+            # Edits before the operator chose 恢复/丢弃: keep the older journal under another name.
+            set_aside(self._pending)
+            self._pending_decided = True
+        try:
+            self._journal.record(self.report, commit=commit)
+        except (JournalError, ReportFileError, OSError) as exc:
+            self.journal_problem = str(exc)
+        else:
+            self.journal_problem = None
+
+    # ------------------------------------------------------------------ outside changes
+    def outside_change(self) -> OutsideChange | None:
+        """Compare the file with what this session loaded or last saved; None when unchanged."""
+        try:
+            raw, fingerprint = read_with_fingerprint(self.path)
+        except FileNotFoundError:
+            if self.fingerprint is None:
+                return None
+            return OutsideChange("deleted", f"{self.path} 已被删除或改名")
+        except OSError as exc:
+            return OutsideChange("unreadable", str(read_error(self.path, exc)))
+        if self.fingerprint is not None and fingerprint.sha256 == self.fingerprint.sha256:
+            self.fingerprint = fingerprint  # same bytes (a touch, an identical save): nothing to ask
+            return None
+        try:
+            disk_text = decode_report_bytes(raw, self.path)
+            disk = loads_report(disk_text, self.path)
+        except ReportFileError as exc:
+            return OutsideChange(
+                "unreadable", f"文件已被他人改动，且无法读取：{exc}", fingerprint=fingerprint
+            )
+        who = _owner_of(self.path)
+        theirs = diff_reports(self.base_report, disk)
+        merged = merge_reports(self.base_report, self.report, disk)
+        message = f"文件已在此程序之外被修改{who}（{len(theirs)} 处不同）"
+        if self.fingerprint is None:
+            message = f"文件已被他人新建{who}"
+        return OutsideChange(
+            "modified",
+            message,
+            theirs,
+            merged.conflicts,
+            disk_report=disk,
+            fingerprint=fingerprint,
+            disk_text=disk_text,
+        )
+
+    def reload(self) -> None:
+        """Discard this session's edits and load the file as it is now (重新载入)."""
+        report, fingerprint, text = _load(self.path)
+        self._set_loaded(report, fingerprint, text)
+        self._journal.remove()
+
+    def merge_outside(self) -> list[FieldChange]:
+        """Take the outside change's fields that this session did not touch; returns the
+        conflicts (kept as mine). The result still needs saving; the base becomes the disk file."""
+        change = self.outside_change()
+        if change is None or change.disk_report is None or change.fingerprint is None:
+            return []
+        merged = merge_reports(self.base_report, self.report, change.disk_report)
+        self.report = merged.merged
+        self.base_report = change.disk_report
+        self.fingerprint = change.fingerprint
+        self.base_text = change.disk_text
+        self.dirty = True
+        self._journal = Journal(self.path, self.fingerprint, self.base_text)
+        self._journal_now(commit=True)
+        return merged.conflicts
+
+    def _set_loaded(self, report: Report, fingerprint: Fingerprint, text: str) -> None:
+        self.report = report
+        self.base_report = copy.deepcopy(report)
+        self.fingerprint = fingerprint
+        self.base_text = text
         self.dirty = False
+        self._journal = Journal(self.path, fingerprint, text)
 
-    def save_as(self, path: Path | str) -> None:
-        save_report(self.report, Path(path))
-        self.path = Path(path)
+    # ------------------------------------------------------------------ saving
+    def check_folder(self) -> FolderCheck:
+        return check_can_save(self.path)
+
+    def save(self, *, force: bool = False) -> None:
+        """Save to the report file. Raises :class:`OutsideChangeError` when the file changed since
+        it was loaded (``force=True`` overwrites: 覆盖), :class:`ReadOnlyError` for a read-only
+        session, :class:`ReportFileError` when writing fails (the old file and the journal stay)."""
+        if self.read_only:
+            raise ReadOnlyError(self.path, "只读打开的报告不能保存，请用“另存为副本”")
+        if not force:
+            change = self.outside_change()
+            if change is not None:
+                raise OutsideChangeError(self.path, change)
+        self._write(self.path)
+
+    def save_as(self, path: Path | str, *, overwrite: bool = False) -> None:
+        """Save to another file and continue editing that one (另存为 / 另存为副本).
+
+        Takes the other file's lock first (:class:`LockedError`), refuses an existing file unless
+        ``overwrite`` (then kept as a version there). The old file's lock is released, its journal
+        dropped (the edits are in the new file)."""
+        path = Path(path)
+        if path.resolve() == self.path.resolve():
+            self.save(force=overwrite)
+            return
+        check_can_save(path).raise_if_refused()
+        new_lock = EditLock.acquire(path)
+        try:
+            if path.exists() and not overwrite:
+                raise ReportFileError(path, "文件已存在，未覆盖")
+            self._write(path)
+        except BaseException:
+            new_lock.release()
+            raise
+        old_journal = self._journal
+        if self.lock is not None:
+            self.lock.release()
+        self.lock = new_lock
+        new_lock.start_heartbeat()
+        self.path = path
+        self.read_only = False
+        old_journal.remove()
+        self._journal = Journal(path, self.fingerprint, self.base_text)
+
+    def _write(self, path: Path) -> None:
+        self.flush()
+        try:
+            keep_previous(path)
+            save_report(self.report, path)
+            raw, fingerprint = read_with_fingerprint(path)
+        except ReportFileError as exc:
+            if self.read_only:
+                raise
+            self._journal_now(commit=True)
+            if self.journal_problem is None:
+                raise ReportFileError(path, exc.reason + "；你的修改仍保存在恢复记录中，不会丢失") from exc
+            raise
+        except OSError as exc:  # pragma: no cover - re-reading what we just wrote
+            raise read_error(path, exc) from exc
+        self.fingerprint = fingerprint
+        self.base_text = raw.decode("utf-8")
+        self.base_report = copy.deepcopy(self.report)
         self.dirty = False
+        if path == self.path:
+            self._journal.remove()
+            self._journal = Journal(path, fingerprint, self.base_text)
+        with contextlib.suppress(OSError):
+            prune(path)
 
-    def close(self) -> None:
-        """End the session (releases whatever the session holds)."""
+    # ------------------------------------------------------------------ closing
+    def close(self, *, discard: bool = False) -> None:
+        """End the session and release the lock. Unsaved edits stay in the journal (offered back
+        at the next open) unless ``discard`` (the operator chose 不保存)."""
+        if self._closed:
+            return
+        if discard or not self.dirty:
+            if self._pending_decided:
+                self._journal.remove()
+        else:
+            self.flush()
+        self._closed = True
+        if self.lock is not None:
+            self.lock.release()
+
+    def emergency_close(self) -> None:
+        """For hang-ups and termination signals: journal unsaved edits, release the lock. Never raises."""
+        try:
+            if self.dirty and not self.read_only:
+                self._journal.write(self.report)
+        except Exception as exc:  # nothing may stop the lock release below
+            self.journal_problem = str(exc)
+        finally:
+            self._closed = True
+            if self.lock is not None:
+                self.lock.release()
+
+    @property
+    def text(self) -> str:
+        """The report as it would be saved (for 查看差异 / preview)."""
+        return dumps_report(self.report)
+
+
+def _load(path: Path) -> tuple[Report, Fingerprint, str]:
+    try:
+        raw, fingerprint = read_with_fingerprint(path)
+    except OSError as exc:
+        raise read_error(path, exc) from exc
+    text = decode_report_bytes(raw, path)
+    return loads_report(text, path), fingerprint, text
+
+
+def _owner_of(path: Path) -> str:
+    from tui_report.procinfo import user_name
+
+    try:
+        return f"（最后由 {user_name(path.stat().st_uid)} 保存）"
+    except OSError:
+        return ""

@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import stat
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from typing import Any
 import tomli_w
 
 from tui_report._toml import tomllib
+from tui_report.procinfo import process_alive
 from tui_report.report import CellValue, Report, cell_value
 from tui_report.template import LEVEL_LABELS, Template, TemplateError, get_template
 
@@ -260,16 +262,23 @@ def loads_report(text: str, path: Path | str = "<内存>") -> Report:
     return report_from_data(data, path, text)
 
 
+def read_error(path: Path, exc: OSError) -> ReportFileError:
+    """The Chinese :class:`ReportFileError` for an OSError met while reading ``path``."""
+    if isinstance(exc, FileNotFoundError):
+        return ReportFileError(path, "文件不存在")
+    if isinstance(exc, IsADirectoryError):
+        return ReportFileError(path, "这是一个文件夹，不是报告文件")
+    if isinstance(exc, PermissionError):
+        return ReportFileError(path, "没有读取权限")
+    return ReportFileError(path, f"无法读取（{exc.strerror}）")
+
+
 def load_report(path: Path | str) -> Report:
     path = Path(path)
     try:
         raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise ReportFileError(path, "文件不存在") from exc
-    except IsADirectoryError as exc:
-        raise ReportFileError(path, "这是一个文件夹，不是报告文件") from exc
     except OSError as exc:
-        raise ReportFileError(path, f"无法读取（{exc.strerror}）") from exc
+        raise read_error(path, exc) from exc
     return loads_report(decode_report_bytes(raw, path), path)
 
 
@@ -389,6 +398,33 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.unlink(tmp)
         raise ReportFileError(path, _write_error_text(exc) + "，原文件未改动") from exc
     fsync_folder(folder)
+
+
+_TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
+
+
+def remove_stale_temps(path: Path | str, max_age: float = 86400.0) -> list[Path]:
+    """Delete temp files that :func:`atomic_write` left for ``path`` when its process was killed
+    mid-save: those whose process is gone, and any older than ``max_age`` seconds."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMP_NAME.match(entry.name)
+        if not match or match.group("name") != path.name:
+            continue
+        try:
+            age = time.time() - entry.stat(follow_symlinks=False).st_mtime
+            if not process_alive(int(match.group("pid")), None) or age > max_age:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
 
 
 def fsync_folder(folder: Path) -> None:

@@ -1,0 +1,228 @@
+"""Noticing outside changes and showing them field by field.
+
+A :class:`Fingerprint` records the file as it was loaded (device, inode, size, mtime in ns and the
+SHA-256 of its bytes). Before a save, and when the operator returns to the app, the file is compared
+again; the bytes decide (a file rewritten within the same mtime tick, or touched without change, is
+judged by its content).
+
+Differences are shown per field — a table cell, a text part, a preamble line — with Chinese labels
+from the template, and a three-way merge puts "my" edits and "their" edits together when they do
+not touch the same field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from tui_report.report import Report, format_value
+from tui_report.template import TemplateError
+
+_META_LABELS = {
+    "template": "模板",
+    "template_version": "模板版本",
+    "unit": "单位名称",
+    "level": "单位层级",
+    "year": "年度",
+}
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    dev: int
+    ino: int
+    size: int
+    mtime_ns: int
+    sha256: str
+
+    @classmethod
+    def of(cls, data: bytes, info: os.stat_result) -> Fingerprint:
+        return cls(info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, hashlib.sha256(data).hexdigest())
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "dev": self.dev,
+            "ino": self.ino,
+            "size": self.size,
+            "mtime_ns": self.mtime_ns,
+            "sha256": self.sha256,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> Fingerprint | None:
+        if not isinstance(data, dict):
+            return None
+        try:
+            return cls(
+                int(data["dev"]),
+                int(data["ino"]),
+                int(data["size"]),
+                int(data["mtime_ns"]),
+                str(data["sha256"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def read_with_fingerprint(path: Path) -> tuple[bytes, Fingerprint]:
+    """The file's bytes and fingerprint, from one open file (raises OSError)."""
+    with open(path, "rb") as f:
+        info = os.fstat(f.fileno())
+        data = f.read()
+    return data, Fingerprint.of(data, info)
+
+
+def current_fingerprint(path: Path) -> Fingerprint | None:
+    """None when the file is gone; OSError for other problems."""
+    try:
+        return read_with_fingerprint(path)[1]
+    except FileNotFoundError:
+        return None
+
+
+# ---------------------------------------------------------------------- field-level diff
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    key: str  # dotted path as in the report file: tables.requests.new.natural, texts.overview.summary
+    label: str  # Chinese, for the operator: 表“收到和处理政府信息公开申请情况” 一·自然人
+    old: str  # display text; '' = not filled
+    new: str
+
+    def line(self, width: int = 30) -> str:
+        return f"{self.label}：{_short(self.old, width) or '（空）'} → {_short(self.new, width) or '（空）'}"
+
+
+def _short(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+FieldValue = str | int | Decimal | None
+
+
+def flatten(report: Report) -> dict[str, FieldValue]:
+    """Every field of a report under its file key. Unfilled cells and texts are absent."""
+    out: dict[str, FieldValue] = {}
+    for key in _META_LABELS:
+        out[key] = getattr(report, key)
+    for key, text in report.preamble.items():
+        out[f"preamble.{key}"] = text
+    for key, text in report.texts.items():
+        out[f"texts.{key}"] = text
+    for table, cells in report.values.items():
+        for cell_id, value in cells.items():
+            out[f"tables.{table}.{cell_id}"] = value
+    return out
+
+
+def _display(value: FieldValue) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return format_value(value)
+    return str(value)
+
+
+def field_label(report: Report, key: str) -> str:
+    head, _, rest = key.partition(".")
+    try:
+        template = report.tpl
+        if head == "tables":
+            table_key, _, cell_id = rest.partition(".")
+            table = template.table(table_key)
+            cell = table.cells.get(cell_id)
+            return f"表“{table.title}” {cell.name if cell else cell_id}"
+        if head == "texts":
+            return f"正文“{template.text_part(rest).title}”"
+        if head == "preamble":
+            labels = {f.key: f.label for f in template.preamble}
+            return labels.get(rest, rest)
+    except (TemplateError, KeyError, ValueError):
+        return key
+    return _META_LABELS.get(key, key)
+
+
+def _same_value(a: FieldValue, b: FieldValue) -> bool:
+    # 5 and 5.00 are the same amount; an int and an equal Decimal are the same number.
+    return a == b and (a is None) == (b is None)
+
+
+def diff_reports(old: Report, new: Report) -> list[FieldChange]:
+    """What changed from ``old`` to ``new``, in file order (metadata, preamble, texts, tables)."""
+    a, b = flatten(old), flatten(new)
+    changes: list[FieldChange] = []
+    for key in _ordered_keys(a, b):
+        va, vb = a.get(key), b.get(key)
+        if not _same_value(va, vb):
+            changes.append(FieldChange(key, field_label(new, key), _display(va), _display(vb)))
+    return changes
+
+
+def _ordered_keys(*maps: dict[str, FieldValue]) -> Iterator[str]:
+    seen: set[str] = set()
+    for mapping in maps:
+        for key in mapping:
+            if key not in seen:
+                seen.add(key)
+                yield key
+
+
+# ---------------------------------------------------------------------- three-way merge
+
+
+@dataclass
+class MergeResult:
+    merged: Report
+    conflicts: list[FieldChange]  # old = mine, new = theirs; the merged report keeps mine
+    from_theirs: list[FieldChange]  # their edits taken into the merged report
+
+
+def merge_reports(base: Report, mine: Report, theirs: Report) -> MergeResult:
+    """Put my edits (base → mine) and theirs (base → theirs) together.
+
+    A field changed on one side only takes that side's value. A field both changed, differently, is
+    a conflict: the merged report keeps mine and the conflict is listed for the operator.
+    """
+    fb, fm, ft = flatten(base), flatten(mine), flatten(theirs)
+    merged: dict[str, FieldValue] = {}
+    conflicts: list[FieldChange] = []
+    taken: list[FieldChange] = []
+    for key in _ordered_keys(fm, ft, fb):
+        vb, vm, vt = fb.get(key), fm.get(key), ft.get(key)
+        if _same_value(vm, vb):
+            value = vt
+            if not _same_value(vt, vb):
+                taken.append(FieldChange(key, field_label(theirs, key), _display(vb), _display(vt)))
+        elif _same_value(vt, vb) or _same_value(vm, vt):
+            value = vm
+        else:
+            value = vm
+            conflicts.append(FieldChange(key, field_label(mine, key), _display(vm), _display(vt)))
+        if value is not None:
+            merged[key] = value
+    return MergeResult(_unflatten(merged, mine), conflicts, taken)
+
+
+def _unflatten(flat: dict[str, FieldValue], like: Report) -> Report:
+    preamble: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    values: dict[str, dict[str, int | Decimal]] = {}
+    meta: dict[str, object] = {k: getattr(like, k) for k in _META_LABELS}
+    for key, value in flat.items():
+        head, _, rest = key.partition(".")
+        if head == "preamble" and isinstance(value, str):
+            preamble[rest] = value
+        elif head == "texts" and isinstance(value, str):
+            texts[rest] = value
+        elif head == "tables" and isinstance(value, (int, Decimal)):
+            table, _, cell_id = rest.partition(".")
+            values.setdefault(table, {})[cell_id] = value
+        elif key in _META_LABELS:
+            meta[key] = value
+    return Report.model_validate({**meta, "preamble": preamble, "texts": texts, "values": values})

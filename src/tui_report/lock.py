@@ -1,0 +1,438 @@
+"""The edit lock: one editor per report for the whole editing session.
+
+A kernel ``flock`` on ``.locks/<report name>.lock`` beside the report. The kernel drops the lock when
+its process ends in any way (even ``kill -9``), so a held lock always means a live process and no
+lock is ever broken by age. The lock file is never deleted (deleting it would let two editors lock
+two different files); it holds the owner's details as JSON for whoever is refused::
+
+    {"user": "zhangsan", "name": "张三", "uid": 1001, "host": "county-srv", "pid": 4242,
+     "pid_start_ticks": 123456, "tty": "pts/3", "ssh_client": "10.1.2.3",
+     "opened_at": "2025-01-10T10:32:00+08:00", "heartbeat": "2025-01-10T10:40:00+08:00", ...}
+
+The file descriptor is close-on-exec, so programs we start (LibreOffice for PDF export) never
+inherit the lock. A ``fork()`` without exec would share it: don't fork while holding a lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import signal
+import stat
+import threading
+import time
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tui_report import __version__, procinfo
+from tui_report.store import ReportFileError
+
+LOCKS_DIR = ".locks"
+HEARTBEAT_SECONDS = 60.0
+# A heartbeat older than this is shown as "maybe disconnected" (never used to break the lock).
+QUIET_SECONDS = 600.0
+
+
+def lock_path_for(report_path: Path | str) -> Path:
+    report_path = Path(report_path)
+    return report_path.parent / LOCKS_DIR / f"{report_path.name}.lock"
+
+
+@dataclass(frozen=True)
+class LockOwner:
+    user: str
+    uid: int
+    host: str
+    pid: int
+    pid_start_ticks: int | None = None
+    name: str = ""
+    tty: str = ""
+    ssh_client: str = ""
+    opened_at: str = ""
+    heartbeat: str = ""
+    app_version: str = ""
+
+    @classmethod
+    def me(cls) -> LockOwner:
+        now = procinfo.now_iso()
+        pid = os.getpid()
+        return cls(
+            user=procinfo.user_name(),
+            uid=os.geteuid(),
+            host=procinfo.host_name(),
+            pid=pid,
+            pid_start_ticks=procinfo.pid_start_ticks(pid),
+            name=procinfo.display_name(),
+            tty=procinfo.terminal_name(),
+            ssh_client=procinfo.ssh_client_address(),
+            opened_at=now,
+            heartbeat=now,
+            app_version=__version__,
+        )
+
+    @classmethod
+    def from_json(cls, data: object) -> LockOwner | None:
+        """Tolerant reading: unknown keys are ignored, missing optional keys get defaults."""
+        if not isinstance(data, dict):
+            return None
+        known = {f.name: f.type for f in fields(cls)}
+        values: dict[str, Any] = {k: v for k, v in data.items() if k in known}
+        try:
+            owner = cls(**values)
+        except TypeError:
+            return None
+        if not isinstance(owner.pid, int) or not isinstance(owner.uid, int):
+            return None
+        return owner
+
+    def to_json_bytes(self) -> bytes:
+        return (json.dumps(asdict(self), ensure_ascii=False) + "\n").encode("utf-8")
+
+    @property
+    def on_this_host(self) -> bool:
+        return self.host == procinfo.host_name()
+
+    def is_alive(self) -> bool | None:
+        """Whether the owning process still runs (None: on another host, we cannot tell)."""
+        if not self.on_this_host:
+            return None
+        return procinfo.process_alive(self.pid, self.pid_start_ticks)
+
+    @property
+    def same_user(self) -> bool:
+        return self.uid == os.geteuid() and self.on_this_host
+
+    def quiet_seconds(self, now: datetime | None = None) -> float | None:
+        beat = procinfo.parse_iso(self.heartbeat)
+        if beat is None:
+            return None
+        now = now or datetime.now().astimezone()
+        return max(0.0, (now - beat).total_seconds())
+
+    def describe(self, now: datetime | None = None) -> str:
+        """One Chinese sentence: who has the report, where, since when, last activity."""
+        who = self.user
+        if self.name and self.name != self.user:
+            who = f"{self.name}（{self.user}）"
+        details: list[str] = []
+        if self.tty:
+            details.append(self.tty)
+        if self.ssh_client:
+            details.append(f"来自 {self.ssh_client}")
+        opened = procinfo.parse_iso(self.opened_at)
+        if opened is not None:
+            today = (now or datetime.now().astimezone()).date()
+            details.append(
+                opened.strftime("%H:%M 起")
+                if opened.date() == today
+                else opened.strftime("%m月%d日 %H:%M 起")
+            )
+        quiet = self.quiet_seconds(now)
+        if quiet is not None:
+            details.append(f"最后活动 {procinfo.ago_text(quiet)}")
+        text = f"正在由 {who} 编辑"
+        if details:
+            text += "（" + "，".join(details) + "）"
+        if quiet is not None and quiet > QUIET_SECONDS:
+            text += "；长时间无活动，可能已断线"
+        return text
+
+
+class LockedError(ReportFileError):
+    """The report is being edited elsewhere. ``owner`` is who (None when it cannot be read)."""
+
+    def __init__(self, path: Path | str, owner: LockOwner | None):
+        self.owner = owner
+        message = "正在被另一个会话编辑（无法读取使用者信息）" if owner is None else owner.describe()
+        super().__init__(path, message)
+
+    @property
+    def can_take_over(self) -> bool:
+        """The owner is this same Unix user on this server (their own earlier, maybe dropped, session)."""
+        return self.owner is not None and self.owner.same_user
+
+    @property
+    def admin_hint(self) -> str:
+        """For another user's session: what an administrator can run to end it."""
+        if self.owner is None:
+            return f"管理员可用 fuser -v {lock_path_for(self.path)} 查看占用的进程"
+        return f"如确认对方已离开，请管理员执行：kill -TERM {self.owner.pid}（{self.owner.host}）"
+
+
+class TakeOverError(Exception):
+    """The old session could not be ended; ``str()`` is the Chinese reason."""
+
+
+# ---------------------------------------------------------------------- the lock
+
+
+def _ensure_locks_dir(report_path: Path) -> Path:
+    folder = report_path.parent if str(report_path.parent) else Path(".")
+    locks = folder / LOCKS_DIR
+    try:
+        os.mkdir(locks, 0o770)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise ReportFileError(report_path, f"无法创建锁文件夹 {locks}（{exc.strerror}）") from exc
+    else:
+        # Same sharing as the report folder (group, setgid), but never sticky: everyone in the
+        # group must be able to reuse the lock files.
+        with contextlib.suppress(OSError):
+            parent_mode = stat.S_IMODE(os.stat(folder).st_mode)
+            os.chmod(locks, (parent_mode & 0o2777) | 0o700)
+    return locks
+
+
+class EditLock:
+    """A held edit lock. Create with :meth:`acquire`; release with :meth:`release` (or process exit)."""
+
+    def __init__(self, report_path: Path, lock_path: Path, fd: int, owner: LockOwner, writable: bool):
+        self.report_path = report_path
+        self.lock_path = lock_path
+        self._fd: int | None = fd
+        self.owner = owner
+        self._writable = writable
+        self._mutex = threading.Lock()
+        self._stop = threading.Event()
+        self._beat_thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------------ acquiring
+    @classmethod
+    def acquire(cls, report_path: Path | str, *, wait: float = 0.0, poll: float = 0.5) -> EditLock:
+        """Take the lock or raise :class:`LockedError` with the owner's details.
+
+        ``wait`` > 0 keeps trying for that many seconds (for the "等待" choice; run it off the UI thread).
+        """
+        report_path = Path(report_path)
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                return cls._try_acquire(report_path)
+            except LockedError:
+                if time.monotonic() >= deadline:
+                    raise
+            time.sleep(min(poll, max(0.0, deadline - time.monotonic())) or 0.01)
+
+    @classmethod
+    def _try_acquire(cls, report_path: Path) -> EditLock:
+        _ensure_locks_dir(report_path)
+        lock_path = lock_path_for(report_path)
+        for _attempt in range(20):
+            fd, writable = cls._open_lock_file(report_path, lock_path)
+            try:
+                cls._flock_or_owner(report_path, fd)
+            except BaseException:
+                os.close(fd)
+                raise
+            # The file we locked must still be the one at the path (someone may have deleted it).
+            try:
+                same = os.fstat(fd).st_ino == os.stat(lock_path).st_ino
+            except FileNotFoundError:
+                same = False
+            if not same:
+                os.close(fd)
+                continue
+            owner = LockOwner.me()
+            lock = cls(report_path, lock_path, fd, owner, writable)
+            lock._write_owner()
+            return lock
+        raise ReportFileError(report_path, "锁文件反复被删除，无法加锁，请联系管理员")  # pragma: no cover
+
+    @staticmethod
+    def _flock_or_owner(report_path: Path, fd: int) -> None:
+        """Lock ``fd`` or raise :class:`LockedError` naming the live owner.
+
+        A failed attempt whose recorded owner is not alive is retried for a moment: the holder may
+        be between locking and writing its details, or a probe (:func:`current_owner`) may hold a
+        shared lock for an instant.
+        """
+        for attempt in range(10):
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except OSError as exc:
+                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise ReportFileError(report_path, f"无法加锁（{exc.strerror}）") from exc
+            owner = read_owner(report_path, attempts=1)
+            if owner is not None or attempt == 9:
+                raise LockedError(report_path, owner)
+            time.sleep(0.02)
+
+    @staticmethod
+    def _open_lock_file(report_path: Path, lock_path: Path) -> tuple[int, bool]:
+        flags = os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(lock_path, os.O_RDWR | flags, 0o660)
+        except PermissionError:
+            # A lock file made by a colleague without group write: we can still lock it, just not
+            # leave our name in it.
+            try:
+                return os.open(lock_path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), False
+            except OSError as exc:
+                raise ReportFileError(report_path, f"无法打开锁文件 {lock_path}（{exc.strerror}）") from exc
+        except OSError as exc:
+            raise ReportFileError(report_path, f"无法打开锁文件 {lock_path}（{exc.strerror}）") from exc
+        with contextlib.suppress(OSError):
+            info = os.fstat(fd)
+            if info.st_uid == os.geteuid() and info.st_size == 0:
+                folder_mode = stat.S_IMODE(os.stat(lock_path.parent).st_mode)
+                mode = 0o600 | (0o060 if folder_mode & 0o020 else 0) | (0o006 if folder_mode & 0o002 else 0)
+                os.fchmod(fd, mode)
+        return fd, True
+
+    # ------------------------------------------------------------------ holding
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def _write_owner(self) -> None:
+        if not self._writable or self._fd is None:
+            return
+        data = self.owner.to_json_bytes()
+        with contextlib.suppress(OSError):
+            # New content first, then cut the tail: a reader never sees an empty file.
+            os.pwrite(self._fd, data, 0)
+            os.ftruncate(self._fd, len(data))
+
+    def refresh(self) -> None:
+        """Update the heartbeat (shown to contenders as "最后活动")."""
+        with self._mutex:
+            if self._fd is None:
+                return
+            self.owner = LockOwner(**{**asdict(self.owner), "heartbeat": procinfo.now_iso()})
+            self._write_owner()
+
+    def start_heartbeat(self, interval: float = HEARTBEAT_SECONDS) -> None:
+        if self._beat_thread is not None:
+            return
+
+        def beat() -> None:
+            while not self._stop.wait(interval):
+                self.refresh()
+
+        self._beat_thread = threading.Thread(target=beat, name="tui-report-lock-heartbeat", daemon=True)
+        self._beat_thread.start()
+
+    def release(self) -> None:
+        """Give the lock up. The lock file stays (see the module docstring). Safe to call twice."""
+        self._stop.set()
+        with self._mutex:
+            fd, self._fd = self._fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def __enter__(self) -> EditLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+# ---------------------------------------------------------------------- contenders
+
+
+def read_owner(report_path: Path | str, *, attempts: int = 10) -> LockOwner | None:
+    """The owner recorded in the lock file, if it names a live process (or one on another host).
+
+    The holder writes its details just after locking, so a contender may briefly read the previous
+    owner's (dead) details or a half-written file: retry a little before giving up.
+    """
+    lock_path = lock_path_for(report_path)
+    for attempt in range(attempts):
+        owner = _read_owner_file(lock_path)
+        if owner is not None and owner.is_alive() is not False:
+            return owner
+        if attempt < attempts - 1:
+            time.sleep(0.02)
+    return None
+
+
+def _read_owner_file(lock_path: Path) -> LockOwner | None:
+    try:
+        fd = os.open(lock_path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        raw = os.read(fd, 65536)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    try:
+        return LockOwner.from_json(json.loads(raw.decode("utf-8")))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+def current_owner(report_path: Path | str) -> LockOwner | None:
+    """Who holds the lock right now, or None when it is free (a quick probe; for display only)."""
+    lock_path = lock_path_for(report_path)
+    try:
+        fd = os.open(lock_path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        owner = read_owner(report_path)
+        return owner or LockOwner(user="?", uid=-1, host="?", pid=0)
+    finally:
+        os.close(fd)  # closing also drops our probe's shared lock
+    return None
+
+
+# ---------------------------------------------------------------------- taking over
+
+
+@dataclass
+class TakeOverResult:
+    signalled: str  # "SIGTERM" or "SIGTERM+SIGKILL"
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+
+def end_session(owner: LockOwner, *, timeout: float = 5.0, kill_after: float = 2.0) -> TakeOverResult:
+    """End this user's own earlier session so that its lock frees ("结束旧会话并接管").
+
+    Only for the same Unix user on this host, and only when the pid still names the very process
+    that took the lock (start ticks match). SIGTERM first: its handler writes the recovery journal,
+    releases the lock and exits. If it has not gone after ``timeout`` seconds (a hung process),
+    SIGKILL: every committed edit is already in its journal.
+    """
+    if not owner.on_this_host:
+        raise TakeOverError(f"该会话在另一台服务器 {owner.host} 上，无法从这里结束")
+    if owner.uid != os.geteuid():
+        raise TakeOverError(f"该会话属于 {owner.user}，只能结束自己的会话；请联系管理员")
+    if not procinfo.process_alive(owner.pid, owner.pid_start_ticks):
+        return TakeOverResult("", 0.0, ["旧会话已经结束"])
+    started = time.monotonic()
+    signalled = "SIGTERM"
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(owner.pid, signal.SIGTERM)
+    if not _wait_gone(owner, timeout):
+        signalled = "SIGTERM+SIGKILL"
+        # Re-check identity right before the hard kill: the pid must still be that process.
+        if procinfo.process_alive(owner.pid, owner.pid_start_ticks):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(owner.pid, signal.SIGKILL)
+        if not _wait_gone(owner, kill_after):
+            raise TakeOverError(f"进程 {owner.pid} 未能结束，请联系管理员")
+    return TakeOverResult(signalled, time.monotonic() - started)
+
+
+def _wait_gone(owner: LockOwner, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while procinfo.process_alive(owner.pid, owner.pid_start_ticks):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+    return True
