@@ -1,0 +1,58 @@
+"""Helpers shared by the reliability tests."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SRC = ROOT / "src"
+EXAMPLE = ROOT / "examples" / "dama-2021.toml"
+NOBODY = 65534
+PY = sys.executable
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for a child Python: this worktree's code first, test's journal folder."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(SRC) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.update(extra)
+    return env
+
+
+def run_as(uid: int, gid: int, func: Callable[[], Any]) -> Any:
+    """Run ``func`` in a forked child with the given ids; return its result or re-raise its error."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to switch to another user")
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        os.close(read_fd)
+        try:
+            os.setgroups([])
+            os.setresgid(gid, gid, gid)
+            os.setresuid(uid, uid, uid)
+            outcome: tuple[str, Any] = ("ok", func())
+        except BaseException as exc:
+            outcome = ("error", exc)
+        try:
+            data = pickle.dumps(outcome)
+        except Exception as exc:
+            data = pickle.dumps(("error", RuntimeError(f"unpicklable result: {exc!r}")))
+        with os.fdopen(write_fd, "wb") as f:
+            f.write(data)
+        os._exit(0)
+    os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as f:
+        data = f.read()
+    os.waitpid(pid, 0)
+    kind, value = pickle.loads(data)
+    if kind == "error":
+        raise value
+    return value

@@ -1,0 +1,212 @@
+"""The recovery journal: private, durable, removed only after a save or an explicit discard."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tui_report.journal import Journal, JournalError, ensure_recovery_dir, journal_path, read_journal
+from tui_report.session import EditSession, OutsideChangeError
+
+from ._helpers import NOBODY, run_as
+
+
+def _edit(session: EditSession, text: str, *, commit: bool = True) -> None:
+    session.report.texts["other.main"] = text
+    session.mark_edited(commit=commit)
+
+
+def _journaled_text(report: Path) -> str | None:
+    entry = read_journal(report)
+    return None if entry is None else entry.report().texts.get("other.main")
+
+
+def test_journal_folder_and_file_are_private(report_file: Path, state_dir: Path) -> None:
+    session = EditSession.open(report_file)
+    _edit(session, "私密")
+    folder = state_dir / "recovery"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(journal_path(report_file).stat().st_mode) == 0o600
+    data = json.loads(journal_path(report_file).read_text(encoding="utf-8"))
+    assert data["pid"] == os.getpid() and data["base"]["sha256"]
+    session.close()
+
+
+def test_other_users_cannot_read_the_journal(
+    report_file: Path, world_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Everything up to the recovery folder is world-readable: only its 0700 keeps others out.
+    monkeypatch.setenv("TUI_REPORT_STATE_DIR", str(world_dir / "state"))
+    session = EditSession.open(report_file)
+    _edit(session, "只有我能看")
+    (world_dir / "state").chmod(0o755)
+    journal = journal_path(report_file)
+    assert journal.parent == world_dir / "state" / "recovery"
+
+    def peek() -> bytes:
+        return journal.read_bytes()
+
+    with pytest.raises(PermissionError):
+        run_as(NOBODY, NOBODY, peek)
+    assert journal.read_bytes()  # the owner can
+    session.close()
+
+
+def test_a_too_open_recovery_folder_is_made_private(state_dir: Path) -> None:
+    (state_dir / "recovery").mkdir(parents=True)
+    (state_dir / "recovery").chmod(0o755)
+    ensure_recovery_dir()
+    assert stat.S_IMODE((state_dir / "recovery").stat().st_mode) == 0o700
+
+
+def test_a_recovery_folder_owned_by_someone_else_is_refused(report_file: Path, state_dir: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to chown")
+    (state_dir / "recovery").mkdir(parents=True)
+    os.chown(state_dir / "recovery", NOBODY, NOBODY)
+    with pytest.raises(JournalError, match="不属于当前用户"):
+        ensure_recovery_dir()
+    session = EditSession.open(report_file)
+    _edit(session, "写不进恢复记录")  # must not raise …
+    assert session.journal_problem is not None and "不属于当前用户" in session.journal_problem  # … but tell
+    session.close(discard=True)
+
+
+def test_typing_is_debounced_commits_are_not(report_file: Path) -> None:
+    session = EditSession.open(report_file)
+    _edit(session, "一")
+    assert _journaled_text(report_file) == "一"
+    _edit(session, "一二", commit=False)  # within a second of the last write: waits
+    assert _journaled_text(report_file) == "一"
+    session.flush()
+    assert _journaled_text(report_file) == "一二"
+    _edit(session, "一二三", commit=False)
+    _edit(session, "一二三四")  # a commit always writes
+    assert _journaled_text(report_file) == "一二三四"
+    session.close()
+
+
+def test_journal_removed_after_save_kept_after_close_removed_after_discard(report_file: Path) -> None:
+    session = EditSession.open(report_file)
+    _edit(session, "保存后删除")
+    session.save()
+    assert read_journal(report_file) is None
+
+    _edit(session, "关闭时保留")
+    session.close()
+    assert _journaled_text(report_file) == "关闭时保留"
+
+    session = EditSession.open(report_file)
+    recovery = session.pending_recovery()
+    assert recovery is not None and recovery.report.texts["other.main"] == "关闭时保留"
+    assert [c.key for c in recovery.changes] == ["texts.other.main"]
+    assert "发现上次未保存的修改" in recovery.summary
+    session.discard_recovery()
+    assert read_journal(report_file) is None
+    assert session.pending_recovery() is None
+    session.close()
+    assert "关闭时保留" not in report_file.read_text(encoding="utf-8")
+
+
+def test_close_with_discard_drops_the_journal(report_file: Path) -> None:
+    session = EditSession.open(report_file)
+    _edit(session, "不保存")
+    session.close(discard=True)
+    assert read_journal(report_file) is None
+
+
+def test_recover_then_save(report_file: Path) -> None:
+    session = EditSession.open(report_file)
+    _edit(session, "恢复我")
+    session.emergency_close()
+    session = EditSession.open(report_file)
+    recovery = session.recover()
+    assert recovery is not None and session.dirty
+    assert session.report.texts["other.main"] == "恢复我"
+    assert read_journal(report_file) is not None  # still there until saved
+    session.save()
+    assert read_journal(report_file) is None
+    session.close()
+    assert "恢复我" in report_file.read_text(encoding="utf-8")
+
+
+def test_edits_before_deciding_keep_the_older_journal(report_file: Path, state_dir: Path) -> None:
+    session = EditSession.open(report_file)
+    _edit(session, "旧会话的修改")
+    session.emergency_close()
+    session = EditSession.open(report_file)
+    assert session.pending_recovery() is not None
+    _edit(session, "新会话直接开始修改")  # the operator ignored the offer
+    older = list((state_dir / "recovery").glob("*.older.json"))
+    assert len(older) == 1
+    assert "旧会话的修改" in json.loads(older[0].read_text(encoding="utf-8"))["report"]
+    session.close()
+
+
+def test_damaged_journal_is_set_aside_not_fatal(report_file: Path, state_dir: Path) -> None:
+    ensure_recovery_dir()
+    journal_path(report_file).write_text("{not json", encoding="utf-8")
+    session = EditSession.open(report_file)
+    assert session.pending_recovery() is None
+    assert list((state_dir / "recovery").glob("*.bad"))
+    session.close()
+
+
+def test_recovery_after_someone_else_saved_shows_both_sides(report_file: Path) -> None:
+    session = EditSession.open(report_file)
+    session.report.set_cell("requests", "new.natural", 3)
+    session.mark_edited()
+    session.emergency_close()
+    # Meanwhile a colleague (or vim) changes another cell and the same one.
+    text = report_file.read_text(encoding="utf-8")
+    text = text.replace("[tables.requests.new]\nnatural = 0\ncommercial = 0", "[tables.requests.new]\nnatural = 9\ncommercial = 4")
+    report_file.write_text(text, encoding="utf-8")
+
+    session = EditSession.open(report_file)
+    recovery = session.pending_recovery()
+    assert recovery is not None and recovery.file_changed_since
+    assert {c.key for c in recovery.theirs} == {"tables.requests.new.natural", "tables.requests.new.commercial"}
+    assert [c.key for c in recovery.conflicts] == ["tables.requests.new.natural"]
+    assert "此后文件已被他人修改" in recovery.summary
+    session.recover()
+    with pytest.raises(OutsideChangeError) as info:
+        session.save()  # never a silent overwrite of the colleague's numbers
+    assert [c.key for c in info.value.change.conflicts] == ["tables.requests.new.natural"]
+    conflicts = session.merge_outside()
+    assert [c.key for c in conflicts] == ["tables.requests.new.natural"]
+    session.save()
+    session.close()
+    saved = EditSession.open(report_file, read_only=True).report
+    assert saved.values["requests"]["new.natural"] == 3  # mine kept in the conflict
+    assert saved.values["requests"]["new.commercial"] == 4  # theirs taken
+
+
+def test_journal_write_is_atomic_under_kill(report_file: Path) -> None:
+    """Kill a process while it journals, many times: the journal always reads back whole."""
+    import random
+    import signal
+    import time
+
+    rng = random.Random(5)
+    session = EditSession.open(report_file)
+    session.close()
+    for i in range(40):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - child
+            journal = Journal(report_file, None, None)
+            s = EditSession.open(report_file, read_only=True)
+            n = 0
+            while True:
+                n += 1
+                s.report.texts["other.main"] = f"第{n}次" * 50
+                journal.write(s.report)
+        time.sleep(rng.uniform(0.0, 0.03))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        entry = read_journal(report_file)
+        if entry is not None:
+            assert entry.report().texts["other.main"].startswith("第"), i
