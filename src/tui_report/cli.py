@@ -205,27 +205,30 @@ def cmd_templates(_: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from tui_report.lock import current_owner
-    from tui_report.versions import list_versions
+    from tui_report.versions import is_current, list_versions
 
     path: Path = args.file
     versions = list_versions(path)
     out = sys.stdout
     out.write(f"{path} 的历史版本（最新在前）：\n")
-    out.write(f"  {'编号':<4}  {'保存时间':<19}  {'保存者':<12}  大小\n")
+    out.write(f"  {_pad('编号', 6)}  {_pad('保存时间', 19)}  {_pad('保存者', 12)}  大小\n")
     try:
         info = path.stat()
     except OSError:
-        out.write(f"  {'当前':<4}  （文件不存在）\n")
+        out.write(f"  {_pad('当前', 6)}  （文件不存在）\n")
     else:
         from datetime import datetime
 
         from tui_report.procinfo import user_name
 
         when = datetime.fromtimestamp(info.st_mtime).strftime("%Y-%m-%d %H:%M:%S")
-        out.write(f"  {'当前':<4}  {when:<19}  {user_name(info.st_uid):<12}  {_size(info.st_size)}\n")
+        out.write(
+            f"  {_pad('当前', 6)}  {when:<19}  {_pad(user_name(info.st_uid), 12)}  {_size(info.st_size)}\n"
+        )
     for number, version in enumerate(versions, start=1):
         when = version.saved_at.strftime("%Y-%m-%d %H:%M:%S")
-        out.write(f"  {number:<6}  {when:<19}  {version.user:<12}  {_size(version.size)}\n")
+        same = "  （与当前文件相同）" if is_current(version, path) else ""
+        out.write(f"  {number:<6}  {when:<19}  {_pad(version.user, 12)}  {_size(version.size)}{same}\n")
     if not versions:
         out.write("  （还没有历史版本：第一次保存之后才会有）\n")
     else:
@@ -234,6 +237,14 @@ def cmd_history(args: argparse.Namespace) -> int:
     if owner is not None:
         out.write(f"注意：{owner.describe()}\n")
     return EXIT_OK
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align in terminal cells (a Chinese character takes two)."""
+    import unicodedata
+
+    cells = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    return text + " " * max(0, width - cells)
 
 
 def _size(size: int) -> str:

@@ -462,7 +462,8 @@ class EditSession:
         if path == self.path:
             self._journal.remove()
             self._journal = Journal(path, fingerprint, self.base_text)
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, ReportFileError):
+            keep_previous(path)  # link the saved file too: see tui_report.versions
             prune(path)
 
     # ------------------------------------------------------------------ closing

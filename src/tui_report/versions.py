@@ -4,7 +4,9 @@ Beside the report, one folder per report::
 
     .versions/2024年报.toml/20250110-103201-123456_zhangsan.toml
 
-The name carries when that version was saved (the replaced file's modification time) and by whom
+The file just saved is linked there too (so a tool that later replaces the report — an editor
+that renames, a script — cannot take the last saved content with it); the next save then finds its
+previous file already kept. The name carries when that version was saved (the replaced file's modification time) and by whom
 (its owner: a save renames a new file into place, so the file belongs to whoever saved it). The
 previous file is kept by a hard link — no copy, the old inode simply gets a second name — or, where
 linking is refused, by a copy.
@@ -208,5 +210,15 @@ def restore_version(report_path: Path | str, version_id: str) -> tuple[Version, 
     with EditLock.acquire(report_path):
         kept = keep_previous(report_path)
         atomic_write(report_path, raw)
+        with contextlib.suppress(ReportFileError):
+            keep_previous(report_path)  # the restored file, as the newest version
         prune(report_path)
     return version, kept
+
+
+def is_current(version: Version, report_path: Path | str) -> bool:
+    """The version is the current file itself (linked at its save, not changed since)."""
+    try:
+        return _same_inode(version.file, os.stat(report_path))
+    except OSError:
+        return False

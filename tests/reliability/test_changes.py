@@ -42,7 +42,9 @@ def test_save_refuses_then_force_overwrites(report_file: Path) -> None:
     session.report.texts["other.main"] = "我的修改"
     session.mark_edited()
     report_file.write_text(
-        report_file.read_text(encoding="utf-8").replace('[texts.other]\nmain = "无"', '[texts.other]\nmain = "他的修改"'),
+        report_file.read_text(encoding="utf-8").replace(
+            '[texts.other]\nmain = "无"', '[texts.other]\nmain = "他的修改"'
+        ),
         encoding="utf-8",
     )
     with pytest.raises(OutsideChangeError) as info:
@@ -59,7 +61,9 @@ def test_reload_discards_mine(report_file: Path) -> None:
     session = EditSession.open(report_file)
     session.report.texts["other.main"] = "我的修改"
     session.mark_edited()
-    report_file.write_text(report_file.read_text(encoding="utf-8").replace('main = "无"', 'main = "他的"'), encoding="utf-8")
+    report_file.write_text(
+        report_file.read_text(encoding="utf-8").replace('main = "无"', 'main = "他的"'), encoding="utf-8"
+    )
     session.reload()  # 重新载入
     assert session.report.texts["other.main"] == "他的"
     assert not session.dirty and session.outside_change() is None
@@ -70,7 +74,9 @@ def test_save_as_keeps_both(report_file: Path) -> None:
     session = EditSession.open(report_file)
     session.report.texts["other.main"] = "我的修改"
     session.mark_edited()
-    report_file.write_text(report_file.read_text(encoding="utf-8").replace('main = "无"', 'main = "他的"'), encoding="utf-8")
+    report_file.write_text(
+        report_file.read_text(encoding="utf-8").replace('main = "无"', 'main = "他的"'), encoding="utf-8"
+    )
     copy = report_file.with_name("副本.toml")
     session.save_as(copy)  # 另存为
     assert session.path == copy and not session.dirty
@@ -123,4 +129,7 @@ def test_three_way_merge(report_file: Path) -> None:
     assert "new.other" not in result.merged.values["requests"]
     assert result.merged.texts["other.main"] == "我"
     assert [c.key for c in result.conflicts] == ["texts.other.main"]
-    assert {c.key for c in result.from_theirs} == {"tables.requests.new.research", "tables.requests.new.other"}
+    assert {c.key for c in result.from_theirs} == {
+        "tables.requests.new.research",
+        "tables.requests.new.other",
+    }

@@ -163,13 +163,19 @@ def test_recovery_after_someone_else_saved_shows_both_sides(report_file: Path) -
     session.emergency_close()
     # Meanwhile a colleague (or vim) changes another cell and the same one.
     text = report_file.read_text(encoding="utf-8")
-    text = text.replace("[tables.requests.new]\nnatural = 0\ncommercial = 0", "[tables.requests.new]\nnatural = 9\ncommercial = 4")
+    text = text.replace(
+        "[tables.requests.new]\nnatural = 0\ncommercial = 0",
+        "[tables.requests.new]\nnatural = 9\ncommercial = 4",
+    )
     report_file.write_text(text, encoding="utf-8")
 
     session = EditSession.open(report_file)
     recovery = session.pending_recovery()
     assert recovery is not None and recovery.file_changed_since
-    assert {c.key for c in recovery.theirs} == {"tables.requests.new.natural", "tables.requests.new.commercial"}
+    assert {c.key for c in recovery.theirs} == {
+        "tables.requests.new.natural",
+        "tables.requests.new.commercial",
+    }
     assert [c.key for c in recovery.conflicts] == ["tables.requests.new.natural"]
     assert "此后文件已被他人修改" in recovery.summary
     session.recover()

@@ -48,7 +48,9 @@ class Holder:
             if line.startswith("READY "):
                 break
         else:
-            raise AssertionError("holder did not start: " + (self.proc.stderr.read() if self.proc.stderr else ""))
+            raise AssertionError(
+                "holder did not start: " + (self.proc.stderr.read() if self.proc.stderr else "")
+            )
 
     @property
     def pid(self) -> int:
@@ -106,7 +108,9 @@ def test_second_opener_in_same_process_is_refused(report_file: Path) -> None:
     EditSession.open(report_file).close()
 
 
-def test_two_processes_owner_details_read_only_and_sigkill_frees(report_file: Path, holders: list[Holder]) -> None:
+def test_two_processes_owner_details_read_only_and_sigkill_frees(
+    report_file: Path, holders: list[Holder]
+) -> None:
     holder = Holder(report_file)
     holders.append(holder)
     with pytest.raises(LockedError) as info:
@@ -252,7 +256,9 @@ def test_wait_gets_the_lock_when_it_frees(report_file: Path) -> None:
         "import sys, time\nfrom tui_report.lock import EditLock\n"
         "lock = EditLock.acquire(sys.argv[1])\nprint('HELD', flush=True)\ntime.sleep(0.5)\n"
     )
-    proc = subprocess.Popen([PY, "-c", code, str(report_file)], stdout=subprocess.PIPE, text=True, env=child_env())
+    proc = subprocess.Popen(
+        [PY, "-c", code, str(report_file)], stdout=subprocess.PIPE, text=True, env=child_env()
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == "HELD"
     with pytest.raises(LockedError):
         EditSession.open(report_file)
