@@ -9,6 +9,7 @@ folder is group-owned, mode 2770 (setgid, not sticky), used with umask 007 (docs
 
 from __future__ import annotations
 
+import grp
 import os
 import stat
 from dataclasses import dataclass, field
@@ -44,8 +45,6 @@ class FolderCheck:
 
 
 def _group_name(gid: int) -> str:
-    import grp
-
     try:
         return grp.getgrgid(gid).gr_name
     except KeyError:

@@ -16,6 +16,7 @@ The journal is removed only after a successful save or an explicit discard.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -259,8 +260,6 @@ def set_aside(entry: JournalEntry) -> Path | None:
 
 
 def _journal_write_text(exc: OSError) -> str:
-    import errno
-
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return "恢复记录写入失败：磁盘已满。请尽快保存，或请管理员清理磁盘"
     return f"恢复记录写入失败（{exc.strerror or exc}）。请尽快保存"

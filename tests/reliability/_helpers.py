@@ -26,10 +26,21 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def _warm_imports() -> None:
+    """The child cannot import what lives under root's private Python install: load it first."""
+    import _strptime  # noqa: F401  (used by datetime.strptime)
+    import grp  # noqa: F401
+    import unicodedata  # noqa: F401
+    from datetime import datetime
+
+    datetime.strptime("20250101", "%Y%m%d")
+
+
 def run_as(uid: int, gid: int, func: Callable[[], Any]) -> Any:
     """Run ``func`` in a forked child with the given ids; return its result or re-raise its error."""
     if os.geteuid() != 0:
         pytest.skip("needs root to switch to another user")
+    _warm_imports()
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child
