@@ -255,7 +255,10 @@ def loads_report(text: str, path: Path | str = "<内存>") -> Report:
         match = _TOML_POSITION.search(message)
         line = int(match.group(1)) if match else None
         column = int(match.group(2)) if match else None
-        reason = _TOML_POSITION.sub("", message).strip()
+        if match is None and "end of document" in message:
+            line = text.count("\n") + 1
+            column = len(text.rsplit("\n", 1)[-1]) + 1
+        reason = _TOML_POSITION.sub("", message).replace("(at end of document)", "").strip()
         raise ReportFileError(path, f"TOML 格式错误（{reason}）", line, column) from exc
     return report_from_data(data, path, text)
 
@@ -321,7 +324,10 @@ def _plain_decimals(node: Any) -> Any:
     if isinstance(node, dict):
         return {k: _plain_decimals(v) for k, v in node.items()}
     if isinstance(node, Decimal):
-        # Never exponent notation (1E+2), which TOML would not read back as the same number.
+        # Whole amounts are written as integers (``0``, not ``0.0``) and never in exponent
+        # notation (``1E+2``); the reader turns amounts back into Decimal.
+        if node == node.to_integral_value():
+            return int(node)
         return Decimal(format(node, "f"))
     return node
 
@@ -338,6 +344,10 @@ def _same(a: Report, b: Report) -> bool:
 def save_report(report: Report, path: Path | str) -> None:
     """Serialize, prove the text reads back as the same report, then replace the file atomically."""
     path = Path(path)
+    # TOML reads a CR LF inside a multi-line string as LF: store the canonical form.
+    for key, value in report.texts.items():
+        if "\r" in value:
+            report.texts[key] = value.replace("\r\n", "\n").replace("\r", "\n")
     text = dumps_report(report)
     try:
         reread = loads_report(text, path)
