@@ -206,7 +206,7 @@ def test_huaian_2024_real_numbers_pass_r1_to_r5():
     withheld = [2, 30, 5, 6, 7, 12, 9, 105]
     keys = ["state_secret", "prohibited", "three_safety", "third_party", "internal", "process"]
     keys += ["enforcement_files", "query"]
-    natural.update({f"results.withheld.{k}": v for k, v in zip(keys, withheld)})
+    natural.update({f"results.withheld.{k}": v for k, v in zip(keys, withheld, strict=True)})
     for row, value in natural.items():
         report.set_cell("requests", f"{row}.natural", value)
     # As printed: the (七)总计 of the 自然人 column.
@@ -216,7 +216,7 @@ def test_huaian_2024_real_numbers_pass_r1_to_r5():
         "direct": (13, 4, 8, 1, 26),
         "after_review": (12, 1, 1, 6, 20),
     }.items():
-        for key, value in zip(("upheld", "corrected", "other", "pending"), numbers):
+        for key, value in zip(("upheld", "corrected", "other", "pending"), numbers[:4], strict=True):
             report.set_cell("appeals", f"count.{group}.{key}", value)
         report.values["appeals"][f"count.{group}.total"] = numbers[4]
     assert report.cell("requests", "results.total.natural") == 2932
