@@ -199,6 +199,7 @@ class CompiledTable:
     cells: dict[str, CellDef] = field(default_factory=dict)
     # Cells in printed order: block by block, row by row, column by column.
     order: list[str] = field(default_factory=list)
+    _matches: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -215,10 +216,15 @@ class CompiledTable:
         return [cid for cid in self.order if not self.cells[cid].computed]
 
     def match(self, pattern: str) -> list[str]:
-        """Cell ids matching a glob such as ``regulations.*`` or ``*``."""
-        if pattern in self.cells:
-            return [pattern]
-        return [cid for cid in self.order if fnmatch.fnmatchcase(cid, pattern)]
+        """Cell ids matching a glob such as ``regulations.*`` or ``*`` (cached: rules ask often)."""
+        found = self._matches.get(pattern)
+        if found is None:
+            if pattern in self.cells:
+                found = [pattern]
+            else:
+                found = [cid for cid in self.order if fnmatch.fnmatchcase(cid, pattern)]
+            self._matches[pattern] = found
+        return found
 
     def row(self, row_id: str) -> Leaf:
         for leaf in self.rows:
