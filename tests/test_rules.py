@@ -249,3 +249,21 @@ def test_2019_report_checks():
     assert by_rule(findings, "R6") == []  # a signed change may be negative
     assert by_rule(findings, "R1") == []
     assert report.cell("requests", "results.total.natural") == 1
+
+
+def test_r11_numbers_in_the_text_must_match_the_tables(full):
+    full.texts["overview.on_request"] = full.texts["overview.on_request"].replace("3119件", "3000件")
+    full.texts["overview.supervision"] += "本年发生政府信息公开行政复议案件350件。"
+    findings = by_rule(check(full), "R11")
+    assert [f.severity for f in findings] == ["warning", "warning"]
+    messages = " ".join(f.message for f in findings)
+    assert "“新收政府信息公开申请3000件”" in messages and "表中为3119" in messages
+    assert "行政复议案件350件" in messages and "表中为351" in messages
+    assert "texts.overview.on_request" in paths(findings[0])
+    assert "tables.requests.new.total" in paths(findings[0])
+
+
+def test_r11_quiet_while_the_table_is_blank():
+    report = new_report("测试乡人民政府", 2025)
+    report.texts["overview.on_request"] = "本年收到政府信息公开申请3件。"
+    assert by_rule(check(report), "R11") == []

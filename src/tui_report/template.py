@@ -86,7 +86,12 @@ class EntryLayout(_Strict):
 
 
 RuleKind = Literal[
-    "equation", "zero_implies_zero", "zero_implies_text", "text_implies_zero", "zero_for_levels"
+    "equation",
+    "zero_implies_zero",
+    "zero_implies_text",
+    "text_implies_zero",
+    "zero_for_levels",
+    "text_number",
 ]
 
 
@@ -111,8 +116,12 @@ class Rule(_Strict):
     def _check_shape(self) -> Rule:
         if self.kind == "equation" and (self.per is None or not self.left or not self.right):
             raise ValueError(f"规则 {self.id}：equation 需要 per、left 和 right")
-        if self.kind in ("zero_implies_text", "text_implies_zero") and not (self.text and self.patterns):
+        if self.kind in ("zero_implies_text", "text_implies_zero", "text_number") and not (
+            self.text and self.patterns
+        ):
             raise ValueError(f"规则 {self.id}：{self.kind} 需要 text 和 patterns")
+        if self.kind == "text_number" and not (self.cells and all("(?P<n>" in p for p in self.patterns)):
+            raise ValueError(f"规则 {self.id}：text_number 需要 cells，且每个正则都要有命名分组 (?P<n>…)")
         for pattern in self.patterns:
             try:
                 re.compile(pattern)
@@ -345,7 +354,7 @@ class Template(_Strict):
                 for pattern in (*rule.cells, *rule.when_zero):
                     if not compiled.match(pattern):
                         raise ValueError(f"表 {table.key} 规则 {rule.id} 引用了不存在的单元格 {pattern!r}")
-                if rule.text is not None and rule.text not in text_keys:
+                if rule.text is not None and rule.text != "*" and rule.text not in text_keys:
                     raise ValueError(f"表 {table.key} 规则 {rule.id} 引用了不存在的文字部分 {rule.text!r}")
             if table.entry is not None:
                 for r in table.entry.rows:
