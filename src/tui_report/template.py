@@ -401,6 +401,15 @@ def schemas_dir() -> Path:
     return here / "schemas"
 
 
+def examples_dir() -> Path:
+    """The bundled example reports (inside the package, or ``examples/`` in a checkout)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "examples", here.parent.parent / "examples"):
+        if candidate.is_dir():
+            return candidate
+    return here / "examples"
+
+
 def _format_loc(loc: tuple[object, ...], data: object) -> str:
     """Turn a Pydantic error location into a readable key path using keys found in the data."""
     parts: list[str] = []
