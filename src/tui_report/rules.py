@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from tui_report.report import CellValue, Report, format_value, value_problem
+from tui_report.report import CellValue, Report, format_value, normalise_number_text, value_problem
 from tui_report.template import CompiledTable, Rule, Severity, Template
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -212,7 +212,37 @@ def _apply(
             return []
         message = rule.message.format(cells=_names(table, values, bad))
         return [Finding(rule.id, rule.severity, message, tuple(Location(table.key, c) for c in bad))]
+    if rule.kind == "text_number":
+        return _text_number(rule, report, table, values)
     raise AssertionError(f"unknown rule kind {rule.kind}")  # pragma: no cover - validated on load
+
+
+def _text_number(rule: Rule, report: Report, table: CompiledTable, values: Values) -> list[Finding]:
+    """Numbers quoted in the text ("共受理申请12件") must agree with the table."""
+    cells = _cells(table, rule.cells)
+    if any(values.get(c) is None for c in cells):
+        return []  # the table is not filled yet: nothing to compare with
+    expected: CellValue = sum((_num(values, c) for c in cells), 0)
+    keys = report.tpl.text_keys() if rule.text == "*" else [rule.text or ""]
+    findings: list[Finding] = []
+    for key in keys:
+        text = report.texts.get(key, "")
+        if not text:
+            continue
+        for pattern in rule.patterns:
+            for match in _regex(pattern).finditer(text):
+                quoted = int(normalise_number_text(match.group("n")))
+                if quoted == expected:
+                    continue
+                message = rule.message.format(
+                    part=report.tpl.text_part(key).title,
+                    quote=match.group(0),
+                    value=format_value(expected),
+                    cells=_names(table, values, cells),
+                )
+                locations = (Location(text=key), *(Location(table.key, c) for c in cells))
+                findings.append(Finding(rule.id, rule.severity, message, locations))
+    return findings
 
 
 # ---------------------------------------------------------------------- cell-level checks

@@ -36,6 +36,22 @@ _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _META_KEYS = {"template", "template_version", "unit", "level", "year"}
 NEW_FILE_MODE = 0o660
 
+# The parser's messages, explained for an operator who has hand-edited a file.
+_TOML_HINTS = (
+    ("Invalid value", "值无效：文字要用英文双引号括起来，数字不要加引号"),
+    ("Expected '=' after a key", "键后面缺少“=”"),
+    ("Unclosed array", "方括号 [ ] 没有闭合"),
+    ("Unterminated string", "引号没有闭合"),
+    ("Unclosed multiline string", '三引号 """ 没有闭合'),
+    ("Cannot overwrite a value", "同一个键写了两次"),
+    ("Cannot declare", "同一个表头写了两次"),
+    ("Expected ']' at the end of a table declaration", "表头缺少“]”"),
+    ("Invalid initial character for a key part", "键名有误：键名只能用英文字母、数字和下划线"),
+    ("Expected newline or end of document", "一行只能写一个“键 = 值”"),
+    ("Illegal character", "有不允许的字符"),
+    ("Invalid statement", "这一行不是“键 = 值”或表头"),
+)
+
 
 class ReportFileError(Exception):
     """A report file that cannot be read or written. ``str()`` is the Chinese message."""
@@ -257,8 +273,13 @@ def loads_report(text: str, path: Path | str = "<内存>") -> Report:
         match = _TOML_POSITION.search(message)
         line = int(match.group(1)) if match else None
         column = int(match.group(2)) if match else None
-        reason = _TOML_POSITION.sub("", message).strip()
-        raise ReportFileError(path, f"TOML 格式错误（{reason}）", line, column) from exc
+        if match is None and "end of document" in message:
+            line = text.count("\n") + 1
+            column = len(text.rsplit("\n", 1)[-1]) + 1
+        reason = _TOML_POSITION.sub("", message).replace("(at end of document)", "").strip()
+        hint = next((zh for en, zh in _TOML_HINTS if reason.startswith(en)), None)
+        explained = f"{hint}（{reason}）" if hint else reason
+        raise ReportFileError(path, f"TOML 格式错误：{explained}", line, column) from exc
     return report_from_data(data, path, text)
 
 
@@ -330,7 +351,10 @@ def _plain_decimals(node: Any) -> Any:
     if isinstance(node, dict):
         return {k: _plain_decimals(v) for k, v in node.items()}
     if isinstance(node, Decimal):
-        # Never exponent notation (1E+2), which TOML would not read back as the same number.
+        # Whole amounts are written as integers (``0``, not ``0.0``) and never in exponent
+        # notation (``1E+2``); the reader turns amounts back into Decimal.
+        if node == node.to_integral_value():
+            return int(node)
         return Decimal(format(node, "f"))
     return node
 
@@ -347,6 +371,10 @@ def _same(a: Report, b: Report) -> bool:
 def save_report(report: Report, path: Path | str) -> None:
     """Serialize, prove the text reads back as the same report, then replace the file atomically."""
     path = Path(path)
+    # TOML reads a CR LF inside a multi-line string as LF: store the canonical form.
+    for key, value in report.texts.items():
+        if "\r" in value:
+            report.texts[key] = value.replace("\r\n", "\n").replace("\r", "\n")
     text = dumps_report(report)
     try:
         reread = loads_report(text, path)

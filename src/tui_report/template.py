@@ -86,7 +86,12 @@ class EntryLayout(_Strict):
 
 
 RuleKind = Literal[
-    "equation", "zero_implies_zero", "zero_implies_text", "text_implies_zero", "zero_for_levels"
+    "equation",
+    "zero_implies_zero",
+    "zero_implies_text",
+    "text_implies_zero",
+    "zero_for_levels",
+    "text_number",
 ]
 
 
@@ -111,8 +116,12 @@ class Rule(_Strict):
     def _check_shape(self) -> Rule:
         if self.kind == "equation" and (self.per is None or not self.left or not self.right):
             raise ValueError(f"规则 {self.id}：equation 需要 per、left 和 right")
-        if self.kind in ("zero_implies_text", "text_implies_zero") and not (self.text and self.patterns):
+        if self.kind in ("zero_implies_text", "text_implies_zero", "text_number") and not (
+            self.text and self.patterns
+        ):
             raise ValueError(f"规则 {self.id}：{self.kind} 需要 text 和 patterns")
+        if self.kind == "text_number" and not (self.cells and all("(?P<n>" in p for p in self.patterns)):
+            raise ValueError(f"规则 {self.id}：text_number 需要 cells，且每个正则都要有命名分组 (?P<n>…)")
         for pattern in self.patterns:
             try:
                 re.compile(pattern)
@@ -199,6 +208,7 @@ class CompiledTable:
     cells: dict[str, CellDef] = field(default_factory=dict)
     # Cells in printed order: block by block, row by row, column by column.
     order: list[str] = field(default_factory=list)
+    _matches: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -215,10 +225,15 @@ class CompiledTable:
         return [cid for cid in self.order if not self.cells[cid].computed]
 
     def match(self, pattern: str) -> list[str]:
-        """Cell ids matching a glob such as ``regulations.*`` or ``*``."""
-        if pattern in self.cells:
-            return [pattern]
-        return [cid for cid in self.order if fnmatch.fnmatchcase(cid, pattern)]
+        """Cell ids matching a glob such as ``regulations.*`` or ``*`` (cached: rules ask often)."""
+        found = self._matches.get(pattern)
+        if found is None:
+            if pattern in self.cells:
+                found = [pattern]
+            else:
+                found = [cid for cid in self.order if fnmatch.fnmatchcase(cid, pattern)]
+            self._matches[pattern] = found
+        return found
 
     def row(self, row_id: str) -> Leaf:
         for leaf in self.rows:
@@ -339,7 +354,7 @@ class Template(_Strict):
                 for pattern in (*rule.cells, *rule.when_zero):
                     if not compiled.match(pattern):
                         raise ValueError(f"表 {table.key} 规则 {rule.id} 引用了不存在的单元格 {pattern!r}")
-                if rule.text is not None and rule.text not in text_keys:
+                if rule.text is not None and rule.text != "*" and rule.text not in text_keys:
                     raise ValueError(f"表 {table.key} 规则 {rule.id} 引用了不存在的文字部分 {rule.text!r}")
             if table.entry is not None:
                 for r in table.entry.rows:
@@ -384,6 +399,15 @@ def schemas_dir() -> Path:
         if candidate.is_dir():
             return candidate
     return here / "schemas"
+
+
+def examples_dir() -> Path:
+    """The bundled example reports (inside the package, or ``examples/`` in a checkout)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "examples", here.parent.parent / "examples"):
+        if candidate.is_dir():
+            return candidate
+    return here / "examples"
 
 
 def _format_loc(loc: tuple[object, ...], data: object) -> str:
