@@ -8,6 +8,7 @@ The number of cases each property ran is printed (``pytest -s``) and checked.
 from __future__ import annotations
 
 import contextlib
+import os
 import string
 from collections import Counter
 from decimal import Decimal
@@ -36,7 +37,7 @@ EXAMPLES = [p.read_bytes() for p in sorted((ROOT / "examples").glob("*.toml"))]
 TEMPLATE = get_template("gov-info-disclosure-2021")
 CASES: Counter[str] = Counter()
 FUZZ = settings(
-    max_examples=600,
+    max_examples=int(os.environ.get("TUI_REPORT_FUZZ_EXAMPLES", "600")),
     deadline=None,
     derandomize=True,  # the same cases on every run: a CI failure reproduces locally
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_report.journal import Journal, JournalError, ensure_recovery_dir, journal_path, read_journal
+from tui_report.journal import JournalError, ensure_recovery_dir, journal_path, read_journal
 from tui_report.session import EditSession, OutsideChangeError
 
 from ._helpers import NOBODY, run_as
@@ -191,28 +191,41 @@ def test_recovery_after_someone_else_saved_shows_both_sides(report_file: Path) -
     assert saved.values["requests"]["new.commercial"] == 4  # theirs taken
 
 
-def test_journal_write_is_atomic_under_kill(report_file: Path) -> None:
-    """Kill a process while it journals, many times: the journal always reads back whole."""
+def test_no_committed_edit_is_lost_to_kill_9(report_file: Path) -> None:
+    """A child commits edits 1, 2, 3 … and reports each one after ``mark_edited`` returns (the
+    moment the screen moves on); killed at random, its journal must hold the last reported edit
+    or a later one, and always read back whole."""
     import random
     import signal
     import time
 
     rng = random.Random(5)
-    session = EditSession.open(report_file)
-    session.close()
-    for i in range(40):
+    kills = 60
+    for i in range(kills):
+        read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - child
-            journal = Journal(report_file, None, None)
-            s = EditSession.open(report_file, read_only=True)
+            os.close(read_fd)
+            s = EditSession.open(report_file)
             n = 0
             while True:
                 n += 1
-                s.report.texts["other.main"] = f"第{n}次" * 50
-                journal.write(s.report)
-        time.sleep(rng.uniform(0.0, 0.03))
+                s.report.texts["other.main"] = f"第{n}次修改" + "字" * (n % 7) * 100
+                s.mark_edited()
+                os.write(write_fd, f"{n}\n".encode())
+        os.close(write_fd)
+        time.sleep(rng.uniform(0.0, 0.05))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
+        with os.fdopen(read_fd, "rb") as pipe:
+            acked = [int(x) for x in pipe.read().split()]
         entry = read_journal(report_file)
-        if entry is not None:
-            assert entry.report().texts["other.main"].startswith("第"), i
+        if not acked:
+            continue
+        assert entry is not None, i
+        text = entry.report().texts["other.main"]
+        journaled = int(text[1 : text.index("次")])
+        assert journaled >= acked[-1], (i, journaled, acked[-1])
+        session = EditSession.open(report_file)  # the lock is free
+        session.discard_recovery()  # start the next round clean
+        session.close()
