@@ -45,7 +45,7 @@ from tui_report.changes import (
 )
 from tui_report.folder import CannotEditError, FolderCheck, check_can_save
 from tui_report.journal import Journal, JournalEntry, JournalError, read_journal, set_aside
-from tui_report.lock import EditLock, LockedError, LockOwner, TakeOverError, end_session
+from tui_report.lock import EditLock, LockedError, LockOwner, TakeOverError, end_session, read_owner
 from tui_report.report import Report
 from tui_report.store import (
     ReportFileError,
@@ -133,7 +133,7 @@ class EditSession:
     ) -> None:
         self.path = Path(path)
         self.report = report
-        self.read_only = read_only
+        self._read_only = read_only
         self.dirty = False
         self.lock = lock
         self.fingerprint = fingerprint
@@ -146,6 +146,22 @@ class EditSession:
         self._pending: JournalEntry | None = None
         self._pending_decided = True
         self._closed = False
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    @read_only.setter
+    def read_only(self, value: bool) -> None:
+        """Turning a session read-only gives its lock up (someone else may then edit); turning it
+        editable needs the lock: use :meth:`try_edit`."""
+        if value and not self._read_only:
+            self._read_only = True
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
+        elif not value and self._read_only and not self.try_edit():
+            raise LockedError(self.path, read_owner(self.path))
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -225,7 +241,7 @@ class EditSession:
             raise
         self.lock = lock
         lock.start_heartbeat()
-        self.read_only = False
+        self._read_only = False
         self._set_loaded(report, fingerprint, text)
         self._find_pending()
         return True
@@ -436,7 +452,7 @@ class EditSession:
         self.lock = new_lock
         new_lock.start_heartbeat()
         self.path = path
-        self.read_only = False
+        self._read_only = False
         old_journal.remove()
         self._journal = Journal(path, self.fingerprint, self.base_text)
 

@@ -372,9 +372,12 @@ def save_report(report: Report, path: Path | str) -> None:
     """Serialize, prove the text reads back as the same report, then replace the file atomically."""
     path = Path(path)
     # TOML reads a CR LF inside a multi-line string as LF: store the canonical form.
-    for key, value in report.texts.items():
-        if "\r" in value:
-            report.texts[key] = value.replace("\r\n", "\n").replace("\r", "\n")
+    for strings in (report.texts, report.preamble):
+        for key, value in strings.items():
+            if "\r" in value:
+                strings[key] = value.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in report.unit:
+        report.unit = report.unit.replace("\r\n", "\n").replace("\r", "\n")
     text = dumps_report(report)
     try:
         reread = loads_report(text, path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import string
+import tempfile
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -36,6 +37,7 @@ from ._helpers import ROOT
 EXAMPLES = [p.read_bytes() for p in sorted((ROOT / "examples").glob("*.toml"))]
 TEMPLATE = get_template("gov-info-disclosure-2021")
 CASES: Counter[str] = Counter()
+_SCRATCH = Path(tempfile.mkdtemp(prefix="tui-report-fuzz-"))
 FUZZ = settings(
     max_examples=int(os.environ.get("TUI_REPORT_FUZZ_EXAMPLES", "600")),
     deadline=None,
@@ -195,7 +197,7 @@ def test_plausible_documents_never_crash(doc: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------- no loss: write, read back
 
 _texts = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)) | st.sampled_from(list("\"\\'\n\t“”—…")),
+    alphabet=st.characters(blacklist_categories=("Cs",)) | st.sampled_from(list("\"\\'\n\r\t“”—…")),
     max_size=80,
 )
 
@@ -234,8 +236,10 @@ def valid_reports(draw: st.DrawFn) -> Report:
 @given(valid_reports())
 def test_what_is_saved_reads_back_unchanged(report: Report) -> None:
     CASES["round trip"] += 1
-    text = dumps_report(report)
-    assert loads_report(text).model_dump() == report.model_dump()
+    save_report(report, _SCRATCH / "r.toml")  # the save's own read-back check passes …
+    # … having made CR LF line ends LF (TOML cannot keep a CR LF in a multi-line string)
+    assert "\r" not in report.unit + "".join(report.texts.values()) + "".join(report.preamble.values())
+    assert loads_report(dumps_report(report)).model_dump() == report.model_dump()
 
 
 def test_gbk_bom_and_truncated_files_have_located_chinese_messages(tmp_path: Path) -> None:
@@ -270,3 +274,14 @@ def test_saved_file_round_trip_on_disk(tmp_path: Path) -> None:
     report.texts["other.main"] = 'a "quoted" \\ back\nslash """ and \'\'\' and \r\n'.replace("\r\n", "\n")
     save_report(report, tmp_path / "r.toml")
     assert load_report(tmp_path / "r.toml").model_dump() == report.model_dump()
+
+
+def test_windows_line_ends_are_saved_as_newlines(tmp_path: Path) -> None:
+    report = loads_report(EXAMPLES[0].decode("utf-8"))
+    report.texts["other.main"] = "第一行\r\n第二行\r第三行"
+    report.unit = "大马乡\r\n"
+    report.preamble["phone"] = "0371\r\n"
+    save_report(report, tmp_path / "r.toml")  # unit and preamble used to fail the read-back check
+    saved = load_report(tmp_path / "r.toml")
+    assert saved.texts["other.main"] == "第一行\n第二行\n第三行"
+    assert saved.unit == "大马乡\n" and saved.preamble["phone"] == "0371\n"

@@ -281,3 +281,15 @@ def test_unknown_owner_when_lock_file_unreadable(report_file: Path) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_turning_a_session_read_only_gives_the_lock_up(report_file: Path) -> None:
+    session = EditSession.open(report_file)
+    session.read_only = True  # what the app does for "open read-only" from its start screen
+    other = EditSession.open(report_file)  # free for someone else now
+    with pytest.raises(LockedError):
+        session.read_only = False
+    other.close()
+    session.read_only = False  # takes the lock again (and reloads)
+    assert session.lock is not None and session.lock.held
+    session.close()
