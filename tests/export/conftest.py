@@ -41,7 +41,9 @@ def dama_docx(dama_report: Report, tmp_path_factory: pytest.TempPathFactory) -> 
 
 def report_2019() -> Report:
     """A 2019-format report with a distinct number in every input cell (row index * 10 + column)."""
-    report = new_report("某某县某某镇人民政府", 2020, level="township", template_id="gov-info-disclosure-2019")
+    report = new_report(
+        "某某县某某镇人民政府", 2020, level="township", template_id="gov-info-disclosure-2019"
+    )
     for key, table in report.tpl.compiled.items():
         for n, cell_id in enumerate(table.input_cells()):
             report.set_cell(key, cell_id, n + 1)

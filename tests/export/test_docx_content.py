@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, export_docx
 from docx.oxml.ns import qn
 from docx_reading import body_paragraph_texts, effective_fonts, open_docx
 
+from conftest import EXAMPLES, export_docx
 from tui_report._toml import tomllib
 from tui_report.report import Report
 
@@ -118,10 +118,13 @@ def test_final_document_has_no_draft_mark(full_docx: Any) -> None:
     assert all("草稿" not in t for t in body_paragraph_texts(full_docx))
 
 
-def test_site_can_change_font_names(full_report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_site_can_change_font_names(
+    full_report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = tmp_path / "fonts.toml"
     config.write_text(
-        '[fonts]\nbody = "仿宋"\ntitle = "方正小标宋_GBK"\n[fallbacks]\n"方正小标宋_GBK" = "华文中宋"\n', encoding="utf-8"
+        '[fonts]\nbody = "仿宋"\ntitle = "方正小标宋_GBK"\n[fallbacks]\n"方正小标宋_GBK" = "华文中宋"\n',
+        encoding="utf-8",
     )
     monkeypatch.setenv("TUI_REPORT_FONTS", str(config))
     doc = open_docx(export_docx(full_report, tmp_path))

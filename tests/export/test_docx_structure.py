@@ -20,146 +20,16 @@ from docx_reading import (
     mm,
     table_cells,
 )
-
-# ---------------------------------------------------------------------------- reference maps
-
-REQUESTS_MERGES_2021 = {
-    ((0, 0), (2, 2)),
-    ((0, 3), (0, 9)),
-    ((1, 3), (2, 3)),
-    ((1, 4), (1, 8)),
-    ((1, 9), (2, 9)),
-    ((3, 0), (3, 2)),
-    ((4, 0), (4, 2)),
-    ((5, 0), (26, 0)),
-    ((5, 1), (5, 2)),
-    ((6, 1), (6, 2)),
-    ((7, 1), (14, 1)),
-    ((15, 1), (17, 1)),
-    ((18, 1), (22, 1)),
-    ((23, 1), (25, 1)),
-    ((26, 1), (26, 2)),
-    ((27, 0), (27, 2)),
-}
-
-APPEALS_MERGES = {
-    ((0, 0), (0, 4)),
-    ((0, 5), (0, 14)),
-    *(((1, c), (2, c)) for c in range(5)),
-    ((1, 5), (1, 9)),
-    ((1, 10), (1, 14)),
-}
-
-PROACTIVE_MERGES_2021 = {
-    *(((r, 0), (r, 3)) for r in (0, 4, 7, 11)),
-    *(((r, 1), (r, 3)) for r in (5, 6, 8, 9, 10, 12, 13)),
-}
-
-REQUESTS_LABELS_2021 = {
-    (0, 0): "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
-    (0, 3): "申请人情况",
-    (1, 3): "自然人",
-    (1, 4): "法人或其他组织",
-    (1, 9): "总计",
-    (2, 4): "商业企业",
-    (2, 5): "科研机构",
-    (2, 6): "社会公益组织",
-    (2, 7): "法律服务机构",
-    (2, 8): "其他",
-    (3, 0): "一、本年新收政府信息公开申请数量",
-    (4, 0): "二、上年结转政府信息公开申请数量",
-    (5, 0): "三、本年度办理结果",
-    (5, 1): "（一）予以公开",
-    (6, 1): "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-    (7, 1): "（三）不予公开",
-    (7, 2): "1.属于国家秘密",
-    (8, 2): "2.其他法律行政法规禁止公开",
-    (9, 2): "3.危及“三安全一稳定”",
-    (10, 2): "4.保护第三方合法权益",
-    (11, 2): "5.属于三类内部事务信息",
-    (12, 2): "6.属于四类过程性信息",
-    (13, 2): "7.属于行政执法案卷",
-    (14, 2): "8.属于行政查询事项",
-    (15, 1): "（四）无法提供",
-    (15, 2): "1.本机关不掌握相关政府信息",
-    (16, 2): "2.没有现成信息需要另行制作",
-    (17, 2): "3.补正后申请内容仍不明确",
-    (18, 1): "（五）不予处理",
-    (18, 2): "1.信访举报投诉类申请",
-    (19, 2): "2.重复申请",
-    (20, 2): "3.要求提供公开出版物",
-    (21, 2): "4.无正当理由大量反复申请",
-    (22, 2): "5.要求行政机关确认或重新出具已获取信息",
-    (23, 1): "（六）其他处理",
-    (23, 2): "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-    (24, 2): "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-    (25, 2): "3.其他",
-    (26, 1): "（七）总计",
-    (27, 0): "四、结转下年度继续办理",
-}
-
-PROACTIVE_LABELS_2021 = {
-    (0, 0): "第二十条第（一）项",
-    (1, 0): "信息内容",
-    (1, 1): "本年制发件数",
-    (1, 2): "本年废止件数",
-    (1, 3): "现行有效件数",
-    (2, 0): "规章",
-    (3, 0): "行政规范性文件",
-    (4, 0): "第二十条第（五）项",
-    (5, 0): "信息内容",
-    (5, 1): "本年处理决定数量",
-    (6, 0): "行政许可",
-    (7, 0): "第二十条第（六）项",
-    (8, 0): "信息内容",
-    (8, 1): "本年处理决定数量",
-    (9, 0): "行政处罚",
-    (10, 0): "行政强制",
-    (11, 0): "第二十条第（八）项",
-    (12, 0): "信息内容",
-    (12, 1): "本年收费金额（单位：万元）",
-    (13, 0): "行政事业性收费",
-}
-
-RESULT_WORDS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
-APPEALS_LABELS = {
-    (0, 0): "行政复议",
-    (0, 5): "行政诉讼",
-    (1, 5): "未经复议直接起诉",
-    (1, 10): "复议后起诉",
-    **{(1, c): RESULT_WORDS[c] for c in range(5)},
-    **{(2, 5 + c): RESULT_WORDS[c] for c in range(5)},
-    **{(2, 10 + c): RESULT_WORDS[c] for c in range(5)},
-}
-
-# 表三 of examples/full-2024.toml, row by row (自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他).
-FULL_REQUESTS = {
-    3: [3001, 60, 5, 8, 25, 20],
-    4: [34, 2, 0, 0, 1, 0],
-    5: [1288, 20, 2, 3, 8, 5],
-    6: [447, 10, 1, 1, 4, 3],
-    7: [2, 0, 0, 0, 0, 0],
-    8: [30, 1, 0, 0, 1, 0],
-    9: [5, 0, 0, 0, 0, 0],
-    10: [6, 2, 0, 0, 1, 1],
-    11: [7, 1, 0, 0, 0, 0],
-    12: [12, 2, 0, 1, 1, 0],
-    13: [9, 1, 0, 0, 1, 1],
-    14: [105, 3, 0, 0, 1, 1],
-    15: [746, 10, 1, 2, 4, 4],
-    16: [11, 2, 0, 0, 1, 0],
-    17: [1, 1, 0, 0, 0, 1],
-    18: [56, 2, 0, 0, 1, 1],
-    19: [25, 1, 0, 0, 1, 0],
-    20: [0, 0, 0, 0, 0, 0],
-    21: [0, 0, 0, 0, 0, 0],
-    22: [1, 0, 0, 0, 0, 1],
-    23: [67, 1, 1, 1, 0, 1],
-    24: [6, 0, 0, 0, 0, 0],
-    25: [108, 2, 0, 0, 0, 0],
-    27: [103, 3, 0, 0, 2, 1],
-}
-FULL_APPEALS = [72, 64, 178, 37, 13, 4, 8, 1, 12, 1, 1, 6]
+from reference_maps import (
+    APPEALS_LABELS,
+    APPEALS_MERGES,
+    FULL_APPEALS,
+    FULL_REQUESTS,
+    PROACTIVE_LABELS_2021,
+    PROACTIVE_MERGES_2021,
+    REQUESTS_LABELS_2021,
+    REQUESTS_MERGES_2021,
+)
 
 
 def tables(doc: Any) -> list[Any]:
@@ -183,7 +53,11 @@ def test_page_is_a4_with_gbt9704_margins(full_docx: Any) -> None:
 
 
 def used_styles(doc: Any) -> set[str]:
-    parts = [doc.element, *(s.footer._element for s in doc.sections), *(s.even_page_footer._element for s in doc.sections)]
+    parts = [
+        doc.element,
+        *(s.footer._element for s in doc.sections),
+        *(s.even_page_footer._element for s in doc.sections),
+    ]
     found: set[str] = set()
     for part in parts:
         for tag in ("w:pStyle", "w:rStyle"):
@@ -197,7 +71,9 @@ def test_east_asian_font_is_set_on_every_style_used(full_docx: Any) -> None:
     for style_id in [*styles, "Normal"]:
         fonts = effective_fonts(full_docx, style_id)
         assert fonts.get("eastAsia"), f"{style_id} has no w:eastAsia"
-        assert not [k for k in fonts if k.endswith("Theme") or k == "cstheme"], f"{style_id} keeps theme fonts"
+        assert not [k for k in fonts if k.endswith("Theme") or k == "cstheme"], (
+            f"{style_id} keeps theme fonts"
+        )
     assert effective_fonts(full_docx, "Normal")["eastAsia"] == "仿宋_GB2312"
     assert effective_fonts(full_docx, "Normal")["ascii"] == "Times New Roman"
     defaults = full_docx.styles.element.find(qn("w:docDefaults"))
@@ -227,7 +103,9 @@ def test_fonts_sizes_and_spacing_by_role(full_docx: Any) -> None:
     assert ind.get(qn("w:firstLineChars")) == "200"
     assert fmt.space_after.pt == 0 and fmt.space_before.pt == 0
     # Word's default 10 pt after / 1.15 lines is gone from the defaults.
-    spacing = full_docx.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}")
+    spacing = full_docx.styles.element.find(
+        f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}"
+    )
     assert spacing.get(qn("w:after")) == "0"
     assert spacing.get(qn("w:line")) == "240"
     assert effective_fonts(full_docx, "ReportLead")["eastAsia"] == "楷体_GB2312"
@@ -310,7 +188,11 @@ def test_widths_fill_the_type_area_and_every_cell_has_one(full_docx: Any) -> Non
 
 def test_every_label_in_the_right_cell(full_docx: Any) -> None:
     proactive, requests, appeals = tables(full_docx)
-    for tbl, labels in ((proactive, PROACTIVE_LABELS_2021), (requests, REQUESTS_LABELS_2021), (appeals, APPEALS_LABELS)):
+    for tbl, labels in (
+        (proactive, PROACTIVE_LABELS_2021),
+        (requests, REQUESTS_LABELS_2021),
+        (appeals, APPEALS_LABELS),
+    ):
         texts = at(tbl)
         for pos, label in labels.items():
             assert texts.get(pos) == label, f"{pos}: {texts.get(pos)!r} != {label!r}"
@@ -365,8 +247,9 @@ def test_digits_centred_and_long_labels_flush_left(full_docx: Any) -> None:
 
 
 def test_2019_format_tables(tmp_path: Any) -> None:
-    from conftest import export_docx, report_2019
     from docx_reading import open_docx
+
+    from conftest import export_docx, report_2019
 
     report = report_2019()
     doc = open_docx(export_docx(report, tmp_path))
