@@ -106,7 +106,10 @@ def test_title_and_type_area(full_pdf: Path) -> None:
     for w in first:
         lines.setdefault(round(w.y1), []).append(w)
     title = [lines[y] for y in sorted(lines)[:2]]
-    assert ["".join(w.text for w in line) for line in title] == ["示例市人民政府", "2024年政府信息公开工作年度报告"]
+    assert ["".join(w.text for w in line) for line in title] == [
+        "示例市人民政府",
+        "2024年政府信息公开工作年度报告",
+    ]
     for line in title:  # centred on the type area
         middle = (line[0].x0 + line[-1].x1) / 2
         assert middle == pytest.approx((TYPE_LEFT + TYPE_RIGHT) / 2, abs=3)
