@@ -111,20 +111,25 @@ def test_fonts_sizes_and_spacing_by_role(full_docx: Any) -> None:
     assert effective_fonts(full_docx, "ReportLead")["eastAsia"] == "楷体_GB2312"
 
 
-def test_run_in_subheadings_use_the_character_style(full_docx: Any) -> None:
+def test_subheadings_use_the_kai_character_style(full_docx: Any) -> None:
     leads = [
-        (p.runs[0].text, p.runs[0].style.style_id, p.runs[1].text[:8])
+        (p.runs[0].text, "".join(r.text for r in p.runs[1:]))
         for p in paragraphs_with_style(full_docx, "ReportBody")
         if p.runs and p.runs[0].style.style_id == "ReportLead"
     ]
-    assert [lead for lead, _, _ in leads] == [
+    assert [lead for lead, _ in leads] == [
+        # Part 一's sub-parts, run in before their text.
         "（一）主动公开情况。",
         "（二）依申请公开情况。",
         "（三）政府信息管理情况。",
         "（四）政府信息公开平台建设情况。",
         "（五）监督保障情况。",
+        # The operator's own （一） lines in part 五, alone on their line.
+        "（一）存在的主要问题",
+        "（二）改进措施",
     ]
-    assert leads[0][2] == "全年通过政府门户"
+    assert leads[0][1].startswith("全年通过政府门户")
+    assert leads[5][1] == leads[6][1] == ""
 
 
 # ---------------------------------------------------------------------------- page numbers
@@ -162,11 +167,27 @@ def test_merge_maps_match_the_reference(full_docx: Any) -> None:
 
 
 def test_header_rows_repeat_and_rows_never_split(full_docx: Any) -> None:
-    for tbl, header_rows in zip(tables(full_docx), (2, 3, 3), strict=True):
+    # 表二's blocks each have their own header, so none repeats; 表三 and 表四 repeat theirs.
+    for tbl, header_rows in zip(tables(full_docx), (0, 3, 3), strict=True):
         rows = tbl.findall(qn("w:tr"))
         flags = [row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None for row in rows]
         assert flags == [i < header_rows for i in range(len(rows))]
         assert all(row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for row in rows)
+
+
+def keep_next_rows(tbl: Any) -> list[bool]:
+    return [
+        all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in row.iter(qn("w:p")))
+        for row in tbl.findall(qn("w:tr"))
+    ]
+
+
+def test_blocks_and_headers_stay_with_what_follows(full_docx: Any) -> None:
+    proactive, requests, appeals = tables(full_docx)
+    # Each 表二 block (rows 0–3, 4–6, 7–10, 11–13) is kept on one page.
+    assert keep_next_rows(proactive) == [r not in (3, 6, 10, 13) for r in range(14)]
+    assert keep_next_rows(requests) == [r < 3 for r in range(28)]
+    assert keep_next_rows(appeals) == [r < 3 for r in range(4)]
 
 
 def test_widths_fill_the_type_area_and_every_cell_has_one(full_docx: Any) -> None:

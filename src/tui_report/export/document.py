@@ -8,6 +8,7 @@ writers only decide *how* it looks. Nothing here imports python-docx.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from tui_report.export.widths import em_width, fit_columns, mm_per_em
@@ -34,6 +35,9 @@ TITLE_MAX_EM = TEXT_WIDTH_MM / (TITLE_PT * 25.4 / 72)  # about 20 characters of 
 SENTENCE_ENDS = "。！？；.!?;"
 RUN_IN_SEPARATOR = "。"
 DRAFT_MARK = "草稿"
+# An operator's line that is itself a level-2 heading, "（一）存在的主要问题": printed in 楷体 like the
+# template's own （一） headings. Short, and not a sentence.
+OPERATOR_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][^。；;]{1,30}$")
 
 
 # ----------------------------------------------------------------------------- blocks
@@ -73,6 +77,25 @@ class Table:
     @property
     def header_rows(self) -> int:
         return self.grid.header_rows
+
+    @property
+    def block_starts(self) -> tuple[int, ...]:
+        """First printed row of each stacked block (表二 has four, each opening with its caption)."""
+        starts = sorted({s.row for s in self.cells if s.role == "caption"} | {0})
+        return tuple(starts)
+
+    @property
+    def repeats_header(self) -> bool:
+        """Whether the header rows describe every row and so repeat on each page. A table of stacked
+        blocks has a header per block: repeating the first block's over another would mislead."""
+        return self.header_rows > 0 and len(self.block_starts) == 1
+
+    def keeps_with_next(self, row: int) -> bool:
+        """Whether a row stays on the page of the next one: a whole block of a stacked table, else
+        the header rows with the first data row."""
+        if len(self.block_starts) > 1:
+            return row + 1 < self.grid.n_rows and row + 1 not in self.block_starts
+        return row < self.header_rows
 
     def align(self, span: Span) -> str:
         if span.role == "row_header" and span.rowspan == 1 and span.col in self.left_columns:
@@ -146,7 +169,7 @@ def text_part_paragraphs(part: TextPart, text: str) -> list[Paragraph]:
     if not paragraphs and part.empty_prints:
         paragraphs = [part.empty_prints]
     if part.heading is None:
-        return [Paragraph(p) for p in paragraphs]
+        return [Paragraph("", p) if OPERATOR_SUBHEADING.match(p) else Paragraph(p) for p in paragraphs]
     lead = part.heading
     if not paragraphs:
         return [Paragraph("", lead)]

@@ -367,7 +367,8 @@ class _Writer:
                 covered[(r, span.col)] = span
         row_height = f'<w:trHeight w:val="{twips(table.font_pt * ROW_HEIGHT_LINES)}" w:hRule="atLeast"/>'
         for r in range(table.grid.n_rows):
-            header = r < table.header_rows
+            header = table.repeats_header and r < table.header_rows
+            keep = "<w:keepNext/>" if table.keeps_with_next(r) else ""
             row_xml = [
                 f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/>{row_height}"
                 + ("<w:tblHeader/>" if header else "")
@@ -391,7 +392,7 @@ class _Writer:
                 run = f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
                 row_xml.append(
                     f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid_span}{merge}<w:vAlign w:val="center"/></w:tcPr>'
-                    f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>'
+                    f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}<w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>'
                 )
                 c = span.last_col + 1
             row_xml.append("</w:tr>")

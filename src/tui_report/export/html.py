@@ -45,10 +45,9 @@ def _table(table: Table, fonts: FontSet) -> str:
         align = table.align(span)
         style = f"border:1px solid #000;padding:0.3em 0.4em;text-align:{align};vertical-align:middle;font-weight:normal"
         by_row.setdefault(span.row, []).append(f'<{tag}{attrs} style="{style}">{escape(span.text)}</{tag}>')
-    head = "".join(f"<tr>{''.join(by_row.get(r, []))}</tr>" for r in range(table.header_rows))
-    body = "".join(
-        f"<tr>{''.join(by_row.get(r, []))}</tr>" for r in range(table.header_rows, table.grid.n_rows)
-    )
+    head_rows = table.header_rows if table.repeats_header else 0
+    head = "".join(f"<tr>{''.join(by_row.get(r, []))}</tr>" for r in range(head_rows))
+    body = "".join(f"<tr>{''.join(by_row.get(r, []))}</tr>" for r in range(head_rows, table.grid.n_rows))
     return (
         f'<table style="border-collapse:collapse;width:100%;table-layout:fixed;margin:0.5em 0 1em;'
         f'font-family:{_font(fonts, "table")};font-size:{TABLE_EM}em;line-height:1.4">'
