@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from docx.oxml.ns import qn
 from docx_reading import body_paragraph_texts, effective_fonts, open_docx
+from export_helpers import EXAMPLES, export_docx
 
-from conftest import EXAMPLES, export_docx
 from tui_report._toml import tomllib
 from tui_report.report import Report
 

@@ -269,8 +269,7 @@ def test_digits_centred_and_long_labels_flush_left(full_docx: Any) -> None:
 
 def test_2019_format_tables(tmp_path: Any) -> None:
     from docx_reading import open_docx
-
-    from conftest import export_docx, report_2019
+    from export_helpers import export_docx, report_2019
 
     report = report_2019()
     doc = open_docx(export_docx(report, tmp_path))

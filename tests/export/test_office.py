@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from docx_reading import open_docx
+from export_helpers import EXAMPLES, report_2019
 from reference_maps import APPEALS_MERGES, REQUESTS_MERGES_2021
 
-from conftest import EXAMPLES, report_2019
 from tui_report.cli import main
 from tui_report.export.office import ExportError, export_document, html_text
 from tui_report.report import Report

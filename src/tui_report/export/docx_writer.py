@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from datetime import datetime, timezone
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -180,6 +181,9 @@ class _Writer:
         props.last_modified_by = author
         props.comments = "tui-report"
         props.revision = 1
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        props.created = now
+        props.modified = now
 
     def _styles(self) -> None:
         fonts = self.fonts
