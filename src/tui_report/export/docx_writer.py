@@ -175,6 +175,10 @@ class _Writer:
             lang.set(qn("w:eastAsia"), "zh-CN")
         self._styles()
         self._font_table()
+        # Word 2010's copy of the styles still names the template's theme fonts; Word reads styles.xml.
+        for rid, rel in list(self.doc.part.rels.items()):
+            if rel.reltype.endswith("/stylesWithEffects"):
+                self.doc.part.drop_rel(rid)
         props = self.doc.core_properties
         props.title = title
         props.author = author
