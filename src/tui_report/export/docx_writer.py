@@ -348,26 +348,25 @@ class _Writer:
     def table(self, table: Table) -> None:
         style = self._table_style(table.font_pt)
         widths = [mm_to_twips(w) for w in table.widths_mm]
-        # Absorb rounding so that the columns add up to the table width exactly.
-        total = sum(widths)
         pad = mm_to_twips(TABLE_CELL_PADDING_MM)
         border = "".join(
             f'<w:{side} w:val="single" w:sz="{BORDER_EIGHTHS_PT}" w:space="0" w:color="000000"/>'
             for side in ("top", "left", "bottom", "right", "insideH", "insideV")
         )
-        tbl = parse_xml(
+        xml = [
             f"<w:tbl {nsdecls('w')}><w:tblPr>"
-            f'<w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/>'
+            # The table is exactly as wide as its columns, each rounded to twips.
+            f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
             f"<w:tblBorders>{border}</w:tblBorders>"
             '<w:tblLayout w:type="fixed"/>'
             f'<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="{pad}" w:type="dxa"/>'
             f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{pad}" w:type="dxa"/></w:tblCellMar>'
             '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0"'
             ' w:noHBand="1" w:noVBand="1"/>'
-            "</w:tblPr><w:tblGrid>"
-            + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-            + "</w:tblGrid></w:tbl>"
-        )
+            "</w:tblPr><w:tblGrid>",
+            *(f'<w:gridCol w:w="{w}"/>' for w in widths),
+            "</w:tblGrid>",
+        ]
         starts: dict[tuple[int, int], Span] = {(s.row, s.col): s for s in table.cells}
         covered: dict[tuple[int, int], Span] = {}
         for span in table.cells:
@@ -375,13 +374,9 @@ class _Writer:
                 covered[(r, span.col)] = span
         row_height = f'<w:trHeight w:val="{twips(table.font_pt * ROW_HEIGHT_LINES)}" w:hRule="atLeast"/>'
         for r in range(table.grid.n_rows):
-            header = table.repeats_header and r < table.header_rows
+            header = "<w:tblHeader/>" if table.repeats_header and r < table.header_rows else ""
             keep = "<w:keepNext/>" if table.keeps_with_next(r) else ""
-            row_xml = [
-                f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/>{row_height}"
-                + ("<w:tblHeader/>" if header else "")
-                + "</w:trPr>"
-            ]
+            xml.append(f"<w:tr><w:trPr><w:cantSplit/>{row_height}{header}</w:trPr>")
             c = 0
             while c < table.grid.n_cols:
                 first = starts.get((r, c))
@@ -396,15 +391,15 @@ class _Writer:
                     raise ValueError(f"table {table.key}: no cell at row {r}, column {c}")
                 width = sum(widths[span.col : span.last_col + 1])
                 grid_span = f'<w:gridSpan w:val="{span.colspan}"/>' if span.colspan > 1 else ""
-                align = table.align(span)
                 run = f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
-                row_xml.append(
+                xml.append(
                     f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid_span}{merge}<w:vAlign w:val="center"/></w:tcPr>'
-                    f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}<w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>'
+                    f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}<w:jc w:val="{table.align(span)}"/></w:pPr>{run}</w:p></w:tc>'
                 )
                 c = span.last_col + 1
-            row_xml.append("</w:tr>")
-            tbl.append(parse_xml("".join(row_xml)))
+            xml.append("</w:tr>")
+        xml.append("</w:tbl>")
+        tbl = parse_xml("".join(xml))
         self.body._insert_tbl(tbl)
 
     # ------------------------------------------------------------------ headers and footers
