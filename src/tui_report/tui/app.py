@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.scrollbar import ScrollBar, ScrollBarRender
 
 from tui_report.report import new_report
 from tui_report.rules import has_errors
@@ -29,6 +30,16 @@ from tui_report.tui.screens.dialogs import ConfirmDialog, NewReportDialog, PathD
 from tui_report.tui.screens.editor import EditorScreen
 from tui_report.tui.screens.help import HelpScreen
 from tui_report.tui.screens.start import StartScreen
+
+
+class PlainScrollBarRender(ScrollBarRender):
+    """Scroll bars of whole cells: the default thumb ends are block glyphs of ambiguous width."""
+
+    VERTICAL_BARS: ClassVar[list[str]] = [" "] * 8
+    HORIZONTAL_BARS: ClassVar[list[str]] = [" "] * 8
+
+
+ScrollBar.renderer = PlainScrollBarRender
 
 
 def locale_warning(environ: Mapping[str, str]) -> str:
@@ -63,7 +74,7 @@ class ReportApp(App[int]):
         Binding("f1", "help", "帮助", key_display="F1", id="app.help"),
         Binding("ctrl+q", "request_quit", "退出", key_display="^Q", id="app.quit", priority=True),
         Binding("f10", "request_quit", "退出", key_display="F10", id="app.quit_f10", show=False, priority=True),
-        Binding("ctrl+p", "command_palette", "命令", key_display="^P", id="app.palette", priority=True),
+        Binding("ctrl+p", "command_palette", "命令", key_display="^P", id="app.palette", show=False, priority=True),
     ]
 
     def __init__(
@@ -80,11 +91,14 @@ class ReportApp(App[int]):
         self.controller: Controller | None = Controller(session) if session is not None else None
 
     # ------------------------------------------------------------------ screens
-    def get_default_screen(self) -> Screen[None]:
+    async def on_mount(self) -> None:
+        # The first real screen is pushed over the (blank) default screen, so that switching
+        # between the start screen and a report later is always a plain switch.
         if self.controller is not None:
             self.remember(self.controller.session.path)
-            return EditorScreen(self.controller, self.banner)
-        return StartScreen(self.cwd, self.banner)
+            await self.push_screen(EditorScreen(self.controller, self.banner))
+        else:
+            await self.push_screen(StartScreen(self.cwd, self.banner))
 
     def remember(self, path: Path) -> None:
         if self.controller is None or not self.controller.read_only:

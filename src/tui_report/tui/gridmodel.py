@@ -21,7 +21,7 @@ PieceRole = Literal["corner", "header", "caption", "label", "cell"]
 MIN_LABEL = 10
 MAX_LABEL = 40
 MIN_COL = 6
-COL = {"count": 7, "change": 7, "amount": 10}
+COL = {"count": 6, "change": 6, "amount": 10}
 
 
 def wrap_cells(text: str, width: int) -> list[str]:

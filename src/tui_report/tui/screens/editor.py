@@ -29,7 +29,7 @@ from tui_report.tui.widgets.tablepage import TablePage
 from tui_report.tui.widgets.textpage import TextPage, TextTyped
 
 PaletteCommand = tuple[str, str, Callable[[], object]]
-SIDEBAR_WIDTH = 20
+SIDEBAR_WIDTH = 18
 
 
 def step_of_change(change: Change) -> tuple[str, str | None]:
@@ -103,10 +103,8 @@ class EditorScreen(Screen[None]):
             yield ContentSwitcher(id="pages")
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        start = self._first_open_step()
-        self.show_step(start)
-        self.refresh_status()
+    async def on_mount(self) -> None:
+        await self.show_step(self._first_open_step())
 
     def _first_open_step(self) -> str:
         states = self.controller.progress.steps
@@ -125,7 +123,7 @@ class EditorScreen(Screen[None]):
         current = self.switcher.current
         return self.switcher.get_child_by_id(current, Page) if current else None
 
-    def _page_for(self, step: Step) -> Page:
+    async def _page_for(self, step: Step) -> Page:
         existing = self.switcher.query(f"#{page_id(step.key)}")
         if existing:
             page = existing.first()
@@ -138,27 +136,27 @@ class EditorScreen(Screen[None]):
             "table": TablePage,
         }[step.kind]  # type: ignore[assignment]
         page = page_class(self.controller, step)
-        self.switcher.mount(page)
+        await self.switcher.mount(page)
         return page
 
-    def show_step(self, key: str, focus: bool = True, cell: str | None = None, field: str | None = None) -> None:
+    async def show_step(
+        self, key: str, focus: bool = True, cell: str | None = None, field: str | None = None
+    ) -> None:
+        """Show a step's page (mounting it the first time) and put the focus in it. Awaited, so
+        that keys typed right after PgDn reach the new page."""
         step = next(s for s in self.steps if s.key == key)
         old = self.page
         if old is not None and old.step.key != key:
             old.flush()
-        page = self._page_for(step)
+        page = await self._page_for(step)
         self.current = key
         self.switcher.current = page.id
         self.query_one(SectionList).highlight_step(key)
         self.refresh_status()
-
-        def settle() -> None:
-            if cell is not None or field is not None:
-                page.go_to(cell=cell, field=field)
-            elif focus:
-                page.focus_first()
-
-        self.call_after_refresh(settle)
+        if cell is not None or field is not None:
+            page.go_to(cell=cell, field=field)
+        elif focus:
+            page.focus_first()
 
     # ------------------------------------------------------------------ status
     def refresh_status(self) -> None:
@@ -199,17 +197,17 @@ class EditorScreen(Screen[None]):
         self.refresh_status()
 
     # ------------------------------------------------------------------ navigation
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if not isinstance(event.option_list, SectionList):
             return
         event.stop()
-        self.show_step(event.option_list.step_at[event.option_index])
+        await self.show_step(event.option_list.step_at[event.option_index])
 
-    def action_step(self, delta: int) -> None:
+    async def action_step(self, delta: int) -> None:
         index = next(i for i, s in enumerate(self.steps) if s.key == self.current)
         target = index + delta
         if 0 <= target < len(self.steps):
-            self.show_step(self.steps[target].key)
+            await self.show_step(self.steps[target].key)
         else:
             self.notify("已经是第一部分" if delta < 0 else "已经是最后一部分", timeout=2)
 
@@ -227,14 +225,14 @@ class EditorScreen(Screen[None]):
         side = self.query_one("#side")
         side.display = not side.display
 
-    def jump_to_finding(self, finding: Finding | None) -> None:
+    async def jump_to_finding(self, finding: Finding | None) -> None:
         if finding is None or not finding.locations:
             return
         loc = finding.locations[0]
         key = step_of_location(loc.table, loc.text, loc.field)
         if key is None or all(s.key != key for s in self.steps):
             return
-        self.show_step(key, cell=loc.cell, field=loc.field)
+        await self.show_step(key, cell=loc.cell, field=loc.field)
 
     # ------------------------------------------------------------------ commands
     def flush(self) -> None:
@@ -280,7 +278,7 @@ class EditorScreen(Screen[None]):
             return isinstance(self.page, TablePage)
         return True
 
-    def _after_history(self, change: Change | None, verb: str) -> None:
+    async def _after_history(self, change: Change | None, verb: str) -> None:
         if change is None:
             self.notify(f"没有可{verb}的操作", timeout=2)
             return
@@ -289,17 +287,17 @@ class EditorScreen(Screen[None]):
         key, where = step_of_change(change)
         cell = where if key.startswith("table:") else None
         if key != self.current or cell is not None:
-            self.show_step(key, cell=cell)
+            await self.show_step(key, cell=cell)
         self.refresh_status()
         self.notify(f"已{verb}：{change.label}", timeout=2)
 
-    def action_undo(self) -> None:
+    async def action_undo(self) -> None:
         self.flush()
-        self._after_history(self.controller.undo(), "撤销")
+        await self._after_history(self.controller.undo(), "撤销")
 
-    def action_redo(self) -> None:
+    async def action_redo(self) -> None:
         self.flush()
-        self._after_history(self.controller.redo(), "重做")
+        await self._after_history(self.controller.redo(), "重做")
 
     def action_export(self) -> None:
         self.flush()
@@ -312,17 +310,17 @@ class EditorScreen(Screen[None]):
             for step in section.steps:
                 name = section.heading if len(section.steps) == 1 else f"{section.heading} > {step.title}"
                 commands.append(
-                    (f"跳到：{name}", f"状态：{STATE_LABELS[states.get(step.key, 'empty')]}", lambda k=step.key: self.show_step(k))
+                    (f"跳到：{name}", f"状态：{STATE_LABELS[states.get(step.key, 'empty')]}", lambda k=step.key: self.app.call_later(self.show_step, k))
                 )
         commands += [
             ("保存", "Ctrl+S 或 F5", self.action_save),
             ("问题列表", "F3：列出所有错误和警告，Enter 跳到该处", self.action_findings),
             ("本表空格填0", "F4：把当前表格中所有空格填为0", self.action_fill_zero),
-            ("撤销", "Ctrl+Z", self.action_undo),
-            ("重做", "Ctrl+Y", self.action_redo),
+            ("撤销", "Ctrl+Z", lambda: self.app.call_later(self.action_undo)),
+            ("重做", "Ctrl+Y", lambda: self.app.call_later(self.action_redo)),
             ("导出 Word", "F9：导出 .docx；有错误时可选择导出草稿", self.action_export),
-            ("下一部分", "PgDn 或 F8", lambda: self.action_step(1)),
-            ("上一部分", "PgUp 或 F7", lambda: self.action_step(-1)),
+            ("下一部分", "PgDn 或 F8", lambda: self.app.call_later(self.action_step, 1)),
+            ("上一部分", "PgUp 或 F7", lambda: self.app.call_later(self.action_step, -1)),
             ("显示/隐藏目录", "F6", self.action_toggle_sidebar),
             ("另存为", "把报告保存到另一个文件", self.action_save_as),
             ("关闭报告", "回到开始页（有未保存的修改时会询问）", self.action_close_report),

@@ -120,7 +120,7 @@ class TableGrid(Widget, can_focus=True):
         self.controller = controller
         self.table = table
         self.compiled = controller.report.tpl.table(table)
-        self.layout: GridLayout | None = None
+        self.glayout: GridLayout | None = None
         self.row = 0
         self.col = 0
         self.row_offset = 0
@@ -138,10 +138,10 @@ class TableGrid(Widget, can_focus=True):
     def _build(self) -> None:
         width = max(self.size.width, 20)
         self._widest = {cid: cell_len(self.controller.display(self.table, cid)) for cid in self.compiled.order}
-        self.layout = build_layout(self.compiled, width, self._widest)
+        self.glayout = build_layout(self.compiled, width, self._widest)
         self._shown = {cid: self._view(cid) for cid in self.compiled.order}
-        self.row = min(self.row, len(self.layout.rows) - 1)
-        self.col = min(self.col, len(self.layout.rows[self.row].cells) - 1)
+        self.row = min(self.row, len(self.glayout.rows) - 1)
+        self.col = min(self.col, len(self.glayout.rows[self.row].cells) - 1)
         self._scroll_to_cursor()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -160,7 +160,7 @@ class TableGrid(Widget, can_focus=True):
 
     @property
     def head_height(self) -> int:
-        return len(self.layout.head) if self.layout else 0
+        return len(self.glayout.head) if self.glayout else 0
 
     @property
     def body_height(self) -> int:
@@ -168,11 +168,11 @@ class TableGrid(Widget, can_focus=True):
 
     @property
     def cell_id(self) -> str:
-        assert self.layout is not None
-        return self.layout.rows[self.row].cells[self.col]
+        assert self.glayout is not None
+        return self.glayout.rows[self.row].cells[self.col]
 
     def _cell_region(self, cell_id: str) -> Region | None:
-        layout = self.layout
+        layout = self.glayout
         if layout is None:
             return None
         pos = layout.position(cell_id)
@@ -189,12 +189,12 @@ class TableGrid(Widget, can_focus=True):
         return Region(x, y, w, 1)
 
     def _label_region(self, row: int) -> Region | None:
-        if self.layout is None or not 0 <= row < len(self.layout.rows):
+        if self.glayout is None or not 0 <= row < len(self.glayout.rows):
             return None
-        y = self.head_height + self.layout.rows[row].line - self.row_offset
+        y = self.head_height + self.glayout.rows[row].line - self.row_offset
         if not self.head_height <= y < self.size.height:
             return None
-        return Region(0, y, self.layout.label_width, 1)
+        return Region(0, y, self.glayout.label_width, 1)
 
     def _refresh_regions(self, *regions: Region | None) -> None:
         for region in regions:
@@ -203,7 +203,7 @@ class TableGrid(Widget, can_focus=True):
 
     def _scroll_to_cursor(self) -> bool:
         """Bring the cursor into view; True when the view moved (needs a full repaint)."""
-        layout = self.layout
+        layout = self.glayout
         if layout is None:
             return False
         moved = False
@@ -245,9 +245,9 @@ class TableGrid(Widget, can_focus=True):
         """Repaint the cells whose value or marker changed (after a commit, an undo, a fill)."""
         widest = {cid: cell_len(self.controller.display(self.table, cid)) for cid in self.compiled.order}
         if any(widest[c] > self._widest.get(c, 0) and widest[c] + 3 > 6 for c in widest):
-            old = self.layout
+            old = self.glayout
             self._build()
-            if old is None or self.layout is None or old.col_w != self.layout.col_w:
+            if old is None or self.glayout is None or old.col_w != self.glayout.col_w:
                 self.refresh()
                 return
         for cid in self.compiled.order:
@@ -265,7 +265,7 @@ class TableGrid(Widget, can_focus=True):
         return style
 
     def render_line(self, y: int) -> Strip:
-        layout = self.layout
+        layout = self.glayout
         width = self.size.width
         if layout is None:
             return Strip.blank(width)
@@ -279,7 +279,7 @@ class TableGrid(Widget, can_focus=True):
         return self._paint(line, width)
 
     def _paint(self, line: Line, width: int) -> Strip:
-        layout = self.layout
+        layout = self.glayout
         assert layout is not None
         label_w = layout.label_width
         segments: list[Segment] = []
@@ -322,7 +322,7 @@ class TableGrid(Widget, can_focus=True):
         return Strip(segments, width)
 
     def _cell_text(self, cell_id: str, width: int) -> tuple[str, Style]:
-        on_cursor = self.layout is not None and cell_id == self.cell_id and self.has_focus
+        on_cursor = self.glayout is not None and cell_id == self.cell_id and self.has_focus
         if on_cursor and self.mode is not None:
             shown = self.buffer
             room = width - 2
@@ -351,7 +351,7 @@ class TableGrid(Widget, can_focus=True):
         self.post_message(self.CursorMoved(self, self.cell_id, problem))
 
     def move_to(self, row: int, col: int) -> None:
-        layout = self.layout
+        layout = self.glayout
         if layout is None:
             return
         row = max(0, min(row, len(layout.rows) - 1))
@@ -369,17 +369,17 @@ class TableGrid(Widget, can_focus=True):
         self._set_problem(None)
 
     def go_to_cell(self, cell_id: str) -> None:
-        if self.layout is None:
+        if self.glayout is None:
             self._build()
-        assert self.layout is not None
-        pos = self.layout.position(cell_id)
+        assert self.glayout is not None
+        pos = self.glayout.position(cell_id)
         if pos is not None:
             self.cancel_edit()
             self.move_to(*pos)
 
     def _vertical(self, delta: int) -> None:
         """Move to the next row, keeping the column position as near as the row allows."""
-        layout = self.layout
+        layout = self.glayout
         assert layout is not None
         target = self.row + delta
         if not 0 <= target < len(layout.rows):
@@ -516,20 +516,20 @@ class TableGrid(Widget, can_focus=True):
     def action_tab(self) -> None:
         if not self.commit():
             return
-        assert self.layout is not None
-        if self.col + 1 < len(self.layout.rows[self.row].cells):
+        assert self.glayout is not None
+        if self.col + 1 < len(self.glayout.rows[self.row].cells):
             self.move_to(self.row, self.col + 1)
-        elif self.row + 1 < len(self.layout.rows):
+        elif self.row + 1 < len(self.glayout.rows):
             self.move_to(self.row + 1, 0)
 
     def action_backtab(self) -> None:
         if not self.commit():
             return
-        assert self.layout is not None
+        assert self.glayout is not None
         if self.col > 0:
             self.move_to(self.row, self.col - 1)
         elif self.row > 0:
-            self.move_to(self.row - 1, len(self.layout.rows[self.row - 1].cells) - 1)
+            self.move_to(self.row - 1, len(self.glayout.rows[self.row - 1].cells) - 1)
 
     def action_move(self, drow: int, dcol: int) -> None:
         if self.mode is not None and not self.commit():
@@ -566,8 +566,8 @@ class TableGrid(Widget, can_focus=True):
             self.caret = len(self.buffer)
             self._refresh_cursor_cell()
         elif self.mode is None or self.commit():
-            assert self.layout is not None
-            self.move_to(self.row, len(self.layout.rows[self.row].cells) - 1)
+            assert self.glayout is not None
+            self.move_to(self.row, len(self.glayout.rows[self.row].cells) - 1)
 
     def action_first_row(self) -> None:
         if self.mode is None or self.commit():
@@ -575,8 +575,8 @@ class TableGrid(Widget, can_focus=True):
 
     def action_last_row(self) -> None:
         if self.mode is None or self.commit():
-            assert self.layout is not None
-            self.move_to(len(self.layout.rows) - 1, self.col)
+            assert self.glayout is not None
+            self.move_to(len(self.glayout.rows) - 1, self.col)
 
     def action_cancel(self) -> None:
         if self.mode is None:
@@ -602,18 +602,18 @@ class TableGrid(Widget, can_focus=True):
             self._refresh_cursor_cell()
 
     def on_focus(self) -> None:
-        self._refresh_regions(self._cell_region(self.cell_id) if self.layout else None)
-        if self.layout is not None:
+        self._refresh_regions(self._cell_region(self.cell_id) if self.glayout else None)
+        if self.glayout is not None:
             self._set_problem(self.problem)
 
     def on_blur(self) -> None:
         if self.mode is not None and not self.commit():
             self.cancel_edit()
-        if self.layout is not None:
+        if self.glayout is not None:
             self._refresh_regions(self._cell_region(self.cell_id))
 
     def on_click(self, event: events.Click) -> None:
-        layout = self.layout
+        layout = self.glayout
         if layout is None:
             return
         if event.y < self.head_height:
@@ -633,7 +633,7 @@ class TableGrid(Widget, can_focus=True):
                 return
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        layout = self.layout
+        layout = self.glayout
         if layout is None:
             return container.height
         return len(layout.head) + len(layout.body)

@@ -45,13 +45,13 @@ class TablePage(Page):
 
     def _show_status(self, problem: str | None) -> None:
         grid = self.grid
-        if grid.layout is None:
+        if grid.glayout is None:
             return
         cid = grid.cell_id
         cell = self.table.cells[cid]
-        row = grid.layout.rows[grid.row]
+        row = grid.glayout.rows[grid.row]
         width = max(10, self.size.width)
-        where = clip_cells(f"{row.full_label} | {grid.layout.col_label.get(cid, cell.col.short)}", width)
+        where = clip_cells(f"{row.full_label} | {grid.glayout.col_label.get(cid, cell.col.short)}", width)
         if problem:
             info = "不能填写：" + problem if not problem.startswith(cell.name) else problem
             info = problem
