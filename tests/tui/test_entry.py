@@ -220,9 +220,12 @@ def test_escape_never_quits(full_copy: Path) -> None:
             assert app.is_running
             # The start screen lists the report in the current folder: open it by keys.
             options = app.screen.query_one("#reports")
-            ids = [o.id for o in options.options]  # type: ignore[attr-defined]
-            for _ in range(ids.index(f"file:{full_copy.resolve()}")):
+            wanted = f"file:{full_copy.resolve()}"
+            for _ in range(options.option_count):  # type: ignore[attr-defined]
+                if options.highlighted_option.id == wanted:  # type: ignore[attr-defined]
+                    break
                 await pilot.press("down")
+            assert options.highlighted_option.id == wanted  # type: ignore[attr-defined]
             await pilot.press("enter")
             await pilot.pause()
             await go_to_step(pilot, app, "table:requests")
