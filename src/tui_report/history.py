@@ -7,7 +7,6 @@ undo works across the whole report and does not depend on which widget has the f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 from tui_report.report import CellValue, Report
 
@@ -40,7 +39,7 @@ class FieldEdit:
     after: object
 
 
-Edit = Union[CellEdit, TextEdit, FieldEdit]
+Edit = CellEdit | TextEdit | FieldEdit
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,12 @@ StepKind = Literal["meta", "preamble", "text", "table"]
 State = Literal["empty", "partial", "complete", "error"]
 
 STATE_MARKS: dict[State, str] = {"empty": "空", "partial": "填", "complete": "完", "error": "错"}
-STATE_LABELS: dict[State, str] = {"empty": "未填", "partial": "填写中", "complete": "已完成", "error": "有错误"}
+STATE_LABELS: dict[State, str] = {
+    "empty": "未填",
+    "partial": "填写中",
+    "complete": "已完成",
+    "error": "有错误",
+}
 
 META_SECTION = "_meta"
 PREAMBLE_SECTION = "_preamble"
@@ -51,9 +56,7 @@ def sections_of(template: Template) -> list[SectionInfo]:
     ]
     if template.preamble:
         result.append(
-            SectionInfo(
-                PREAMBLE_SECTION, "前言", (Step("preamble", "preamble", PREAMBLE_SECTION, "前言"),)
-            )
+            SectionInfo(PREAMBLE_SECTION, "前言", (Step("preamble", "preamble", PREAMBLE_SECTION, "前言"),))
         )
     for section in template.sections:
         steps: list[Step] = []
@@ -141,7 +144,7 @@ def progress(report: Report, findings: list[Finding]) -> Progress:
     sections: dict[str, State] = {}
     for section in sections_of(report.tpl):
         states = [step_state(report, step, errors) for step in section.steps]
-        steps.update({step.key: state for step, state in zip(section.steps, states)})
+        steps.update({step.key: state for step, state in zip(section.steps, states, strict=True)})
         sections[section.key] = combine(states)
     done = sum(1 for s in steps.values() if s == "complete")
     return Progress(steps, sections, done, len(steps))

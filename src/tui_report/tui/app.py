@@ -73,8 +73,12 @@ class ReportApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "帮助", key_display="F1", id="app.help"),
         Binding("ctrl+q", "request_quit", "退出", key_display="^Q", id="app.quit", priority=True),
-        Binding("f10", "request_quit", "退出", key_display="F10", id="app.quit_f10", show=False, priority=True),
-        Binding("ctrl+p", "command_palette", "命令", key_display="^P", id="app.palette", show=False, priority=True),
+        Binding(
+            "f10", "request_quit", "退出", key_display="F10", id="app.quit_f10", show=False, priority=True
+        ),
+        Binding(
+            "ctrl+p", "command_palette", "命令", key_display="^P", id="app.palette", show=False, priority=True
+        ),
     ]
 
     def __init__(
@@ -209,8 +213,10 @@ class ReportApp(App[int]):
         self.push_screen(HelpScreen(title, notes, keys))
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder="输入命令或部分名称，如：保存、表三、问题", id="--command-palette"))
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(
+                CommandPalette(placeholder="输入命令或部分名称，如：保存、表三、问题", id="--command-palette")
+            )
 
     def get_system_commands(self, screen: Screen[object]) -> list[SystemCommand]:  # type: ignore[override]
         return [
@@ -224,7 +230,12 @@ class ReportApp(App[int]):
         try:
             from tui_report.export import office  # type: ignore[attr-defined,unused-ignore]
         except ImportError:
-            self.notify("本版本没有安装 Word 导出功能（tui_report.export.office）。", title="无法导出", severity="warning", timeout=6)
+            self.notify(
+                "本版本没有安装 Word 导出功能（tui_report.export.office）。",
+                title="无法导出",
+                severity="warning",
+                timeout=6,
+            )
             return
         controller.recheck()
         errors = has_errors(controller.findings)
@@ -245,10 +256,10 @@ class ReportApp(App[int]):
             self.push_screen(PathDialog(title, default), lambda path: write(path, draft))
 
         if errors:
-            question = f"报告有{controller.error_count}个错误，正式版不能导出。要导出草稿吗？（F3 可查看问题）"
-            self.push_screen(
-                ConfirmDialog(question, "导出草稿"), lambda yes: ask_path(True) if yes else None
+            question = (
+                f"报告有{controller.error_count}个错误，正式版不能导出。要导出草稿吗？（F3 可查看问题）"
             )
+            self.push_screen(ConfirmDialog(question, "导出草稿"), lambda yes: ask_path(True) if yes else None)
         else:
             ask_path(False)
 
@@ -272,7 +283,9 @@ def _group_name(namespace: object) -> str:
     return type(namespace).__name__
 
 
-def make_app(path: Path | None = None, *, cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> ReportApp:
+def make_app(
+    path: Path | None = None, *, cwd: Path | None = None, environ: Mapping[str, str] | None = None
+) -> ReportApp:
     """Build the app as the command line does (also used by tests and the benchmark).
     Raises :class:`ReportFileError` when the file cannot be opened."""
     session = EditSession.open(path) if path is not None else None
@@ -285,7 +298,10 @@ def main(argv: list[str]) -> int:
         print("用法：tui-report [报告文件.toml]", file=sys.stderr)
         return 2
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        print("tui-report needs a terminal / 填报界面需要在终端中运行（检查报告请用 tui-report check）", file=sys.stderr)
+        print(
+            "tui-report needs a terminal / 填报界面需要在终端中运行（检查报告请用 tui-report check）",
+            file=sys.stderr,
+        )
         return 2
     encoding = (sys.stdout.encoding or "").lower().replace("-", "")
     if encoding != "utf8":

@@ -23,7 +23,9 @@ class ScreenCommands(Provider):
         for name, help_text, callback in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._run, callback), text=name, help=help_text)
+                yield Hit(
+                    score, matcher.highlight(name), partial(self._run, callback), text=name, help=help_text
+                )
 
     @staticmethod
     def _run(callback: object) -> None:

@@ -8,6 +8,7 @@ x positions, so the widget only has to paint them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -106,10 +107,12 @@ class GridLayout:
         return None
 
 
-def _col_widths(kinds: list[str], values_width: dict[int, int], avail: int) -> list[int]:
+def _col_widths(kinds: Sequence[str], values_width: dict[int, int], avail: int) -> list[int]:
     widths = [max(COL.get(k, 7), values_width.get(j, 0) + 3) for j, k in enumerate(kinds)]
     # Squeeze to fit beside a minimal label column; never below MIN_COL.
-    while sum(widths) + MIN_LABEL > avail and any(w > max(MIN_COL, values_width.get(j, 0) + 2) for j, w in enumerate(widths)):
+    while sum(widths) + MIN_LABEL > avail and any(
+        w > max(MIN_COL, values_width.get(j, 0) + 2) for j, w in enumerate(widths)
+    ):
         j = max(range(len(widths)), key=lambda i: widths[i])
         widths[j] -= 1
     return widths
@@ -151,12 +154,14 @@ def _entry_layout(table: CompiledTable, width: int, widest: dict[str, int]) -> G
     widths = _col_widths(kinds, col_widest, width)
     label_w = _label_width([r.label for r in entry.rows], width, sum(widths))
     layout = GridLayout(label_w, _xs(widths), widths)
-    header_lines = [wrap_cells(c.label, w - 1) for c, w in zip(entry.columns, widths)]
+    header_lines = [wrap_cells(c.label, w - 1) for c, w in zip(entry.columns, widths, strict=True)]
     height = max(len(h) for h in header_lines)
     for i in range(height):
         pieces = [Piece(0, label_w, "", "corner")]
         for j, lines in enumerate(header_lines):
-            pieces.append(Piece(label_w + layout.col_x[j], widths[j], lines[i] if i < len(lines) else "", "header"))
+            pieces.append(
+                Piece(label_w + layout.col_x[j], widths[j], lines[i] if i < len(lines) else "", "header")
+            )
         layout.head.append(Line(pieces))
     for r, row in enumerate(entry.rows):
         pieces = [Piece(0, label_w, clip_cells(row.label, label_w - 1), "label")]
@@ -257,7 +262,9 @@ def _print_layout(table: CompiledTable, width: int, widest: dict[str, int]) -> G
         for r in range(span.row, span.row + span.rowspan):
             for line in out_lines[r]:
                 text = lines[k] if k < len(lines) else ""
-                role: PieceRole = "header" if span.role == "col_header" else span.role
+                role: PieceRole = (
+                    "caption" if span.role == "caption" else "corner" if span.role == "corner" else "header"
+                )
                 line.pieces.append(Piece(x, w, text, role))
                 k += 1
     for r in range(grid.n_rows):

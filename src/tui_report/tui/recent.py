@@ -101,7 +101,10 @@ def reports_in(folder: Path) -> list[Path]:
 def example_path() -> Path | None:
     """The bundled example report (installed beside the package or in a checkout)."""
     here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "examples" / "full-2024.toml", here.parent.parent / "examples" / "full-2024.toml"):
+    for candidate in (
+        here / "examples" / "full-2024.toml",
+        here.parent.parent / "examples" / "full-2024.toml",
+    ):
         if candidate.is_file():
             return candidate
     return None

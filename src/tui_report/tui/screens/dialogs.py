@@ -137,7 +137,9 @@ class NewReportDialog(ModalScreen[dict[str, str] | None]):
             yield Static("报告年度", classes="field-label")
             yield Input(str(self.year), id="new-year")
             yield Static("单位层级（上下键选择）", classes="field-label")
-            levels = OptionList(*[Option(label, id=key) for key, label in LEVEL_LABELS.items()], id="new-level")
+            levels = OptionList(
+                *[Option(label, id=key) for key, label in LEVEL_LABELS.items()], id="new-level"
+            )
             yield levels
             yield Static("文件名", classes="field-label")
             yield Input(str(self.folder / f"nianbao-{self.year}.toml"), id="new-file")
@@ -164,7 +166,9 @@ class NewReportDialog(ModalScreen[dict[str, str] | None]):
             year = event.value.strip()
             file_input = self.query_one("#new-file", Input)
             if year.isdigit() and file_input.value.endswith(f"nianbao-{self.year}.toml"):
-                file_input.value = file_input.value.removesuffix(f"nianbao-{self.year}.toml") + f"nianbao-{year}.toml"
+                file_input.value = (
+                    file_input.value.removesuffix(f"nianbao-{self.year}.toml") + f"nianbao-{year}.toml"
+                )
                 self.year = int(year)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

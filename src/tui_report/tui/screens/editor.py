@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -63,7 +64,9 @@ class EditorScreen(Screen[None]):
         Binding("f5", "save", "保存", key_display="F5", id="editor.save_f5", show=False, priority=True),
         Binding("f3", "findings", "问题", key_display="F3", id="editor.findings"),
         Binding("f4", "fill_zero", "填0", key_display="F4", id="editor.fill_zero"),
-        Binding("pageup", "step(-1)", "上一部分", key_display="PgUp", id="editor.prev", show=False, priority=True),
+        Binding(
+            "pageup", "step(-1)", "上一部分", key_display="PgUp", id="editor.prev", show=False, priority=True
+        ),
         Binding("pagedown", "step(1)", "下一部分", key_display="PgDn", id="editor.next", priority=True),
         Binding("f7", "step(-1)", "上一部分", key_display="F7", id="editor.prev_f7", show=False),
         Binding("f8", "step(1)", "下一部分", key_display="F8", id="editor.next_f8", show=False),
@@ -213,7 +216,11 @@ class EditorScreen(Screen[None]):
 
     def action_back(self) -> None:
         focused = self.focused
-        if focused is not None and not isinstance(focused, SectionList) and self.switcher in focused.ancestors:
+        if (
+            focused is not None
+            and not isinstance(focused, SectionList)
+            and self.switcher in focused.ancestors
+        ):
             page = self.page
             if page is not None:
                 page.flush()
@@ -258,7 +265,9 @@ class EditorScreen(Screen[None]):
         self.flush()
         self.controller.recheck()
         self.refresh_status()
-        self.app.push_screen(FindingsScreen(self.controller.report, self.controller.findings), self.jump_to_finding)
+        self.app.push_screen(
+            FindingsScreen(self.controller.report, self.controller.findings), self.jump_to_finding
+        )
 
     def action_fill_zero(self) -> None:
         page = self.page
@@ -310,7 +319,11 @@ class EditorScreen(Screen[None]):
             for step in section.steps:
                 name = section.heading if len(section.steps) == 1 else f"{section.heading} > {step.title}"
                 commands.append(
-                    (f"跳到：{name}", f"状态：{STATE_LABELS[states.get(step.key, 'empty')]}", lambda k=step.key: self.app.call_later(self.show_step, k))
+                    (
+                        f"跳到：{name}",
+                        f"状态：{STATE_LABELS[states.get(step.key, 'empty')]}",
+                        partial(self.app.call_later, self.show_step, step.key),
+                    )
                 )
         commands += [
             ("保存", "Ctrl+S 或 F5", self.action_save),
@@ -345,7 +358,9 @@ class EditorScreen(Screen[None]):
             self.refresh_status()
             self.notify(f"已另存为：{path}", timeout=3)
 
-        self.app.push_screen(PathDialog("另存为（文件名）：", session.path.with_name(session.path.stem + "-副本.toml")), done)
+        self.app.push_screen(
+            PathDialog("另存为（文件名）：", session.path.with_name(session.path.stem + "-副本.toml")), done
+        )
 
     def action_close_report(self) -> None:
         self.flush()

@@ -57,7 +57,9 @@ class FindingsScreen(Screen[Finding | None]):
     def compose(self) -> ComposeResult:
         errors = sum(1 for f in self.findings if f.severity == "error")
         warnings = sum(1 for f in self.findings if f.severity == "warning")
-        yield Static(f"问题列表：{errors}个错误，{warnings}个警告（Enter 跳到该处，Esc 返回）", classes="title-bar")
+        yield Static(
+            f"问题列表：{errors}个错误，{warnings}个警告（Enter 跳到该处，Esc 返回）", classes="title-bar"
+        )
         if not self.findings:
             yield Static("没有发现问题。", classes="guidance")
         options = []

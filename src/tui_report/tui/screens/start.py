@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -86,7 +87,7 @@ class StartScreen(Screen[None]):
             for path in fresh:
                 seen.add(path.resolve())
                 summary = summarize(path)
-                add(describe(summary, width, self.cwd), lambda p=path: self.app.open_path(p), f"file:{path}")  # type: ignore[attr-defined]
+                add(describe(summary, width, self.cwd), partial(self._open, path), f"file:{path}")
         options.highlighted = 0
         options.focus()
 
@@ -95,6 +96,9 @@ class StartScreen(Screen[None]):
         index = event.option_index
         if 0 <= index < len(self.actions):
             self.actions[index]()
+
+    def _open(self, path: Path) -> None:
+        self.app.open_path(path)  # type: ignore[attr-defined]
 
     def action_new(self) -> None:
         self.app.new_report_dialog(self.cwd)  # type: ignore[attr-defined]

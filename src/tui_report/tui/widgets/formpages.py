@@ -38,7 +38,9 @@ class MetaPage(Page):
             yield Static("报告年度", classes="field-label")
             yield _input(str(report.year), "year", ro)
             yield Static("单位层级（上下键选择，Enter 确认）", classes="field-label")
-            levels = OptionList(*[Option(label, id=key) for key, label in LEVEL_LABELS.items()], id="field-level")
+            levels = OptionList(
+                *[Option(label, id=key) for key, label in LEVEL_LABELS.items()], id="field-level"
+            )
             levels.disabled = ro
             yield levels
             template = report.tpl
@@ -120,7 +122,9 @@ class PreamblePage(Page):
         with VerticalScroll(classes="form"):
             for field in report.tpl.preamble:
                 yield Static(field.label, classes="field-label")
-                yield _input(report.preamble.get(field.key, ""), f"preamble.{field.key}", self.controller.read_only)
+                yield _input(
+                    report.preamble.get(field.key, ""), f"preamble.{field.key}", self.controller.read_only
+                )
                 if field.guidance:
                     yield Static(field.guidance, classes="guidance")
 

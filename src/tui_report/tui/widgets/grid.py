@@ -73,7 +73,14 @@ class TableGrid(Widget, can_focus=True):
         Binding("ctrl+end", "last_row", "最后一行", key_display="Ctrl+End", id="grid.last_row", show=False),
         Binding("escape", "cancel", "取消编辑", key_display="Esc", id="grid.cancel", show=False),
         Binding("delete", "clear", "清空单元格", key_display="Del", id="grid.clear", show=False),
-        Binding("backspace", "backspace", "删除一字/清空", key_display="Backspace", id="grid.backspace", show=False),
+        Binding(
+            "backspace",
+            "backspace",
+            "删除一字/清空",
+            key_display="Backspace",
+            id="grid.backspace",
+            show=False,
+        ),
     ]
     HELP = (
         "表格：直接输入数字即开始改写当前格，Enter 确认并下移，Tab 确认并右移，Esc 取消。"
@@ -137,7 +144,9 @@ class TableGrid(Widget, can_focus=True):
     # ------------------------------------------------------------------ geometry
     def _build(self) -> None:
         width = max(self.size.width, 20)
-        self._widest = {cid: cell_len(self.controller.display(self.table, cid)) for cid in self.compiled.order}
+        self._widest = {
+            cid: cell_len(self.controller.display(self.table, cid)) for cid in self.compiled.order
+        }
         self.glayout = build_layout(self.compiled, width, self._widest)
         self._shown = {cid: self._view(cid) for cid in self.compiled.order}
         self.row = min(self.row, len(self.glayout.rows) - 1)
@@ -405,13 +414,17 @@ class TableGrid(Widget, can_focus=True):
         region = self._cell_region(self.cell_id)
         if region is None or self.mode is None:
             return
-        offset = self.content_region.offset + Offset(region.x + 2 + cell_len(self.buffer[: self.caret]), region.y)
+        offset = self.content_region.offset + Offset(
+            region.x + 2 + cell_len(self.buffer[: self.caret]), region.y
+        )
         self.app.cursor_position = offset
 
     def _refuse_computed(self) -> bool:
         cell = self.compiled.cells[self.cell_id]
         if cell.computed:
-            self._set_problem(f"{cell.name} 是自动计算的合计，不能填写（{self.controller.formula(self.table, cell)}）")
+            self._set_problem(
+                f"{cell.name} 是自动计算的合计，不能填写（{self.controller.formula(self.table, cell)}）"
+            )
             return True
         if self.controller.read_only:
             self._set_problem("报告以只读方式打开，不能修改")
@@ -470,7 +483,19 @@ class TableGrid(Widget, can_focus=True):
         self.refresh_cells()
 
     # ------------------------------------------------------------------ keys
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
+        # The grid's own bindings run here, in order with the typed characters. Left to Textual,
+        # a non-priority binding runs only when the key has bubbled up to the app, by which time
+        # keys typed after it (fast typing, a paste, tmux) may already have been handled here.
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if binding.priority:
+                continue
+            if binding.action == "cancel" and self.mode is None:
+                return  # Esc outside an edit goes up one level (to the section list)
+            event.stop()
+            event.prevent_default()
+            await self.run_action(binding.action)
+            return
         char = event.character
         if not event.is_printable or char is None:
             return

@@ -38,7 +38,9 @@ class SectionList(OptionList):
                     self.step_at.append(step.key)
         super().__init__(*options, id=id)
         self._titles: list[str] = [str(o.prompt) for o in options]
-        self._indent = [not (o.id or "").startswith("section:") and not self._single(o.id or "") for o in options]
+        self._indent = [
+            not (o.id or "").startswith("section:") and not self._single(o.id or "") for o in options
+        ]
         self._shown: list[str] = []
         self.current = ""
 

@@ -77,6 +77,11 @@ class TablePage(Page):
             info_widget.set_classes(f"status {classes}".strip())
             self._status = (where, info)
 
+    def flush(self) -> None:
+        grid = self.grid
+        if grid.mode is not None:
+            grid.commit()
+
     def reload(self) -> None:
         self.grid.refresh_cells()
         self._show_status(None)

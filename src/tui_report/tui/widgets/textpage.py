@@ -34,7 +34,11 @@ class TextPage(Page):
 
     def compose(self) -> ComposeResult:
         section = next(s for s in self.controller.report.tpl.sections if s.key == self.step.section)
-        title = section.heading if section.heading.endswith(self.part.title) else f"{section.heading} > {self.part.title}"
+        title = (
+            section.heading
+            if section.heading.endswith(self.part.title)
+            else f"{section.heading} > {self.part.title}"
+        )
         yield Static(title, classes="page-title")
         if self.part.guidance:
             yield Static("提示：" + self.part.guidance, classes="guidance")
