@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import tui_report
 from tui_report.store import load_report
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
@@ -52,13 +53,27 @@ def test_type_into_a_table_and_a_text_then_save(empty_report: Path, tmp_path: Pa
         "TERM": "xterm",
         "LANG": "C.UTF-8",
         "TUI_REPORT_STATE_DIR": str(tmp_path / "state"),
-        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+        # The code under test, whichever checkout or installation the tests import.
+        "PYTHONPATH": str(Path(tui_report.__file__).resolve().parent.parent),
         "PATH": os.environ.get("PATH", ""),
     }
     env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
     command = " ".join([*app_command(), str(empty_report)])
     try:
-        tmux("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", *env_args, f"{command}; sleep 30")
+        tmux(
+            "new-session",
+            "-d",
+            "-s",
+            "app",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-c",
+            str(tmp_path),
+            *env_args,
+            f"{command}; echo EXIT $?; sleep 30",
+        )
         tmux.wait_for(lambda s: "报告信息" in s and "前言" in s, "the wizard")
         # The first open page is the preamble; the next one is the first text part.
         tmux("send-keys", "-t", "app", "PageDown")
