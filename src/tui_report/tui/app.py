@@ -72,7 +72,7 @@ class ReportApp(App[int]):
     COMMANDS: ClassVar[set[type[ScreenCommands]]] = {ScreenCommands}  # type: ignore[assignment]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "帮助", key_display="F1", id="app.help"),
-        Binding("ctrl+q", "request_quit", "退出", key_display="^Q", id="app.quit", priority=True),
+        Binding("ctrl+q", "request_quit", "退出", key_display="^Q", id="app.quit"),
         Binding(
             "f10", "request_quit", "退出", key_display="F10", id="app.quit_f10", show=False, priority=True
         ),

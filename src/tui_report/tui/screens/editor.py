@@ -60,14 +60,12 @@ class EditorScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "保存", key_display="^S", id="editor.save", priority=True),
-        Binding("f5", "save", "保存", key_display="F5", id="editor.save_f5", show=False, priority=True),
+        Binding("ctrl+s", "save", "保存", key_display="^S", id="editor.save"),
+        Binding("f5", "save", "保存", key_display="F5", id="editor.save_f5", show=False),
         Binding("f3", "findings", "问题", key_display="F3", id="editor.findings"),
         Binding("f4", "fill_zero", "填0", key_display="F4", id="editor.fill_zero"),
-        Binding(
-            "pageup", "step(-1)", "上一部分", key_display="PgUp", id="editor.prev", show=False, priority=True
-        ),
-        Binding("pagedown", "step(1)", "下一部分", key_display="PgDn", id="editor.next", priority=True),
+        Binding("pageup", "step(-1)", "上一部分", key_display="PgUp", id="editor.prev", show=False),
+        Binding("pagedown", "step(1)", "下一部分", key_display="PgDn", id="editor.next"),
         Binding("f7", "step(-1)", "上一部分", key_display="F7", id="editor.prev_f7", show=False),
         Binding("f8", "step(1)", "下一部分", key_display="F8", id="editor.next_f8", show=False),
         Binding("f6", "toggle_sidebar", "目录", key_display="F6", id="editor.sidebar", show=False),

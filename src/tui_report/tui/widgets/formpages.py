@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -12,6 +15,14 @@ from tui_report.progress import Step
 from tui_report.template import LEVEL_LABELS
 from tui_report.tui.controller import Controller
 from tui_report.tui.widgets.page import Page
+
+
+class FormScroll(VerticalScroll, inherit_bindings=False):
+    """A scrolling form that leaves PgUp/PgDn to the wizard (previous/next section)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        b for b in VerticalScroll.BINDINGS if isinstance(b, Binding) and b.key not in ("pageup", "pagedown")
+    ]
 
 
 def _input(value: str, field: str, read_only: bool, placeholder: str = "") -> Input:
@@ -32,7 +43,7 @@ class MetaPage(Page):
         report = self.controller.report
         ro = self.controller.read_only
         yield Static("报告信息", classes="page-title")
-        with VerticalScroll(classes="form"):
+        with FormScroll(classes="form"):
             yield Static("单位名称（如：尉氏县大马乡人民政府）", classes="field-label")
             yield _input(report.unit, "unit", ro)
             yield Static("报告年度", classes="field-label")
@@ -119,7 +130,7 @@ class PreamblePage(Page):
     def compose(self) -> ComposeResult:
         report = self.controller.report
         yield Static("前言", classes="page-title")
-        with VerticalScroll(classes="form"):
+        with FormScroll(classes="form"):
             for field in report.tpl.preamble:
                 yield Static(field.label, classes="field-label")
                 yield _input(

@@ -12,11 +12,12 @@ from tui_report.progress import STATE_MARKS, Progress, SectionInfo
 from tui_report.tui.gridmodel import clip_cells
 
 
-class SectionList(OptionList):
+class SectionList(OptionList, inherit_bindings=False):
     """Sections and their steps. Enter opens the step; the marks say 空 (empty), 填 (in progress),
     完 (complete) and 错 (has errors)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        *(b for b in OptionList.BINDINGS if isinstance(b, Binding) and b.key not in ("pageup", "pagedown")),
         Binding("enter", "select", "打开", key_display="Enter", id="sections.open", show=False),
     ]
     HELP = "目录：上下键选择，Enter 打开。[空]未填 [填]填写中 [完]已完成 [错]有错误。"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Static, TextArea
 
@@ -15,6 +18,17 @@ from tui_report.tui.widgets.page import Page
 def char_count(text: str) -> int:
     """Characters as an operator counts them: without spaces and line breaks."""
     return sum(1 for ch in text if not ch.isspace())
+
+
+class ReportTextArea(TextArea, inherit_bindings=False):
+    """A TextArea without its PgUp/PgDn and F6/F7 bindings: those keys move between report sections
+    (and as ordinary, not priority, bindings they stay in order with the characters typed before)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        b
+        for b in TextArea.BINDINGS
+        if isinstance(b, Binding) and b.key not in ("pageup", "pagedown", "f6", "f7")
+    ]
 
 
 class TextTyped(Message):
@@ -42,7 +56,7 @@ class TextPage(Page):
         yield Static(title, classes="page-title")
         if self.part.guidance:
             yield Static("提示：" + self.part.guidance, classes="guidance")
-        editor = TextArea(
+        editor = ReportTextArea(
             self._committed,
             soft_wrap=True,
             tab_behavior="focus",
