@@ -26,10 +26,9 @@ from tui_report.template import TemplateError, template_for_year
 from tui_report.tui import recent
 from tui_report.tui.commands import ScreenCommands
 from tui_report.tui.controller import Controller
-from tui_report.tui.screens.dialogs import ConfirmDialog, NewReportDialog, PathDialog, QuitDialog
 from tui_report.tui.screens.editor import EditorScreen
-from tui_report.tui.screens.help import HelpScreen
-from tui_report.tui.screens.start import StartScreen
+
+# The start screen, dialogs, help and findings are imported when first needed: start-up time.
 
 
 class PlainScrollBarRender(ScrollBarRender):
@@ -95,14 +94,20 @@ class ReportApp(App[int]):
         self.controller: Controller | None = Controller(session) if session is not None else None
 
     # ------------------------------------------------------------------ screens
-    async def on_mount(self) -> None:
-        # The first real screen is pushed over the (blank) default screen, so that switching
-        # between the start screen and a report later is always a plain switch.
+    def get_default_screen(self) -> Screen[None]:
         if self.controller is not None:
             self.remember(self.controller.session.path)
-            await self.push_screen(EditorScreen(self.controller, self.banner))
+            return EditorScreen(self.controller, self.banner)
+        from tui_report.tui.screens.start import StartScreen
+
+        return StartScreen(self.cwd, self.banner)
+
+    def _replace_top(self, screen: Screen[None]) -> None:
+        """Show a screen instead of the current one (the default screen cannot be switched away)."""
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
         else:
-            await self.push_screen(StartScreen(self.cwd, self.banner))
+            self.push_screen(screen)
 
     def remember(self, path: Path) -> None:
         if self.controller is None or not self.controller.read_only:
@@ -122,10 +127,12 @@ class ReportApp(App[int]):
         self.controller = Controller(session)
         if not session.read_only:
             recent.remember(session.path)
-        self.switch_screen(EditorScreen(self.controller, self.banner))
+        self._replace_top(EditorScreen(self.controller, self.banner))
 
     def new_report_dialog(self, folder: Path) -> None:
         from datetime import date
+
+        from tui_report.tui.screens.dialogs import NewReportDialog
 
         def done(answer: dict[str, str] | None) -> None:
             if answer is None:
@@ -142,10 +149,12 @@ class ReportApp(App[int]):
         self.push_screen(NewReportDialog(folder, date.today().year - 1), done)
 
     def close_report(self, controller: Controller) -> None:
+        from tui_report.tui.screens.start import StartScreen
+
         def leave() -> None:
             controller.session.close()
             self.controller = None
-            self.switch_screen(StartScreen(self.cwd, self.banner))
+            self._replace_top(StartScreen(self.cwd, self.banner))
 
         self._ask_unsaved(controller, "关闭", leave)
 
@@ -170,6 +179,8 @@ class ReportApp(App[int]):
         self.action_request_quit()
 
     def _ask_unsaved(self, controller: Controller, what: str, then: object) -> None:
+        from tui_report.tui.screens.dialogs import QuitDialog
+
         assert callable(then)
         if not controller.session.dirty or controller.read_only:
             then()
@@ -192,6 +203,8 @@ class ReportApp(App[int]):
 
     # ------------------------------------------------------------------ help and palette
     def action_help(self) -> None:
+        from tui_report.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         screen = self.screen
@@ -227,6 +240,8 @@ class ReportApp(App[int]):
     # ------------------------------------------------------------------ export
     def start_export(self, controller: Controller) -> None:
         """F9: export to Word through the export module, if this installation has it."""
+        from tui_report.tui.screens.dialogs import ConfirmDialog, PathDialog
+
         try:
             from tui_report.export import office  # type: ignore[attr-defined,unused-ignore]
         except ImportError:

@@ -21,7 +21,6 @@ from tui_report.rules import Finding
 from tui_report.store import ReportFileError
 from tui_report.tui.controller import Controller
 from tui_report.tui.gridmodel import clip_cells
-from tui_report.tui.screens.findings import FindingsScreen
 from tui_report.tui.widgets.formpages import MetaPage, PreamblePage
 from tui_report.tui.widgets.grid import TableGrid
 from tui_report.tui.widgets.page import Page, page_id
@@ -85,7 +84,7 @@ class EditorScreen(Screen[None]):
         self.banner = banner
         self.sections = sections_of(controller.report.tpl)
         self.steps: list[Step] = [step for s in self.sections for step in s.steps]
-        self.current = ""
+        self.current = self._first_open_step()
         self._recheck_timer: Timer | None = None
         self._title_text = ""
         self._progress_text = ""
@@ -99,13 +98,15 @@ class EditorScreen(Screen[None]):
         yield Static(banner, id="banner", classes="banner" if banner else "banner -hidden")
         with Horizontal(id="body"):
             with Vertical(id="side"):
-                yield SectionList(self.sections, id="sections")
+                yield SectionList(
+                    self.sections, self.controller.progress, self.current, SIDEBAR_WIDTH - 2, id="sections"
+                )
                 yield Static("", id="progress")
             yield ContentSwitcher(id="pages")
         yield Footer(compact=True)
 
     async def on_mount(self) -> None:
-        await self.show_step(self._first_open_step())
+        await self.show_step(self.current)
 
     def _first_open_step(self) -> str:
         states = self.controller.progress.steps
@@ -260,6 +261,8 @@ class EditorScreen(Screen[None]):
         self.notify(f"已保存：{self.controller.session.path}", timeout=3)
 
     def action_findings(self) -> None:
+        from tui_report.tui.screens.findings import FindingsScreen
+
         self.flush()
         self.controller.recheck()
         self.refresh_status()

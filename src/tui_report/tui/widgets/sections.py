@@ -22,7 +22,15 @@ class SectionList(OptionList, inherit_bindings=False):
     ]
     HELP = "目录：上下键选择，Enter 打开。[空]未填 [填]填写中 [完]已完成 [错]有错误。"
 
-    def __init__(self, sections: list[SectionInfo], *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        sections: list[SectionInfo],
+        progress: Progress,
+        current: str,
+        width: int,
+        *,
+        id: str | None = None,
+    ) -> None:
         self.sections = sections
         # Option index → step key
         self.step_at: list[str] = []
@@ -37,13 +45,13 @@ class SectionList(OptionList, inherit_bindings=False):
                 for step in section.steps:
                     options.append(Option(step.title, id=step.key))
                     self.step_at.append(step.key)
-        super().__init__(*options, id=id)
         self._titles: list[str] = [str(o.prompt) for o in options]
-        self._indent = [
-            not (o.id or "").startswith("section:") and not self._single(o.id or "") for o in options
-        ]
-        self._shown: list[str] = []
-        self.current = ""
+        self._ids = [o.id or "" for o in options]
+        self._indent = [not i.startswith("section:") and not self._single(i) for i in self._ids]
+        # Built with their final prompts: replacing prompts one by one at start-up costs time.
+        self._shown = self._prompts(progress, current, width)
+        self.current = current
+        super().__init__(*(Option(p, id=i) for p, i in zip(self._shown, self._ids, strict=True)), id=id)
 
     def _single(self, option_id: str) -> bool:
         return any(len(s.steps) == 1 and s.steps[0].key == option_id for s in self.sections)
@@ -51,9 +59,17 @@ class SectionList(OptionList, inherit_bindings=False):
     def update_states(self, progress: Progress, current: str, width: int) -> None:
         """Rewrite the prompts whose mark changed (cheap: usually one or two)."""
         self.current = current
+        prompts = self._prompts(progress, current, width)
+        if prompts != self._shown:
+            for index, prompt in enumerate(prompts):
+                if index >= len(self._shown) or self._shown[index] != prompt:
+                    self.replace_option_prompt_at_index(index, prompt)
+            self._shown = prompts
+
+    def _prompts(self, progress: Progress, current: str, width: int) -> list[str]:
         width = max(8, width)
         prompts: list[str] = []
-        for index, option_id in enumerate(self._option_ids()):
+        for index, option_id in enumerate(self._ids):
             if option_id.startswith("section:"):
                 state = progress.sections.get(option_id.removeprefix("section:"), "empty")
             else:
@@ -62,17 +78,10 @@ class SectionList(OptionList, inherit_bindings=False):
             indent = " " if self._indent[index] else ""
             prompt = f"{pointer}{indent}[{STATE_MARKS[state]}]{self._titles[index]}"
             prompts.append(clip_cells(prompt, width))
-        if prompts != self._shown:
-            for index, prompt in enumerate(prompts):
-                if index >= len(self._shown) or self._shown[index] != prompt:
-                    self.replace_option_prompt_at_index(index, prompt)
-            self._shown = prompts
-
-    def _option_ids(self) -> list[str]:
-        return [self.get_option_at_index(i).id or "" for i in range(self.option_count)]
+        return prompts
 
     def highlight_step(self, step_key: str) -> None:
-        for index, option_id in enumerate(self._option_ids()):
+        for index, option_id in enumerate(self._ids):
             if option_id == step_key:
                 self.highlighted = index
                 return
