@@ -129,7 +129,9 @@ def grid_keys(term: Term, keys: list[bytes]) -> tuple[list[int], list[float]]:
     return sizes, times
 
 
-MOVES = [KEYS[k] for k in ["right", "right", "right", "down", "down", "down", "left", "left", "left", "up", "up"]]
+MOVES = [
+    KEYS[k] for k in ["right", "right", "right", "down", "down", "down", "left", "left", "left", "up", "up"]
+]
 
 
 def run_app(tmp: Path) -> Figures:
@@ -185,7 +187,11 @@ print("docx" in sys.modules)
 
 def docx_imported(tmp: Path) -> bool:
     out = subprocess.run(
-        [sys.executable, "-c", DOCX_CHECK, str(EXAMPLE)], env=env_for(tmp), capture_output=True, text=True, check=True
+        [sys.executable, "-c", DOCX_CHECK, str(EXAMPLE)],
+        env=env_for(tmp),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return out.stdout.strip().splitlines()[-1] == "True"
 
@@ -215,8 +221,20 @@ def main() -> int:
     app_ms = med([t for f in apps for t in f.key_ms])
     base_ms = med([t for f in bases for t in f.key_ms])
     rows = [
-        ("start to content, s (median)", app_start, base_start, app_start <= 0.5 and app_start <= 1.6 * base_start, "<=0.5 s and <=1.6x"),
-        ("peak RSS, MB (max)", app_rss, base_rss, app_rss <= 60 and app_rss <= 1.5 * base_rss, "<=60 MB and <=1.5x"),
+        (
+            "start to content, s (median)",
+            app_start,
+            base_start,
+            app_start <= 0.5 and app_start <= 1.6 * base_start,
+            "<=0.5 s and <=1.6x",
+        ),
+        (
+            "peak RSS, MB (max)",
+            app_rss,
+            base_rss,
+            app_rss <= 60 and app_rss <= 1.5 * base_rss,
+            "<=60 MB and <=1.5x",
+        ),
         ("bytes per grid key (median)", app_bytes, base_bytes, app_bytes <= 400, "<=400"),
         ("ms to screen change (median)", app_ms, base_ms, app_ms <= 30, "<=30 ms"),
     ]
@@ -227,7 +245,9 @@ def main() -> int:
         ratio = mine / base if base else float("nan")
         print(f"{name:<32}{mine:>12.3f}{base:>12.3f}{ratio:>8.2f}  {target:<17} {'yes' if passed else 'NO'}")
         ok = ok and passed
-    print(f"{'python-docx imported at start':<32}{'yes' if docx else 'no':>12}{'':>12}{'':>8}  no                {'yes' if not docx else 'NO'}")
+    print(
+        f"{'python-docx imported at start':<32}{'yes' if docx else 'no':>12}{'':>12}{'':>8}  no                {'yes' if not docx else 'NO'}"
+    )
     ok = ok and not docx
     return 0 if ok else 1
 
