@@ -319,6 +319,9 @@ class EditorScreen(Screen[None]):
         for section in self.sections:
             for step in section.steps:
                 name = section.heading if len(section.steps) == 1 else f"{section.heading} > {step.title}"
+                if step.kind == "table":
+                    # Operators call the tables by their part's numeral: 表二, 表三, 表四.
+                    name = f"表{section.heading[0]} {name}"
                 commands.append(
                     (
                         f"跳到：{name}",
