@@ -54,7 +54,7 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
     check.add_argument("--last-year", type=Path, default=None, help="上年度报告，用于跨年核对")
 
-    export = sub.add_parser("export", help="导出报告（按扩展名：.json .docx .pdf）")
+    export = sub.add_parser("export", help="导出报告（按扩展名：.json .docx .pdf .html）")
     export.add_argument("file", type=Path, help="报告文件")
     export.add_argument("-o", "--output", type=Path, required=True, help="输出文件")
     export.add_argument("--draft", action="store_true", help="有错误时仍导出，并在每页标注“草稿”")
@@ -166,7 +166,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             return EXIT_UNREADABLE
         print(f"已导出 {args.output}")
         return EXIT_OK
-    if suffix in (".docx", ".pdf"):
+    if suffix in (".docx", ".pdf", ".html", ".htm"):
         findings = check(report)
         if has_errors(findings) and not args.draft:
             _err(f"{args.file} 有错误，未导出（改正后再导出，或加 --draft 导出草稿）：")
@@ -186,7 +186,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             return EXIT_UNREADABLE
         print(f"已导出 {args.output}")
         return EXIT_OK
-    _err(f"不支持的导出格式“{suffix or '（无扩展名）'}”，请用 .json、.docx 或 .pdf")
+    _err(f"不支持的导出格式“{suffix or '（无扩展名）'}”，请用 .json、.docx、.pdf 或 .html")
     return EXIT_UNREADABLE
 
 

@@ -168,6 +168,15 @@ def _nonzero(values: Values, table: CompiledTable, patterns: list[str]) -> list[
     return [c for c in _cells(table, patterns) if _num(values, c) != 0]
 
 
+def _must_be_zero(rule: Rule, table: CompiledTable, values: Values, *also: Location) -> list[Finding]:
+    """The rule's cells should all be 0 here: one finding naming those that are not."""
+    bad = _nonzero(values, table, rule.cells)
+    if not bad:
+        return []
+    message = rule.message.format(cells=_names(table, values, bad))
+    return [Finding(rule.id, rule.severity, message, (*also, *(Location(table.key, c) for c in bad)))]
+
+
 def _apply(
     rule: Rule,
     report: Report,
@@ -180,11 +189,7 @@ def _apply(
     if rule.kind == "zero_implies_zero":
         if not _all_zero(values, table, rule.when_zero, need_filled=False):
             return []
-        bad = _nonzero(values, table, rule.cells)
-        if not bad:
-            return []
-        message = rule.message.format(cells=_names(table, values, bad))
-        return [Finding(rule.id, rule.severity, message, tuple(Location(table.key, c) for c in bad))]
+        return _must_be_zero(rule, table, values)
     if rule.kind == "zero_implies_text":
         assert rule.text is not None
         text = report.texts.get(rule.text, "").strip()
@@ -198,20 +203,11 @@ def _apply(
         text = report.texts.get(rule.text, "").strip()
         if not text or not _text_matches(text, rule.patterns):
             return []
-        bad = _nonzero(values, table, rule.cells)
-        if not bad:
-            return []
-        message = rule.message.format(cells=_names(table, values, bad))
-        locations = (Location(text=rule.text), *(Location(table.key, c) for c in bad))
-        return [Finding(rule.id, rule.severity, message, locations)]
+        return _must_be_zero(rule, table, values, Location(text=rule.text))
     if rule.kind == "zero_for_levels":
         if report.level not in rule.levels:
             return []
-        bad = _nonzero(values, table, rule.cells)
-        if not bad:
-            return []
-        message = rule.message.format(cells=_names(table, values, bad))
-        return [Finding(rule.id, rule.severity, message, tuple(Location(table.key, c) for c in bad))]
+        return _must_be_zero(rule, table, values)
     if rule.kind == "text_number":
         return _text_number(rule, report, table, values)
     raise AssertionError(f"unknown rule kind {rule.kind}")  # pragma: no cover - validated on load

@@ -1,0 +1,217 @@
+"""The printed report as a neutral list of blocks, shared by the Word and the HTML export.
+
+Everything that decides *what* is printed lives here: the title split, the preamble, the part
+headings and run-in sub-headings, the operator's paragraphs, "无" for an empty part 六, and each
+table as the merged cells of :func:`tui_report.layout.print_grid` with the values filled in. The
+writers only decide *how* it looks. Nothing here imports python-docx.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from tui_report.export.widths import em_width, fit_columns, mm_per_em
+from tui_report.layout import PrintGrid, Span, print_grid
+from tui_report.report import Report, format_value
+from tui_report.template import Template, TextPart
+
+# ----------------------------------------------------------------------------- print geometry
+# GB/T 9704-2012: A4, type area 156 × 225 mm, 22 lines × 28 characters of 3号 (16 pt).
+PAGE_WIDTH_MM = 210.0
+PAGE_HEIGHT_MM = 297.0
+MARGIN_TOP_MM = 37.0
+MARGIN_BOTTOM_MM = 35.0
+MARGIN_LEFT_MM = 28.0
+MARGIN_RIGHT_MM = 26.0
+TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM  # 156
+LINE_PITCH_PT = 28.95  # 225 mm / 22 lines
+TITLE_PT = 22.0  # 2号
+BODY_PT = 16.0  # 3号
+PAGE_NUMBER_PT = 14.0  # 4号
+TABLE_PT_CHOICES = (10.5, 9.0)  # 五号, then 小五 when a table does not fit in 五号
+TABLE_CELL_PADDING_MM = 0.8  # left and right, each
+TITLE_MAX_EM = TEXT_WIDTH_MM / (TITLE_PT * 25.4 / 72)  # about 20 characters of 2号 on a line
+SENTENCE_ENDS = "。！？；.!?;"
+RUN_IN_SEPARATOR = "。"
+DRAFT_MARK = "草稿"
+# An operator's line that is itself a level-2 heading, "（一）存在的主要问题": printed in 楷体 like the
+# template's own （一） headings. Short, and not a sentence.
+OPERATOR_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][^。；;]{1,30}$")
+
+
+# ----------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A part heading such as ``一、总体情况`` (黑体)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A body paragraph; ``lead`` is a run-in sub-heading (楷体) printed before the text."""
+
+    text: str
+    lead: str = ""
+
+    @property
+    def full_text(self) -> str:
+        return self.lead + self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    key: str
+    grid: PrintGrid
+    # The grid's spans with every value cell's text filled in, in grid order.
+    cells: tuple[Span, ...]
+    widths_mm: tuple[float, ...]
+    font_pt: float
+    # Label columns where some one-row label wraps: their one-row labels are set flush left, so that
+    # a column of long labels reads as a list. Everything else is centred.
+    left_columns: frozenset[int]
+
+    @property
+    def header_rows(self) -> int:
+        return self.grid.header_rows
+
+    @property
+    def block_starts(self) -> tuple[int, ...]:
+        """First printed row of each stacked block (表二 has four, each opening with its caption)."""
+        starts = sorted({s.row for s in self.cells if s.role == "caption"} | {0})
+        return tuple(starts)
+
+    @property
+    def repeats_header(self) -> bool:
+        """Whether the header rows describe every row and so repeat on each page. A table of stacked
+        blocks has a header per block: repeating the first block's over another would mislead."""
+        return self.header_rows > 0 and len(self.block_starts) == 1
+
+    def keeps_with_next(self, row: int) -> bool:
+        """Whether a row stays on the page of the next one: a whole block of a stacked table, else
+        the header rows with the first data row."""
+        if len(self.block_starts) > 1:
+            return row + 1 < self.grid.n_rows and row + 1 not in self.block_starts
+        return row < self.header_rows
+
+    def align(self, span: Span) -> str:
+        if span.role == "row_header" and span.rowspan == 1 and span.col in self.left_columns:
+            return "left"
+        return "center"
+
+
+Block = Heading | Paragraph | Table
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDocument:
+    title_lines: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    draft: bool = False
+
+    def text_paragraphs(self) -> list[str]:
+        """Title lines and every heading and paragraph outside tables, in order."""
+        out = list(self.title_lines)
+        for block in self.blocks:
+            if isinstance(block, Heading):
+                out.append(block.text)
+            elif isinstance(block, Paragraph):
+                out.append(block.full_text)
+        return out
+
+
+# ----------------------------------------------------------------------------- building
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """The operator's paragraphs: one per line, surrounding spaces (also full-width) dropped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def title_lines(report: Report) -> tuple[str, ...]:
+    """One line when the title fits the type area, else unit name / year + report name."""
+    title = report.title
+    second = report.tpl.title_second_line
+    if em_width(title) <= TITLE_MAX_EM or not second:
+        return (title,)
+    second_line = second.format(unit=report.unit, year=report.year)
+    if not title.endswith(second_line) or title == second_line:
+        return (title,)
+    return (title[: -len(second_line)], second_line)
+
+
+def preamble_paragraphs(report: Report, template: Template) -> list[Paragraph]:
+    """Sentences (basis, period, where published) as one paragraph; short fields such as the
+    contact address, post code and phone as ``标签：值`` in a second one."""
+    sentences: list[str] = []
+    fields: list[str] = []
+    for item in template.preamble:
+        value = " ".join(split_paragraphs(report.preamble.get(item.key, "")))
+        if not value:
+            continue
+        if value[-1] in SENTENCE_ENDS:
+            sentences.append(value)
+        else:
+            fields.append(f"{item.label}：{value}")
+    out: list[Paragraph] = []
+    if sentences:
+        out.append(Paragraph("".join(sentences)))
+    if fields:
+        out.append(Paragraph("；".join(fields) + "。"))
+    return out
+
+
+def text_part_paragraphs(part: TextPart, text: str) -> list[Paragraph]:
+    paragraphs = split_paragraphs(text)
+    if not paragraphs and part.empty_prints:
+        paragraphs = [part.empty_prints]
+    if part.heading is None:
+        return [Paragraph("", p) if OPERATOR_SUBHEADING.match(p) else Paragraph(p) for p in paragraphs]
+    lead = part.heading
+    if not paragraphs:
+        return [Paragraph("", lead)]
+    if lead[-1] not in SENTENCE_ENDS:
+        lead += RUN_IN_SEPARATOR
+    return [Paragraph(paragraphs[0], lead), *(Paragraph(p) for p in paragraphs[1:])]
+
+
+def build_table(report: Report, table_key: str) -> Table:
+    compiled = report.tpl.table(table_key)
+    grid = print_grid(compiled)
+    values = report.table_values(table_key)
+    cells = tuple(
+        replace(span, text=format_value(values.get(span.cell_id)))
+        if span.role == "value" and span.cell_id is not None
+        else span
+        for span in grid.spans
+    )
+    widths, font_pt = fit_columns(grid, cells, TABLE_PT_CHOICES, TEXT_WIDTH_MM, TABLE_CELL_PADDING_MM)
+    return Table(table_key, grid, cells, widths, font_pt, _wrapping_label_columns(cells, widths, font_pt))
+
+
+def _wrapping_label_columns(
+    cells: tuple[Span, ...], widths_mm: tuple[float, ...], font_pt: float
+) -> frozenset[int]:
+    unit = mm_per_em(font_pt)
+    columns: set[int] = set()
+    for span in cells:
+        if span.role != "row_header" or span.rowspan != 1:
+            continue
+        room_em = (sum(widths_mm[span.col : span.last_col + 1]) - 2 * TABLE_CELL_PADDING_MM) / unit
+        if em_width(span.text) > room_em:
+            columns.add(span.col)
+    return frozenset(columns)
+
+
+def build_document(report: Report, draft: bool = False) -> ReportDocument:
+    template = report.tpl
+    blocks: list[Block] = [*preamble_paragraphs(report, template)]
+    for section in template.sections:
+        blocks.append(Heading(section.heading))
+        for part in section.texts:
+            blocks.extend(text_part_paragraphs(part, report.texts.get(f"{section.key}.{part.key}", "")))
+        blocks.extend(build_table(report, key) for key in section.tables)
+    return ReportDocument(title_lines(report), tuple(blocks), draft)

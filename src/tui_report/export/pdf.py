@@ -1,0 +1,128 @@
+"""Render a .docx to PDF with LibreOffice, when it is installed.
+
+Each run gets its own LibreOffice profile: headless LibreOffice runs one instance per profile, and
+two conversions sharing one (two operators exporting at once) fail without a word.
+
+A Linux server rarely has 仿宋_GB2312 or 方正小标宋简体, and fontconfig would then pick DejaVu Sans
+with a sans-serif CJK glyph fallback for everything. The conversion therefore runs with a
+fontconfig file that keeps the system's and adds, after each font name of the report, its fallback
+and a free font of the same kind (serif for 宋体/仿宋, sans-serif for 黑体, kai for 楷体). A font that is
+installed still wins.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from tui_report.export.fonts import FontSet
+
+SOFFICE_ENV = "TUI_REPORT_SOFFICE"
+RENDER_TIMEOUT_S = 180
+
+INSTALL_HINT = (
+    "生成 PDF 需要 LibreOffice，本机未找到 soffice 命令。请系统管理员安装："
+    "sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk（Debian/Ubuntu）"
+    "或 sudo dnf install libreoffice-writer google-noto-sans-cjk-fonts（麒麟/统信/CentOS 等）；"
+    f"已安装但不在 PATH 中时，可用环境变量 {SOFFICE_ENV} 指明 soffice 的完整路径。"
+    "也可以先导出 .docx，再用 Word 或 WPS“另存为 PDF”。"
+)
+
+
+# Free fonts that look like each role, in order of preference (Debian: fonts-noto-cjk, fonts-arphic-*).
+_FREE_SERIF = ("Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN", "Noto Sans CJK SC")
+_FREE_LOOKALIKES: dict[str, tuple[str, ...]] = {
+    "title": _FREE_SERIF,
+    "heading": ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei"),
+    "subheading": ("AR PL UKai CN", "AR PL KaitiM GB", *_FREE_SERIF),
+    "body": _FREE_SERIF,
+    "table": _FREE_SERIF,
+    "page_number": _FREE_SERIF,
+    "latin": ("Liberation Serif", "DejaVu Serif"),
+}
+SYSTEM_FONTCONFIG = "/etc/fonts/fonts.conf"
+
+
+def fontconfig_xml(fonts: FontSet) -> str:
+    """A fontconfig file: the system's, plus the report's font names followed by lookalikes."""
+    aliases: list[str] = []
+    for role in FontSet.roles():
+        name = getattr(fonts, role)
+        chain = [fonts.fallback(name) or "", *_FREE_LOOKALIKES.get(role, _FREE_SERIF)]
+        accept = "".join(f"<family>{escape(f)}</family>" for f in dict.fromkeys(chain) if f and f != name)
+        aliases.append(
+            f'<alias binding="strong"><family>{escape(name)}</family><accept>{accept}</accept></alias>'
+        )
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>'
+        f'<include ignore_missing="yes">{SYSTEM_FONTCONFIG}</include>' + "".join(aliases) + "</fontconfig>\n"
+    )
+
+
+class PdfRenderError(RuntimeError):
+    """LibreOffice is missing or failed; the message is in Chinese."""
+
+
+def find_soffice() -> str | None:
+    configured = os.environ.get(SOFFICE_ENV, "").strip()
+    if configured:
+        return configured if Path(configured).is_file() else None
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def docx_to_pdf(
+    docx: bytes, fonts: FontSet | None = None, soffice: str | None = None, timeout_s: float = RENDER_TIMEOUT_S
+) -> bytes:
+    """The PDF LibreOffice renders from a .docx given as bytes."""
+    program = soffice or find_soffice()
+    if program is None:
+        raise PdfRenderError(INSTALL_HINT)
+    with tempfile.TemporaryDirectory(prefix="tui-report-pdf-") as tmp:
+        folder = Path(tmp)
+        source = folder / "report.docx"
+        source.write_bytes(docx)
+        profile = (folder / "profile").as_uri()
+        env = dict(os.environ)
+        if fonts is not None and Path(SYSTEM_FONTCONFIG).is_file() and "FONTCONFIG_FILE" not in env:
+            config = folder / "fonts.conf"
+            config.write_text(fontconfig_xml(fonts), encoding="utf-8")
+            env["FONTCONFIG_FILE"] = str(config)
+        command = [
+            program,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(folder / "out"),
+            str(source),
+        ]
+        try:
+            result = subprocess.run(
+                command,
+                capture_output=True,
+                timeout=timeout_s,
+                check=False,
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise PdfRenderError(
+                f"LibreOffice 在 {timeout_s:.0f} 秒内没有完成 PDF 转换，已放弃。请稍后再试。"
+            ) from exc
+        except OSError as exc:
+            raise PdfRenderError(
+                f"无法运行 LibreOffice（{program}）：{exc.strerror}。{INSTALL_HINT}"
+            ) from exc
+        target = folder / "out" / "report.pdf"
+        if not target.is_file():
+            detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()
+            tail = f"（{detail[-1]}）" if detail else ""
+            raise PdfRenderError(f"LibreOffice 未能生成 PDF，退出码 {result.returncode}{tail}。")
+        return target.read_bytes()

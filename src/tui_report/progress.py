@@ -1,0 +1,161 @@
+"""The wizard's steps and how far each one is: empty, in progress, complete, or has errors.
+
+A step is one page of the guided entry: the report's metadata, the preamble, one text part or one
+table. Sections group steps as the template does. No Textual, so the start screen and the CLI can
+use the same figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from tui_report.report import Report
+from tui_report.rules import Finding
+from tui_report.template import Template
+
+StepKind = Literal["meta", "preamble", "text", "table"]
+State = Literal["empty", "partial", "complete", "error"]
+
+STATE_MARKS: dict[State, str] = {"empty": "空", "partial": "填", "complete": "完", "error": "错"}
+STATE_LABELS: dict[State, str] = {
+    "empty": "未填",
+    "partial": "填写中",
+    "complete": "已完成",
+    "error": "有错误",
+}
+
+META_SECTION = "_meta"
+PREAMBLE_SECTION = "_preamble"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One page: ``key`` is ``meta``, ``preamble``, ``text:<section>.<part>`` or ``table:<key>``."""
+
+    key: str
+    kind: StepKind
+    section: str
+    title: str
+    # The text part key (``section.part``) or table key the step edits.
+    target: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionInfo:
+    key: str
+    heading: str
+    steps: tuple[Step, ...]
+
+
+def sections_of(template: Template) -> list[SectionInfo]:
+    """The wizard's sections in order: metadata, preamble, then the template's six parts."""
+    result = [
+        SectionInfo(META_SECTION, "报告信息", (Step("meta", "meta", META_SECTION, "报告信息"),)),
+    ]
+    if template.preamble:
+        result.append(
+            SectionInfo(PREAMBLE_SECTION, "前言", (Step("preamble", "preamble", PREAMBLE_SECTION, "前言"),))
+        )
+    for section in template.sections:
+        steps: list[Step] = []
+        for part in section.texts:
+            key = f"{section.key}.{part.key}"
+            steps.append(Step(f"text:{key}", "text", section.key, part.title, key))
+        for table_key in section.tables:
+            table = template.table(table_key)
+            steps.append(Step(f"table:{table_key}", "table", section.key, table.title, table_key))
+        result.append(SectionInfo(section.key, section.heading, tuple(steps)))
+    return result
+
+
+def steps_of(template: Template) -> list[Step]:
+    return [step for section in sections_of(template) for step in section.steps]
+
+
+def _error_targets(findings: Iterable[Finding]) -> set[str]:
+    targets: set[str] = set()
+    for finding in findings:
+        if finding.severity != "error":
+            continue
+        for loc in finding.locations:
+            if loc.table is not None:
+                targets.add(f"table:{loc.table}")
+            elif loc.text is not None:
+                targets.add(f"text:{loc.text}")
+            elif loc.field is not None:
+                targets.add("preamble" if loc.field.startswith("preamble") else "meta")
+    return targets
+
+
+def step_state(report: Report, step: Step, error_targets: set[str]) -> State:
+    if step.key in error_targets:
+        return "error"
+    template = report.tpl
+    if step.kind == "meta":
+        return "complete" if report.unit.strip() else "partial"
+    if step.kind == "preamble":
+        filled = sum(1 for f in template.preamble if report.preamble.get(f.key, "").strip())
+        if filled == 0:
+            return "empty"
+        return "complete" if filled == len(template.preamble) else "partial"
+    if step.kind == "text":
+        part = template.text_part(step.target)
+        if report.texts.get(step.target, "").strip():
+            return "complete"
+        optional = not part.required or part.empty_prints is not None
+        return "complete" if optional else "empty"
+    table = template.table(step.target)
+    entered = report.values.get(step.target, {})
+    inputs = table.input_cells()
+    filled = sum(1 for cid in inputs if cid in entered)
+    if filled == 0:
+        return "empty"
+    return "complete" if filled == len(inputs) else "partial"
+
+
+def combine(states: Iterable[State]) -> State:
+    states = list(states)
+    if "error" in states:
+        return "error"
+    if all(s == "complete" for s in states):
+        return "complete"
+    if all(s == "empty" for s in states):
+        return "empty"
+    return "partial"
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    steps: dict[str, State]
+    sections: dict[str, State]
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+def progress(report: Report, findings: list[Finding]) -> Progress:
+    errors = _error_targets(findings)
+    steps: dict[str, State] = {}
+    sections: dict[str, State] = {}
+    for section in sections_of(report.tpl):
+        states = [step_state(report, step, errors) for step in section.steps]
+        steps.update({step.key: state for step, state in zip(section.steps, states, strict=True)})
+        sections[section.key] = combine(states)
+    done = sum(1 for s in steps.values() if s == "complete")
+    return Progress(steps, sections, done, len(steps))
+
+
+def step_of_location(table: str | None, text: str | None, field: str | None) -> str | None:
+    """The step key a finding's location belongs to."""
+    if table is not None:
+        return f"table:{table}"
+    if text is not None:
+        return f"text:{text}"
+    if field is not None:
+        return "preamble" if field.startswith("preamble") else "meta"
+    return None

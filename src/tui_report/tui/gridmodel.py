@@ -1,0 +1,291 @@
+"""The on-screen layout of a table grid, derived from the template (no Textual here).
+
+The printed layout (:func:`tui_report.layout.print_grid`) gives the column headers with their
+merges; row labels come from the leaf rows. A table that declares an entry layout (表四 as 3 × 5)
+is laid out from that instead. The result is a list of screen lines made of pieces at fixed
+x positions, so the widget only has to paint them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rich.cells import cell_len
+
+from tui_report.layout import print_grid
+from tui_report.template import CellDef, CompiledTable
+
+PieceRole = Literal["corner", "header", "caption", "label", "cell"]
+
+MIN_LABEL = 10
+MAX_LABEL = 40
+MIN_COL = 6
+COL = {"count": 6, "change": 6, "amount": 10}
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """Break text into lines of at most ``width`` terminal cells (CJK counts two)."""
+    if width <= 0:
+        return [""]
+    lines: list[str] = []
+    line = ""
+    used = 0
+    for char in text:
+        w = cell_len(char)
+        if used + w > width:
+            lines.append(line)
+            line, used = "", 0
+        line += char
+        used += w
+    lines.append(line)
+    return lines
+
+
+def clip_cells(text: str, width: int) -> str:
+    """Cut text to ``width`` cells, marking a cut with ``..`` (ASCII: no ambiguous-width glyphs)."""
+    if cell_len(text) <= width:
+        return text
+    out = ""
+    used = 0
+    for char in text:
+        w = cell_len(char)
+        if used + w > width - 2:
+            break
+        out += char
+        used += w
+    return out + "." * (width - used)
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    x: int
+    width: int
+    text: str
+    role: PieceRole
+    cell_id: str | None = None
+
+
+@dataclass(slots=True)
+class Line:
+    pieces: list[Piece]
+    # Index into GridLayout.rows for a line of cells, else None.
+    row: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    """A row of enterable or computed cells as the cursor sees it."""
+
+    label: str
+    full_label: str
+    cells: tuple[str, ...]
+    line: int  # index into GridLayout.body
+
+
+@dataclass(slots=True)
+class GridLayout:
+    label_width: int
+    col_x: list[int]  # x of each value column, relative to the value area
+    col_w: list[int]
+    head: list[Line] = field(default_factory=list)
+    body: list[Line] = field(default_factory=list)
+    rows: list[GridRow] = field(default_factory=list)
+    # cell id → (x relative to the value area, width)
+    cell_box: dict[str, tuple[int, int]] = field(default_factory=dict)
+    col_label: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def values_width(self) -> int:
+        return self.col_x[-1] + self.col_w[-1] if self.col_x else 0
+
+    def position(self, cell_id: str) -> tuple[int, int] | None:
+        for r, row in enumerate(self.rows):
+            if cell_id in row.cells:
+                return r, row.cells.index(cell_id)
+        return None
+
+
+def _col_widths(kinds: Sequence[str], values_width: dict[int, int], avail: int) -> list[int]:
+    widths = [max(COL.get(k, 7), values_width.get(j, 0) + 3) for j, k in enumerate(kinds)]
+    # Squeeze to fit beside a minimal label column; never below MIN_COL.
+    while sum(widths) + MIN_LABEL > avail and any(
+        w > max(MIN_COL, values_width.get(j, 0) + 2) for j, w in enumerate(widths)
+    ):
+        j = max(range(len(widths)), key=lambda i: widths[i])
+        widths[j] -= 1
+    return widths
+
+
+def _label_width(labels: list[str], avail: int, values: int) -> int:
+    wanted = max((cell_len(label) for label in labels), default=MIN_LABEL) + 1
+    room = avail - values
+    return max(MIN_LABEL, min(wanted, MAX_LABEL, room))
+
+
+def _row_label(short: str, labels: tuple[str, ...]) -> str:
+    inner = labels[-1] if labels else short
+    # "（一）予以公开" already says its number; "1.属于国家秘密" needs the short path for context.
+    if short and short != inner and not inner.startswith(("（", "一", "二", "三", "四", "五", "六")):
+        for prefix in ("1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9."):
+            if inner.startswith(prefix):
+                inner = inner[len(prefix) :]
+                break
+        return f"{short} {inner}"
+    return inner or short
+
+
+def build_layout(table: CompiledTable, width: int, widest: dict[str, int] | None = None) -> GridLayout:
+    """Lay the table out for a grid ``width`` cells wide. ``widest`` maps cell ids to the width of
+    their current text so that columns grow to fit large numbers."""
+    widest = widest or {}
+    if table.spec.entry is not None:
+        return _entry_layout(table, width, widest)
+    return _print_layout(table, width, widest)
+
+
+def _entry_layout(table: CompiledTable, width: int, widest: dict[str, int]) -> GridLayout:
+    entry = table.spec.entry
+    assert entry is not None
+    ids = [[entry.cell.format(row=r.key, col=c.key) for c in entry.columns] for r in entry.rows]
+    kinds = [table.cells[ids[0][j]].kind for j in range(len(entry.columns))]
+    col_widest = {j: max(widest.get(row[j], 0) for row in ids) for j in range(len(entry.columns))}
+    widths = _col_widths(kinds, col_widest, width)
+    label_w = _label_width([r.label for r in entry.rows], width, sum(widths))
+    layout = GridLayout(label_w, _xs(widths), widths)
+    header_lines = [wrap_cells(c.label, w - 1) for c, w in zip(entry.columns, widths, strict=True)]
+    height = max(len(h) for h in header_lines)
+    for i in range(height):
+        pieces = [Piece(0, label_w, "", "corner")]
+        for j, lines in enumerate(header_lines):
+            pieces.append(
+                Piece(label_w + layout.col_x[j], widths[j], lines[i] if i < len(lines) else "", "header")
+            )
+        layout.head.append(Line(pieces))
+    for r, row in enumerate(entry.rows):
+        pieces = [Piece(0, label_w, clip_cells(row.label, label_w - 1), "label")]
+        for j, cid in enumerate(ids[r]):
+            pieces.append(Piece(label_w + layout.col_x[j], widths[j], "", "cell", cid))
+            layout.cell_box[cid] = (layout.col_x[j], widths[j])
+            layout.col_label[cid] = entry.columns[j].label
+        layout.rows.append(GridRow(row.label, row.label, tuple(ids[r]), len(layout.body)))
+        layout.body.append(Line(pieces, row=r))
+    return layout
+
+
+def _xs(widths: list[int]) -> list[int]:
+    xs, x = [], 0
+    for w in widths:
+        xs.append(x)
+        x += w
+    return xs
+
+
+def _cell_kind(cells: dict[str, CellDef], cid: str | None) -> str:
+    return cells[cid].kind if cid is not None and cid in cells else "count"
+
+
+def _print_layout(table: CompiledTable, width: int, widest: dict[str, int]) -> GridLayout:
+    grid = print_grid(table)
+    n_values = grid.n_cols - grid.label_cols
+    # Column kinds and widest text per printed value column.
+    kinds = ["count"] * n_values
+    col_widest: dict[int, int] = {}
+    for span in grid.spans:
+        if span.role == "value" and span.cell_id is not None:
+            j = span.col - grid.label_cols
+            if span.colspan == 1:
+                kinds[j] = _cell_kind(table.cells, span.cell_id)
+                col_widest[j] = max(col_widest.get(j, 0), widest.get(span.cell_id, 0))
+    widths = _col_widths(kinds, col_widest, width)
+    labels = [_row_label(leaf.short, leaf.labels) for leaf in table.rows]
+    label_w = _label_width(labels, width, sum(widths))
+    layout = GridLayout(label_w, _xs(widths), widths)
+
+    def box(col: int, colspan: int) -> tuple[int, int]:
+        """Screen x and width of printed columns ``col``.. (label columns fold into one)."""
+        if col < grid.label_cols:
+            end = col + colspan
+            if end <= grid.label_cols:
+                return 0, label_w
+            last = end - grid.label_cols - 1
+            return 0, label_w + layout.col_x[last] + widths[last]
+        j = col - grid.label_cols
+        last = j + colspan - 1
+        return label_w + layout.col_x[j], layout.col_x[last] + widths[last] - layout.col_x[j]
+
+    # Printed rows: which hold values, which are head (column headers, captions, corner).
+    value_rows: dict[int, list[tuple[str, int, int]]] = {}
+    leaf_of_row = {r: rid for rid, r in grid.data_row_of.items()}
+    for span in grid.spans:
+        if span.role == "value" and span.cell_id is not None:
+            value_rows.setdefault(span.row, []).append((span.cell_id, *box(span.col, span.colspan)))
+    # Screen height of each head row: enough for the wrapped header texts.
+    heights = {r: 1 for r in range(grid.n_rows) if r not in value_rows}
+    head_spans = [s for s in grid.spans if s.role in ("col_header", "corner", "caption")]
+    wrapped: dict[int, list[str]] = {}
+    for idx, span in enumerate(head_spans):
+        x, w = box(span.col, span.colspan)
+        if span.role == "caption":
+            wrapped[idx] = [clip_cells(span.text, w)]
+            continue
+        lines = wrap_cells(span.text, w - 1) if span.text else [""]
+        if span.role == "corner":
+            lines = lines[: max(1, span.rowspan * 2)]
+        wrapped[idx] = lines
+    for idx, span in sorted(enumerate(head_spans), key=lambda item: item[1].rowspan):
+        rows = range(span.row, span.row + span.rowspan)
+        need = len(wrapped[idx]) - sum(heights[r] for r in rows)
+        if need > 0 and span.role != "corner":
+            heights[span.last_row] += need
+    # Corner text never makes the head taller than the headers need.
+    for idx, span in enumerate(head_spans):
+        if span.role == "corner":
+            room = sum(heights[r] for r in range(span.row, span.row + span.rowspan))
+            lines = wrapped[idx][:room]
+            if len(wrapped[idx]) > room and lines:
+                lines[-1] = clip_cells(lines[-1] + "..", label_w - 1)
+            wrapped[idx] = lines
+    frozen = grid.header_rows if len(table.spec.blocks) == 1 else 0
+    # Screen line index where each printed head row starts.
+    first_line: dict[int, int] = {}
+    out_lines: dict[int, list[Line]] = {}
+    for r in range(grid.n_rows):
+        if r in value_rows:
+            continue
+        out_lines[r] = [Line([]) for _ in range(heights[r])]
+    for idx, span in enumerate(head_spans):
+        x, w = box(span.col, span.colspan)
+        lines = wrapped[idx]
+        k = 0
+        for r in range(span.row, span.row + span.rowspan):
+            for line in out_lines[r]:
+                text = lines[k] if k < len(lines) else ""
+                role: PieceRole = (
+                    "caption" if span.role == "caption" else "corner" if span.role == "corner" else "header"
+                )
+                line.pieces.append(Piece(x, w, text, role))
+                k += 1
+    for r in range(grid.n_rows):
+        target = layout.head if r < frozen else layout.body
+        if r in value_rows:
+            rid = leaf_of_row[r]
+            leaf = table.row(rid)
+            label = clip_cells(_row_label(leaf.short, leaf.labels), label_w - 1)
+            pieces = [Piece(0, label_w, label, "label")]
+            cells = []
+            for cid, x, w in sorted(value_rows[r], key=lambda item: item[1]):
+                pieces.append(Piece(x, w, "", "cell", cid))
+                layout.cell_box[cid] = (x - label_w, w)
+                layout.col_label[cid] = " / ".join(table.cells[cid].col.labels)
+                cells.append(cid)
+            full = " / ".join(leaf.labels)
+            layout.rows.append(GridRow(label, full, tuple(cells), len(layout.body)))
+            layout.body.append(Line(pieces, row=len(layout.rows) - 1))
+        else:
+            first_line[r] = len(target)
+            for line in out_lines[r]:
+                line.pieces.sort(key=lambda p: p.x)
+                target.append(line)
+    return layout

@@ -1,0 +1,387 @@
+"""The guided entry: a section list with states and progress beside the page being filled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Footer, OptionList, Static
+
+from tui_report.history import CellEdit, Change, FieldEdit, TextEdit
+from tui_report.progress import STATE_LABELS, Step, sections_of, step_of_location
+from tui_report.rules import Finding
+from tui_report.store import ReportFileError
+from tui_report.tui.controller import Controller
+from tui_report.tui.gridmodel import clip_cells
+from tui_report.tui.widgets.formpages import MetaPage, PreamblePage
+from tui_report.tui.widgets.grid import TableGrid
+from tui_report.tui.widgets.page import Page, page_id
+from tui_report.tui.widgets.sections import SectionList
+from tui_report.tui.widgets.tablepage import TablePage
+from tui_report.tui.widgets.textpage import TextPage, TextTyped
+
+PaletteCommand = tuple[str, str, Callable[[], object]]
+SIDEBAR_WIDTH = 18
+
+
+def step_of_change(change: Change) -> tuple[str, str | None]:
+    """The step an undone/redone change belongs to, and the cell or field to show."""
+    edit = change.edits[0]
+    if isinstance(edit, CellEdit):
+        return f"table:{edit.table}", edit.cell
+    if isinstance(edit, TextEdit):
+        return f"text:{edit.key}", None
+    assert isinstance(edit, FieldEdit)
+    return ("preamble" if edit.field.startswith("preamble.") else "meta"), edit.field
+
+
+class EditorScreen(Screen[None]):
+    """The wizard.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | ctrl+s, f5 | save |
+    | pageup / pagedown | previous / next page |
+    | f3 | findings list |
+    | f4 | fill the empty cells of this table with 0 |
+    | f6 | show or hide the section list |
+    | f9 | export to Word |
+    | ctrl+z / ctrl+y | undo / redo |
+    | escape | back to the section list (never quits) |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "保存", key_display="^S", id="editor.save"),
+        Binding("f5", "save", "保存", key_display="F5", id="editor.save_f5", show=False),
+        Binding("f3", "findings", "问题", key_display="F3", id="editor.findings"),
+        Binding("f4", "fill_zero", "填0", key_display="F4", id="editor.fill_zero"),
+        Binding("pageup", "step(-1)", "上一部分", key_display="PgUp", id="editor.prev", show=False),
+        Binding("pagedown", "step(1)", "下一部分", key_display="PgDn", id="editor.next"),
+        Binding("f7", "step(-1)", "上一部分", key_display="F7", id="editor.prev_f7", show=False),
+        Binding("f8", "step(1)", "下一部分", key_display="F8", id="editor.next_f8", show=False),
+        Binding("f6", "toggle_sidebar", "目录", key_display="F6", id="editor.sidebar", show=False),
+        Binding("f9", "export", "导出", key_display="F9", id="editor.export", show=False),
+        Binding("ctrl+z", "undo", "撤销", key_display="^Z", id="editor.undo", show=False),
+        Binding("ctrl+y", "redo", "重做", key_display="^Y", id="editor.redo", show=False),
+        Binding("escape", "back", "返回目录", key_display="Esc", id="editor.back", show=False),
+    ]
+    HELP = (
+        "PgUp/PgDn（或 F7/F8）切换上一/下一部分；Esc 回到左侧目录；F6 隐藏/显示目录。"
+        "Ctrl+S 或 F5 保存；F3 问题列表；F9 导出 Word；Ctrl+P 命令面板可到达每一部分和每个命令。"
+    )
+
+    def __init__(self, controller: Controller, banner: str = "") -> None:
+        super().__init__()
+        self.controller = controller
+        self.banner = banner
+        self.sections = sections_of(controller.report.tpl)
+        self.steps: list[Step] = [step for s in self.sections for step in s.steps]
+        self.current = self._first_open_step()
+        self._recheck_timer: Timer | None = None
+        self._title_text = ""
+        self._progress_text = ""
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Static("", id="title", classes="title-bar")
+        banner = self.banner
+        if self.controller.read_only:
+            banner = ("只读：本报告不能修改（可浏览、检查、导出）。" + banner).strip()
+        yield Static(banner, id="banner", classes="banner" if banner else "banner -hidden")
+        with Horizontal(id="body"):
+            with Vertical(id="side"):
+                yield SectionList(
+                    self.sections, self.controller.progress, self.current, SIDEBAR_WIDTH - 2, id="sections"
+                )
+                yield Static("", id="progress")
+            yield ContentSwitcher(id="pages")
+        yield Footer(compact=True)
+
+    async def on_mount(self) -> None:
+        await self.show_step(self.current)
+
+    def _first_open_step(self) -> str:
+        states = self.controller.progress.steps
+        for wanted in ("error", "partial", "empty"):
+            for step in self.steps:
+                if states.get(step.key) == wanted:
+                    return step.key
+        return self.steps[0].key
+
+    @property
+    def switcher(self) -> ContentSwitcher:
+        return self.query_one("#pages", ContentSwitcher)
+
+    @property
+    def page(self) -> Page | None:
+        current = self.switcher.current
+        return self.switcher.get_child_by_id(current, Page) if current else None
+
+    async def _page_for(self, step: Step) -> Page:
+        existing = self.switcher.query(f"#{page_id(step.key)}")
+        if existing:
+            page = existing.first()
+            assert isinstance(page, Page)
+            return page
+        page_class: type[Page] = {
+            "meta": MetaPage,
+            "preamble": PreamblePage,
+            "text": TextPage,
+            "table": TablePage,
+        }[step.kind]  # type: ignore[assignment]
+        page = page_class(self.controller, step)
+        await self.switcher.mount(page)
+        return page
+
+    async def show_step(
+        self, key: str, focus: bool = True, cell: str | None = None, field: str | None = None
+    ) -> None:
+        """Show a step's page (mounting it the first time) and put the focus in it. Awaited, so
+        that keys typed right after PgDn reach the new page."""
+        step = next(s for s in self.steps if s.key == key)
+        old = self.page
+        if old is not None and old.step.key != key:
+            old.flush()
+        page = await self._page_for(step)
+        self.current = key
+        self.switcher.current = page.id
+        self.query_one(SectionList).highlight_step(key)
+        self.refresh_status()
+        if cell is not None or field is not None:
+            page.go_to(cell=cell, field=field)
+        elif focus:
+            page.focus_first()
+
+    # ------------------------------------------------------------------ status
+    def refresh_status(self) -> None:
+        controller = self.controller
+        report = controller.report
+        session = controller.session
+        flags = []
+        if session.dirty:
+            flags.append("*未保存")
+        if session.read_only:
+            flags.append("只读")
+        title = f"{report.title or '（未填单位）'}"
+        suffix = ("  " + " ".join(flags)) if flags else "  已保存"
+        width = max(20, self.size.width or 80)
+        text = clip_cells(title, width - len(suffix) - 2) + suffix
+        if text != self._title_text:
+            self.query_one("#title", Static).update(text)
+            self._title_text = text
+        progress = controller.progress
+        progress_text = f"完成 {progress.done}/{progress.total}\n错误 {controller.error_count}  警告 {controller.warning_count}"
+        if progress_text != self._progress_text:
+            self.query_one("#progress", Static).update(progress_text)
+            self._progress_text = progress_text
+        self.query_one(SectionList).update_states(progress, self.current, SIDEBAR_WIDTH - 2)
+
+    def on_table_grid_committed(self, event: TableGrid.Committed) -> None:
+        self.refresh_status()
+
+    def on_text_typed(self, event: TextTyped) -> None:
+        if self._recheck_timer is not None:
+            self._recheck_timer.stop()
+        self._recheck_timer = self.set_timer(0.4, self._recheck_after_typing)
+        if "*未保存" not in self._title_text:
+            self.refresh_status()
+
+    def _recheck_after_typing(self) -> None:
+        self.controller.recheck()
+        self.refresh_status()
+
+    # ------------------------------------------------------------------ navigation
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if not isinstance(event.option_list, SectionList):
+            return
+        event.stop()
+        await self.show_step(event.option_list.step_at[event.option_index])
+
+    async def action_step(self, delta: int) -> None:
+        index = next(i for i, s in enumerate(self.steps) if s.key == self.current)
+        target = index + delta
+        if 0 <= target < len(self.steps):
+            await self.show_step(self.steps[target].key)
+        else:
+            self.notify("已经是第一部分" if delta < 0 else "已经是最后一部分", timeout=2)
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if (
+            focused is not None
+            and not isinstance(focused, SectionList)
+            and self.switcher in focused.ancestors
+        ):
+            page = self.page
+            if page is not None:
+                page.flush()
+            self.query_one(SectionList).focus()
+            return
+        self.notify("按 Ctrl+Q 或 F10 退出；Esc 不会退出。", timeout=3)
+
+    def action_toggle_sidebar(self) -> None:
+        side = self.query_one("#side")
+        side.display = not side.display
+
+    async def jump_to_finding(self, finding: Finding | None) -> None:
+        if finding is None or not finding.locations:
+            return
+        loc = finding.locations[0]
+        key = step_of_location(loc.table, loc.text, loc.field)
+        if key is None or all(s.key != key for s in self.steps):
+            return
+        await self.show_step(key, cell=loc.cell, field=loc.field)
+
+    # ------------------------------------------------------------------ commands
+    def flush(self) -> None:
+        page = self.page
+        if page is not None:
+            page.flush()
+
+    def action_save(self) -> None:
+        self.flush()
+        if self.controller.read_only:
+            self.notify("报告以只读方式打开，不能保存。", severity="warning")
+            return
+        try:
+            self.controller.session.save()
+        except ReportFileError as exc:
+            self.notify(str(exc), title="保存失败", severity="error", timeout=10)
+            return
+        self.app.remember(self.controller.session.path)  # type: ignore[attr-defined]
+        self.refresh_status()
+        self.notify(f"已保存：{self.controller.session.path}", timeout=3)
+
+    def action_findings(self) -> None:
+        from tui_report.tui.screens.findings import FindingsScreen
+
+        self.flush()
+        self.controller.recheck()
+        self.refresh_status()
+        self.app.push_screen(
+            FindingsScreen(self.controller.report, self.controller.findings), self.jump_to_finding
+        )
+
+    def action_fill_zero(self) -> None:
+        page = self.page
+        if not isinstance(page, TablePage):
+            self.notify("“填0”只用于表格：请先打开一张表。", timeout=3)
+            return
+        if self.controller.read_only:
+            self.notify("报告以只读方式打开，不能修改。", severity="warning")
+            return
+        count = self.controller.fill_zero(page.step.target)
+        page.reload()
+        self.refresh_status()
+        self.notify(f"已把{count}个空格填为0（Ctrl+Z 可撤销）" if count else "这张表没有空格", timeout=3)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "fill_zero":
+            return isinstance(self.page, TablePage)
+        return True
+
+    async def _after_history(self, change: Change | None, verb: str) -> None:
+        if change is None:
+            self.notify(f"没有可{verb}的操作", timeout=2)
+            return
+        for page in self.switcher.query(Page):
+            page.reload()
+        key, where = step_of_change(change)
+        cell = where if key.startswith("table:") else None
+        if key != self.current or cell is not None:
+            await self.show_step(key, cell=cell)
+        self.refresh_status()
+        self.notify(f"已{verb}：{change.label}", timeout=2)
+
+    async def action_undo(self) -> None:
+        self.flush()
+        await self._after_history(self.controller.undo(), "撤销")
+
+    async def action_redo(self) -> None:
+        self.flush()
+        await self._after_history(self.controller.redo(), "重做")
+
+    def action_export(self) -> None:
+        self.flush()
+        self.app.start_export(self.controller)  # type: ignore[attr-defined]
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        commands: list[PaletteCommand] = []
+        states = self.controller.progress.steps
+        for section in self.sections:
+            for step in section.steps:
+                name = section.heading if len(section.steps) == 1 else f"{section.heading} > {step.title}"
+                if step.kind == "table":
+                    # Operators call the tables by their part's numeral: 表二, 表三, 表四.
+                    name = f"表{section.heading[0]} {name}"
+                commands.append(
+                    (
+                        f"跳到：{name}",
+                        f"状态：{STATE_LABELS[states.get(step.key, 'empty')]}",
+                        partial(self.app.call_later, self.show_step, step.key),
+                    )
+                )
+        commands += [
+            ("保存", "Ctrl+S 或 F5", self.action_save),
+            ("问题列表", "F3：列出所有错误和警告，Enter 跳到该处", self.action_findings),
+            ("本表空格填0", "F4：把当前表格中所有空格填为0", self.action_fill_zero),
+            ("撤销", "Ctrl+Z", lambda: self.app.call_later(self.action_undo)),
+            ("重做", "Ctrl+Y", lambda: self.app.call_later(self.action_redo)),
+            ("导出 Word", "F9：导出 .docx；有错误时可选择导出草稿", self.action_export),
+            ("下一部分", "PgDn 或 F8", lambda: self.app.call_later(self.action_step, 1)),
+            ("上一部分", "PgUp 或 F7", lambda: self.app.call_later(self.action_step, -1)),
+            ("显示/隐藏目录", "F6", self.action_toggle_sidebar),
+            ("另存为", "把报告保存到另一个文件", self.action_save_as),
+            ("关闭报告", "回到开始页（有未保存的修改时会询问）", self.action_close_report),
+        ]
+        return commands
+
+    def action_save_as(self) -> None:
+        self.flush()
+        from tui_report.tui.screens.dialogs import PathDialog
+
+        session = self.controller.session
+
+        def done(path: Path | None) -> None:
+            if path is None:
+                return
+            try:
+                session.save_as(path)
+            except ReportFileError as exc:
+                self.notify(str(exc), title="保存失败", severity="error", timeout=10)
+                return
+            self.app.remember(path)  # type: ignore[attr-defined]
+            self.refresh_status()
+            self.notify(f"已另存为：{path}", timeout=3)
+
+        self.app.push_screen(
+            PathDialog("另存为（文件名）：", session.path.with_name(session.path.stem + "-副本.toml")), done
+        )
+
+    def action_close_report(self) -> None:
+        self.flush()
+        self.app.close_report(self.controller)  # type: ignore[attr-defined]
+
+    def focus_chain_help(self) -> tuple[str, list[str]]:
+        """Title and notes for F1, from the focused widget up."""
+        notes: list[str] = []
+        node: Widget | None = self.focused
+        title = "填报"
+        while node is not None and node is not self:
+            text = getattr(node, "HELP", "")
+            if text and text not in notes:
+                notes.append(text)
+            node = node.parent if isinstance(node.parent, Widget) else None
+        notes.append(self.HELP)
+        page = self.page
+        if page is not None:
+            title = page.step.title
+        return title, notes

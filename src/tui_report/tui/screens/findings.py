@@ -1,0 +1,89 @@
+"""Every finding of the checks with its message; Enter jumps to the cell or text part."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui_report.report import Report
+from tui_report.rules import SEVERITY_LABELS, Finding, Location
+
+MARKS = {"error": "!", "warning": "?", "info": "i"}
+
+
+def describe(report: Report, loc: Location) -> str:
+    """Where a finding points, in words: 表三 三(七)·自然人, （二）依申请公开情况, 单位名称."""
+    template = report.tpl
+    if loc.table is not None:
+        table = template.table(loc.table)
+        if loc.cell and loc.cell in table.cells:
+            return f"{table.title}：{table.cells[loc.cell].name}"
+        return table.title
+    if loc.text is not None:
+        try:
+            return template.text_part(loc.text).title
+        except KeyError:
+            return loc.text
+    if loc.field == "unit":
+        return "单位名称"
+    return loc.field or ""
+
+
+class FindingsScreen(Screen[Finding | None]):
+    """The findings list.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | jump to where the finding points |
+    | escape | back to the report |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f3", "close", "返回", key_display="Esc", id="findings.close"),
+        Binding("enter", "jump", "跳到该处", key_display="Enter", id="findings.jump"),
+    ]
+    HELP = "问题列表：上下键选择，Enter 跳到出问题的单元格或文字部分，Esc 返回。! 错误，? 警告。"
+
+    def __init__(self, report: Report, findings: list[Finding]) -> None:
+        super().__init__()
+        self.report = report
+        self.findings = findings
+
+    def compose(self) -> ComposeResult:
+        errors = sum(1 for f in self.findings if f.severity == "error")
+        warnings = sum(1 for f in self.findings if f.severity == "warning")
+        yield Static(
+            f"问题列表：{errors}个错误，{warnings}个警告（Enter 跳到该处，Esc 返回）", classes="title-bar"
+        )
+        if not self.findings:
+            yield Static("没有发现问题。", classes="guidance")
+        options = []
+        for index, finding in enumerate(self.findings):
+            where = describe(self.report, finding.locations[0]) if finding.locations else ""
+            more = f" 等{len(finding.locations)}处" if len(finding.locations) > 1 else ""
+            prompt = f"{MARKS[finding.severity]} [{SEVERITY_LABELS[finding.severity]}] {finding.message}"
+            if where:
+                prompt += f"\n    位置：{where}{more}"
+            options.append(Option(prompt, id=str(index)))
+        yield OptionList(*options, id="findings")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#findings", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.findings[int(event.option.id or 0)])
+
+    def action_jump(self) -> None:
+        options = self.query_one("#findings", OptionList)
+        if options.highlighted is not None and self.findings:
+            self.dismiss(self.findings[options.highlighted])
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,127 @@
+"""The start screen: new report, the bundled example, recent reports and the reports here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui_report.tui.gridmodel import clip_cells
+from tui_report.tui.recent import Summary, example_path, load_recent, reports_in, summarize
+
+
+def describe(summary: Summary, width: int, cwd: Path) -> str:
+    try:
+        shown = str(summary.path.relative_to(cwd))
+    except ValueError:
+        shown = str(summary.path)
+    if summary.problem:
+        return clip_cells(f"{shown}  无法读取：{summary.problem}", width)
+    state = f"完成{summary.percent:>3}%  " + (f"错误{summary.errors}" if summary.errors else "无错误")
+    first = clip_cells(f"{summary.unit or '（未填单位）'} {summary.year}年", width - len(state) - 2)
+    return f"{first}  {state}\n  {clip_cells(shown, width - 2)}"
+
+
+class StartScreen(Screen[None]):
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | n | new report |
+    | e | open the bundled example (read-only) |
+    | enter | open the highlighted report |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "新建", key_display="N", id="start.new"),
+        Binding("e", "example", "示例", key_display="E", id="start.example"),
+        Binding("r", "rescan", "刷新", key_display="R", id="start.rescan", show=False),
+        Binding("escape", "stay", show=False, id="start.escape"),
+    ]
+    HELP = "开始页：上下键选择，Enter 打开；N 新建报告；E 打开示例报告（只读）。"
+
+    def __init__(self, cwd: Path, banner: str = "") -> None:
+        super().__init__()
+        self.cwd = cwd
+        self.banner = banner
+        self.actions: list[Callable[[], None]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("政府信息公开工作年度报告 填报", classes="title-bar")
+        yield Static(self.banner, id="banner", classes="banner" if self.banner else "banner -hidden")
+        yield Static("请选择要打开的报告（上下键选择，Enter 打开）：", classes="field-label")
+        yield OptionList(id="reports")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.fill()
+
+    def fill(self) -> None:
+        options = self.query_one("#reports", OptionList)
+        options.clear_options()
+        self.actions = []
+        width = max(30, (self.size.width or 80) - 4)
+
+        def add(prompt: str, action: Callable[[], None], option_id: str) -> None:
+            options.add_option(Option(prompt, id=option_id))
+            self.actions.append(action)
+
+        add("新建报告 (N)", self.action_new, "new")
+        if example_path() is not None:
+            add("打开示例报告（示例市 2024 年，只读）(E)", self.action_example, "example")
+        seen: set[Path] = set()
+        recent = [p for p in load_recent() if p.is_file()]
+        here = [p.resolve() for p in reports_in(self.cwd)]
+        for group, paths in (("最近打开", recent), ("当前文件夹", here)):
+            fresh = [p for p in paths if p.resolve() not in seen]
+            if not fresh:
+                continue
+            options.add_option(Option(f"-- {group} --", disabled=True))
+            self.actions.append(lambda: None)
+            for path in fresh:
+                seen.add(path.resolve())
+                summary = summarize(path)
+                add(describe(summary, width, self.cwd), partial(self._open, path), f"file:{path}")
+        options.highlighted = 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        index = event.option_index
+        if 0 <= index < len(self.actions):
+            self.actions[index]()
+
+    def _open(self, path: Path) -> None:
+        self.app.open_path(path)  # type: ignore[attr-defined]
+
+    def action_new(self) -> None:
+        self.app.new_report_dialog(self.cwd)  # type: ignore[attr-defined]
+
+    def action_example(self) -> None:
+        path = example_path()
+        if path is None:
+            self.notify("没有找到示例报告", severity="warning")
+            return
+        self.app.open_path(path, read_only=True)  # type: ignore[attr-defined]
+
+    def action_rescan(self) -> None:
+        self.fill()
+
+    def action_stay(self) -> None:
+        self.notify("按 Ctrl+Q 或 F10 退出；Esc 不会退出。", timeout=3)
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        return [
+            ("新建报告", "N：填写单位、年度，创建新报告", self.action_new),
+            ("打开示例报告", "E：只读打开示例报告", self.action_example),
+            ("刷新列表", "R：重新查找当前文件夹中的报告", self.action_rescan),
+        ]
+
+    def focus_chain_help(self) -> tuple[str, list[str]]:
+        return "开始页", [self.HELP]

@@ -1,0 +1,188 @@
+"""The report's metadata (unit, level, year) and its preamble fields, as simple forms."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui_report.history import Change, FieldEdit
+from tui_report.progress import Step
+from tui_report.template import LEVEL_LABELS
+from tui_report.tui.controller import Controller
+from tui_report.tui.widgets.page import Page
+
+
+class FormScroll(VerticalScroll, inherit_bindings=False):
+    """A scrolling form that leaves PgUp/PgDn to the wizard (previous/next section)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        b for b in VerticalScroll.BINDINGS if isinstance(b, Binding) and b.key not in ("pageup", "pagedown")
+    ]
+
+
+def _input(value: str, field: str, read_only: bool, placeholder: str = "") -> Input:
+    widget = Input(value, id=f"field-{field.replace('.', '-')}", placeholder=placeholder, disabled=read_only)
+    widget.cursor_blink = False
+    return widget
+
+
+class MetaPage(Page):
+    HELP = "报告信息：单位名称、层级和年度。Tab/Shift+Tab 在各项之间移动，Enter 确认。"
+
+    def __init__(self, controller: Controller, step: Step) -> None:
+        super().__init__(controller, step)
+        report = controller.report
+        self._committed: dict[str, object] = {"unit": report.unit, "year": report.year}
+
+    def compose(self) -> ComposeResult:
+        report = self.controller.report
+        ro = self.controller.read_only
+        yield Static("报告信息", classes="page-title")
+        with FormScroll(classes="form"):
+            yield Static("单位名称（如：尉氏县大马乡人民政府）", classes="field-label")
+            yield _input(report.unit, "unit", ro)
+            yield Static("报告年度", classes="field-label")
+            yield _input(str(report.year), "year", ro)
+            yield Static("单位层级（上下键选择，Enter 确认）", classes="field-label")
+            levels = OptionList(
+                *[Option(label, id=key) for key, label in LEVEL_LABELS.items()], id="field-level"
+            )
+            levels.disabled = ro
+            yield levels
+            template = report.tpl
+            yield Static(f"模板：{template.name}（{template.basis}）", classes="guidance")
+
+    def on_mount(self) -> None:
+        levels = self.query_one("#field-level", OptionList)
+        levels.highlighted = list(LEVEL_LABELS).index(self.controller.report.level)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        report = self.controller.report
+        if event.input.id == "field-unit":
+            if report.unit != event.value:
+                report.unit = event.value
+                self.controller.session.mark_edited()
+        elif event.input.id == "field-year":
+            text = event.value.strip().translate({0xFF10 + i: ord("0") + i for i in range(10)})
+            if text.isdigit() and 1990 <= int(text) <= 2200:
+                if report.year != int(text):
+                    report.year = int(text)
+                    self.controller.session.mark_edited()
+                    event.input.remove_class("-invalid")
+            else:
+                event.input.add_class("-invalid")
+                self.app.notify("年度请填写四位数字，如 2025", severity="warning", timeout=3)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.flush()
+        self.screen.focus_next()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        level = event.option.id
+        report = self.controller.report
+        if level is not None and level != report.level:
+            self.controller.apply(Change("单位层级", (FieldEdit("level", report.level, level),)))
+
+    def on_descendant_blur(self) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        report = self.controller.report
+        edits = []
+        for field in ("unit", "year"):
+            now = getattr(report, field)
+            if now != self._committed[field]:
+                edits.append(FieldEdit(field, self._committed[field], now))
+                self._committed[field] = now
+        if edits:
+            self.controller.record(Change("报告信息", tuple(edits)))
+
+    def reload(self) -> None:
+        report = self.controller.report
+        self._committed = {"unit": report.unit, "year": report.year}
+        unit = self.query_one("#field-unit", Input)
+        if unit.value != report.unit:
+            unit.value = report.unit
+        year = self.query_one("#field-year", Input)
+        if year.value != str(report.year):
+            year.value = str(report.year)
+        self.query_one("#field-level", OptionList).highlighted = list(LEVEL_LABELS).index(report.level)
+
+    def focus_first(self) -> None:
+        self.query_one("#field-unit", Input).focus()
+
+
+class PreamblePage(Page):
+    HELP = "前言：统计期限、发布网址、联系方式等。Tab/Shift+Tab 在各项之间移动。"
+
+    def __init__(self, controller: Controller, step: Step) -> None:
+        super().__init__(controller, step)
+        self._committed = dict(controller.report.preamble)
+
+    def compose(self) -> ComposeResult:
+        report = self.controller.report
+        yield Static("前言", classes="page-title")
+        with FormScroll(classes="form"):
+            for field in report.tpl.preamble:
+                yield Static(field.label, classes="field-label")
+                yield _input(
+                    report.preamble.get(field.key, ""), f"preamble.{field.key}", self.controller.read_only
+                )
+                if field.guidance:
+                    yield Static(field.guidance, classes="guidance")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        key = (event.input.id or "").removeprefix("field-preamble-")
+        preamble = self.controller.report.preamble
+        if preamble.get(key, "") != event.value:
+            if event.value:
+                preamble[key] = event.value
+            else:
+                preamble.pop(key, None)
+            self.controller.session.mark_edited()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.flush()
+        self.screen.focus_next()
+
+    def on_descendant_blur(self) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        preamble = self.controller.report.preamble
+        edits = []
+        for field in self.controller.report.tpl.preamble:
+            before = self._committed.get(field.key, "")
+            now = preamble.get(field.key, "")
+            if before != now:
+                edits.append(FieldEdit(f"preamble.{field.key}", before, now))
+        self._committed = dict(preamble)
+        if edits:
+            self.controller.record(Change("前言", tuple(edits)))
+
+    def reload(self) -> None:
+        self._committed = dict(self.controller.report.preamble)
+        for field in self.controller.report.tpl.preamble:
+            widget = self.query_one(f"#field-preamble-{field.key}", Input)
+            value = self._committed.get(field.key, "")
+            if widget.value != value:
+                widget.value = value
+
+    def focus_first(self) -> None:
+        self.query(Input).first().focus()
+
+    def go_to(self, cell: str | None = None, field: str | None = None) -> None:
+        if field and field.startswith("preamble."):
+            self.query_one(f"#field-preamble-{field.removeprefix('preamble.')}", Input).focus()
+        else:
+            self.focus_first()

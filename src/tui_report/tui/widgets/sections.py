@@ -1,0 +1,87 @@
+"""The wizard's table of contents: every section and step with its state, and the progress."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui_report.progress import STATE_MARKS, Progress, SectionInfo
+from tui_report.tui.gridmodel import clip_cells
+
+
+class SectionList(OptionList, inherit_bindings=False):
+    """Sections and their steps. Enter opens the step; the marks say 空 (empty), 填 (in progress),
+    完 (complete) and 错 (has errors)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(b for b in OptionList.BINDINGS if isinstance(b, Binding) and b.key not in ("pageup", "pagedown")),
+        Binding("enter", "select", "打开", key_display="Enter", id="sections.open", show=False),
+    ]
+    HELP = "目录：上下键选择，Enter 打开。[空]未填 [填]填写中 [完]已完成 [错]有错误。"
+
+    def __init__(
+        self,
+        sections: list[SectionInfo],
+        progress: Progress,
+        current: str,
+        width: int,
+        *,
+        id: str | None = None,
+    ) -> None:
+        self.sections = sections
+        # Option index → step key
+        self.step_at: list[str] = []
+        options: list[Option] = []
+        for section in sections:
+            if len(section.steps) == 1:
+                options.append(Option(section.heading, id=section.steps[0].key))
+                self.step_at.append(section.steps[0].key)
+            else:
+                options.append(Option(section.heading, id=f"section:{section.key}"))
+                self.step_at.append(section.steps[0].key)
+                for step in section.steps:
+                    options.append(Option(step.title, id=step.key))
+                    self.step_at.append(step.key)
+        self._titles: list[str] = [str(o.prompt) for o in options]
+        self._ids = [o.id or "" for o in options]
+        self._indent = [not i.startswith("section:") and not self._single(i) for i in self._ids]
+        # Built with their final prompts: replacing prompts one by one at start-up costs time.
+        self._shown = self._prompts(progress, current, width)
+        self.current = current
+        super().__init__(*(Option(p, id=i) for p, i in zip(self._shown, self._ids, strict=True)), id=id)
+
+    def _single(self, option_id: str) -> bool:
+        return any(len(s.steps) == 1 and s.steps[0].key == option_id for s in self.sections)
+
+    def update_states(self, progress: Progress, current: str, width: int) -> None:
+        """Rewrite the prompts whose mark changed (cheap: usually one or two)."""
+        self.current = current
+        prompts = self._prompts(progress, current, width)
+        if prompts != self._shown:
+            for index, prompt in enumerate(prompts):
+                if index >= len(self._shown) or self._shown[index] != prompt:
+                    self.replace_option_prompt_at_index(index, prompt)
+            self._shown = prompts
+
+    def _prompts(self, progress: Progress, current: str, width: int) -> list[str]:
+        width = max(8, width)
+        prompts: list[str] = []
+        for index, option_id in enumerate(self._ids):
+            if option_id.startswith("section:"):
+                state = progress.sections.get(option_id.removeprefix("section:"), "empty")
+            else:
+                state = progress.steps.get(option_id, "empty")
+            pointer = ">" if option_id == current else " "
+            indent = " " if self._indent[index] else ""
+            prompt = f"{pointer}{indent}[{STATE_MARKS[state]}]{self._titles[index]}"
+            prompts.append(clip_cells(prompt, width))
+        return prompts
+
+    def highlight_step(self, step_key: str) -> None:
+        for index, option_id in enumerate(self._ids):
+            if option_id == step_key:
+                self.highlighted = index
+                return

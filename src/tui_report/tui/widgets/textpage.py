@@ -1,0 +1,112 @@
+"""A text part: heading, the template's guidance, a soft-wrapping editor and a character count."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Static, TextArea
+
+from tui_report.history import Change, TextEdit
+from tui_report.progress import Step
+from tui_report.tui.controller import Controller
+from tui_report.tui.widgets.page import Page
+
+
+def char_count(text: str) -> int:
+    """Characters as an operator counts them: without spaces and line breaks."""
+    return sum(1 for ch in text if not ch.isspace())
+
+
+class ReportTextArea(TextArea, inherit_bindings=False):
+    """A TextArea without its PgUp/PgDn and F6/F7 bindings: those keys move between report sections
+    (and as ordinary, not priority, bindings they stay in order with the characters typed before)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        b
+        for b in TextArea.BINDINGS
+        if isinstance(b, Binding) and b.key not in ("pageup", "pagedown", "f6", "f7")
+    ]
+
+
+class TextTyped(Message):
+    """Text changed in an editor (the model is current; checks may rerun a little later)."""
+
+
+class TextPage(Page):
+    HELP = (
+        "文字部分：直接输入（支持中文输入法和粘贴整段文字），自动换行。"
+        "Ctrl+Z 撤销、Ctrl+Y 重做（本框内）；Tab 离开编辑框；PgUp/PgDn 切换上一/下一部分。"
+    )
+
+    def __init__(self, controller: Controller, step: Step) -> None:
+        super().__init__(controller, step)
+        self.part = controller.report.tpl.text_part(step.target)
+        self._committed = controller.report.texts.get(step.target, "")
+
+    def compose(self) -> ComposeResult:
+        section = next(s for s in self.controller.report.tpl.sections if s.key == self.step.section)
+        title = (
+            section.heading
+            if section.heading.endswith(self.part.title)
+            else f"{section.heading} > {self.part.title}"
+        )
+        yield Static(title, classes="page-title")
+        if self.part.guidance:
+            yield Static("提示：" + self.part.guidance, classes="guidance")
+        editor = ReportTextArea(
+            self._committed,
+            soft_wrap=True,
+            tab_behavior="focus",
+            show_line_numbers=False,
+            read_only=self.controller.read_only,
+            id="text-editor",
+            placeholder="在此输入" + ("（没有的写“无”）" if self.part.empty_prints else ""),
+        )
+        editor.cursor_blink = False
+        yield editor
+        yield Static(self._count_text(self._committed), classes="text-count")
+
+    @property
+    def editor(self) -> TextArea:
+        return self.query_one("#text-editor", TextArea)
+
+    def _count_text(self, text: str) -> str:
+        optional = "（可不填）" if not self.part.required else ""
+        return f"字数：{char_count(text)}{optional}"
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        text = event.text_area.text
+        report = self.controller.report
+        if report.texts.get(self.step.target, "") == text:
+            return
+        if text:
+            report.texts[self.step.target] = text
+        else:
+            report.texts.pop(self.step.target, None)
+        self.controller.session.mark_edited()
+        self.query_one(".text-count", Static).update(self._count_text(text))
+        self.post_message(TextTyped())
+
+    def on_descendant_blur(self) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        text = self.controller.report.texts.get(self.step.target, "")
+        if text != self._committed:
+            change = Change(self.part.title, (TextEdit(self.step.target, self._committed, text),))
+            self._committed = text
+            self.controller.record(change)
+
+    def reload(self) -> None:
+        text = self.controller.report.texts.get(self.step.target, "")
+        self._committed = text
+        if self.editor.text != text:
+            self.editor.load_text(text)
+        self.query_one(".text-count", Static).update(self._count_text(text))
+
+    def focus_first(self) -> None:
+        self.editor.focus()

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from docx_reading import open_docx
+from export_helpers import EXAMPLES, export_docx
+
+from tui_report.report import Report
+from tui_report.store import load_report
+
+
+@pytest.fixture(scope="session")
+def full_report() -> Report:
+    return load_report(EXAMPLES / "full-2024.toml")
+
+
+@pytest.fixture(scope="session")
+def dama_report() -> Report:
+    return load_report(EXAMPLES / "dama-2021.toml")
+
+
+@pytest.fixture(scope="session")
+def full_docx(full_report: Report, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return open_docx(export_docx(full_report, tmp_path_factory.mktemp("full")))
+
+
+@pytest.fixture(scope="session")
+def dama_docx(dama_report: Report, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return open_docx(export_docx(dama_report, tmp_path_factory.mktemp("dama")))

@@ -1,0 +1,36 @@
+"""The editing logic below the screens stays importable without Textual, and python-docx is not
+loaded when the app starts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import tui_report
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys\nprint(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        # The code under test, whichever checkout or installation the tests import.
+        env={**os.environ, "PYTHONPATH": str(Path(tui_report.__file__).resolve().parent.parent)},
+    )
+    return set(out.stdout.split())
+
+
+def test_model_side_of_the_app_does_not_import_textual() -> None:
+    loaded = _modules_after(
+        "import tui_report.cli, tui_report.history, tui_report.progress, "
+        "tui_report.tui.controller, tui_report.tui.gridmodel, tui_report.tui.recent"
+    )
+    assert "textual" not in loaded
+
+
+def test_app_start_does_not_import_python_docx() -> None:
+    loaded = _modules_after("import tui_report.tui.app")
+    assert "docx" not in loaded
