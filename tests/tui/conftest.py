@@ -38,5 +38,5 @@ def empty_report(tmp_path: Path) -> Path:
     source = load_report(EXAMPLES / "full-2024.toml")
     report = new_report(source.unit, source.year, source.level, source.template)
     path = tmp_path / "empty.toml"
-    EditSession.create(path, report)
+    EditSession.create(path, report).close()  # releases the edit lock
     return path
