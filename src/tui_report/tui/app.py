@@ -1,26 +1,36 @@
 """The app: opens a report (or the start screen), owns the global keys, quitting and export.
 
 ``main(argv)`` is what ``tui-report [FILE]`` runs. Files are touched only through
-:class:`tui_report.session.EditSession`.
+:class:`tui_report.session.EditSession`, which holds the edit lock and the recovery journal; the
+app asks the operator what to do when the report is locked, when unsaved edits are found, and when
+the file changed outside (``screens/safety.py``), and leaves cleanly on a hang-up
+(:mod:`tui_report.hangup`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
+from tui_report.folder import CannotEditError
+from tui_report.hangup import HangupGuard, install_hangup_handlers
+from tui_report.lock import LockedError, TakeOverError, current_owner
 from tui_report.report import new_report
 from tui_report.rules import has_errors
-from tui_report.session import EditSession
+from tui_report.session import EditSession, OutsideChange, OutsideChangeError
 from tui_report.store import ReportFileError
 from tui_report.template import TemplateError, template_for_year
 from tui_report.tui import recent
@@ -80,24 +90,37 @@ class ReportApp(App[int]):
         ),
     ]
 
+    # How often the report file (outside changes) and, when viewing read-only, its lock are checked.
+    CHECK_SECONDS = 10.0
+
     def __init__(
         self,
         session: EditSession | None = None,
         *,
         cwd: Path | None = None,
         banner: str = "",
+        locked: LockedError | None = None,
+        note: str = "",
     ) -> None:
         super().__init__()
         self.animation_level = "none"
         self.cwd = cwd or Path.cwd()
         self.banner = banner
         self.controller: Controller | None = Controller(session) if session is not None else None
+        self._locked_at_start = locked
+        # Shown above the editor of the first session (why it is read-only, for instance).
+        self._note = note
+        self.guard: HangupGuard | None = None
+        # A read-only view of a report someone else had: offer to edit once they are gone.
+        self._offer_edit_when_free: Path | None = None
+        self._waiting = threading.Event()
+        self._journal_problem_shown: str | None = None
 
     # ------------------------------------------------------------------ screens
     def get_default_screen(self) -> Screen[None]:
         if self.controller is not None:
             self.remember(self.controller.session.path)
-            return EditorScreen(self.controller, self.banner)
+            return EditorScreen(self.controller, (self._note + " " + self.banner).strip())
         from tui_report.tui.screens.start import StartScreen
 
         return StartScreen(self.cwd, self.banner)
@@ -114,20 +137,50 @@ class ReportApp(App[int]):
             recent.remember(path)
 
     def open_path(self, path: Path, read_only: bool = False) -> None:
+        note = ""
         try:
-            session = EditSession.open(path)
-        except ReportFileError as exc:
-            self.notify(str(exc), title="无法打开", severity="error", timeout=10)
+            session = EditSession.open(path, read_only=read_only)
+        except LockedError as exc:
+            self.ask_locked(exc)
             return
-        if read_only:
-            session.read_only = True
-        self._edit(session)
+        except CannotEditError as exc:
+            # Saving there would fail: say why before any typing, and show the report read-only.
+            self.notify(exc.reason, title="只能只读打开", severity="warning", timeout=15)
+            note = exc.reason
+            try:
+                session = EditSession.open(path, read_only=True)
+            except ReportFileError as error:
+                self.notify(str(error), title="无法打开", severity="error", timeout=10)
+                return
+        except ReportFileError as exc:
+            self.offer_restore(path, exc)
+            return
+        self._edit(session, note)
 
-    def _edit(self, session: EditSession) -> None:
+    def _edit(self, session: EditSession, note: str = "", step: str | None = None) -> None:
+        if self.controller is not None and self.controller.session is not session:
+            self.controller.session.close()
         self.controller = Controller(session)
         if not session.read_only:
             recent.remember(session.path)
-        self._replace_top(EditorScreen(self.controller, self.banner))
+            self._offer_edit_when_free = None
+        for problem in session.warnings:
+            self.notify(problem, title="注意", severity="warning", timeout=15)
+        screen = EditorScreen(self.controller, (note + " " + self.banner).strip())
+        if step is not None and any(s.key == step for s in screen.steps):
+            screen.current = step
+        self._replace_top(screen)
+        if not session.read_only:
+            self.call_after_refresh(self.offer_recovery, session)
+
+    def _rebuild(self, session: EditSession) -> None:
+        """Show the session again after its report object was replaced (recover, reload, merge)."""
+        step = self.screen.current if isinstance(self.screen, EditorScreen) else None
+        self.controller = Controller(session)
+        screen = EditorScreen(self.controller, self.banner)
+        if step is not None:
+            screen.current = step
+        self._replace_top(screen)
 
     def new_report_dialog(self, folder: Path) -> None:
         from datetime import date
@@ -154,6 +207,7 @@ class ReportApp(App[int]):
         def leave() -> None:
             controller.session.close()
             self.controller = None
+            self._offer_edit_when_free = None
             self._replace_top(StartScreen(self.cwd, self.banner))
 
         self._ask_unsaved(controller, "关闭", leave)
@@ -192,14 +246,313 @@ class ReportApp(App[int]):
             if choice == "save":
                 try:
                     controller.session.save()
+                except OutsideChangeError as exc:
+                    self.resolve_outside_change(controller, exc.change)
+                    return
                 except ReportFileError as exc:
                     self.notify(str(exc), title="保存失败，未退出", severity="error", timeout=10)
                     return
                 then()
             elif choice == "discard":
+                controller.session.close(discard=True)  # 不保存: the recovery journal goes too
                 then()
 
         self.push_screen(QuitDialog(what), answered)
+
+    # ------------------------------------------------------------------ locks, recovery, hang-ups
+    def on_mount(self) -> None:
+        if not self.is_headless:
+            # Textual handles no SIGHUP/SIGTERM and spins on a dead terminal: journal, unlock, leave.
+            self.guard = install_hangup_handlers(
+                lambda code: self.exit(return_code=code), self.emergency_save
+            )
+        self.set_interval(1.0, self._flush_journal)
+        self.set_interval(self.CHECK_SECONDS, self.check_files)
+        if self._locked_at_start is not None:
+            error, self._locked_at_start = self._locked_at_start, None
+            self.call_after_refresh(self.ask_locked, error)
+        elif self.controller is not None:
+            self.call_after_refresh(self.offer_recovery, self.controller.session)
+
+    def on_unmount(self) -> None:
+        if self.guard is not None:
+            self.guard.uninstall()
+
+    def emergency_save(self) -> None:
+        """The hang-up path: commit what is being typed, journal it, release the lock."""
+        controller = self.controller
+        if controller is None:
+            return
+        if threading.current_thread() is threading.main_thread():
+            for screen in self.screen_stack:
+                if isinstance(screen, EditorScreen):
+                    with contextlib.suppress(Exception):
+                        screen.flush()
+        controller.session.emergency_close()
+
+    def _flush_journal(self) -> None:
+        if self.controller is not None:
+            self.controller.session.flush()
+
+    def show_journal_problem(self, session: EditSession) -> None:
+        problem = session.journal_problem
+        if problem and problem != self._journal_problem_shown:
+            self.notify(problem, title="恢复记录", severity="error", timeout=15)
+        self._journal_problem_shown = problem
+
+    def ask_locked(self, error: LockedError) -> None:
+        """Someone has the report: 只读打开 / 等待 / 结束旧会话并接管 / 取消."""
+        from tui_report.tui.screens.safety import LockDialog
+
+        path = error.path
+
+        def answered(choice: str | None) -> None:
+            if choice == "read_only":
+                try:
+                    session = EditSession.open(path, read_only=True)
+                except ReportFileError as exc:
+                    self.notify(str(exc), title="无法打开", severity="error", timeout=10)
+                    return
+                self._edit(session, f"{error.reason}。")
+                self._offer_edit_when_free = path
+            elif choice == "wait":
+                self.wait_for_lock(error)
+            elif choice == "take_over" and error.owner is not None:
+                self.notify("正在结束旧会话……", timeout=3)
+                self._take_over(path, error)
+
+        self.push_screen(LockDialog(error), answered)
+
+    def wait_for_lock(self, error: LockedError) -> None:
+        from tui_report.tui.screens.safety import WaitDialog
+
+        path = error.path
+        self._waiting.set()
+        dialog = WaitDialog(f"正在等待：《{path.name}》{error.reason}。")
+
+        def stopped(choice: str | None) -> None:
+            self._waiting.clear()
+
+        def got(session: EditSession) -> None:
+            if not self._waiting.is_set():
+                session.close()  # the operator stopped waiting just as the lock came free
+                return
+            self._waiting.clear()
+            if self.screen is dialog:
+                dialog.dismiss("done")
+            self.notify(f"《{path.name}》现在可以编辑了", timeout=5)
+            self._edit(session)
+
+        def failed(message: str) -> None:
+            self._waiting.clear()
+            if self.screen is dialog:
+                dialog.dismiss("failed")
+            self.notify(message, title="无法打开", severity="error", timeout=10)
+
+        def work() -> None:
+            while self._waiting.is_set():
+                try:
+                    session = EditSession.open(path)
+                except LockedError:
+                    time.sleep(1.0)
+                    continue
+                except ReportFileError as exc:
+                    self.call_from_thread(failed, str(exc))
+                    return
+                self.call_from_thread(got, session)
+                return
+
+        self.push_screen(dialog, stopped)
+        self.run_worker(work, thread=True, exclusive=False, name="wait-for-lock")
+
+    def _take_over(self, path: Path, error: LockedError) -> None:
+        owner = error.owner
+        assert owner is not None
+
+        def done(session: EditSession) -> None:
+            self.notify("已结束旧会话并接管", timeout=4)
+            self._edit(session)
+
+        def failed(message: str) -> None:
+            self.notify(message, title="无法接管", severity="error", timeout=10)
+
+        def work() -> None:
+            try:
+                session = EditSession.take_over(path, owner)
+            except (TakeOverError, ReportFileError) as exc:
+                self.call_from_thread(failed, str(exc))
+                return
+            self.call_from_thread(done, session)
+
+        self.run_worker(work, thread=True, name="take-over")
+
+    def offer_recovery(self, session: EditSession) -> None:
+        """Unsaved edits of an earlier session: 恢复 / 查看差异 / 丢弃."""
+        from tui_report.tui.screens.safety import ChangesScreen, RecoveryDialog
+
+        if self.controller is None or self.controller.session is not session:
+            return
+        recovery = session.pending_recovery()
+        if recovery is None:
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "recover":
+                session.recover()
+                self._rebuild(session)
+                self.notify(f"已恢复 {len(recovery.changes)} 处修改，请检查后保存（Ctrl+S）", timeout=8)
+            elif choice == "diff":
+                groups = [("未保存的修改（文件 → 恢复记录）", recovery.changes)]
+                if recovery.file_changed_since:
+                    groups.append(("此后他人对文件的修改", recovery.theirs))
+                    groups.append(("双方都改过的项目", recovery.conflicts))
+                self.push_screen(
+                    ChangesScreen("恢复记录的差异", groups), lambda _: self.offer_recovery(session)
+                )
+            elif choice == "discard":
+                session.discard_recovery()
+                self.notify("已丢弃上次未保存的修改", timeout=4)
+
+        self.push_screen(RecoveryDialog(recovery), answered)
+
+    def resolve_outside_change(
+        self, controller: Controller, change: OutsideChange, then: Callable[[], None] | None = None
+    ) -> None:
+        """The file changed outside: 重新载入 / 覆盖 / 另存为 / 合并 / 取消. Never a silent overwrite."""
+        from tui_report.tui.screens.safety import ChangesScreen, OutsideChangeDialog
+
+        session = controller.session
+
+        def answered(choice: str | None) -> None:
+            if choice == "reload":
+                try:
+                    session.reload()
+                except ReportFileError as exc:
+                    self.notify(str(exc), title="无法重新载入", severity="error", timeout=10)
+                    return
+                self._rebuild(session)
+                self.notify("已重新载入文件", timeout=4)
+            elif choice == "overwrite":
+                try:
+                    session.save(force=True)
+                except ReportFileError as exc:
+                    self.notify(str(exc), title="保存失败", severity="error", timeout=10)
+                    return
+                if isinstance(self.screen, EditorScreen):
+                    self.screen.refresh_status()
+                self.notify(f"已保存（覆盖）：{session.path}", timeout=4)
+                if then is not None:
+                    then()
+            elif choice == "save_as":
+                for screen in self.screen_stack:
+                    if isinstance(screen, EditorScreen):
+                        screen.action_save_as()
+                        break
+            elif choice == "merge":
+                conflicts = session.merge_outside()
+                self._rebuild(session)
+                more = f"；{len(conflicts)} 处双方都改过，保留了你的内容" if conflicts else ""
+                self.notify(f"已合并对方的修改{more}。请检查后保存（Ctrl+S）", timeout=10)
+            elif choice == "diff":
+                groups = [
+                    ("对方的修改（载入时 → 现在的文件）", change.theirs),
+                    ("双方都改过的项目", change.conflicts),
+                ]
+                self.push_screen(
+                    ChangesScreen("文件在外部被修改", groups),
+                    lambda _: self.resolve_outside_change(controller, change, then),
+                )
+
+        self.push_screen(OutsideChangeDialog(change, session.dirty), answered)
+
+    def check_files(self) -> None:
+        """Every few seconds and when the terminal gets the focus back: has the report changed
+        outside, and (viewing read-only) has its editor gone?"""
+        controller = self.controller
+        if (
+            controller is None
+            or isinstance(self.screen, ModalScreen)
+            or not isinstance(self.screen, EditorScreen)
+        ):
+            return
+        session = controller.session
+        if (
+            session.read_only
+            and self._offer_edit_when_free == session.path
+            and current_owner(session.path) is None
+        ):
+            self._offer_edit_when_free = None
+            self.offer_edit(controller)
+            return
+        change = session.outside_change()
+        if change is None:
+            return
+        if not session.dirty and change.kind == "modified":
+            # Nothing of ours to lose: follow the file (like an editor's autoread).
+            session.reload()
+            self._rebuild(session)
+            self.notify(f"{change.message}，已重新载入", timeout=6)
+        elif session.read_only:
+            self.notify(change.message, severity="warning", timeout=6)
+        else:
+            self.resolve_outside_change(controller, change)
+
+    def on_app_focus(self, event: events.AppFocus) -> None:
+        self.check_files()
+
+    def offer_edit(self, controller: Controller) -> None:
+        from tui_report.tui.screens.dialogs import ConfirmDialog
+
+        session = controller.session
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                editable = session.try_edit()
+            except ReportFileError as exc:
+                self.notify(str(exc), title="无法编辑", severity="error", timeout=10)
+                return
+            if not editable:
+                self.notify("报告又被别人打开了", severity="warning", timeout=5)
+                return
+            self._edit(session)
+
+        self.push_screen(
+            ConfirmDialog(f"《{session.path.name}》现在没有人在编辑。重新载入并编辑吗？", "重新载入并编辑"),
+            answered,
+        )
+
+    def offer_restore(self, path: Path, error: ReportFileError) -> None:
+        """A report that cannot be read: say where and why, and offer the last kept version."""
+        from tui_report.tui.screens.dialogs import ConfirmDialog
+        from tui_report.versions import list_versions, restore_version
+
+        versions = list_versions(path)
+        if not versions:
+            self.notify(str(error), title="无法打开", severity="error", timeout=15)
+            return
+        newest = versions[0]
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                restore_version(path, "1")
+            except ReportFileError as exc:
+                self.notify(str(exc), title="无法恢复", severity="error", timeout=10)
+                return
+            self.notify("已恢复历史版本（出错的文件也保留为历史版本）", timeout=6)
+            self.open_path(path)
+
+        when = newest.saved_at.strftime("%m月%d日 %H:%M")
+        self.push_screen(
+            ConfirmDialog(
+                f"{error}\n\n文件未被改动。要恢复最近的历史版本（{when}，{newest.user} 保存）吗？",
+                "恢复该版本",
+            ),
+            answered,
+        )
 
     # ------------------------------------------------------------------ help and palette
     def action_help(self) -> None:
@@ -302,9 +655,20 @@ def make_app(
     path: Path | None = None, *, cwd: Path | None = None, environ: Mapping[str, str] | None = None
 ) -> ReportApp:
     """Build the app as the command line does (also used by tests and the benchmark).
-    Raises :class:`ReportFileError` when the file cannot be opened."""
-    session = EditSession.open(path) if path is not None else None
-    return ReportApp(session, cwd=cwd, banner=locale_warning(os.environ if environ is None else environ))
+
+    A report someone else is editing opens on the lock question; one that could not be saved
+    where it is opens read-only with the reason. Raises :class:`ReportFileError` when the file
+    cannot be read."""
+    banner = locale_warning(os.environ if environ is None else environ)
+    if path is None:
+        return ReportApp(None, cwd=cwd, banner=banner)
+    try:
+        session = EditSession.open(path)
+    except LockedError as exc:
+        return ReportApp(None, cwd=cwd, banner=banner, locked=exc)
+    except CannotEditError as exc:
+        return ReportApp(EditSession.open(path, read_only=True), cwd=cwd, banner=banner, note=exc.reason)
+    return ReportApp(session, cwd=cwd, banner=banner)
 
 
 def main(argv: list[str]) -> int:
@@ -331,6 +695,27 @@ def main(argv: list[str]) -> int:
         app = make_app(path)
     except ReportFileError as exc:
         print(str(exc), file=sys.stderr)
+        if path is not None:
+            _print_versions_hint(path)
         return 2
-    result = app.run()
-    return int(result or 0)
+    try:
+        result = app.run()
+    finally:
+        if app.controller is not None:
+            app.controller.session.close()  # unsaved edits stay in the recovery journal
+    return app.return_code or int(result or 0)
+
+
+def _print_versions_hint(path: Path) -> None:
+    from tui_report.versions import list_versions
+
+    versions = list_versions(path)
+    if versions:
+        newest = versions[0]
+        print(
+            f"文件未被改动。该报告有 {len(versions)} 个历史版本，最近的是 "
+            f"{newest.saved_at:%Y-%m-%d %H:%M} {newest.user} 保存的：\n"
+            f"  tui-report history {path}      查看历史版本\n"
+            f"  tui-report restore {path} 1    恢复最近的版本（出错的文件也会保留）",
+            file=sys.stderr,
+        )

@@ -18,6 +18,7 @@ from textual.widgets import ContentSwitcher, Footer, OptionList, Static
 from tui_report.history import CellEdit, Change, FieldEdit, TextEdit
 from tui_report.progress import STATE_LABELS, Step, sections_of, step_of_location
 from tui_report.rules import Finding
+from tui_report.session import OutsideChangeError
 from tui_report.store import ReportFileError
 from tui_report.tui.controller import Controller
 from tui_report.tui.gridmodel import clip_cells
@@ -183,6 +184,9 @@ class EditorScreen(Screen[None]):
             self.query_one("#progress", Static).update(progress_text)
             self._progress_text = progress_text
         self.query_one(SectionList).update_states(progress, self.current, SIDEBAR_WIDTH - 2)
+        show = getattr(self.app, "show_journal_problem", None)
+        if callable(show):
+            show(session)
 
     def on_table_grid_committed(self, event: TableGrid.Committed) -> None:
         self.refresh_status()
@@ -253,6 +257,10 @@ class EditorScreen(Screen[None]):
             return
         try:
             self.controller.session.save()
+        except OutsideChangeError as exc:
+            # Someone changed the file since it was loaded: ask, never overwrite silently.
+            self.app.resolve_outside_change(self.controller, exc.change)  # type: ignore[attr-defined]
+            return
         except ReportFileError as exc:
             self.notify(str(exc), title="保存失败", severity="error", timeout=10)
             return

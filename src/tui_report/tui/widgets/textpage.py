@@ -87,7 +87,9 @@ class TextPage(Page):
             report.texts[self.step.target] = text
         else:
             report.texts.pop(self.step.target, None)
-        self.controller.session.mark_edited()
+        # Typing: journaled at most once a second (the app flushes every second); leaving the
+        # box commits the text (flush → controller.record) and journals it at once.
+        self.controller.session.mark_edited(commit=False)
         self.query_one(".text-count", Static).update(self._count_text(text))
         self.post_message(TextTyped())
 

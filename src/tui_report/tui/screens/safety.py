@@ -1,0 +1,237 @@
+"""Questions about other people's work and lost work: the lock, the recovery journal, outside changes.
+
+- :class:`LockDialog` — someone is editing: 只读打开 / 等待 / 结束旧会话并接管 (own session only) / 取消.
+- :class:`WaitDialog` — waiting for the lock (a worker retries; Esc stops).
+- :class:`RecoveryDialog` — unsaved edits from an earlier session: 恢复 / 查看差异 / 丢弃.
+- :class:`OutsideChangeDialog` — the file changed outside: 重新载入 / 覆盖 / 另存为 / 合并 / 取消.
+- :class:`ChangesScreen` — a list of field changes (查看差异).
+
+Each returns its choice as a short string; the app acts on it (see ``ReportApp``).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui_report.changes import FieldChange
+from tui_report.lock import LockedError
+from tui_report.session import OutsideChange, Recovery
+
+
+def _button(label: str, name: str, variant: str = "default") -> Button:
+    return Button(label, id=f"btn-{name}", variant=variant)  # type: ignore[arg-type]
+
+
+class _Choice(ModalScreen[str]):
+    """A modal question answered by a button or its letter; Esc = cancel."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "app.focus_previous", show=False),
+        Binding("right", "app.focus_next", show=False),
+    ]
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss((event.button.id or "btn-cancel").removeprefix("btn-"))
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
+
+
+class LockDialog(_Choice):
+    """Someone has the report. Returns read_only, wait, take_over or cancel."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_Choice.BINDINGS,
+        Binding("r", "choose('read_only')", "只读打开", key_display="R", id="lock.read_only"),
+        Binding("w", "choose('wait')", "等待", key_display="W", id="lock.wait"),
+        Binding("k", "take_over", "结束旧会话并接管", key_display="K", id="lock.take_over"),
+        Binding("escape", "choose('cancel')", "取消", key_display="Esc", id="lock.cancel"),
+    ]
+    HELP = (
+        "报告正在被编辑：R 只读打开（可浏览、导出、另存为副本），W 等待对方退出后自动打开，"
+        "K 结束自己之前断线留下的会话并接管（其未保存的修改会提示恢复），Esc 取消。"
+    )
+
+    def __init__(self, error: LockedError) -> None:
+        super().__init__()
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        name = self.error.path.name
+        with Vertical(classes="dialog wide"):
+            yield Static(f"《{name}》{self.error.reason}。", classes="dialog-text")
+            if self.error.can_take_over:
+                yield Static(
+                    "这是你自己的另一个会话（可能是之前断线留下的）。接管会先让它保存恢复记录再退出。",
+                    classes="guidance",
+                )
+            else:
+                yield Static(self.error.admin_hint, classes="guidance")
+            with Horizontal(classes="buttons"):
+                yield _button("只读打开(R)", "read_only", "primary")
+                yield _button("等待(W)", "wait")
+                if self.error.can_take_over:
+                    yield _button("接管(K)", "take_over")
+                yield _button("取消(Esc)", "cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#btn-read_only", Button).focus()
+
+    def action_take_over(self) -> None:
+        if self.error.can_take_over:
+            self.dismiss("take_over")
+
+
+class WaitDialog(ModalScreen[str]):
+    """Shown while a worker waits for the lock; the app dismisses it. Esc returns cancel."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "停止等待", key_display="Esc", id="wait.cancel"),
+    ]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.text, classes="dialog-text", id="wait-text")
+            yield Static("对方保存并退出后会自动打开。Esc 停止等待。", classes="guidance")
+
+    def action_cancel(self) -> None:
+        self.dismiss("cancel")
+
+
+class RecoveryDialog(_Choice):
+    """Unsaved edits were found. Returns recover, diff or discard (Esc = decide later: keep them)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_Choice.BINDINGS,
+        Binding("r", "choose('recover')", "恢复", key_display="R", id="recovery.recover"),
+        Binding("d", "choose('diff')", "查看差异", key_display="D", id="recovery.diff"),
+        Binding("x", "choose('discard')", "丢弃", key_display="X", id="recovery.discard"),
+        Binding("escape", "choose('later')", "以后再说", key_display="Esc", id="recovery.later"),
+    ]
+    HELP = (
+        "上次没有保存就断开了：R 恢复这些修改（之后记得保存），D 逐项查看差异，X 丢弃。"
+        "Esc 暂不处理（恢复记录保留，下次打开时再提示）。"
+    )
+
+    def __init__(self, recovery: Recovery) -> None:
+        super().__init__()
+        self.recovery = recovery
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(self.recovery.summary + "。", classes="dialog-text")
+            lines = [change.line(24) for change in self.recovery.changes[:4]]
+            if len(self.recovery.changes) > 4:
+                lines.append(f"……共 {len(self.recovery.changes)} 处，按 D 查看全部")
+            if self.recovery.file_changed_since:
+                lines.append("恢复后保存时会提示与他人修改的差异，不会直接覆盖。")
+            yield Static("\n".join(lines), classes="guidance")
+            with Horizontal(classes="buttons"):
+                yield _button("恢复(R)", "recover", "primary")
+                yield _button("查看差异(D)", "diff")
+                yield _button("丢弃(X)", "discard")
+
+    def on_mount(self) -> None:
+        self.query_one("#btn-recover", Button).focus()
+
+
+class OutsideChangeDialog(_Choice):
+    """The file changed outside the app. Returns reload, overwrite, save_as, merge or cancel."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_Choice.BINDINGS,
+        Binding("l", "choose('reload')", "重新载入", key_display="L", id="outside.reload"),
+        Binding("o", "choose('overwrite')", "覆盖", key_display="O", id="outside.overwrite"),
+        Binding("a", "choose('save_as')", "另存为", key_display="A", id="outside.save_as"),
+        Binding("m", "merge", "合并", key_display="M", id="outside.merge"),
+        Binding("d", "choose('diff')", "查看差异", key_display="D", id="outside.diff"),
+        Binding("escape", "choose('cancel')", "取消", key_display="Esc", id="outside.cancel"),
+    ]
+    HELP = (
+        "报告文件在本程序之外被修改了：L 重新载入（放弃我的修改），O 覆盖（用我的版本），"
+        "A 另存为另一个文件，M 合并（取对方改动中我没动过的项目，冲突处保留我的），D 查看差异，Esc 取消。"
+    )
+
+    def __init__(self, change: OutsideChange, dirty: bool) -> None:
+        super().__init__()
+        self.change = change
+        self.dirty = dirty
+
+    @property
+    def can_merge(self) -> bool:
+        return self.change.kind == "modified" and self.change.disk_report is not None
+
+    def compose(self) -> ComposeResult:
+        change = self.change
+        with Vertical(classes="dialog wide"):
+            yield Static(change.message + "。", classes="dialog-text")
+            lines = [c.line(24) for c in change.theirs[:4]]
+            if len(change.theirs) > 4:
+                lines.append(f"……共 {len(change.theirs)} 处，按 D 查看全部")
+            if change.conflicts:
+                lines.append(f"其中 {len(change.conflicts)} 处你也改过（冲突）。")
+            if not self.dirty:
+                lines.append("你没有未保存的修改，重新载入不会丢失任何内容。")
+            yield Static("\n".join(lines), classes="guidance")
+            with Horizontal(classes="buttons"):
+                yield _button("重新载入(L)", "reload", "primary" if not self.dirty else "default")
+                yield _button("覆盖(O)", "overwrite")
+                yield _button("另存为(A)", "save_as")
+                if self.can_merge:
+                    yield _button("合并(M)", "merge")
+                yield _button("取消(Esc)", "cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#btn-reload" if not self.dirty else "#btn-save_as", Button).focus()
+
+    def action_merge(self) -> None:
+        if self.can_merge:
+            self.dismiss("merge")
+
+
+class ChangesScreen(Screen[None]):
+    """Field-by-field differences (查看差异). Esc returns."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter,q", "close", "返回", key_display="Esc", id="changes.close"),
+    ]
+    HELP = "差异列表：每行一项（表格单元格、正文、前言），“旧 → 新”。上下键滚动，Esc 返回。"
+
+    def __init__(self, title: str, groups: list[tuple[str, list[FieldChange]]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.groups = groups
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title_text + "（Esc 返回）", classes="title-bar")
+        options: list[Option] = []
+        for heading, changes in self.groups:
+            if not changes:
+                continue
+            options.append(Option(f"-- {heading}（{len(changes)} 处）--", disabled=True))
+            for change in changes:
+                options.append(
+                    Option(f"{change.label}\n    {change.old or '（空）'}\n  → {change.new or '（空）'}")
+                )
+        if not options:
+            options.append(Option("没有差异。", disabled=True))
+        yield OptionList(*options, id="changes")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#changes", OptionList).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
