@@ -51,7 +51,12 @@ class PtyProcess:
             self.stream.feed(data)
 
     def text(self) -> str:
-        return "\n".join(self.screen.display)
+        # Not screen.display: it fails on a wide character's leftover half (an empty cell that no
+        # wide character precedes), which a partly redrawn Chinese line can leave.
+        buffer = self.screen.buffer
+        return "\n".join(
+            "".join(buffer[y][x].data for x in range(self.screen.columns)) for y in range(self.screen.lines)
+        )
 
     def wait_for(self, predicate: Callable[[str], bool] | str, timeout: float = 20.0) -> str:
         check = (lambda s: predicate in s) if isinstance(predicate, str) else predicate

@@ -1,5 +1,5 @@
-"""Over real SSH: log in with ``ssh -tt``, run the app at 80×24 with TERM=xterm, type, kill the SSH
-client mid-edit; the edit must be recoverable and the lock free.
+"""Over real SSH: log in with ``ssh -tt``, run ``tui-report FILE`` at 80×24 with TERM=xterm, type into a
+table, kill the SSH client mid-edit; the edit must be recoverable and the lock free.
 
 sshd notices the dead client (the kernel closes its TCP socket), closes the session's terminal, and
 the app gets SIGHUP: the same path as a dropped connection from an operator's PC.
@@ -18,14 +18,22 @@ import pytest
 
 from tui_report import procinfo
 from tui_report.lock import current_owner
+from tui_report.report import new_report
 from tui_report.session import EditSession
+from tui_report.store import load_report, save_report
 
-from ._helpers import PY, SRC
+from ._helpers import PY, ROOT, SRC
 from ._pty import PtyProcess
 from ._sshd import SshServer, ssh_server
+from .test_tui_hangup import type_into_table_three
 
-MINI_APP = Path(__file__).with_name("mini_app.py")
 pytestmark = pytest.mark.slow
+
+
+def app_command(report: Path) -> list[str]:
+    """``tui-report FILE``: the console script beside this Python (PYTHONPATH picks the code)."""
+    script = Path(sys.executable).with_name("tui-report")
+    return [str(script), str(report)] if script.exists() else [PY, "-m", "tui_report", str(report)]
 
 
 @pytest.fixture(scope="module")
@@ -44,19 +52,25 @@ def _remote_env(state_dir: Path) -> dict[str, str]:
     }
 
 
-def test_ssh_client_killed_mid_edit(sshd: SshServer, report_file: Path, state_dir: Path) -> None:
-    argv = sshd.ssh_argv([PY, str(MINI_APP), str(report_file)], _remote_env(state_dir))
+@pytest.fixture
+def empty_report(tmp_path: Path) -> Path:
+    source = load_report(ROOT / "examples" / "full-2024.toml")
+    path = tmp_path / "shared" / "年报.toml"
+    path.parent.mkdir()
+    save_report(new_report(source.unit, source.year, source.level, source.template), path)
+    return path
+
+
+def test_ssh_client_killed_mid_edit(sshd: SshServer, empty_report: Path, state_dir: Path) -> None:
+    argv = sshd.ssh_argv(app_command(empty_report), _remote_env(state_dir))
     client = PtyProcess(argv, dict(os.environ, TERM="xterm"), cols=80, rows=24)
     try:
-        client.wait_for("MINI-READY", timeout=30)
-        owner = current_owner(report_file)
+        client.wait_for("报告信息", timeout=30)
+        client.settle()
+        owner = current_owner(empty_report)
         assert owner is not None and owner.tty.startswith("pts/")  # the app runs on sshd's terminal
         assert owner.ssh_client == "127.0.0.1"
-        client.type("远程输入")
-        client.send("\r")
-        client.wait_for("COMMITTED 远程输入")
-        client.type("中")
-        client.wait_for("远程输入中")
+        type_into_table_three(client)
 
         killed_at = client.signal(signal.SIGKILL)  # the operator's PC drops off the network
         client.wait()
@@ -68,10 +82,10 @@ def test_ssh_client_killed_mid_edit(sshd: SshServer, report_file: Path, state_di
     finally:
         client.close()
 
-    assert current_owner(report_file) is None
-    session = EditSession.open(report_file)
-    recovery = session.pending_recovery()
-    assert recovery is not None
+    assert current_owner(empty_report) is None  # the lock is free
+    session = EditSession.open(empty_report)
+    assert session.pending_recovery() is not None
     session.recover()
-    assert session.report.texts["other.main"] == "远程输入中"
+    assert session.report.entered("requests", "new.natural") == 12
+    assert session.report.entered("requests", "carried_over.natural") == 3
     session.close(discard=True)

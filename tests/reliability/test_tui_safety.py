@@ -1,0 +1,302 @@
+"""The app's questions, driven by keys (Pilot at 80×24): locked report, unsaved edits found,
+outside change, quitting without saving, a report that cannot be saved where it is, a broken file."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.screen import Screen
+
+from tui_report.journal import read_journal
+from tui_report.session import EditSession
+from tui_report.store import load_report
+from tui_report.tui.app import ReportApp, make_app
+from tui_report.tui.screens.dialogs import ConfirmDialog, QuitDialog
+from tui_report.tui.screens.editor import EditorScreen
+from tui_report.tui.screens.safety import (
+    ChangesScreen,
+    LockDialog,
+    OutsideChangeDialog,
+    RecoveryDialog,
+    WaitDialog,
+)
+
+from ._helpers import PY, child_env
+
+SIZE = (80, 24)
+HOLDER = Path(__file__).with_name("holder.py")
+
+
+def run(scenario: Callable[[], Awaitable[None]]) -> None:
+    asyncio.run(scenario())  # type: ignore[arg-type]
+
+
+async def until(pilot: Pilot[object], check: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}; screen is {pilot.app.screen!r}")
+        await pilot.pause(0.05)
+
+
+def on(app: ReportApp, kind: type[Screen[object]]) -> Callable[[], bool]:
+    return lambda: isinstance(app.screen, kind)
+
+
+@pytest.fixture
+def holder(report_file: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    started: list[subprocess.Popen[str]] = []
+
+    def start(*args: str) -> subprocess.Popen[str]:
+        proc = subprocess.Popen(
+            [PY, str(HOLDER), str(report_file), *args], stdout=subprocess.PIPE, text=True, env=child_env()
+        )
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith("READY"):
+                break
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def test_locked_report_read_only_then_edit_when_free(report_file: Path, holder) -> None:  # type: ignore[no-untyped-def]
+    proc = holder()
+
+    async def scenario() -> None:
+        app = make_app(report_file)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, on(app, LockDialog), "the lock dialog")
+            assert "正在由" in str(app.screen.error)  # type: ignore[attr-defined]
+            await pilot.press("r")
+            await until(pilot, on(app, EditorScreen), "the read-only editor")
+            assert app.controller is not None and app.controller.read_only
+            banner = str(app.screen.query_one("#banner").render())
+            assert "只读" in banner and "正在由" in banner
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            app.check_files()  # what the 10 s timer does
+            await until(pilot, on(app, ConfirmDialog), "the offer to edit")
+            await pilot.press("y")
+            await until(pilot, lambda: app.controller is not None and not app.controller.read_only, "editing")
+            assert app.controller.session.lock is not None and app.controller.session.lock.held
+            await pilot.press("ctrl+q")
+
+    run(scenario)
+
+
+def test_wait_for_the_lock(report_file: Path, holder) -> None:  # type: ignore[no-untyped-def]
+    proc = holder()
+
+    async def scenario() -> None:
+        app = make_app(report_file)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, on(app, LockDialog), "the lock dialog")
+            await pilot.press("w")
+            await until(pilot, on(app, WaitDialog), "the wait dialog")
+            await pilot.pause(0.3)
+            proc.terminate()  # the colleague saves and quits
+            await until(pilot, on(app, EditorScreen), "the editor after waiting")
+            assert app.controller is not None and not app.controller.read_only
+            await pilot.press("ctrl+q")
+
+    run(scenario)
+
+
+def test_take_over_own_dropped_session_then_recover(report_file: Path, holder) -> None:  # type: ignore[no-untyped-def]
+    proc = holder("--edit", "断线前输入的文字")
+
+    async def scenario() -> None:
+        app = make_app(report_file)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, on(app, LockDialog), "the lock dialog")
+            await pilot.press("k")
+            await until(pilot, on(app, RecoveryDialog), "the recovery offer", timeout=20)
+            assert proc.wait(timeout=5) == 128 + signal.SIGTERM
+            await pilot.press("r")
+            await until(
+                pilot,
+                lambda: (
+                    app.controller is not None
+                    and app.controller.report.texts.get("other.main") == "断线前输入的文字"
+                ),
+                "the recovered text",
+            )
+            assert app.controller.session.dirty
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            await pilot.press("ctrl+q")
+        assert load_report(report_file).texts["other.main"] == "断线前输入的文字"
+        assert read_journal(report_file) is None
+
+    run(scenario)
+
+
+def _leave_unsaved_edit(report_file: Path, text: str) -> None:
+    session = EditSession.open(report_file)
+    session.report.texts["other.main"] = text
+    session.mark_edited()
+    session.emergency_close()
+
+
+def test_recovery_view_diff_then_discard(report_file: Path) -> None:
+    _leave_unsaved_edit(report_file, "上次没保存")
+
+    async def scenario() -> None:
+        app = make_app(report_file)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, on(app, RecoveryDialog), "the recovery offer")
+            await pilot.press("d")
+            await until(pilot, on(app, ChangesScreen), "the differences")
+            shown = "\n".join(str(o.prompt) for o in app.screen.query_one("#changes").options)  # type: ignore[attr-defined]
+            assert "上次没保存" in shown
+            await pilot.press("escape")
+            await until(pilot, on(app, RecoveryDialog), "the offer again")
+            await pilot.press("x")
+            await until(pilot, on(app, EditorScreen), "the editor")
+            assert app.controller is not None and app.controller.report.texts["other.main"] != "上次没保存"
+            await pilot.press("ctrl+q")
+        assert read_journal(report_file) is None
+
+    run(scenario)
+
+
+def test_outside_change_on_save_overwrite_or_reload(report_file: Path) -> None:
+    async def scenario(choice: str) -> None:
+        app = make_app(report_file)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, on(app, EditorScreen), "the editor")
+            controller = app.controller
+            assert controller is not None
+            controller.set_cell("requests", "new.natural", 5)  # my edit
+            text = report_file.read_text(encoding="utf-8")
+            report_file.write_text(text.replace("commercial = 0", "commercial = 8", 1), encoding="utf-8")
+            await pilot.press("ctrl+s")
+            await until(pilot, on(app, OutsideChangeDialog), "the outside-change question")
+            dialog = app.screen
+            assert [c.key for c in dialog.change.theirs] == ["tables.requests.new.commercial"]  # type: ignore[attr-defined]
+            await pilot.press(choice)
+            await until(pilot, on(app, EditorScreen), "the editor again")
+            if choice == "m":
+                await pilot.press("ctrl+s")
+                await pilot.pause()
+            app.controller.session.close(discard=True)  # type: ignore[union-attr]
+            app.controller = None
+            await pilot.press("ctrl+q")
+        saved = load_report(report_file)
+        if choice == "o":  # 覆盖: mine wins
+            assert (
+                saved.values["requests"]["new.natural"] == 5
+                and saved.values["requests"]["new.commercial"] == 0
+            )
+        elif choice == "l":  # 重新载入: theirs, mine dropped
+            assert (
+                saved.values["requests"]["new.natural"] == 0
+                and saved.values["requests"]["new.commercial"] == 8
+            )
+        else:  # 合并: both
+            assert (
+                saved.values["requests"]["new.natural"] == 5
+                and saved.values["requests"]["new.commercial"] == 8
+            )
+
+    for choice in ("o", "l", "m"):
+        run(lambda c=choice: scenario(c))  # type: ignore[misc]
+        text = report_file.read_text(encoding="utf-8")
+        report_file.write_text(
+            text.replace("natural = 5", "natural = 0", 1).replace("commercial = 8", "commercial = 0", 1),
+            encoding="utf-8",
+        )
+
+
+def test_outside_change_without_my_edits_reloads_quietly(report_file: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(report_file)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, on(app, EditorScreen), "the editor")
+            text = report_file.read_text(encoding="utf-8")
+            report_file.write_text(text.replace('main = "无"', 'main = "同事改的"', 1), encoding="utf-8")
+            app.check_files()
+            await until(
+                pilot,
+                lambda: (
+                    app.controller is not None and app.controller.report.texts["other.main"] == "同事改的"
+                ),
+                "the reload",
+            )
+            assert isinstance(app.screen, EditorScreen)
+            await pilot.press("ctrl+q")
+
+    run(scenario)
+
+
+def test_quit_without_saving_drops_the_journal_keeping_it_otherwise(report_file: Path) -> None:
+    async def scenario(answer: str) -> None:
+        app = make_app(report_file)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, on(app, EditorScreen), "the editor")
+            assert app.controller is not None
+            app.controller.set_cell("requests", "new.natural", 7)
+            assert read_journal(report_file) is not None  # journaled as soon as committed
+            await pilot.press("ctrl+q")
+            await until(pilot, on(app, QuitDialog), "the quit question")
+            await pilot.press(answer)
+            await pilot.pause()
+
+    run(lambda: scenario("n"))  # 不保存
+    assert read_journal(report_file) is None
+    assert load_report(report_file).values["requests"]["new.natural"] == 0
+
+
+def test_folder_that_refuses_saving_opens_read_only_with_the_reason(report_file: Path) -> None:
+    link = report_file.with_name("链接.toml")
+    link.symlink_to(report_file)
+
+    async def scenario() -> None:
+        app = make_app(link)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, on(app, EditorScreen), "the editor")
+            assert app.controller is not None and app.controller.read_only
+            assert "符号链接" in str(app.screen.query_one("#banner").render())
+            await pilot.press("ctrl+q")
+
+    run(scenario)
+
+
+def test_broken_file_offers_the_last_version(report_file: Path) -> None:
+    session = EditSession.open(report_file)
+    session.report.texts["other.main"] = "好的版本"
+    session.mark_edited()
+    session.save()
+    session.close()
+    broken = report_file.with_name("tmp")
+    broken.write_bytes(b"[report\nthis is not toml")
+    os.replace(broken, report_file)
+
+    async def scenario() -> None:
+        app = make_app(None, cwd=report_file.parent)
+        async with app.run_test(size=SIZE) as pilot:
+            app.open_path(report_file)
+            await until(pilot, on(app, ConfirmDialog), "the restore offer")
+            assert "第1行" in app.screen.question  # type: ignore[attr-defined]
+            await pilot.press("y")
+            await until(pilot, on(app, EditorScreen), "the restored report")
+            assert app.controller is not None and app.controller.report.texts["other.main"] == "好的版本"
+            await pilot.press("ctrl+q")
+
+    run(scenario)
