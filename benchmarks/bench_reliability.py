@@ -6,8 +6,9 @@
   report as the baseline;
 - kills: saves killed at random points (report always whole), and committed edits killed with
   SIGKILL (journal holds the last acknowledged edit);
-- hang-up → exit: a real Textual app (tests/reliability/mini_app.py) in a pseudo-terminal, closed /
-  SIGTERM / SIGHUP ignored; over real SSH when sshd is available;
+- hang-up → exit: the real ``tui-report`` in a pseudo-terminal at 80×24, two cells typed into table 三,
+  then the terminal closed / SIGTERM / a hang-up whose SIGHUP never arrives / kill -9; and over real
+  SSH (the client killed) when sshd is available;
 - fuzz: the loader fuzz properties with more cases than the test suite runs.
 
 Run: PYTHONPATH=src python benchmarks/bench_reliability.py [--quick]
@@ -36,15 +37,17 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from reliability._pty import PtyProcess  # noqa: E402
 from reliability._sshd import ssh_server  # noqa: E402
+from reliability.test_tui_hangup import type_into_table_three  # noqa: E402
 from tui_report import procinfo  # noqa: E402
 from tui_report.journal import read_journal  # noqa: E402
 from tui_report.lock import EditLock, LockedError, current_owner  # noqa: E402
+from tui_report.report import new_report  # noqa: E402
 from tui_report.session import EditSession  # noqa: E402
 from tui_report.store import dumps_report, load_report, save_report  # noqa: E402
 from tui_report.versions import list_versions  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "dama-2021.toml"
-MINI_APP = ROOT / "tests" / "reliability" / "mini_app.py"
+NO_SIGHUP = ROOT / "tests" / "reliability" / "no_sighup.py"
 
 
 def env_for_children(state: Path, **extra: str) -> dict[str, str]:
@@ -110,6 +113,7 @@ def bench_lock(report: Path, procs: int, rounds: int) -> None:
         "else:\n    print('WON', flush=True); time.sleep(0.6)\n"
     )
     one_winner = told = losers = 0
+    odd: list[str] = []
     for _ in range(rounds):
         start = time.time() + 1.0
         children = [
@@ -128,9 +132,11 @@ def bench_lock(report: Path, procs: int, rounds: int) -> None:
             if winners and pid != winners[0]:
                 losers += 1
                 told += out == ["LOST", str(winners[0])]
+                if out != ["LOST", str(winners[0])]:
+                    odd.append(" ".join(out) or "(no output)")
     print(
         f"lock: contention {procs} processes × {rounds} rounds: exactly one winner in {one_winner}/{rounds} rounds; "
-        f"{told}/{losers} losers were told the winner's pid"
+        f"{told}/{losers} losers were told the winner's pid" + (f" (others: {', '.join(odd)})" if odd else "")
     )
 
 
@@ -239,51 +245,79 @@ def bench_kill_edits(report: Path, kills: int) -> None:
 # ---------------------------------------------------------------------- hang-up
 
 
-def bench_hangup(report: Path, runs: int) -> None:
-    state = report.parent.parent / "state"
-    for how in ("hangup", "SIGTERM", "hangup, SIGHUP ignored"):
+def _empty_report(folder: Path) -> Path:
+    source = load_report(ROOT / "examples" / "full-2024.toml")
+    path = folder / "空白年报.toml"
+    save_report(new_report(source.unit, source.year, source.level, source.template), path)
+    return path
+
+
+def _recovered_cells(report: Path) -> bool:
+    s = EditSession.open(report)
+    rec = s.pending_recovery()
+    ok = (
+        rec is not None
+        and rec.report.entered("requests", "new.natural") == 12
+        and rec.report.entered("requests", "carried_over.natural") == 3
+    )
+    s.discard_recovery()
+    s.close()
+    return ok
+
+
+def bench_hangup(folder: Path, runs: int) -> None:
+    """The real tui-report in a pty: type two cells into table 三, then lose the terminal."""
+    report = _empty_report(folder)
+    state = folder.parent / "state"
+    for how in ("close the terminal", "SIGTERM", "SIGHUP never arrives", "kill -9"):
         times = []
         recovered = 0
         for _ in range(runs):
-            extra = {"MINI_IGNORE_HUP": "1"} if "ignored" in how else {}
-            proc = PtyProcess([sys.executable, str(MINI_APP), str(report)], env_for_children(state, **extra))
+            argv = [sys.executable, "-m", "tui_report", str(report)]
+            if how == "SIGHUP never arrives":
+                argv = [sys.executable, str(NO_SIGHUP), *argv]
+            proc = PtyProcess(argv, env_for_children(state, LANG="C.UTF-8"))
             try:
-                proc.wait_for("MINI-READY")
-                proc.type("输入abc")
-                proc.wait_for("输入abc")
-                moment = proc.hangup() if how.startswith("hangup") else proc.signal(signal.SIGTERM)
+                proc.wait_for("报告信息")
+                proc.settle()
+                type_into_table_three(proc)
+                if how == "SIGTERM":
+                    moment = proc.signal(signal.SIGTERM)
+                elif how == "kill -9":
+                    moment = proc.signal(signal.SIGKILL)
+                else:
+                    moment = proc.hangup()
                 proc.wait()
                 times.append((time.monotonic() - moment) * 1000)
             finally:
                 proc.close()
-            s = EditSession.open(report)
-            rec = s.pending_recovery()
-            recovered += rec is not None and rec.report.texts.get("other.main") == "输入abc"
-            s.discard_recovery()
-            s.close()
-        print(f"hang-up → exit ({how}): {summary(times)}; typed text recovered {recovered}/{runs}")
+            recovered += _recovered_cells(report)
+        print(f"tui-report, {how} → exit: {summary(times)}; both typed cells recovered {recovered}/{runs}")
 
 
-def bench_ssh(report: Path, runs: int) -> None:
-    state = report.parent.parent / "state"
+def bench_ssh(folder: Path, runs: int) -> None:
+    report = _empty_report(folder)
+    state = folder.parent / "state"
     try:
         with ssh_server(Path(tempfile.mkdtemp(prefix="bench-sshd-"))) as server:
             times = []
+            recovered = 0
             for _ in range(runs):
                 remote_env = {
                     "TERM": "xterm",
+                    "LANG": "C.UTF-8",
                     "PYTHONPATH": str(ROOT / "src"),
                     "TUI_REPORT_STATE_DIR": str(state),
-                    "PATH": os.environ.get("PATH", ""),
+                    "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
                 }
-                argv = server.ssh_argv([sys.executable, str(MINI_APP), str(report)], remote_env)
+                argv = server.ssh_argv([sys.executable, "-m", "tui_report", str(report)], remote_env)
                 client = PtyProcess(argv, dict(os.environ, TERM="xterm"))
                 try:
-                    client.wait_for("MINI-READY", timeout=30)
+                    client.wait_for("报告信息", timeout=30)
+                    client.settle()
                     owner = current_owner(report)
                     assert owner is not None
-                    client.type("远程")
-                    client.wait_for("远程")
+                    type_into_table_three(client)
                     moment = client.signal(signal.SIGKILL)
                     client.wait()
                     while procinfo.process_alive(owner.pid, owner.pid_start_ticks):
@@ -291,10 +325,10 @@ def bench_ssh(report: Path, runs: int) -> None:
                     times.append((time.monotonic() - moment) * 1000)
                 finally:
                     client.close()
-                s = EditSession.open(report)
-                s.discard_recovery()
-                s.close()
-            print(f"SSH client killed → app exit: {summary(times)}")
+                recovered += current_owner(report) is None and _recovered_cells(report)
+            print(
+                f"SSH client killed → tui-report exit: {summary(times)}; lock free + cells recovered {recovered}/{runs}"
+            )
     except BaseException as exc:  # pytest.skip raises an exception outside pytest too
         if type(exc).__name__ != "Skipped":
             raise
@@ -343,8 +377,8 @@ def main() -> None:
         bench_journal(report, repeat=50 if q else 300)
         bench_kill_saves(report, kills=50 if q else 200)
         bench_kill_edits(report, kills=30 if q else 200)
-        bench_hangup(report, runs=2 if q else 10)
-        bench_ssh(report, runs=1 if q else 5)
+        bench_hangup(report.parent, runs=2 if q else 10)
+        bench_ssh(report.parent, runs=1 if q else 5)
     bench_fuzz(300 if q else 3000)
 
 

@@ -252,7 +252,8 @@ class EditLock:
         be between locking and writing its details, or a probe (:func:`current_owner`) may hold a
         shared lock for an instant.
         """
-        for attempt in range(10):
+        attempts = 50  # ~1 s: on a busy server the holder may be descheduled right after locking
+        for attempt in range(attempts):
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 return
@@ -260,7 +261,7 @@ class EditLock:
                 if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                     raise ReportFileError(report_path, f"无法加锁（{exc.strerror}）") from exc
             owner = read_owner(report_path, attempts=1)
-            if owner is not None or attempt == 9:
+            if owner is not None or attempt == attempts - 1:
                 raise LockedError(report_path, owner)
             time.sleep(0.02)
 
@@ -325,6 +326,11 @@ class EditLock:
         with self._mutex:
             fd, self._fd = self._fd, None
         if fd is not None:
+            if self._writable:
+                # Still locked: forget our details, so that nobody racing the next holder is told
+                # that we (alive, maybe back on the start screen) have the report.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, 0)
             with contextlib.suppress(OSError):
                 fcntl.flock(fd, fcntl.LOCK_UN)
             with contextlib.suppress(OSError):

@@ -92,6 +92,7 @@ def test_lock_records_owner_and_file_stays(report_file: Path) -> None:
         assert key in data
     lock.release()
     assert lock_path_for(report_file).exists()  # never deleted
+    assert lock_path_for(report_file).read_bytes() == b""  # and names nobody once released
     with EditLock.acquire(report_file):
         pass
 
