@@ -34,7 +34,9 @@ from tui_report.store import ReportFileError
 
 LOCKS_DIR = ".locks"
 HEARTBEAT_SECONDS = 60.0
-# A heartbeat older than this is shown as "maybe disconnected" (never used to break the lock).
+# The heartbeat is the editor's last activity (an edit), recorded at most once a minute. Older than
+# this, contenders are told "maybe disconnected" — a hint for them, never a reason to break the lock
+# (a held lock always means a live process).
 QUIET_SECONDS = 600.0
 
 
@@ -199,6 +201,7 @@ class EditLock:
         self.owner = owner
         self._writable = writable
         self._mutex = threading.Lock()
+        self._last_beat = time.monotonic()
         self._stop = threading.Event()
         self._beat_thread: threading.Thread | None = None
 
@@ -301,15 +304,18 @@ class EditLock:
             os.pwrite(self._fd, data, 0)
             os.ftruncate(self._fd, len(data))
 
-    def refresh(self) -> None:
-        """Update the heartbeat (shown to contenders as "最后活动")."""
+    def refresh(self, min_interval: float = 0.0) -> None:
+        """Update the heartbeat (shown to contenders as "最后活动"), unless it was updated less
+        than ``min_interval`` seconds ago."""
         with self._mutex:
-            if self._fd is None:
+            if self._fd is None or time.monotonic() - self._last_beat < min_interval:
                 return
+            self._last_beat = time.monotonic()
             self.owner = LockOwner(**{**asdict(self.owner), "heartbeat": procinfo.now_iso()})
             self._write_owner()
 
     def start_heartbeat(self, interval: float = HEARTBEAT_SECONDS) -> None:
+        """Refresh the heartbeat from a thread (liveness rather than activity; sessions don't use it)."""
         if self._beat_thread is not None:
             return
 

@@ -45,7 +45,15 @@ from tui_report.changes import (
 )
 from tui_report.folder import CannotEditError, FolderCheck, check_can_save
 from tui_report.journal import Journal, JournalEntry, JournalError, read_journal, set_aside
-from tui_report.lock import EditLock, LockedError, LockOwner, TakeOverError, end_session, read_owner
+from tui_report.lock import (
+    HEARTBEAT_SECONDS,
+    EditLock,
+    LockedError,
+    LockOwner,
+    TakeOverError,
+    end_session,
+    read_owner,
+)
 from tui_report.report import Report
 from tui_report.store import (
     ReportFileError,
@@ -192,7 +200,6 @@ class EditSession:
         session = cls(path, report, read_only=read_only, lock=lock, fingerprint=fingerprint, base_text=text)
         session.warnings = warnings
         if lock is not None:
-            lock.start_heartbeat()
             remove_stale_temps(path)
             session._find_pending()
         return session
@@ -214,7 +221,6 @@ class EditSession:
         except BaseException:
             lock.release()
             raise
-        lock.start_heartbeat()
         return session
 
     @classmethod
@@ -240,7 +246,6 @@ class EditSession:
             lock.release()
             raise
         self.lock = lock
-        lock.start_heartbeat()
         self._read_only = False
         self._set_loaded(report, fingerprint, text)
         self._find_pending()
@@ -343,6 +348,8 @@ class EditSession:
             self.journal_problem = str(exc)
         else:
             self.journal_problem = None
+        if self.lock is not None:
+            self.lock.refresh(min_interval=HEARTBEAT_SECONDS)  # "最后活动" for whoever is refused
 
     # ------------------------------------------------------------------ outside changes
     def outside_change(self) -> OutsideChange | None:
@@ -450,7 +457,6 @@ class EditSession:
         if self.lock is not None:
             self.lock.release()
         self.lock = new_lock
-        new_lock.start_heartbeat()
         self.path = path
         self._read_only = False
         old_journal.remove()
