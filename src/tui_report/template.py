@@ -262,10 +262,16 @@ def _walk(nodes: list[HeaderNode], prefix: str, labels: tuple[str, ...], block: 
             )
 
 
+_GLOB_CHARS = frozenset("*?[")
+
+
 def _expand(patterns: tuple[str, ...], ids: list[str], what: str) -> list[str]:
     result: list[str] = []
     for pattern in patterns:
-        found = [i for i in ids if fnmatch.fnmatchcase(i, pattern)]
+        if _GLOB_CHARS.isdisjoint(pattern):
+            found = [pattern] if pattern in ids else []
+        else:
+            found = fnmatch.filter(ids, pattern)
         if not found:
             raise ValueError(f"sum 引用了不存在的{what} {pattern!r}")
         result.extend(found)
@@ -290,23 +296,30 @@ def compile_table(spec: TableSpec) -> CompiledTable:
         if len({c.id for c in cols}) != len(cols):
             raise ValueError(f"表 {spec.key} 的 {block.key} 列 key 重复")
     block_rows = {b.key: [r for r in table.rows if r.block == b.key] for b in spec.blocks}
+    row_by_id = {r.id: r for r in table.rows}
+    col_by_id = {(b, c.id): c for b, cols in table.cols_by_block.items() for c in cols}
+    memo: dict[tuple[str, str], tuple[str, ...] | None] = {}
 
     def operands(row: Leaf, col: Leaf) -> tuple[str, ...] | None:
-        cols = table.cols_by_block[row.block]
-        col_ids = [c.id for c in cols]
-        row_ids = [r.id for r in block_rows[row.block]]
+        """The input cells a computed cell adds up (nested sums flattened), or None for an input."""
+        key = (row.id, col.id)
+        if key in memo:
+            return memo[key]
         if col.sum is not None:
-            parts = [(row, next(c for c in cols if c.id == cid)) for cid in _expand(col.sum, col_ids, "列")]
+            col_ids = [c.id for c in table.cols_by_block[row.block]]
+            parts = [(row, col_by_id[(row.block, cid)]) for cid in _expand(col.sum, col_ids, "列")]
         elif row.sum is not None:
-            by_id = {r.id: r for r in block_rows[row.block]}
-            parts = [(by_id[rid], col) for rid in _expand(row.sum, row_ids, "行")]
+            row_ids = [r.id for r in block_rows[row.block]]
+            parts = [(row_by_id[rid], col) for rid in _expand(row.sum, row_ids, "行")]
         else:
+            memo[key] = None
             return None
         flat: list[str] = []
         for r, c in parts:
             inner = operands(r, c)
             flat.extend(inner if inner is not None else (f"{r.id}.{c.id}",))
-        return tuple(flat)
+        memo[key] = tuple(flat)
+        return memo[key]
 
     for row in table.rows:
         for col in table.cols_of(row):
@@ -350,6 +363,8 @@ class Template(_Strict):
         text_keys = set(self.text_keys())
         for table in self.tables:
             compiled = compile_table(table)
+            # Kept: the tables are compiled once, here, and reused by every report.
+            self._compiled[table.key] = compiled
             for rule in table.rules:
                 for pattern in (*rule.cells, *rule.when_zero):
                     if not compiled.match(pattern):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,7 +27,9 @@ from tui_report.tui.widgets.grid import TableGrid
 from tui_report.tui.widgets.page import Page, page_id
 from tui_report.tui.widgets.sections import SectionList
 from tui_report.tui.widgets.tablepage import TablePage
-from tui_report.tui.widgets.textpage import TextPage, TextTyped
+
+if TYPE_CHECKING:
+    from tui_report.tui.widgets.textpage import TextTyped
 
 PaletteCommand = tuple[str, str, Callable[[], object]]
 SIDEBAR_WIDTH = 18
@@ -132,12 +134,18 @@ class EditorScreen(Screen[None]):
             page = existing.first()
             assert isinstance(page, Page)
             return page
-        page_class: type[Page] = {
-            "meta": MetaPage,
-            "preamble": PreamblePage,
-            "text": TextPage,
-            "table": TablePage,
-        }[step.kind]  # type: ignore[assignment]
+        if step.kind == "text":
+            # Imported on first use: the text editor (TextArea) is the app's heaviest import and
+            # the first page an operator sees is usually not a text part.
+            from tui_report.tui.widgets.textpage import TextPage
+
+            page_class: type[Page] = TextPage
+        else:
+            page_class = {
+                "meta": MetaPage,
+                "preamble": PreamblePage,
+                "table": TablePage,
+            }[step.kind]  # type: ignore[assignment]
         page = page_class(self.controller, step)
         await self.switcher.mount(page)
         return page
