@@ -407,22 +407,23 @@ class Template(_Strict):
 # ----------------------------------------------------------------------------- loading
 
 
-def schemas_dir() -> Path:
-    """The installed ``schemas/`` folder (inside the package, or beside ``src/`` in a checkout)."""
+def _data_dir(name: str) -> Path:
+    """A data folder shipped inside the package (wheel) or beside ``src/`` (a checkout)."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "schemas", here.parent.parent / "schemas"):
+    for candidate in (here / name, here.parent.parent / name):
         if candidate.is_dir():
             return candidate
-    return here / "schemas"
+    return here / name
+
+
+def schemas_dir() -> Path:
+    """The installed ``schemas/`` folder: one TOML file per report format."""
+    return _data_dir("schemas")
 
 
 def examples_dir() -> Path:
-    """The bundled example reports (inside the package, or ``examples/`` in a checkout)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "examples", here.parent.parent / "examples"):
-        if candidate.is_dir():
-            return candidate
-    return here / "examples"
+    """The bundled example reports."""
+    return _data_dir("examples")
 
 
 def _format_loc(loc: tuple[object, ...], data: object) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from tui_report.progress import progress
 from tui_report.rules import check
 from tui_report.store import ReportFileError, load_report
+from tui_report.template import examples_dir
 
 MAX_RECENT = 10
 MAX_SCANNED = 50
@@ -100,11 +101,5 @@ def reports_in(folder: Path) -> list[Path]:
 
 def example_path() -> Path | None:
     """The bundled example report (installed beside the package or in a checkout)."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (
-        here / "examples" / "full-2024.toml",
-        here.parent.parent / "examples" / "full-2024.toml",
-    ):
-        if candidate.is_file():
-            return candidate
-    return None
+    path = examples_dir() / "full-2024.toml"
+    return path if path.is_file() else None
