@@ -105,7 +105,11 @@ class EditorScreen(Screen[None]):
                     self.sections, self.controller.progress, self.current, SIDEBAR_WIDTH - 2, id="sections"
                 )
                 yield Static("", id="progress")
-            yield ContentSwitcher(id="pages")
+            # The first page is composed with the screen, so that the first paint shows it
+            # (mounting it afterwards costs a second full repaint at start-up).
+            first = next(s for s in self.steps if s.key == self.current)
+            with ContentSwitcher(id="pages", initial=page_id(first.key)):
+                yield self._new_page(first)
         yield Footer(compact=True)
 
     async def on_mount(self) -> None:
@@ -134,6 +138,11 @@ class EditorScreen(Screen[None]):
             page = existing.first()
             assert isinstance(page, Page)
             return page
+        page = self._new_page(step)
+        await self.switcher.mount(page)
+        return page
+
+    def _new_page(self, step: Step) -> Page:
         if step.kind == "text":
             # Imported on first use: the text editor (TextArea) is the app's heaviest import and
             # the first page an operator sees is usually not a text part.
@@ -146,9 +155,7 @@ class EditorScreen(Screen[None]):
                 "preamble": PreamblePage,
                 "table": TablePage,
             }[step.kind]  # type: ignore[assignment]
-        page = page_class(self.controller, step)
-        await self.switcher.mount(page)
-        return page
+        return page_class(self.controller, step)
 
     async def show_step(
         self, key: str, focus: bool = True, cell: str | None = None, field: str | None = None
