@@ -10,6 +10,7 @@ them), 2 an input could not be read or the command was used wrongly.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -272,14 +273,21 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def run_app(argv: Sequence[str]) -> int:
     """Open the guided entry app (imported only here, so headless commands never load Textual)."""
+    # Start-up creates some hundred thousand long-lived objects (Textual, pydantic, the report),
+    # which the cyclic collector would scan again and again before the first paint (~30 ms). It is
+    # paused until the app has drawn its first screen (ReportApp.on_mount), and at the latest here.
+    gc.disable()
     try:
-        from tui_report.tui.app import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
-            main as app_main,
-        )
-    except ImportError as exc:
-        _err(f"无法启动填报界面：{exc}")
-        return EXIT_UNREADABLE
-    return int(app_main(list(argv)))
+        try:
+            from tui_report.tui.app import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
+                main as app_main,
+            )
+        except ImportError as exc:
+            _err(f"无法启动填报界面：{exc}")
+            return EXIT_UNREADABLE
+        return int(app_main(list(argv)))
+    finally:
+        gc.enable()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

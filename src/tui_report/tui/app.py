@@ -10,6 +10,7 @@ the file changed outside (``screens/safety.py``), and leaves cleanly on a hang-u
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 import threading
@@ -266,6 +267,7 @@ class ReportApp(App[int]):
             self.guard = install_hangup_handlers(
                 lambda code: self.exit(return_code=code), self.emergency_save
             )
+        self.call_after_refresh(self._after_first_paint)
         self.set_interval(1.0, self._flush_journal)
         self.set_interval(self.CHECK_SECONDS, self.check_files)
         if self._locked_at_start is not None:
@@ -273,6 +275,13 @@ class ReportApp(App[int]):
             self.call_after_refresh(self.ask_locked, error)
         elif self.controller is not None:
             self.call_after_refresh(self.offer_recovery, self.controller.session)
+
+    def _after_first_paint(self) -> None:
+        # cli.run_app pauses the cyclic collector for start-up. What start-up built lives as long
+        # as the app: kept out of later collections (frozen), so that none of them rescans it.
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def on_unmount(self) -> None:
         if self.guard is not None:
