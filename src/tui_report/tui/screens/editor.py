@@ -110,7 +110,11 @@ class EditorScreen(Screen[None]):
             first = next(s for s in self.steps if s.key == self.current)
             with ContentSwitcher(id="pages", initial=page_id(first.key)):
                 yield self._new_page(first)
-        yield Footer(compact=True)
+        footer = Footer(compact=True)
+        # A Footer lists no keys until the bindings-changed signal after its mount, which costs
+        # a frame of its own at start-up; let its first compose list them (recomposed as usual).
+        footer.set_reactive(Footer._bindings_ready, True)
+        yield footer
 
     async def on_mount(self) -> None:
         await self.show_step(self.current)
