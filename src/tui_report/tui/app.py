@@ -277,9 +277,11 @@ class ReportApp(App[int]):
             self.call_after_refresh(self.offer_recovery, self.controller.session)
 
     def _after_first_paint(self) -> None:
-        # cli.run_app pauses the cyclic collector for start-up. What start-up built lives as long
-        # as the app: kept out of later collections (frozen), so that none of them rescans it.
+        # cli.run_app pauses the cyclic collector for start-up. Start-up's garbage goes in one
+        # collection now; what it built lives as long as the app: kept out of later collections
+        # (frozen), so that none of them rescans it.
         if not gc.isenabled():
+            gc.collect()
             gc.freeze()
             gc.enable()
 
