@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from tui_report.report import Report  # noqa: E402
-from tui_report.rules import check  # noqa: E402
-from tui_report.store import dumps_report, load_report  # noqa: E402
+from tui_report.model.report import Report  # noqa: E402
+from tui_report.model.rules import check  # noqa: E402
+from tui_report.storage.reportfile import dumps_report, load_report  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 
@@ -104,7 +104,7 @@ def main() -> None:
 
     print()
     base_python = startup("pass")
-    base_cli = startup("import tui_report.cli, tui_report.rules, tui_report.store")
+    base_cli = startup("import tui_report.cli, tui_report.model.rules, tui_report.storage.reportfile")
     print(f"baseline: python start-up            {base_python * 1000:8.1f} ms")
     print(f"baseline: start-up + import model    {base_cli * 1000:8.1f} ms")
     print()

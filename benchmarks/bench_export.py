@@ -61,7 +61,7 @@ def cold_process_ms() -> float:
     with tempfile.TemporaryDirectory() as tmp:
         code = (
             "from pathlib import Path\n"
-            "from tui_report.store import load_report\n"
+            "from tui_report.storage.reportfile import load_report\n"
             "from tui_report.export.office import export_document\n"
             f"export_document(load_report(Path({str(EXAMPLE)!r})), Path({tmp!r}) / 'r.docx')\n"
         )
@@ -80,7 +80,7 @@ def main() -> int:
 
     from tui_report.export.office import docx_bytes, html_text, pdf_bytes
     from tui_report.export.pdf import find_soffice
-    from tui_report.store import load_report
+    from tui_report.storage.reportfile import load_report
 
     report = load_report(EXAMPLE)
     rows: list[tuple[str, list[float]]] = [

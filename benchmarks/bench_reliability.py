@@ -38,13 +38,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 from reliability._pty import PtyProcess  # noqa: E402
 from reliability._sshd import ssh_server  # noqa: E402
 from reliability.test_tui_hangup import type_into_table_three  # noqa: E402
-from tui_report import procinfo  # noqa: E402
-from tui_report.journal import read_journal  # noqa: E402
-from tui_report.lock import EditLock, LockedError, current_owner  # noqa: E402
-from tui_report.report import new_report  # noqa: E402
+from tui_report.host import procinfo  # noqa: E402
+from tui_report.model.report import new_report  # noqa: E402
+from tui_report.safety.lock import EditLock, LockedError, current_owner  # noqa: E402
 from tui_report.session import EditSession  # noqa: E402
-from tui_report.store import dumps_report, load_report, save_report  # noqa: E402
-from tui_report.versions import list_versions  # noqa: E402
+from tui_report.storage.journal import read_journal  # noqa: E402
+from tui_report.storage.reportfile import dumps_report, load_report, save_report  # noqa: E402
+from tui_report.storage.versions import list_versions  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "dama-2021.toml"
 NO_SIGHUP = ROOT / "tests" / "reliability" / "no_sighup.py"
@@ -106,7 +106,7 @@ def bench_lock(report: Path, procs: int, rounds: int) -> None:
     assert all(refused)
 
     code = (
-        "import sys, time\nfrom tui_report.lock import EditLock, LockedError\n"
+        "import sys, time\nfrom tui_report.safety.lock import EditLock, LockedError\n"
         "start = float(sys.argv[2]); time.sleep(max(0, start - time.time()))\n"
         "try:\n    lock = EditLock.acquire(sys.argv[1])\n"
         "except LockedError as exc:\n    print('LOST', exc.owner.pid if exc.owner else 0, flush=True)\n"

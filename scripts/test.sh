@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v soffice >/dev/null || need_apt+=(libreoffice-writer-nogui)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK\|Noto Serif CJK" || need_apt+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -qi "Liberation Serif" || need_apt+=(fonts-liberation)  # Times-metric Latin: table digits fit their cells
 command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
 command -v tmux >/dev/null || need_apt+=(tmux)
 [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server openssh-client)
@@ -32,4 +33,5 @@ export PATH="$PWD/.venv/bin:$PATH"
 ruff check src tests benchmarks
 ruff format --check src tests benchmarks
 mypy
+lint-imports
 pytest "$@"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tui_report.report import CellInputError, format_value, parse_cell_input, parse_published_cell
+from tui_report.model.report import CellInputError, format_value, parse_cell_input, parse_published_cell
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,10 @@ import sys
 
 PROBE = """
 import sys
-import tui_report.cli, tui_report.template, tui_report.report, tui_report.rules, tui_report.store
-import tui_report.layout, tui_report.session, tui_report.export.jsondoc
-from tui_report.store import load_report
-from tui_report.rules import check
+import tui_report.cli, tui_report.model.template, tui_report.model.report, tui_report.model.rules, tui_report.storage.reportfile
+import tui_report.model.layout, tui_report.session, tui_report.export.jsondoc
+from tui_report.storage.reportfile import load_report
+from tui_report.model.rules import check
 check(load_report({path!r}))
 from tui_report.cli import main
 main(["check", {path!r}])

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from tui_report.report import Report, new_report
-from tui_report.rules import Finding, check
-from tui_report.store import load_report
+from tui_report.model.report import Report, new_report
+from tui_report.model.rules import Finding, check
+from tui_report.storage.reportfile import load_report
 
 T2021 = "gov-info-disclosure-2021"
 COLS = ["natural", "commercial", "research", "public_interest", "legal_services", "other"]
@@ -234,7 +234,7 @@ def test_check_is_deterministic_and_sorted(full):
 
 
 def test_set_cell_refuses_computed(full):
-    from tui_report.report import CellInputError
+    from tui_report.model.report import CellInputError
 
     with pytest.raises(CellInputError, match="自动计算"):
         full.set_cell("requests", "new.total", 5)

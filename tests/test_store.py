@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui_report.report import Report, new_report
-from tui_report.store import ReportFileError, dumps_report, load_report, loads_report, save_report
-from tui_report.template import get_template
+from tui_report.model.report import Report, new_report
+from tui_report.model.template import get_template
+from tui_report.storage.errors import ReportFileError
+from tui_report.storage.reportfile import dumps_report, load_report, loads_report, save_report
 
 TRICKY_TEXT = (
     "他说：“依申请公开”共3件。\n第二段 '单引号' \"双引号\" \\ 反斜杠\t制表\n\n（三）全角，。；：！？"
@@ -142,7 +143,7 @@ def test_unknown_text_part(tmp_path, dama_path):
 
 
 def test_negative_count_loads_and_is_a_finding(tmp_path, dama_path):
-    from tui_report.rules import check
+    from tui_report.model.rules import check
 
     text = dama_path.read_text(encoding="utf-8").replace("natural = 0", "natural = -2", 1)
     report = load_report(_write(tmp_path, text))
@@ -151,7 +152,7 @@ def test_negative_count_loads_and_is_a_finding(tmp_path, dama_path):
 
 
 def test_fraction_in_count_is_a_finding(tmp_path, dama_path):
-    from tui_report.rules import check
+    from tui_report.model.rules import check
 
     text = dama_path.read_text(encoding="utf-8").replace("natural = 0", "natural = 3.5", 1)
     report = load_report(_write(tmp_path, text))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tui_report.layout import print_grid
-from tui_report.template import (
+from tui_report.model.layout import print_grid
+from tui_report.model.template import (
     TemplateError,
     get_template,
     list_templates,

@@ -36,16 +36,10 @@ import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui_report.changes import (
-    FieldChange,
-    Fingerprint,
-    diff_reports,
-    merge_reports,
-    read_with_fingerprint,
-)
-from tui_report.folder import CannotEditError, FolderCheck, check_can_save
-from tui_report.journal import Journal, JournalEntry, JournalError, read_journal, set_aside
-from tui_report.lock import (
+from tui_report.model.diff import FieldChange, diff_reports, merge_reports
+from tui_report.model.report import Report
+from tui_report.safety.folder import CannotEditError, FolderCheck, check_can_save
+from tui_report.safety.lock import (
     HEARTBEAT_SECONDS,
     EditLock,
     LockedError,
@@ -54,17 +48,12 @@ from tui_report.lock import (
     end_session,
     read_owner,
 )
-from tui_report.report import Report
-from tui_report.store import (
-    ReportFileError,
-    decode_report_bytes,
-    dumps_report,
-    loads_report,
-    read_error,
-    remove_stale_temps,
-    save_report,
-)
-from tui_report.versions import keep_previous, prune
+from tui_report.storage.atomic import atomic_write, remove_stale_temps
+from tui_report.storage.errors import ReportFileError, read_error
+from tui_report.storage.fingerprint import Fingerprint, read_with_fingerprint
+from tui_report.storage.journal import Journal, JournalEntry, JournalError, read_journal, set_aside
+from tui_report.storage.reportfile import decode_report_bytes, dumps_report, loads_report, save_report
+from tui_report.storage.versions import Version, find_version, keep_previous, prune
 
 __all__ = [
     "CannotEditError",
@@ -232,7 +221,7 @@ class EditSession:
 
     def try_edit(self) -> bool:
         """For a read-only session: take the lock if it is free now and become editable (reloading
-        the file). Returns False when it is still locked (see :func:`tui_report.lock.current_owner`)."""
+        the file). Returns False when it is still locked (see :func:`tui_report.safety.lock.current_owner`)."""
         if not self.read_only:
             return True
         check_can_save(self.path).raise_if_refused()
@@ -485,7 +474,7 @@ class EditSession:
             self._journal.remove()
             self._journal = Journal(path, fingerprint, self.base_text)
         with contextlib.suppress(OSError, ReportFileError):
-            keep_previous(path)  # link the saved file too: see tui_report.versions
+            keep_previous(path)  # link the saved file too: see tui_report.storage.versions
             prune(path)
 
     # ------------------------------------------------------------------ closing
@@ -531,9 +520,30 @@ def _load(path: Path) -> tuple[Report, Fingerprint, str]:
 
 
 def _owner_of(path: Path) -> str:
-    from tui_report.procinfo import user_name
+    from tui_report.host.procinfo import user_name
 
     try:
         return f"（最后由 {user_name(path.stat().st_uid)} 保存）"
     except OSError:
         return ""
+
+
+def restore_version(report_path: Path | str, version_id: str) -> tuple[Version, Version | None]:
+    """Bring a version back as the current file. Returns (restored version, version kept of the
+    file it replaced). Takes the edit lock: refused with :class:`LockedError` while
+    someone edits the report. Works even when the current file is broken."""
+    report_path = Path(report_path)
+    version = find_version(report_path, version_id)
+    try:
+        raw = version.file.read_bytes()
+    except OSError as exc:
+        raise ReportFileError(version.file, f"无法读取（{exc.strerror}）") from exc
+    loads_report(decode_report_bytes(raw, version.file), version.file)  # refuse a broken version
+    check_can_save(report_path).raise_if_refused()
+    with EditLock.acquire(report_path):
+        kept = keep_previous(report_path)
+        atomic_write(report_path, raw)
+        with contextlib.suppress(ReportFileError):
+            keep_previous(report_path)  # the restored file, as the newest version
+        prune(report_path)
+    return version, kept

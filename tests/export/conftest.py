@@ -6,8 +6,8 @@ import pytest
 from docx_reading import open_docx
 from export_helpers import EXAMPLES, export_docx
 
-from tui_report.report import Report
-from tui_report.store import load_report
+from tui_report.model.report import Report
+from tui_report.storage.reportfile import load_report
 
 
 @pytest.fixture(scope="session")

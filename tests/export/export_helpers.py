@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui_report.export.office import export_document
-from tui_report.report import Report, new_report
+from tui_report.model.report import Report, new_report
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -10,8 +10,8 @@ from docx.oxml.ns import qn
 from docx_reading import body_paragraph_texts, effective_fonts, open_docx
 from export_helpers import EXAMPLES, export_docx
 
-from tui_report._toml import tomllib
-from tui_report.report import Report
+from tui_report.host.toml import tomllib
+from tui_report.model.report import Report
 
 HEADINGS = [
     "一、总体情况",

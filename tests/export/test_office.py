@@ -14,7 +14,7 @@ from reference_maps import APPEALS_MERGES, REQUESTS_MERGES_2021
 
 from tui_report.cli import main
 from tui_report.export.office import ExportError, export_document, html_text
-from tui_report.report import Report
+from tui_report.model.report import Report
 
 
 def test_unknown_extension_is_refused(full_report: Report, tmp_path: Path) -> None:
@@ -109,8 +109,8 @@ def test_model_checks_and_html_never_load_python_docx() -> None:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from tui_report.store import load_report\n"
-        "from tui_report.rules import check\n"
+        "from tui_report.storage.reportfile import load_report\n"
+        "from tui_report.model.rules import check\n"
         "import tui_report.export.office as office\n"
         "from tui_report.export.document import build_document\n"
         f"r = load_report(Path({str(EXAMPLES / 'full-2024.toml')!r}))\n"

@@ -17,7 +17,7 @@ import pytest
 
 from tui_report.export.office import export_document
 from tui_report.export.pdf import find_soffice
-from tui_report.report import Report
+from tui_report.model.report import Report
 
 pytestmark = [
     pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed"),

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-from tui_report.hangup import install_hangup_handlers
+from tui_report.safety.hangup import install_hangup_handlers
 from tui_report.session import EditSession
 
 

@@ -17,7 +17,7 @@ import sys
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
-from tui_report.hangup import install_hangup_handlers
+from tui_report.safety.hangup import install_hangup_handlers
 from tui_report.session import EditSession
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tui_report.changes import diff_reports, merge_reports
+from tui_report.model.diff import diff_reports, merge_reports
 from tui_report.session import EditSession, OutsideChangeError
-from tui_report.store import load_report
+from tui_report.storage.reportfile import load_report
 
 
 def test_unchanged_file_and_touch_without_change(report_file: Path) -> None:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tui_report import store
-from tui_report.journal import read_journal
 from tui_report.session import EditSession
-from tui_report.store import ReportFileError
+from tui_report.storage import atomic as store
+from tui_report.storage.errors import ReportFileError
+from tui_report.storage.journal import read_journal
 
 from ._helpers import EXAMPLE
 

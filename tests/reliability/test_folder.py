@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_report.folder import CannotEditError, check_can_save, filesystem_type
+from tui_report.safety.folder import CannotEditError, check_can_save, filesystem_type
 from tui_report.session import EditSession
 
 from ._helpers import EXAMPLE, NOBODY, run_as

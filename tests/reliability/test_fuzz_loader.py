@@ -21,16 +21,16 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui_report.report import Report
-from tui_report.store import (
-    ReportFileError,
+from tui_report.model.report import Report
+from tui_report.model.template import get_template
+from tui_report.storage.errors import ReportFileError
+from tui_report.storage.reportfile import (
     decode_report_bytes,
     dumps_report,
     load_report,
     loads_report,
     save_report,
 )
-from tui_report.template import get_template
 
 from ._helpers import ROOT
 

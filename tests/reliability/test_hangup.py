@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tui_report.hangup import HangupGuard, install_hangup_handlers
-from tui_report.lock import current_owner
+from tui_report.safety.hangup import HangupGuard, install_hangup_handlers
+from tui_report.safety.lock import current_owner
 from tui_report.session import EditSession
 
 from ._helpers import PY, child_env

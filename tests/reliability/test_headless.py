@@ -8,8 +8,8 @@ from ._helpers import PY, child_env
 
 PROBE = """
 import sys
-import tui_report.lock, tui_report.journal, tui_report.changes, tui_report.versions
-import tui_report.folder, tui_report.hangup, tui_report.session, tui_report.procinfo
+import tui_report.safety.lock, tui_report.storage.journal, tui_report.model.diff, tui_report.storage.versions
+import tui_report.safety.folder, tui_report.safety.hangup, tui_report.session, tui_report.host.procinfo
 from tui_report.session import EditSession
 s = EditSession.open(sys.argv[1])
 s.report.texts["other.main"] = "x"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tui_report.journal import JournalError, ensure_recovery_dir, journal_path, read_journal
 from tui_report.session import EditSession, OutsideChangeError
+from tui_report.storage.journal import JournalError, ensure_recovery_dir, journal_path, read_journal
 
 from ._helpers import NOBODY, run_as
 

@@ -15,11 +15,11 @@ import signal
 import time
 from pathlib import Path
 
-from tui_report.journal import read_journal
-from tui_report.lock import EditLock
+from tui_report.safety.lock import EditLock
 from tui_report.session import EditSession
-from tui_report.store import dumps_report, load_report
-from tui_report.versions import list_versions
+from tui_report.storage.journal import read_journal
+from tui_report.storage.reportfile import dumps_report, load_report
+from tui_report.storage.versions import list_versions
 
 KILLS = 200
 

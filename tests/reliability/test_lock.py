@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tui_report import procinfo
-from tui_report.lock import (
+from tui_report.host import procinfo
+from tui_report.safety.lock import (
     EditLock,
     LockedError,
     LockOwner,
@@ -153,7 +153,7 @@ def test_lock_is_not_inherited_by_child_programs(report_file: Path, holders: lis
 def test_contention_exactly_one_winner(report_file: Path) -> None:
     code = (
         "import sys, time\n"
-        "from tui_report.lock import EditLock, LockedError\n"
+        "from tui_report.safety.lock import EditLock, LockedError\n"
         "start = float(sys.argv[2])\n"
         "time.sleep(max(0, start - time.time()))\n"
         "try:\n"
@@ -247,14 +247,14 @@ def test_heartbeat_updates_and_quiet_owner_is_flagged(report_file: Path) -> None
 
 
 def test_lock_released_on_normal_exit_without_release(report_file: Path) -> None:
-    code = "import sys\nfrom tui_report.lock import EditLock\nEditLock.acquire(sys.argv[1])\n"
+    code = "import sys\nfrom tui_report.safety.lock import EditLock\nEditLock.acquire(sys.argv[1])\n"
     subprocess.run([PY, "-c", code, str(report_file)], check=True, env=child_env(), timeout=30)
     EditSession.open(report_file).close()
 
 
 def test_wait_gets_the_lock_when_it_frees(report_file: Path) -> None:
     code = (
-        "import sys, time\nfrom tui_report.lock import EditLock\n"
+        "import sys, time\nfrom tui_report.safety.lock import EditLock\n"
         "lock = EditLock.acquire(sys.argv[1])\nprint('HELD', flush=True)\ntime.sleep(0.5)\n"
     )
     proc = subprocess.Popen(
@@ -297,7 +297,7 @@ def test_turning_a_session_read_only_gives_the_lock_up(report_file: Path) -> Non
 
 
 def test_heartbeat_is_the_last_edit(report_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui_report import lock as lock_module
+    from tui_report.safety import lock as lock_module
 
     session = EditSession.open(report_file)
     first = json.loads(lock_path_for(report_file).read_text(encoding="utf-8"))["heartbeat"]

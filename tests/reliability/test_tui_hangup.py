@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from tui_report.lock import current_owner
-from tui_report.report import new_report
+from tui_report.model.report import new_report
+from tui_report.safety.lock import current_owner
 from tui_report.session import EditSession
-from tui_report.store import load_report, save_report
+from tui_report.storage.reportfile import load_report, save_report
 
 from ._helpers import PY, ROOT, child_env
 from ._pty import PtyProcess

@@ -14,9 +14,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from tui_report.journal import read_journal
 from tui_report.session import EditSession
-from tui_report.store import load_report
+from tui_report.storage.journal import read_journal
+from tui_report.storage.reportfile import load_report
 from tui_report.tui.app import ReportApp, make_app
 from tui_report.tui.screens.dialogs import ConfirmDialog, QuitDialog
 from tui_report.tui.screens.editor import EditorScreen

@@ -11,12 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from tui_report import versions
 from tui_report.cli import main as cli_main
-from tui_report.lock import EditLock, LockedError
-from tui_report.session import EditSession
-from tui_report.store import load_report
-from tui_report.versions import KEEP_DAYS, KEEP_LAST, list_versions, prune, restore_version, versions_dir
+from tui_report.safety.lock import EditLock, LockedError
+from tui_report.session import EditSession, restore_version
+from tui_report.storage import versions
+from tui_report.storage.reportfile import load_report
+from tui_report.storage.versions import (
+    KEEP_DAYS,
+    KEEP_LAST,
+    list_versions,
+    prune,
+    versions_dir,
+)
 
 from ._helpers import PY, child_env
 

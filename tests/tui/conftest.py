@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tui_report.report import new_report
+from tui_report.model.report import new_report
 from tui_report.session import EditSession
-from tui_report.store import load_report
+from tui_report.storage.reportfile import load_report
 
 SIZE = (80, 24)
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"

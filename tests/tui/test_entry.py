@@ -6,8 +6,8 @@ import asyncio
 from decimal import Decimal
 from pathlib import Path
 
-from tui_report.report import format_value
-from tui_report.store import load_report
+from tui_report.model.report import format_value
+from tui_report.storage.reportfile import load_report
 from tui_report.tui.app import make_app
 from tui_report.tui.screens.dialogs import QuitDialog
 from tui_report.tui.screens.findings import FindingsScreen
@@ -151,7 +151,7 @@ def test_fill_zero_fills_only_empty_input_cells(empty_report: Path) -> None:
 def test_enter_on_a_finding_jumps_to_its_cell(full_copy: Path) -> None:
     report = load_report(full_copy)
     report.set_cell("requests", "results.disclosed.commercial", 21)  # breaks R1 for 商业企业
-    from tui_report.store import save_report
+    from tui_report.storage.reportfile import save_report
 
     save_report(report, full_copy)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tui_report.store import load_report, save_report
+from tui_report.storage.reportfile import load_report, save_report
 from tui_report.tui.app import make_app
 
 from .conftest import SIZE

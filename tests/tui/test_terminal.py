@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import tui_report
-from tui_report.store import load_report
+from tui_report.storage.reportfile import load_report
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 

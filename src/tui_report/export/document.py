@@ -2,7 +2,7 @@
 
 Everything that decides *what* is printed lives here: the title split, the preamble, the part
 headings and run-in sub-headings, the operator's paragraphs, "无" for an empty part 六, and each
-table as the merged cells of :func:`tui_report.layout.print_grid` with the values filled in. The
+table as the merged cells of :func:`tui_report.model.layout.print_grid` with the values filled in. The
 writers only decide *how* it looks. Nothing here imports python-docx.
 """
 
@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, replace
 
 from tui_report.export.widths import em_width, fit_columns, mm_per_em
-from tui_report.layout import PrintGrid, Span, print_grid
-from tui_report.report import Report, format_value
-from tui_report.template import Template, TextPart
+from tui_report.model.layout import PrintGrid, Span, print_grid
+from tui_report.model.report import Report, format_value
+from tui_report.model.template import Template, TextPart
 
 # ----------------------------------------------------------------------------- print geometry
 # GB/T 9704-2012: A4, type area 156 × 225 mm, 22 lines × 28 characters of 3号 (16 pt).

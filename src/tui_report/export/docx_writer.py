@@ -39,7 +39,7 @@ from tui_report.export.document import (
     Table,
 )
 from tui_report.export.fonts import FontSet
-from tui_report.layout import Span
+from tui_report.model.layout import Span
 
 # Style ids; the names shown in Word are the same with spaces.
 STYLE_TITLE = "ReportTitle"

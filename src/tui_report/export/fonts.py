@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from tui_report._toml import tomllib
+from tui_report.host.toml import tomllib
 
 FONTS_ENV = "TUI_REPORT_FONTS"
 

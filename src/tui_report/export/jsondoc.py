@@ -10,8 +10,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from tui_report.report import CellValue, Report
-from tui_report.rules import Finding
+from tui_report.model.report import CellValue, Report
+from tui_report.model.rules import Finding
 
 
 def _json_value(value: CellValue | None) -> int | str | None:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from tui_report.export.document import build_document
 from tui_report.export.fonts import FontConfigError, FontSet, site_fonts
-from tui_report.report import Report
-from tui_report.store import ReportFileError, atomic_write
+from tui_report.model.report import Report
+from tui_report.storage.atomic import atomic_write
+from tui_report.storage.errors import ReportFileError
 
 FORMATS = (".docx", ".pdf", ".html")
 

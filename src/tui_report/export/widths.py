@@ -13,7 +13,7 @@ import math
 import unicodedata
 from collections.abc import Sequence
 
-from tui_report.layout import PrintGrid, Span
+from tui_report.model.layout import PrintGrid, Span
 
 # A column is never narrower than two characters (总计, 其他).
 MIN_COLUMN_EM = 2.0

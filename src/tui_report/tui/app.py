@@ -4,7 +4,7 @@
 :class:`tui_report.session.EditSession`, which holds the edit lock and the recovery journal; the
 app asks the operator what to do when the report is locked, when unsaved edits are found, and when
 the file changed outside (``screens/safety.py``), and leaves cleanly on a hang-up
-(:mod:`tui_report.hangup`).
+(:mod:`tui_report.safety.hangup`).
 """
 
 from __future__ import annotations
@@ -26,14 +26,14 @@ from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
-from tui_report.folder import CannotEditError
-from tui_report.hangup import HangupGuard, install_hangup_handlers
-from tui_report.lock import LockedError, TakeOverError, current_owner
-from tui_report.report import new_report
-from tui_report.rules import has_errors
+from tui_report.model.report import new_report
+from tui_report.model.rules import has_errors
+from tui_report.model.template import TemplateError, template_for_year
+from tui_report.safety.folder import CannotEditError
+from tui_report.safety.hangup import HangupGuard, install_hangup_handlers
+from tui_report.safety.lock import LockedError, TakeOverError, current_owner
 from tui_report.session import EditSession, OutsideChange, OutsideChangeError
-from tui_report.store import ReportFileError
-from tui_report.template import TemplateError, template_for_year
+from tui_report.storage.errors import ReportFileError
 from tui_report.tui import recent
 from tui_report.tui.commands import ScreenCommands
 from tui_report.tui.controller import Controller
@@ -536,8 +536,9 @@ class ReportApp(App[int]):
 
     def offer_restore(self, path: Path, error: ReportFileError) -> None:
         """A report that cannot be read: say where and why, and offer the last kept version."""
+        from tui_report.session import restore_version
+        from tui_report.storage.versions import list_versions
         from tui_report.tui.screens.dialogs import ConfirmDialog
-        from tui_report.versions import list_versions, restore_version
 
         versions = list_versions(path)
         if not versions:
@@ -718,7 +719,7 @@ def main(argv: list[str]) -> int:
 
 
 def _print_versions_hint(path: Path) -> None:
-    from tui_report.versions import list_versions
+    from tui_report.storage.versions import list_versions
 
     versions = list_versions(path)
     if versions:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tui_report.history import CellEdit, Change, History
-from tui_report.progress import Progress, progress
-from tui_report.report import CellValue, Report, format_value
-from tui_report.rules import Finding, check
+from tui_report.model.history import CellEdit, Change, History
+from tui_report.model.progress import Progress, progress
+from tui_report.model.report import CellValue, Report, format_value
+from tui_report.model.rules import Finding, check
+from tui_report.model.template import CellDef, Severity
 from tui_report.session import EditSession
-from tui_report.template import CellDef, Severity
 
 # Findings about blank cells are shown as a count, not as a marker on every blank cell.
 UNMARKED_RULES = frozenset({"TABLE_INCOMPLETE"})

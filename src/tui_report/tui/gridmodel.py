@@ -1,6 +1,6 @@
 """The on-screen layout of a table grid, derived from the template (no Textual here).
 
-The printed layout (:func:`tui_report.layout.print_grid`) gives the column headers with their
+The printed layout (:func:`tui_report.model.layout.print_grid`) gives the column headers with their
 merges; row labels come from the leaf rows. A table that declares an entry layout (表四 as 3 × 5)
 is laid out from that instead. The result is a list of screen lines made of pieces at fixed
 x positions, so the widget only has to paint them.
@@ -14,8 +14,8 @@ from typing import Literal
 
 from rich.cells import cell_len
 
-from tui_report.layout import print_grid
-from tui_report.template import CellDef, CompiledTable
+from tui_report.model.layout import print_grid
+from tui_report.model.template import CellDef, CompiledTable
 
 PieceRole = Literal["corner", "header", "caption", "label", "cell"]
 

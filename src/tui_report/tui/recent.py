@@ -11,10 +11,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui_report.progress import progress
-from tui_report.rules import check
-from tui_report.store import ReportFileError, load_report
-from tui_report.template import examples_dir
+from tui_report.model.progress import progress
+from tui_report.model.rules import check
+from tui_report.model.template import examples_dir
+from tui_report.storage.errors import ReportFileError
+from tui_report.storage.reportfile import load_report
 
 MAX_RECENT = 10
 MAX_SCANNED = 50

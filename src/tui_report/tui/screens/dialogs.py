@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_report.template import LEVEL_LABELS
+from tui_report.model.template import LEVEL_LABELS
 
 
 def _button(label: str, name: str, variant: str = "default") -> Button:

@@ -15,11 +15,11 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, OptionList, Static
 
-from tui_report.history import CellEdit, Change, FieldEdit, TextEdit
-from tui_report.progress import STATE_LABELS, Step, sections_of, step_of_location
-from tui_report.rules import Finding
+from tui_report.model.history import CellEdit, Change, FieldEdit, TextEdit
+from tui_report.model.progress import STATE_LABELS, Step, sections_of, step_of_location
+from tui_report.model.rules import Finding
 from tui_report.session import OutsideChangeError
-from tui_report.store import ReportFileError
+from tui_report.storage.errors import ReportFileError
 from tui_report.tui.controller import Controller
 from tui_report.tui.gridmodel import clip_cells
 from tui_report.tui.widgets.formpages import MetaPage, PreamblePage

@@ -10,8 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_report.report import Report
-from tui_report.rules import SEVERITY_LABELS, Finding, Location
+from tui_report.model.report import Report
+from tui_report.model.rules import SEVERITY_LABELS, Finding, Location
 
 MARKS = {"error": "!", "warning": "?", "info": "i"}
 

@@ -20,8 +20,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_report.changes import FieldChange
-from tui_report.lock import LockedError
+from tui_report.model.diff import FieldChange
+from tui_report.safety.lock import LockedError
 from tui_report.session import OutsideChange, Recovery
 
 

@@ -10,9 +10,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_report.history import Change, FieldEdit
-from tui_report.progress import Step
-from tui_report.template import LEVEL_LABELS
+from tui_report.model.history import Change, FieldEdit
+from tui_report.model.progress import Step
+from tui_report.model.template import LEVEL_LABELS
 from tui_report.tui.controller import Controller
 from tui_report.tui.widgets.page import Page
 

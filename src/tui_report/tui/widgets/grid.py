@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui_report.report import CellInputError, parse_cell_input
+from tui_report.model.report import CellInputError, parse_cell_input
 from tui_report.tui.controller import Controller
 from tui_report.tui.gridmodel import GridLayout, Line, build_layout, clip_cells
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.containers import Vertical
 
-from tui_report.progress import Step
+from tui_report.model.progress import Step
 from tui_report.tui.controller import Controller
 
 

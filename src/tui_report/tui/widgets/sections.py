@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui_report.progress import STATE_MARKS, Progress, SectionInfo
+from tui_report.model.progress import STATE_MARKS, Progress, SectionInfo
 from tui_report.tui.gridmodel import clip_cells
 
 

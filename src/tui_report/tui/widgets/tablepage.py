@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from tui_report.progress import Step
+from tui_report.model.progress import Step
 from tui_report.tui.controller import Controller
 from tui_report.tui.gridmodel import clip_cells
 from tui_report.tui.widgets.grid import TableGrid

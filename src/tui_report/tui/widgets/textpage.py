@@ -9,8 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Static, TextArea
 
-from tui_report.history import Change, TextEdit
-from tui_report.progress import Step
+from tui_report.model.history import Change, TextEdit
+from tui_report.model.progress import Step
 from tui_report.tui.controller import Controller
 from tui_report.tui.widgets.page import Page
 

@@ -12,15 +12,12 @@ not touch the same field.
 
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
-from tui_report.report import Report, format_value
-from tui_report.template import TemplateError
+from tui_report.model.report import Report, format_value
+from tui_report.model.template import TemplateError
 
 _META_LABELS = {
     "template": "模板",
@@ -29,59 +26,6 @@ _META_LABELS = {
     "level": "单位层级",
     "year": "年度",
 }
-
-
-@dataclass(frozen=True)
-class Fingerprint:
-    dev: int
-    ino: int
-    size: int
-    mtime_ns: int
-    sha256: str
-
-    @classmethod
-    def of(cls, data: bytes, info: os.stat_result) -> Fingerprint:
-        return cls(info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, hashlib.sha256(data).hexdigest())
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "dev": self.dev,
-            "ino": self.ino,
-            "size": self.size,
-            "mtime_ns": self.mtime_ns,
-            "sha256": self.sha256,
-        }
-
-    @classmethod
-    def from_json(cls, data: object) -> Fingerprint | None:
-        if not isinstance(data, dict):
-            return None
-        try:
-            return cls(
-                int(data["dev"]),
-                int(data["ino"]),
-                int(data["size"]),
-                int(data["mtime_ns"]),
-                str(data["sha256"]),
-            )
-        except (KeyError, TypeError, ValueError):
-            return None
-
-
-def read_with_fingerprint(path: Path) -> tuple[bytes, Fingerprint]:
-    """The file's bytes and fingerprint, from one open file (raises OSError)."""
-    with open(path, "rb") as f:
-        info = os.fstat(f.fileno())
-        data = f.read()
-    return data, Fingerprint.of(data, info)
-
-
-def current_fingerprint(path: Path) -> Fingerprint | None:
-    """None when the file is gone; OSError for other problems."""
-    try:
-        return read_with_fingerprint(path)[1]
-    except FileNotFoundError:
-        return None
 
 
 # ---------------------------------------------------------------------- field-level diff

@@ -13,28 +13,22 @@ file and, where known, line and column; callers never see a traceback.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import errno
-import os
 import re
-import secrets
-import stat
-import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-from tui_report._toml import tomllib
-from tui_report.procinfo import process_alive
-from tui_report.report import CellValue, Report, cell_value
-from tui_report.template import LEVEL_LABELS, Template, TemplateError, get_template
+from tui_report.host.toml import tomllib
+from tui_report.model.report import CellValue, Report, cell_value
+from tui_report.model.template import LEVEL_LABELS, Template, TemplateError, get_template
+from tui_report.storage.atomic import atomic_write
+from tui_report.storage.errors import ReportFileError, read_error
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _META_KEYS = {"template", "template_version", "unit", "level", "year"}
-NEW_FILE_MODE = 0o660
 
 # The parser's messages, explained for an operator who has hand-edited a file.
 _TOML_HINTS = (
@@ -51,20 +45,6 @@ _TOML_HINTS = (
     ("Illegal character", "有不允许的字符"),
     ("Invalid statement", "这一行不是“键 = 值”或表头"),
 )
-
-
-class ReportFileError(Exception):
-    """A report file that cannot be read or written. ``str()`` is the Chinese message."""
-
-    def __init__(self, path: Path | str, message: str, line: int | None = None, column: int | None = None):
-        self.path = Path(path)
-        self.line = line
-        self.column = column
-        self.reason = message
-        where = str(self.path)
-        if line is not None:
-            where += f" 第{line}行" + (f"第{column}列" if column is not None else "")
-        super().__init__(f"{where}：{message}")
 
 
 # ---------------------------------------------------------------------- reading
@@ -283,17 +263,6 @@ def loads_report(text: str, path: Path | str = "<内存>") -> Report:
     return report_from_data(data, path, text)
 
 
-def read_error(path: Path, exc: OSError) -> ReportFileError:
-    """The Chinese :class:`ReportFileError` for an OSError met while reading ``path``."""
-    if isinstance(exc, FileNotFoundError):
-        return ReportFileError(path, "文件不存在")
-    if isinstance(exc, IsADirectoryError):
-        return ReportFileError(path, "这是一个文件夹，不是报告文件")
-    if isinstance(exc, PermissionError):
-        return ReportFileError(path, "没有读取权限")
-    return ReportFileError(path, f"无法读取（{exc.strerror}）")
-
-
 def load_report(path: Path | str) -> Report:
     path = Path(path)
     try:
@@ -386,98 +355,3 @@ def save_report(report: Report, path: Path | str) -> None:
     if not _same(reread, report):  # pragma: no cover - would be a bug in the writer
         raise ReportFileError(path, "保存前自检失败（写出的内容读回后不一致），文件未改动")
     atomic_write(path, text.encode("utf-8"))
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a mix.
-
-    The temp file lives in the same folder (so the rename is atomic), is fsynced before the rename,
-    and the folder is fsynced after it. The old file's mode and group are kept, because a shared
-    folder's reports must stay group-writable.
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        old = os.stat(path)
-    except FileNotFoundError:
-        old = None
-    except OSError as exc:
-        raise ReportFileError(path, f"无法读取文件信息（{exc.strerror}）") from exc
-    tmp = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(tmp, flags, NEW_FILE_MODE)
-    except OSError as exc:
-        raise ReportFileError(path, _write_error_text(exc)) from exc
-    try:
-        try:
-            if old is not None:
-                os.fchmod(fd, stat.S_IMODE(old.st_mode))
-                # Not a member of the file's group: the folder's setgid bit decides instead.
-                with contextlib.suppress(PermissionError):
-                    os.fchown(fd, -1, old.st_gid)
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise ReportFileError(path, _write_error_text(exc) + "，原文件未改动") from exc
-    fsync_folder(folder)
-
-
-_TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
-
-
-def remove_stale_temps(path: Path | str, max_age: float = 86400.0) -> list[Path]:
-    """Delete temp files that :func:`atomic_write` left for ``path`` when its process was killed
-    mid-save: those whose process is gone, and any older than ``max_age`` seconds."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    removed: list[Path] = []
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return removed
-    for entry in entries:
-        match = _TEMP_NAME.match(entry.name)
-        if not match or match.group("name") != path.name:
-            continue
-        try:
-            age = time.time() - entry.stat(follow_symlinks=False).st_mtime
-            if not process_alive(int(match.group("pid")), None) or age > max_age:
-                os.unlink(entry.path)
-                removed.append(Path(entry.path))
-        except OSError:
-            continue
-    return removed
-
-
-def fsync_folder(folder: Path) -> None:
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass  # some network and FUSE file systems refuse a folder fsync (EINVAL); the rename stands
-    finally:
-        os.close(dir_fd)
-
-
-def _write_error_text(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "磁盘已满，无法保存"
-    if exc.errno == errno.EDQUOT:
-        return "磁盘配额已用完，无法保存"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "没有写入权限，无法保存"
-    if exc.errno == errno.EROFS:
-        return "文件系统只读，无法保存"
-    return f"保存失败（{exc.strerror or exc}）"

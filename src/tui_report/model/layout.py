@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from tui_report.template import Block, CompiledTable, HeaderNode
+from tui_report.model.template import Block, CompiledTable, HeaderNode
 
 Role = Literal["caption", "corner", "col_header", "row_header", "value"]
 

@@ -29,8 +29,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tui_report import __version__, procinfo
-from tui_report.store import ReportFileError
+from tui_report import __version__
+from tui_report.host import procinfo
+from tui_report.storage.errors import ReportFileError
 
 LOCKS_DIR = ".locks"
 HEARTBEAT_SECONDS = 60.0

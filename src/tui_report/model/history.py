@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui_report.report import CellValue, Report
+from tui_report.model.report import CellValue, Report
 
 META_FIELDS = ("unit", "level", "year")
 

@@ -28,10 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui_report import __version__, procinfo
-from tui_report.changes import Fingerprint
-from tui_report.report import Report
-from tui_report.store import ReportFileError, dumps_report, fsync_folder, loads_report
+from tui_report import __version__
+from tui_report.host import procinfo
+from tui_report.model.report import Report
+from tui_report.storage.atomic import fsync_folder
+from tui_report.storage.errors import ReportFileError
+from tui_report.storage.fingerprint import Fingerprint
+from tui_report.storage.reportfile import dumps_report, loads_report
 
 JOURNAL_FORMAT = 1
 # Typing within one field is journaled at most this often; a committed edit always at once.

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from tui_report import procinfo
-from tui_report.store import ReportFileError, atomic_write, decode_report_bytes, loads_report
+from tui_report.host import procinfo
+from tui_report.storage.errors import ReportFileError
 
 VERSIONS_DIR = ".versions"
 KEEP_LAST = 20
@@ -126,7 +126,7 @@ def _link_or_copy(source: Path, target: Path, info: os.stat_result) -> None:
         if exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
             raise
     # Hard links refused (fs.protected_hardlinks, or a file system without them): copy.
-    from tui_report.journal import write_file_atomic
+    from tui_report.storage.journal import write_file_atomic
 
     write_file_atomic(target, source.read_bytes(), stat.S_IMODE(info.st_mode) | 0o600)
     os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
@@ -190,30 +190,6 @@ def find_version(report_path: Path | str, version_id: str) -> Version:
         report_path,
         f"没有找到历史版本“{version_id}”（共有 {len(versions)} 个版本，用 tui-report history 查看编号）",
     )
-
-
-def restore_version(report_path: Path | str, version_id: str) -> tuple[Version, Version | None]:
-    """Bring a version back as the current file. Returns (restored version, version kept of the
-    file it replaced). Takes the edit lock: refused with :class:`tui_report.lock.LockedError` while
-    someone edits the report. Works even when the current file is broken."""
-    from tui_report.folder import check_can_save
-    from tui_report.lock import EditLock
-
-    report_path = Path(report_path)
-    version = find_version(report_path, version_id)
-    try:
-        raw = version.file.read_bytes()
-    except OSError as exc:
-        raise ReportFileError(version.file, f"无法读取（{exc.strerror}）") from exc
-    loads_report(decode_report_bytes(raw, version.file), version.file)  # refuse a broken version
-    check_can_save(report_path).raise_if_refused()
-    with EditLock.acquire(report_path):
-        kept = keep_previous(report_path)
-        atomic_write(report_path, raw)
-        with contextlib.suppress(ReportFileError):
-            keep_previous(report_path)  # the restored file, as the newest version
-        prune(report_path)
-    return version, kept
 
 
 def is_current(version: Version, report_path: Path | str) -> bool:

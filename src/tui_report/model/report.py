@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tui_report.template import (
+from tui_report.model.template import (
     DEFAULT_TEMPLATE,
     CellDef,
     CellKind,

@@ -15,8 +15,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui_report import procinfo
-from tui_report.store import ReportFileError
+from tui_report.host import procinfo
+from tui_report.storage.errors import ReportFileError
 
 NETWORK_FS = ("nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse", "9p", "virtiofs", "sshfs")
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from tui_report.report import CellValue, Report, format_value, normalise_number_text, value_problem
-from tui_report.template import CompiledTable, Rule, Severity, Template
+from tui_report.model.report import CellValue, Report, format_value, normalise_number_text, value_problem
+from tui_report.model.template import CompiledTable, Rule, Severity, Template
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}

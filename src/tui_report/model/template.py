@@ -3,7 +3,7 @@
 A template declares the sections, the text parts with their guidance, and every table as a
 column-header tree and a row-label tree. From the trees follow the leaf rows and columns, the
 cell ids used in report files (``<row id>.<column id>``), the computed cells and, in
-:mod:`tui_report.layout`, every merged cell of the printed table.
+:mod:`tui_report.model.layout`, every merged cell of the printed table.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from tui_report._toml import tomllib
+from tui_report.host.toml import tomllib
 
 CellKind = Literal["count", "amount", "change"]
 Severity = Literal["error", "warning", "info"]
@@ -409,11 +409,11 @@ class Template(_Strict):
 
 def _data_dir(name: str) -> Path:
     """A data folder shipped inside the package (wheel) or beside ``src/`` (a checkout)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / name, here.parent.parent / name):
+    package = Path(__file__).resolve().parent.parent  # src/tui_report (or site-packages/tui_report)
+    for candidate in (package / name, package.parent.parent / name):
         if candidate.is_dir():
             return candidate
-    return here / name
+    return package / name
 
 
 def schemas_dir() -> Path:

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from tui_report.report import Report
-from tui_report.rules import Finding
-from tui_report.template import Template
+from tui_report.model.report import Report
+from tui_report.model.rules import Finding
+from tui_report.model.template import Template
 
 StepKind = Literal["meta", "preamble", "text", "table"]
 State = Literal["empty", "partial", "complete", "error"]

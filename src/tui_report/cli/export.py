@@ -1,0 +1,59 @@
+"""`tui-report export FILE -o OUT`: .json .docx .pdf .html by the output's extension."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, load
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = sub.add_parser("export", help="导出报告（按扩展名：.json .docx .pdf .html）")
+    export.add_argument("file", type=Path, help="报告文件")
+    export.add_argument("-o", "--output", type=Path, required=True, help="输出文件")
+    export.add_argument("--draft", action="store_true", help="有错误时仍导出，并在每页标注“草稿”")
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui_report.model.rules import SEVERITY_LABELS, check, has_errors
+
+    report, problem = load(args.file)
+    if report is None:
+        err(problem)
+        return EXIT_UNREADABLE
+    suffix = args.output.suffix.lower()
+    if suffix == ".json":
+        from tui_report.export.jsondoc import dumps_json
+        from tui_report.storage.atomic import atomic_write
+        from tui_report.storage.errors import ReportFileError
+
+        try:
+            atomic_write(args.output, dumps_json(report).encode("utf-8"))
+        except ReportFileError as exc:
+            err(str(exc))
+            return EXIT_UNREADABLE
+        print(f"已导出 {args.output}")
+        return EXIT_OK
+    if suffix in (".docx", ".pdf", ".html", ".htm"):
+        findings = check(report)
+        if has_errors(findings) and not args.draft:
+            err(f"{args.file} 有错误，未导出（改正后再导出，或加 --draft 导出草稿）：")
+            for finding in findings:
+                if finding.severity == "error":
+                    err(f"  {SEVERITY_LABELS['error']} [{finding.rule}] {finding.message}")
+            return EXIT_FINDINGS
+        from tui_report.export.office import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
+            ExportError,
+            export_document,
+        )
+
+        try:
+            export_document(report, args.output, draft=args.draft)
+        except ExportError as exc:
+            err(str(exc))
+            return EXIT_UNREADABLE
+        print(f"已导出 {args.output}")
+        return EXIT_OK
+    err(f"不支持的导出格式“{suffix or '（无扩展名）'}”，请用 .json、.docx、.pdf 或 .html")
+    return EXIT_UNREADABLE

@@ -1,0 +1,43 @@
+"""`tui-report new FILE`: a blank report."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    new = sub.add_parser("new", help="新建一份空白报告")
+    new.add_argument("file", type=Path, help="要创建的报告文件（.toml）")
+    new.add_argument("--unit", required=True, help="单位名称，如：尉氏县大马乡人民政府")
+    new.add_argument("--year", required=True, type=int, help="报告年度，如 2025")
+    new.add_argument(
+        "--level",
+        default="township",
+        choices=["province", "city", "county", "township", "department"],
+        help="单位层级（默认 township 乡镇）",
+    )
+    new.add_argument("--template", default=None, help="模板编号（默认按年度选择，见 tui-report templates）")
+    new.add_argument("--force", action="store_true", help="文件已存在时覆盖")
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui_report.model.report import new_report
+    from tui_report.model.template import TemplateError, template_for_year
+    from tui_report.storage.errors import ReportFileError
+    from tui_report.storage.reportfile import save_report
+
+    if args.file.exists() and not args.force:
+        err(f"{args.file}：文件已存在，未覆盖（确需覆盖请加 --force）")
+        return EXIT_UNREADABLE
+    try:
+        template_id = args.template or template_for_year(args.year)
+        report = new_report(args.unit, args.year, args.level, template_id)
+        save_report(report, args.file)
+    except (TemplateError, ReportFileError) as exc:
+        err(str(exc))
+        return EXIT_UNREADABLE
+    print(f"已创建 {args.file}（{report.title}，模板 {template_id}）")
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Facts of the machine we run on: processes, users, terminals, the TOML parser in use."""

@@ -1,0 +1,1 @@
+"""Working among colleagues: the edit lock, folder checks, the hang-up guard."""

@@ -1,0 +1,43 @@
+"""The one error type for files that cannot be read or written, and Chinese texts for OS errors."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+
+class ReportFileError(Exception):
+    """A report file that cannot be read or written. ``str()`` is the Chinese message."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None, column: int | None = None):
+        self.path = Path(path)
+        self.line = line
+        self.column = column
+        self.reason = message
+        where = str(self.path)
+        if line is not None:
+            where += f" 第{line}行" + (f"第{column}列" if column is not None else "")
+        super().__init__(f"{where}：{message}")
+
+
+def read_error(path: Path, exc: OSError) -> ReportFileError:
+    """The Chinese :class:`ReportFileError` for an OSError met while reading ``path``."""
+    if isinstance(exc, FileNotFoundError):
+        return ReportFileError(path, "文件不存在")
+    if isinstance(exc, IsADirectoryError):
+        return ReportFileError(path, "这是一个文件夹，不是报告文件")
+    if isinstance(exc, PermissionError):
+        return ReportFileError(path, "没有读取权限")
+    return ReportFileError(path, f"无法读取（{exc.strerror}）")
+
+
+def write_error_text(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "磁盘已满，无法保存"
+    if exc.errno == errno.EDQUOT:
+        return "磁盘配额已用完，无法保存"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "没有写入权限，无法保存"
+    if exc.errno == errno.EROFS:
+        return "文件系统只读，无法保存"
+    return f"保存失败（{exc.strerror or exc}）"
