@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,6 +34,19 @@ class CellInputError(ValueError):
     """Input that cannot go into a cell; the message is in Chinese, for the operator."""
 
 
+SubheadingStyle = Literal["own-line", "run-in"]
+SUBHEADING_STYLES: tuple[SubheadingStyle, ...] = ("own-line", "run-in")
+
+
+class ExportSettings(BaseModel):
+    """How the report is printed; stored as ``[export]`` in the report file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Part 一's （一） sub-headings on their own line (published practice) or run in before the text.
+    subheadings: SubheadingStyle = "own-line"
+
+
 class Report(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
@@ -46,6 +60,7 @@ class Report(BaseModel):
     texts: dict[str, str] = {}
     # table key → cell id ("row.col") → value
     values: dict[str, dict[str, CellValue]] = {}
+    export: ExportSettings = ExportSettings()
 
     # ------------------------------------------------------------------ template access
     @property

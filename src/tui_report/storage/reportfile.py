@@ -6,6 +6,7 @@ Layout of a report file::
     [preamble]          statistics period, where published, contact
     [texts.<section>]   long texts as multi-line strings
     [tables.<table>.<row path>]   <column path> = number   (computed totals are not stored)
+    [export]            print settings: subheadings = "own-line" | "run-in" (written when not the default)
 
 Every problem with a file becomes a :class:`ReportFileError` with a Chinese message naming the
 file and, where known, line and column; callers never see a traceback.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from typing import Any
 import tomli_w
 
 from tui_report.host.toml import tomllib
-from tui_report.model.report import CellValue, Report, cell_value
+from tui_report.model.report import SUBHEADING_STYLES, CellValue, ExportSettings, Report, cell_value
 from tui_report.model.template import LEVEL_LABELS, Template, TemplateError, get_template
 from tui_report.storage.atomic import atomic_write
 from tui_report.storage.errors import ReportFileError, read_error
@@ -104,11 +106,10 @@ def report_from_data(data: dict[str, Any], path: Path, text: str = "") -> Report
         line = _line_of(text, dotted) if dotted and text else None
         return ReportFileError(path, message, line)
 
+    sections_known = ["report", "preamble", "texts", "tables", "export"]
     for key in data:
-        if key not in ("report", "preamble", "texts", "tables"):
-            raise fail(
-                f"未知的部分 [{key}]" + _suggest(key, ["report", "preamble", "texts", "tables"]), [key]
-            )
+        if key not in sections_known:
+            raise fail(f"未知的部分 [{key}]" + _suggest(key, sections_known), [key])
     meta = data.get("report")
     if not isinstance(meta, dict):
         raise fail("缺少 [report] 部分（模板、单位、年度）")
@@ -210,6 +211,7 @@ def report_from_data(data: dict[str, Any], path: Path, text: str = "") -> Report
         if cells:
             values[table_key] = cells
 
+    export = _export_settings(data.get("export", {}), fail)
     return Report(
         template=template.id,
         template_version=meta.get("template_version", template.version),
@@ -219,7 +221,21 @@ def report_from_data(data: dict[str, Any], path: Path, text: str = "") -> Report
         preamble=dict(preamble),
         texts=texts,
         values=values,
+        export=export,
     )
+
+
+def _export_settings(node: Any, fail: Callable[[str, list[str] | None], ReportFileError]) -> ExportSettings:
+    if not isinstance(node, dict):
+        raise fail("[export] 应为表", ["export"])
+    for key in node:
+        if key != "subheadings":
+            raise fail(f"[export] 中有未知的键 {key}" + _suggest(key, ["subheadings"]), ["export", key])
+    style = node.get("subheadings", "own-line")
+    if style not in SUBHEADING_STYLES:
+        choices = "、".join(f'"{s}"' for s in SUBHEADING_STYLES)
+        raise fail(f"export.subheadings 的值“{style}”无效，可选：{choices}", ["export", "subheadings"])
+    return ExportSettings(subheadings=style)
 
 
 def decode_report_bytes(raw: bytes, path: Path) -> str:
@@ -313,6 +329,8 @@ def report_to_data(report: Report) -> dict[str, Any]:
     tables = {t: _nest(report.values[t], template, t) for t in template.compiled if report.values.get(t)}
     if tables:
         data["tables"] = tables
+    if report.export != ExportSettings():
+        data["export"] = report.export.model_dump()
     return data
 
 
