@@ -47,6 +47,23 @@ class ExportSettings(BaseModel):
     subheadings: SubheadingStyle = "own-line"
 
 
+class LastYear(BaseModel):
+    """Last year's figures the year-to-year rules need (R7: carry-over, R8: documents in force),
+    kept in this year's file as ``[last_year]`` so that the rules hold without last year's file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    template: str
+    year: int = Field(ge=1990, le=2200)
+    unit: str = ""
+    # table key → cell id of last year's template → value
+    values: dict[str, dict[str, CellValue]] = {}
+
+    def as_report(self) -> Report:
+        """Last year's report as far as it is known: the baseline cells, nothing else."""
+        return Report(template=self.template, year=self.year, unit=self.unit, values=self.values)
+
+
 class Report(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
@@ -61,6 +78,8 @@ class Report(BaseModel):
     # table key → cell id ("row.col") → value
     values: dict[str, dict[str, CellValue]] = {}
     export: ExportSettings = ExportSettings()
+    # Last year's baseline for R7/R8 (``tui-report new --from``); None when not known.
+    last_year: LastYear | None = None
 
     # ------------------------------------------------------------------ template access
     @property

@@ -315,6 +315,8 @@ def _completeness(report: Report, template: Template) -> list[Finding]:
 def check(report: Report, last_year: Report | None = None) -> list[Finding]:
     """All findings for one report, errors first. ``last_year`` enables the year-to-year rules."""
     template = report.tpl
+    if last_year is None and report.last_year is not None:
+        last_year = report.last_year.as_report()  # the baseline stored by `new --from`
     findings: list[Finding] = []
     for table in template.compiled.values():
         values = report.table_values(table.key)

@@ -7,6 +7,7 @@ Layout of a report file::
     [texts.<section>]   long texts as multi-line strings
     [tables.<table>.<row path>]   <column path> = number   (computed totals are not stored)
     [export]            print settings: subheadings = "own-line" | "run-in" (written when not the default)
+    [last_year]         last year's template, year, unit and the cells R7/R8 compare with (new --from)
 
 Every problem with a file becomes a :class:`ReportFileError` with a Chinese message naming the
 file and, where known, line and column; callers never see a traceback.
@@ -24,7 +25,7 @@ from typing import Any
 import tomli_w
 
 from tui_report.host.toml import tomllib
-from tui_report.model.report import SUBHEADING_STYLES, CellValue, ExportSettings, Report, cell_value
+from tui_report.model.report import SUBHEADING_STYLES, CellValue, ExportSettings, LastYear, Report, cell_value
 from tui_report.model.template import LEVEL_LABELS, Template, TemplateError, get_template
 from tui_report.storage.atomic import atomic_write
 from tui_report.storage.errors import ReportFileError, read_error
@@ -106,7 +107,7 @@ def report_from_data(data: dict[str, Any], path: Path, text: str = "") -> Report
         line = _line_of(text, dotted) if dotted and text else None
         return ReportFileError(path, message, line)
 
-    sections_known = ["report", "preamble", "texts", "tables", "export"]
+    sections_known = ["report", "preamble", "texts", "tables", "export", "last_year"]
     for key in data:
         if key not in sections_known:
             raise fail(f"未知的部分 [{key}]" + _suggest(key, sections_known), [key])
@@ -222,6 +223,7 @@ def report_from_data(data: dict[str, Any], path: Path, text: str = "") -> Report
         texts=texts,
         values=values,
         export=export,
+        last_year=_last_year_from_data(data.get("last_year"), fail),
     )
 
 
@@ -236,6 +238,47 @@ def _export_settings(node: Any, fail: Callable[[str, list[str] | None], ReportFi
         choices = "、".join(f'"{s}"' for s in SUBHEADING_STYLES)
         raise fail(f"export.subheadings 的值“{style}”无效，可选：{choices}", ["export", "subheadings"])
     return ExportSettings(subheadings=style)
+
+
+def _last_year_from_data(
+    node: Any, fail: Callable[[str, list[str] | None], ReportFileError]
+) -> LastYear | None:
+    """``[last_year]``: last year's template, year, unit and the cells R7/R8 compare with."""
+    if node is None:
+        return None
+    if not isinstance(node, dict):
+        raise fail("[last_year] 应为表", ["last_year"])
+    for key in node:
+        if key not in ("template", "year", "unit", "tables"):
+            raise fail(f"[last_year] 中有未知的键 {key}", ["last_year", key])
+    if not isinstance(node.get("template"), str) or not isinstance(node.get("year"), int):
+        raise fail("[last_year] 需要 template（上年模板编号）和 year（上年年度）", ["last_year"])
+    if not isinstance(node.get("unit", ""), str):
+        raise fail("last_year.unit 应为文字", ["last_year", "unit"])
+    try:
+        template = get_template(node["template"])
+    except TemplateError as exc:
+        raise fail(str(exc), ["last_year", "template"]) from exc
+    if not 1990 <= node["year"] <= 2200:
+        raise fail(f"last_year.year 的值 {node['year']} 不是合理的年度", ["last_year", "year"])
+    values: dict[str, dict[str, CellValue]] = {}
+    tables = node.get("tables", {})
+    if not isinstance(tables, dict):
+        raise fail("last_year.tables 应为表", ["last_year", "tables"])
+    for table_key, cells_node in tables.items():
+        table = template.compiled.get(table_key)
+        if table is None or not isinstance(cells_node, dict):
+            raise fail(f"[last_year] 中有未知的表 {table_key}", ["last_year", "tables", table_key])
+        flat: dict[str, Any] = {}
+        _flatten_cells(cells_node, "", flat)
+        for cell_id, value in flat.items():
+            dotted = ["last_year", "tables", table_key, *cell_id.split(".")]
+            if cell_id not in table.cells:
+                raise fail(f"上年表“{table.title}”没有单元格 {cell_id}", dotted)
+            if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+                raise fail(f"last_year.tables.{table_key}.{cell_id} 应为数字", dotted)
+            values.setdefault(table_key, {})[cell_id] = value
+    return LastYear(template=template.id, year=node["year"], unit=node.get("unit", ""), values=values)
 
 
 def decode_report_bytes(raw: bytes, path: Path) -> str:
@@ -331,7 +374,18 @@ def report_to_data(report: Report) -> dict[str, Any]:
         data["tables"] = tables
     if report.export != ExportSettings():
         data["export"] = report.export.model_dump()
+    if report.last_year is not None:
+        data["last_year"] = _last_year_to_data(report.last_year)
     return data
+
+
+def _last_year_to_data(last: LastYear) -> dict[str, Any]:
+    template = get_template(last.template)
+    node: dict[str, Any] = {"template": last.template, "year": last.year, "unit": last.unit}
+    tables = {t: _nest(last.values[t], template, t) for t in template.compiled if last.values.get(t)}
+    if tables:
+        node["tables"] = tables
+    return node
 
 
 def _plain_decimals(node: Any) -> Any:
