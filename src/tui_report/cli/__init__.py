@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from tui_report import __version__
 from tui_report.cli import check, export, history, new, templates
-from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err
+from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, ChineseArgumentParser, err
 
 # Each command is a module with ``add_parser(sub)`` and ``run(args) -> int``; their imports of the
 # model are inside ``run`` so that ``--help`` and the app's start stay fast.
@@ -32,12 +32,17 @@ COMMANDS = tuple(HANDLERS)
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="tui-report",
         description="填报、检查、导出政府信息公开工作年度报告。不带子命令时打开填报界面：tui-report [文件]",
     )
-    parser.add_argument("--version", action="version", version=f"tui-report {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="命令")
+    parser.add_argument(
+        "--version", action="version", version=f"tui-report {__version__}", help="显示版本号并退出"
+    )
+    # Sub-parsers are built by the parser's own class (Chinese help and errors for every command).
+    sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(  # type: ignore[assignment]
+        dest="command", metavar="命令", title="命令"
+    )
     new.add_parser(sub)
     check.add_parser(sub)
     export.add_parser(sub)

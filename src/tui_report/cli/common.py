@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from tui_report.model.report import Report
@@ -27,3 +29,126 @@ def load(path: Path) -> tuple[Report | None, str]:
         return load_report(path), ""
     except ReportFileError as exc:
         return None, str(exc)
+
+
+# argparse's own words, in Chinese. argparse builds its messages from these English templates
+# (Python 3.11–3.13); each pattern turns one of them into Chinese, the rest of the message is kept.
+_ARGPARSE_WORDS: tuple[tuple[str, str], ...] = (
+    (r"^argument (?P<a>\S+): (?P<m>.*)$", "参数 {a}：{m}"),
+    (r"invalid choice: (?P<v>.+?) \(choose from (?P<c>.+)\)$", "无效的选项 {v}（可选：{c}）"),
+    (r"^invalid (?P<t>\w+) value: (?P<v>.+)$", "无效的值 {v}（应为{t}）"),
+    (r"^expected one argument$", "需要一个值"),
+    (r"^expected at least one argument$", "至少需要一个值"),
+    (r"^expected at most one argument$", "最多只能有一个值"),
+    (r"^the following arguments are required: (?P<a>.+)$", "缺少必需的参数：{a}"),
+    (r"^unrecognized arguments: (?P<a>.+)$", "无法识别的参数：{a}"),
+    (r"^ambiguous option: (?P<o>\S+) could match (?P<m>.+)$", "选项 {o} 有歧义，可能是：{m}"),
+    (r"^not allowed with argument (?P<a>.+)$", "不能与参数 {a} 同时使用"),
+    (r"^one of the arguments (?P<a>.+) is required$", "参数 {a} 必须给出其中一个"),
+    (r"^ignored explicit argument (?P<a>.+)$", "多余的值 {a}"),
+)
+_TYPE_NAMES = {"int": "整数", "float": "数字"}
+
+
+def chinese_message(message: str) -> str:
+    """An argparse error message in Chinese (patterns applied in turn: "argument X: " first)."""
+    import re
+
+    for pattern, template in _ARGPARSE_WORDS:
+        match = re.search(pattern, message)
+        if match is None:
+            continue
+        words = {k: _TYPE_NAMES.get(v, v) for k, v in match.groupdict().items()}
+        if "m" in words:
+            words["m"] = chinese_message(words["m"])
+        message = message[: match.start()] + template.format(**words) + message[match.end() :]
+    return message
+
+
+# What a value is called in help and errors (argparse would show the destination in English).
+METAVARS = {
+    "file": "文件",
+    "files": "文件",
+    "output": "输出文件",
+    "last_year": "上年报告",
+    "version": "版本",
+    "unit": "单位",
+    "year": "年度",
+    "level": "层级",
+    "template": "模板",
+    "folder": "文件夹",
+    "path": "路径",
+}
+_NO_VALUE_ACTIONS = (
+    argparse._StoreTrueAction,
+    argparse._StoreFalseAction,
+    argparse._StoreConstAction,
+    argparse._HelpAction,
+    argparse._VersionAction,
+    argparse._CountAction,
+    argparse._SubParsersAction,
+)
+
+
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    """Help whose fixed words are Chinese: 用法：, and the section titles set by the parser."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+    # argparse measures and wraps by characters; a Chinese character takes two cells.
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:
+            from tui_report.model.linebreak import cells
+
+            header = self._format_action_invocation(action)
+            self._action_max_length = max(self._action_max_length, cells(header) + self._current_indent)
+
+    def _format_action(self, action: argparse.Action) -> str:
+        from tui_report.model.linebreak import cells, wrap
+
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        header = " " * self._current_indent + self._format_action_invocation(action)
+        help_text = self._expand_help(action) if action.help else ""
+        lines = wrap(help_text, max(self._width - help_position, 11)) if help_text else []
+        parts = []
+        if lines and cells(header) + 2 <= help_position:
+            parts.append(header + " " * (help_position - cells(header)) + lines.pop(0) + "\n")
+        else:
+            parts.append(header + "\n")
+        parts += [" " * help_position + line + "\n" for line in lines]
+        parts += [self._format_action(sub) for sub in self._iter_indented_subactions(action)]
+        return "".join(parts)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """The parser of every command (sub-parsers inherit the class): help and errors in Chinese.
+
+    Errors exit with code 2 (EXIT_UNREADABLE), as argparse's do."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        add_help = kwargs.pop("add_help", True)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        if action.metavar is None and action.nargs != 0 and not isinstance(action, _NO_VALUE_ACTIONS):
+            action.metavar = METAVARS.get(action.dest, "值")
+        return action
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_UNREADABLE, f"{self.prog}：错误：{chinese_message(message)}\n")

@@ -7,6 +7,23 @@ from pathlib import Path
 
 from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err
 
+# The level keys of the report file (model.template.UnitLevel) and the word an operator types.
+# Kept here, not imported from the model, so that --help does not load pydantic (~0.2 s).
+LEVEL_WORDS = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇", "department": "部门"}
+# Also accepted: the labels the app and the report show.
+LEVEL_ALIASES = {"设区的市级": "city", "市": "city", "省": "province", "县": "county", "乡镇级": "township"}
+
+
+def level_arg(value: str) -> str:
+    """--level in English or Chinese → the key stored in the report file."""
+    words = {zh: en for en, zh in LEVEL_WORDS.items()} | LEVEL_ALIASES
+    key = value if value in LEVEL_WORDS else words.get(value.strip())
+    if key is None:
+        raise argparse.ArgumentTypeError(
+            f"无效的单位层级 {value!r}（可选：{'、'.join(LEVEL_WORDS.values())}）"
+        )
+    return key
+
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     new = sub.add_parser("new", help="新建一份空白报告")
@@ -16,8 +33,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     new.add_argument(
         "--level",
         default="township",
-        choices=["province", "city", "county", "township", "department"],
-        help="单位层级（默认 township 乡镇）",
+        type=level_arg,
+        help="单位层级：" + "、".join(f"{zh}（{en}）" for en, zh in LEVEL_WORDS.items()) + "；默认乡镇",
     )
     new.add_argument("--template", default=None, help="模板编号（默认按年度选择，见 tui-report templates）")
     new.add_argument("--force", action="store_true", help="文件已存在时覆盖")

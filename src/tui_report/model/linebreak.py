@@ -1,0 +1,106 @@
+"""Chinese line breaking for a terminal: wrap by display cells, never start a line with closing
+punctuation (，。、；：？！）」』 …) nor end one with an opening bracket, keep numbers and Latin
+words whole. Used wherever a face wraps text itself (status line, findings, dialogs, CLI help).
+
+No Textual or Rich here: the cell width is the East Asian width (wide and full-width = 2)."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+# May not begin a line (closing brackets and quotes, pauses and stops, middle dot, ellipsis).
+NO_LINE_START = frozenset("，。、；：？！）」』》〉】〕］｝”’…—·,.;:?!)]}%％‰")
+# May not end a line (opening brackets and quotes).
+NO_LINE_END = frozenset("（「『《〈【〔［｛“‘([{")
+
+
+@lru_cache(maxsize=4096)
+def char_cells(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def cells(text: str) -> int:
+    return sum(char_cells(ch) for ch in text)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "_-/")
+
+
+def _units(text: str) -> list[str]:
+    """Pieces that are never split (unless wider than a line): a CJK character, a run of Latin
+    letters or digits, a space; closing punctuation glued to what precedes it, opening brackets
+    to what follows."""
+    units: list[str] = []
+    i = 0
+    while i < len(text):
+        j = i + 1
+        if _is_word_char(text[i]):
+            while j < len(text) and (
+                _is_word_char(text[j]) or (text[j] in ".,:%" and _word_goes_on(text, j))
+            ):
+                j += 1
+        units.append(text[i:j])
+        i = j
+    glued: list[str] = []
+    carry = ""
+    for unit in units:
+        if glued and unit[0] in NO_LINE_START and not carry:
+            glued[-1] += unit
+        elif unit in NO_LINE_END:
+            carry += unit
+        else:
+            glued.append(carry + unit)
+            carry = ""
+    if carry:
+        glued.append(carry)
+    return glued
+
+
+def _word_goes_on(text: str, j: int) -> bool:
+    """A "." "," ":" or "%" inside a number or word (3.5, 1,234, 12:30) does not end it."""
+    return j + 1 < len(text) and _is_word_char(text[j + 1]) and text[j - 1].isalnum()
+
+
+def _fold(unit: str, width: int) -> list[str]:
+    pieces: list[str] = []
+    line = ""
+    for ch in unit:
+        if line and cells(line) + char_cells(ch) > width:
+            pieces.append(line)
+            line = ""
+        line += ch
+    return [*pieces, line] if line else pieces
+
+
+def wrap_paragraph(text: str, width: int) -> list[str]:
+    width = max(2, width)
+    lines: list[str] = []
+    line = ""
+    used = 0
+    for unit in _units(text):
+        size = cells(unit)
+        if used + size <= width:
+            line += unit
+            used += size
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+        if unit.isspace():
+            line, used = "", 0
+            continue
+        pieces = _fold(unit, width) if size > width else [unit]
+        lines.extend(pieces[:-1])
+        line = pieces[-1]
+        used = cells(line)
+    if line or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` cells; the text's own line breaks are kept."""
+    return [line for paragraph in text.split("\n") for line in wrap_paragraph(paragraph, width)]
