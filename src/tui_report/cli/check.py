@@ -1,4 +1,9 @@
-"""`tui-report check FILE...`: findings per report; exit 0 no errors, 1 errors, 2 unreadable."""
+"""`tui-report check FILE...`: findings per report; exit 0 no errors, 1 errors, 2 unreadable.
+
+Year-to-year rules (R7/R8) use ``--last-year``, else the baseline stored in the report
+(``[last_year]``), else last year's report of the same unit in the same folder. Copied text (R15)
+compares each report with last year's and with the other units' reports in its folder.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, load
+
+if TYPE_CHECKING:
+    from tui_report.model.report import Report
+    from tui_report.model.rules import Finding
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,8 +27,56 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     check.add_argument("--last-year", type=Path, default=None, help="上年度报告，用于跨年核对")
 
 
+def _folder_findings(loaded: list[tuple[Path, Report]]) -> dict[int, tuple[Report | None, list[Finding]]]:
+    """Per checked report (by id): last year's report found in its folder, and its R15 findings."""
+    from tui_report.cli.siblings import FolderReports, last_year_of
+    from tui_report.model.similarity import folder_copied_text
+
+    folders = FolderReports(loaded)
+    out: dict[int, tuple[Report | None, list[Finding]]] = {}
+    by_folder: dict[Path, list[Report]] = {}
+    for path, report in loaded:
+        by_folder.setdefault(path.resolve().parent, []).append(report)
+    for folder, checked in by_folder.items():
+        pool = folders.in_folder(folder)
+        pool_ids = {id(r) for r in pool}
+        pool = pool + [r for r in checked if id(r) not in pool_ids]
+        checked_ids = {id(r) for r in checked}
+        for report, findings in zip(pool, folder_copied_text(pool), strict=True):
+            if id(report) in checked_ids:
+                out[id(report)] = (last_year_of(report, pool), findings)
+    return out
+
+
+def _print_text(path: Path, report: Report, findings: list[Finding]) -> None:
+    from tui_report.model.rules import SEVERITY_LABELS
+
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    out = sys.stdout
+    out.write(f"{path}：{report.title} — {errors}个错误，{warnings}个警告\n")
+    for finding in findings:
+        where = "、".join(loc.path for loc in finding.locations[:3])
+        if len(finding.locations) > 3:
+            where += f" 等{len(finding.locations)}处"
+        out.write(f"  {SEVERITY_LABELS[finding.severity]} [{finding.rule}] {finding.message}")
+        out.write(f"（{where}）\n" if where else "\n")
+
+
+def _print_json(path: Path, report: Report, findings: list[Finding]) -> None:
+    record = {
+        "file": str(path),
+        "readable": True,
+        "title": report.title,
+        "errors": sum(1 for f in findings if f.severity == "error"),
+        "warnings": sum(1 for f in findings if f.severity == "warning"),
+        "findings": [f.to_json() for f in findings],
+    }
+    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 def run(args: argparse.Namespace) -> int:
-    from tui_report.model.rules import SEVERITY_LABELS, check, has_errors
+    from tui_report.model.rules import SEVERITY_ORDER, check, has_errors
 
     last_year = None
     if args.last_year is not None:
@@ -27,40 +85,22 @@ def run(args: argparse.Namespace) -> int:
             err(f"上年度报告无法读取：{problem}")
             return EXIT_UNREADABLE
     status = EXIT_OK
-    out = sys.stdout
-    for path in args.files:
-        report, problem = load(path)
+    read = [(path, *load(path)) for path in args.files]
+    folder = _folder_findings([(path, report) for path, report, _ in read if report is not None])
+    for path, report, problem in read:
         if report is None:
             status = EXIT_UNREADABLE
             if args.json:
-                out.write(
-                    json.dumps({"file": str(path), "readable": False, "error": problem}, ensure_ascii=False)
-                    + "\n"
-                )
+                record = {"file": str(path), "readable": False, "error": problem}
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:
                 err(problem)
             continue
-        findings = check(report, last_year)
-        errors = sum(1 for f in findings if f.severity == "error")
-        warnings = sum(1 for f in findings if f.severity == "warning")
+        found_last_year, copied = folder.get(id(report), (None, []))
+        baseline = last_year or (None if report.last_year is not None else found_last_year)
+        findings = check(report, baseline) + copied
+        findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
         if has_errors(findings) and status == EXIT_OK:
             status = EXIT_FINDINGS
-        if args.json:
-            record = {
-                "file": str(path),
-                "readable": True,
-                "title": report.title,
-                "errors": errors,
-                "warnings": warnings,
-                "findings": [f.to_json() for f in findings],
-            }
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            continue
-        out.write(f"{path}：{report.title} — {errors}个错误，{warnings}个警告\n")
-        for finding in findings:
-            where = "、".join(loc.path for loc in finding.locations[:3])
-            if len(finding.locations) > 3:
-                where += f" 等{len(finding.locations)}处"
-            out.write(f"  {SEVERITY_LABELS[finding.severity]} [{finding.rule}] {finding.message}")
-            out.write(f"（{where}）\n" if where else "\n")
+        (_print_json if args.json else _print_text)(path, report, findings)
     return status

@@ -1,0 +1,73 @@
+"""The other reports in a report's folder: last year's report of the same unit (R7/R8) and the
+reports compared for copied text (R15).
+
+Every file in a shared folder may be hostile: only regular ``*.toml`` files (no symlinks, FIFOs or
+huge files) are read, and one that cannot be read is passed over.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+from tui_report.model.report import Report
+
+MAX_REPORT_BYTES = 4 * 1024 * 1024
+
+
+def _regular_report_files(folder: Path) -> list[Path]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    paths: list[Path] = []
+    for entry in entries:
+        if entry.name.startswith(".") or not entry.name.endswith(".toml"):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_REPORT_BYTES:
+            paths.append(Path(entry.path))
+    return sorted(paths)
+
+
+class FolderReports:
+    """Reports by folder, each folder read once; reports already loaded are reused."""
+
+    def __init__(self, loaded: Iterable[tuple[Path, Report]] = ()) -> None:
+        self._by_path: dict[Path, Report] = {p.resolve(): r for p, r in loaded}
+        self._folders: dict[Path, list[Report]] = {}
+
+    def in_folder(self, folder: Path) -> list[Report]:
+        from tui_report.storage.errors import ReportFileError
+        from tui_report.storage.reportfile import load_report
+
+        folder = folder.resolve()
+        found = self._folders.get(folder)
+        if found is not None:
+            return found
+        found = []
+        for path in _regular_report_files(folder):
+            report = self._by_path.get(path.resolve())
+            if report is None:
+                try:
+                    report = load_report(path)
+                except (ReportFileError, OSError, ValueError):
+                    continue
+                self._by_path[path.resolve()] = report
+            found.append(report)
+        self._folders[folder] = found
+        return found
+
+
+def last_year_of(report: Report, candidates: Iterable[Report]) -> Report | None:
+    """Last year's report of the same unit among ``candidates``, if exactly one."""
+    unit = report.unit.strip()
+    if not unit:
+        return None
+    matches = [c for c in candidates if c.unit.strip() == unit and c.year == report.year - 1]
+    return matches[0] if len(matches) == 1 else None
