@@ -1,11 +1,15 @@
-"""`tui-report new FILE`: a blank report."""
+"""`tui-report new FILE`: a blank report, or one started from last year's (``--from``)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err
+
+if TYPE_CHECKING:
+    from tui_report.model.report import Report
 
 # The level keys of the report file (model.template.UnitLevel) and the word an operator types.
 # Kept here, not imported from the model, so that --help does not load pydantic (~0.2 s).
@@ -28,11 +32,20 @@ def level_arg(value: str) -> str:
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     new = sub.add_parser("new", help="新建一份空白报告")
     new.add_argument("file", type=Path, help="要创建的报告文件（.toml）")
-    new.add_argument("--unit", required=True, help="单位名称，如：尉氏县大马乡人民政府")
-    new.add_argument("--year", required=True, type=int, help="报告年度，如 2025")
+    new.add_argument(
+        "--unit", default=None, help="单位名称，如：尉氏县大马乡人民政府（用 --from 时沿用上年）"
+    )
+    new.add_argument("--year", default=None, type=int, help="报告年度，如 2025（用 --from 时默认为上年加一）")
+    new.add_argument(
+        "--from",
+        dest="from_file",
+        type=Path,
+        default=None,
+        help="从上年报告新建：沿用单位和层级，预填“上年结转”，保存上年数据供跨年核对",
+    )
     new.add_argument(
         "--level",
-        default="township",
+        default=None,
         type=level_arg,
         help="单位层级：" + "、".join(f"{zh}（{en}）" for en, zh in LEVEL_WORDS.items()) + "；默认乡镇",
     )
@@ -49,12 +62,40 @@ def run(args: argparse.Namespace) -> int:
     if args.file.exists() and not args.force:
         err(f"{args.file}：文件已存在，未覆盖（确需覆盖请加 --force）")
         return EXIT_UNREADABLE
+    if args.from_file is None and (args.unit is None or args.year is None):
+        err("新建空白报告需要 --unit（单位名称）和 --year（年度）；从上年报告新建请用 --from 上年报告.toml")
+        return EXIT_UNREADABLE
     try:
-        template_id = args.template or template_for_year(args.year)
-        report = new_report(args.unit, args.year, args.level, template_id)
+        if args.from_file is not None:
+            report = _from_last_year(args)
+            if report is None:
+                return EXIT_UNREADABLE
+        else:
+            template_id = args.template or template_for_year(args.year)
+            report = new_report(args.unit, args.year, args.level or "township", template_id)
+        template_id = report.template
         save_report(report, args.file)
     except (TemplateError, ReportFileError) as exc:
         err(str(exc))
         return EXIT_UNREADABLE
     print(f"已创建 {args.file}（{report.title}，模板 {template_id}）")
     return EXIT_OK
+
+
+def _from_last_year(args: argparse.Namespace) -> Report | None:
+    """This year's report started from last year's file, or None after printing why not."""
+    from tui_report.cli.common import load
+    from tui_report.model.carryover import start_from
+
+    last, problem = load(args.from_file)
+    if last is None:
+        err(f"上年报告无法读取：{problem}")
+        return None
+    report = start_from(last, args.year, args.template)
+    if args.unit is not None:
+        report.unit = args.unit
+    if args.level is not None:
+        report.level = args.level
+    carried = sum(len(cells) for cells in report.values.values())
+    print(f"从 {args.from_file}（{last.title}）新建：已预填上年结转{carried}格，已保存上年数据供跨年核对")
+    return report
