@@ -39,6 +39,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     new.add_argument(
         "--from",
         dest="from_file",
+        metavar="上年报告",
         type=Path,
         default=None,
         help="从上年报告新建：沿用单位和层级，预填“上年结转”，保存上年数据供跨年核对",
