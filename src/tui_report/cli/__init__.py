@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from tui_report import __version__
-from tui_report.cli import check, export, history, new, templates
+from tui_report.cli import check, export, history, new, review, rollup, roster, templates
 from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, ChineseArgumentParser, err
 
 # Each command is a module with ``add_parser(sub)`` and ``run(args) -> int``; their imports of the
@@ -27,6 +27,9 @@ HANDLERS = {
     "templates": templates.run,
     "history": history.run,
     "restore": history.run_restore,
+    "review": review.run,
+    "roster": roster.run,
+    "rollup": rollup.run,
 }
 COMMANDS = tuple(HANDLERS)
 
@@ -49,6 +52,9 @@ def _build_parser() -> argparse.ArgumentParser:
     templates.add_parser(sub)
     history.add_parser(sub)
     history.add_restore_parser(sub)
+    review.add_parser(sub)
+    roster.add_parser(sub)
+    rollup.add_parser(sub)
     return parser
 
 

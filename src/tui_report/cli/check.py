@@ -75,6 +75,19 @@ def _print_json(path: Path, report: Report, findings: list[Finding]) -> None:
     sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
+def _reports_only(paths: list[Path]) -> list[Path]:
+    """The roster of a review folder is never checked as a report (``check *.toml`` in that folder)."""
+    from tui_report.review.roster import is_roster_file
+
+    kept = []
+    for path in paths:
+        if is_roster_file(path):
+            err(f"{path} 是单位名册（供 tui-report review 使用），不是报告，已跳过")
+        else:
+            kept.append(path)
+    return kept
+
+
 def run(args: argparse.Namespace) -> int:
     from tui_report.model.rules import SEVERITY_ORDER, check, has_errors
 
@@ -85,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
             err(f"上年度报告无法读取：{problem}")
             return EXIT_UNREADABLE
     status = EXIT_OK
-    read = [(path, *load(path)) for path in args.files]
+    read = [(path, *load(path)) for path in _reports_only(args.files)]
     folder = _folder_findings([(path, report) for path, report, _ in read if report is not None])
     for path, report, problem in read:
         if report is None:

@@ -1,0 +1,114 @@
+"""`tui-report review DIR`: every unit's report at once (the county office's review desk).
+
+Exit 0 when every roster unit is 已完成, 1 otherwise, 2 when DIR (or the roster) cannot be read.
+On a terminal without --json/-o it opens the review screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err
+
+if TYPE_CHECKING:
+    from tui_report.review.desk import Review, UnitRow
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    review = sub.add_parser(
+        "review", help="汇总审核：一个文件夹里各单位报告的状态（县政务公开办用）", description=__doc__
+    )
+    review.add_argument("folder", type=Path, metavar="DIR", help="存放各单位报告的文件夹")
+    review.add_argument(
+        "--roster", type=Path, default=None, help="单位名册（默认用 DIR/roster.toml，如果有的话）"
+    )
+    review.add_argument("--year", type=int, default=None, help="年度（默认：文件夹里最新的年度）")
+    review.add_argument("--json", action="store_true", help="每个单位输出一行 JSON")
+    review.add_argument("-o", "--output", type=Path, default=None, help="写出汇总表（.xlsx）")
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, cells: int) -> str:
+    out = ""
+    for ch in text:
+        if width(out + ch) > cells:
+            break
+        out += ch
+    return out + " " * (cells - width(out))
+
+
+def row_line(row: UnitRow) -> str:
+    editing = f"{row.editor.who}编辑中" if row.editor else ""
+    saved = f"{row.saved_at:%m-%d %H:%M} {row.saved_by}" if row.saved_at else ""
+    flags = f"{row.errors:>4} {row.warnings:>4} {row.copied_text:>4}"
+    exported = "已导出" if row.exported else ""
+    name = row.unit or "（无法读取）"
+    line = f"{pad(row.state_label, 8)} {pad(name, 24)} {flags}  {pad(saved, 20)} {pad(exported, 6)} {editing}"
+    tail = row.file_name + (f"  {row.problem}" if row.problem else "")
+    return line.rstrip() + (f"\n         {tail}" if tail else "")
+
+
+def print_text(review: Review) -> None:
+    out = sys.stdout
+    year = f"{review.year}年度 " if review.year else ""
+    roster = f"（名册：{review.roster}）" if review.roster else "（无名册：按文件夹中的报告）"
+    out.write(f"{year}报告汇总 {review.folder}{roster}\n{review.count_line()}\n\n")
+    out.write(f"{pad('状态', 8)} {pad('单位', 24)} 错误 警告 雷同  {pad('最后保存', 20)} 导出\n")
+    for row in review.rows:
+        out.write(row_line(row) + "\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui_report.review.desk import ReviewError, review_folder
+
+    if not args.json and args.output is None and sys.stdout.isatty() and sys.stdin.isatty():
+        return open_screen(args)
+    try:
+        review = review_folder(args.folder, args.roster, args.year)
+    except ReviewError as exc:
+        err(str(exc))
+        return EXIT_UNREADABLE
+    if args.output is not None:
+        from tui_report.review.workbook import WorkbookError, write_workbook
+
+        try:
+            write_workbook(review, args.output)
+        except WorkbookError as exc:
+            err(str(exc))
+            return EXIT_UNREADABLE
+    if args.json:
+        for row in review.rows:
+            sys.stdout.write(json.dumps(row.to_json(), ensure_ascii=False) + "\n")
+    elif args.output is not None:
+        print(f"已写出汇总表 {args.output}：{review.count_line()}")
+    else:
+        print_text(review)
+    return EXIT_OK if review.all_complete else EXIT_FINDINGS
+
+
+def open_screen(args: argparse.Namespace) -> int:
+    from tui_report.review.desk import ReviewError, report_files
+
+    try:
+        report_files(args.folder)
+    except ReviewError as exc:
+        err(str(exc))
+        return EXIT_UNREADABLE
+    from tui_report.cli import run_app
+
+    return run_app(
+        [
+            "--review",
+            str(args.folder),
+            *(["--roster", str(args.roster)] if args.roster else []),
+            *(["--year", str(args.year)] if args.year else []),
+        ]
+    )

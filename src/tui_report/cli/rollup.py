@@ -1,0 +1,74 @@
+"""`tui-report rollup DIR -o SUM.toml [--unit 某某县]`: the units' tables added up into one report.
+
+Exit 0 when the roll-up was written and has no errors, 1 when it was written but an input (and so
+maybe the sum) has errors or could not be read, 2 when nothing could be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    rollup = sub.add_parser("rollup", help="汇总：把文件夹中各单位报告的表格相加，生成一份汇总报告")
+    rollup.add_argument("folder", type=Path, metavar="DIR", help="存放各单位报告的文件夹")
+    rollup.add_argument("-o", "--output", type=Path, required=True, help="汇总报告文件（.toml）")
+    rollup.add_argument("--unit", default="", help="汇总报告的单位名称，如 某某县（默认：文件夹名）")
+    rollup.add_argument("--level", default="county", help="汇总报告的层级（默认 county 县级）")
+    rollup.add_argument("--year", type=int, default=None, help="年度（默认：文件夹里最新的年度）")
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui_report.model.rollup import RollupError, rollup
+    from tui_report.model.rules import check, has_errors
+    from tui_report.model.template import LEVEL_LABELS
+    from tui_report.review.desk import ReviewError, report_files
+    from tui_report.review.files import UnsafeFile, read_plain_file
+    from tui_report.storage.errors import ReportFileError
+    from tui_report.storage.reportfile import decode_report_bytes, loads_report, save_report
+
+    if args.level not in LEVEL_LABELS:
+        err(f"--level 的值“{args.level}”无效，可选：{'、'.join(LEVEL_LABELS)}")
+        return EXIT_UNREADABLE
+    try:
+        files, _names = report_files(args.folder)
+    except ReviewError as exc:
+        err(str(exc))
+        return EXIT_UNREADABLE
+    reports = []
+    status = EXIT_OK
+    for path in files:
+        if path.resolve() == args.output.resolve():
+            continue  # an earlier roll-up written into the folder
+        try:
+            reports.append(loads_report(decode_report_bytes(read_plain_file(path), path), path))
+        except (UnsafeFile, ReportFileError) as exc:
+            from tui_report.review.roster import is_roster_file
+
+            if not is_roster_file(path):
+                err(f"跳过无法读取的文件 {path}：{exc}")
+                status = EXIT_FINDINGS
+    year = args.year if args.year is not None else max((r.year for r in reports), default=None)
+    chosen = [r for r in reports if r.year == year]
+    for report in chosen:
+        if has_errors(check(report)):
+            err(f"注意：{report.unit}的报告有错误，汇总结果可能也有错误")
+            status = EXIT_FINDINGS
+    unit = args.unit or args.folder.resolve().name
+    try:
+        total = rollup(chosen, unit, args.level)
+        save_report(total, args.output)
+    except RollupError as exc:
+        err(str(exc))
+        return EXIT_UNREADABLE
+    except ReportFileError as exc:
+        err(str(exc))
+        return EXIT_UNREADABLE
+    errors = sum(1 for f in check(total) if f.severity == "error")
+    print(f"已写出 {args.output}：{unit}{year}年度，汇总了{len(chosen)}份报告，{errors}个错误")
+    if errors:
+        status = EXIT_FINDINGS
+    return status

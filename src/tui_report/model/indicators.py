@@ -1,0 +1,353 @@
+"""What the county office looks at across reports, as data: ``schemas/review/<template id>.toml``.
+
+Two kinds of entries, both validated against the template when loaded (errors name file and key):
+
+``[[summaries]]``  a sheet of the summary workbook: one row per unit, one column per listed row of a
+                   table in one column (a row with sub-rows is the sum of its sub-rows), or every cell
+``[[indicators]]`` a derived figure with a Chinese name and a formula over cell keys
+                   (``requests.new.total``; ``last:`` for last year's value), shown with its formula
+
+A figure is a number or None (not filled). A formula with a blank operand, or dividing by zero,
+gives None: an indicator is never made up from cells nobody filled in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from tui_report.host.toml import tomllib
+from tui_report.model.report import CellValue, Report
+from tui_report.model.template import (
+    CompiledTable,
+    HeaderNode,
+    Template,
+    TemplateError,
+    get_template,
+    schemas_dir,
+)
+
+Figure = int | Decimal | float
+LAST = "last:"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SummarySpec(_Strict):
+    sheet: str
+    table: str
+    column: str | None = None
+    rows: list[str] = []
+
+
+class IndicatorSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    short: str
+    formula: str
+    format: Literal["count", "percent"] = "count"
+
+
+class ReviewSpecFile(_Strict):
+    template: str
+    summaries: list[SummarySpec] = []
+    indicators: list[IndicatorSpec] = []
+
+
+# ---------------------------------------------------------------------- formulas
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<key>(?:last:)?[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)|(?P<op>[-+*/()]))"
+)
+
+
+def tokenize(formula: str) -> list[str]:
+    tokens: list[str] = []
+    pos = 0
+    text = formula.rstrip()
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if match is None:
+            raise ValueError(f"公式“{formula}”第{pos + 1}个字符无法识别")
+        tokens.append(match.group(match.lastgroup or "op"))
+        pos = match.end()
+    return tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A parsed formula: ``+ - * /``, parentheses, numbers and cell keys."""
+
+    text: str
+    tokens: tuple[str, ...]
+
+    @property
+    def keys(self) -> list[str]:
+        return [t for t in self.tokens if t[0].isalpha()]
+
+    def evaluate(self, figures: dict[str, CellValue | None]) -> Figure | None:
+        parser = _Parser(self.tokens, figures)
+        value = parser.expression()
+        if parser.pos != len(self.tokens):
+            raise ValueError(f"公式“{self.text}”在“{self.tokens[parser.pos]}”处多余")
+        return value
+
+
+class _Parser:
+    """Recursive descent over the tokens; None (a blank cell, a division by zero) propagates."""
+
+    def __init__(self, tokens: tuple[str, ...], figures: dict[str, CellValue | None]) -> None:
+        self.tokens = tokens
+        self.figures = figures
+        self.pos = 0
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def expression(self) -> Figure | None:
+        value = self.term()
+        while self._peek() in ("+", "-"):
+            op = self.tokens[self.pos]
+            self.pos += 1
+            right = self.term()
+            value = None if value is None or right is None else _add(value, right, op == "-")
+        return value
+
+    def term(self) -> Figure | None:
+        value = self.factor()
+        while self._peek() in ("*", "/"):
+            op = self.tokens[self.pos]
+            self.pos += 1
+            right = self.factor()
+            if value is None or right is None:
+                value = None
+            elif op == "*":
+                value = float(value) * float(right)
+            else:
+                value = None if right == 0 else float(value) / float(right)
+        return value
+
+    def factor(self) -> Figure | None:
+        token = self._peek()
+        if token is None:
+            raise ValueError("公式不完整")
+        self.pos += 1
+        if token == "(":
+            value = self.expression()
+            if self._peek() != ")":
+                raise ValueError("公式缺少右括号")
+            self.pos += 1
+            return value
+        if token == "-":
+            inner = self.factor()
+            return None if inner is None else -inner
+        if token[0].isdigit():
+            return Decimal(token) if "." in token else int(token)
+        if token[0].isalpha():
+            return self.figures.get(token)
+        raise ValueError(f"公式中“{token}”的位置不对")
+
+
+def _add(a: Figure, b: Figure, subtract: bool) -> Figure:
+    if isinstance(a, float) or isinstance(b, float):
+        return float(a) - float(b) if subtract else float(a) + float(b)
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        return Decimal(a) - Decimal(b) if subtract else Decimal(a) + Decimal(b)
+    return a - b if subtract else a + b
+
+
+# ---------------------------------------------------------------------- the loaded spec
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryColumn:
+    key: str  # figure key: <table>.<row>.<column>, or a row group's <table>.<row path>.<column>
+    label: str
+    cells: tuple[str, ...]  # figure keys of the input/computed cells it adds up
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    sheet: str
+    table: str
+    columns: tuple[SummaryColumn, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    id: str
+    name: str
+    short: str
+    formula: Formula
+    format: str
+
+    def value(self, figures: dict[str, CellValue | None]) -> Figure | None:
+        return self.formula.evaluate(figures)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSpec:
+    template: str
+    summaries: tuple[Summary, ...]
+    indicators: tuple[Indicator, ...]
+
+    @property
+    def figure_keys(self) -> list[str]:
+        """Every cell a summary or an indicator needs (this year's), in a stable order."""
+        keys: dict[str, None] = {}
+        for summary in self.summaries:
+            for column in summary.columns:
+                keys.update(dict.fromkeys(column.cells))
+        for indicator in self.indicators:
+            keys.update(dict.fromkeys(k.removeprefix(LAST) for k in indicator.formula.keys))
+        return list(keys)
+
+
+def _node(nodes: list[HeaderNode], path: str) -> HeaderNode | None:
+    head, _, rest = path.partition(".")
+    for node in nodes:
+        if node.key == head:
+            return node if not rest else _node(node.children, rest)
+    return None
+
+
+_NUMBERING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
+
+
+def row_label(table: CompiledTable, row_path: str) -> str:
+    """``三(一)予以公开``: the row's short number and its label without the numbering."""
+    for block in table.spec.blocks:
+        node = _node(block.rows, row_path)
+        if node is not None:
+            label = _NUMBERING.sub("", node.label).split("（")[0] or node.label
+            return f"{node.short}{label}" if node.short and node.short != node.label else node.label
+    raise KeyError(row_path)
+
+
+def _summary(spec: SummarySpec, template: Template) -> Summary:
+    if spec.table not in template.compiled:
+        raise ValueError(f"表 {spec.table!r} 不存在")
+    table = template.table(spec.table)
+    columns: list[SummaryColumn] = []
+    if not spec.rows:
+        for cid in table.order:
+            cell = table.cells[cid]
+            label = "·".join(x for x in (cell.row.short, "".join(cell.col.labels) or cell.col.short) if x)
+            columns.append(SummaryColumn(f"{table.key}.{cid}", label, (f"{table.key}.{cid}",)))
+        return Summary(spec.sheet, table.key, tuple(columns))
+    for row_path in spec.rows:
+        leaves = [r for r in table.rows if r.id == row_path or r.id.startswith(row_path + ".")]
+        cells = tuple(f"{table.key}.{r.id}.{spec.column}" for r in leaves)
+        if not leaves or any(c.removeprefix(table.key + ".") not in table.cells for c in cells):
+            raise ValueError(f"表 {spec.table} 没有行 {row_path!r} 或列 {spec.column!r}")
+        columns.append(
+            SummaryColumn(f"{table.key}.{row_path}.{spec.column}", row_label(table, row_path), cells)
+        )
+    return Summary(spec.sheet, table.key, tuple(columns))
+
+
+def _indicator(spec: IndicatorSpec, template: Template) -> Indicator:
+    formula = Formula(spec.formula, tuple(tokenize(spec.formula)))
+    for key in formula.keys:
+        table, _, cell = key.removeprefix(LAST).partition(".")
+        if table not in template.compiled or cell not in template.table(table).cells:
+            raise ValueError(f"指标 {spec.id} 的公式引用了不存在的单元格 {key!r}")
+    formula.evaluate({})  # syntax: raises on a malformed formula
+    return Indicator(spec.id, spec.name, spec.short, formula, spec.format)
+
+
+def review_spec_path(template_id: str) -> Path:
+    return schemas_dir() / "review" / f"{template_id}.toml"
+
+
+@lru_cache(maxsize=16)
+def review_spec(template_id: str) -> ReviewSpec:
+    """The review spec of a template (an empty one when the template has none)."""
+    path = review_spec_path(template_id)
+    template = get_template(template_id)
+    if not path.is_file():
+        return ReviewSpec(template_id, (), ())
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        spec = ReviewSpecFile.model_validate(data)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise TemplateError(f"审核配置文件 {path} 无法读取：{exc}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise TemplateError(f"审核配置文件 {path} 的 {where} 有误：{first['msg']}") from exc
+    if spec.template != template_id:
+        raise TemplateError(f"审核配置文件 {path} 的 template 应为 {template_id}")
+    try:
+        summaries = tuple(_summary(s, template) for s in spec.summaries)
+        indicators = tuple(_indicator(i, template) for i in spec.indicators)
+    except ValueError as exc:
+        raise TemplateError(f"审核配置文件 {path}：{exc}") from exc
+    return ReviewSpec(template_id, summaries, indicators)
+
+
+# ---------------------------------------------------------------------- figures of a report
+
+
+def figures_of(report: Report, keys: list[str]) -> dict[str, CellValue | None]:
+    """The shown value (entered, or computed) of each ``<table>.<cell>`` key."""
+    result: dict[str, CellValue | None] = {}
+    values: dict[str, dict[str, CellValue | None]] = {}
+    for key in keys:
+        table, _, cell = key.partition(".")
+        if table not in values:
+            values[table] = report.table_values(table) if table in report.tpl.compiled else {}
+        result[key] = values[table].get(cell)
+    return result
+
+
+def column_value(column: SummaryColumn, figures: dict[str, CellValue | None]) -> CellValue | None:
+    """A summary column: the sum of its cells, None when none of them is filled."""
+    present = [v for v in (figures.get(c) for c in column.cells) if v is not None]
+    if not present:
+        return None
+    total: CellValue = 0
+    for value in present:
+        total += value
+    return total
+
+
+def indicator_values(
+    spec: ReviewSpec, figures: dict[str, CellValue | None], last: dict[str, CellValue | None] | None
+) -> dict[str, Figure | None]:
+    """Each indicator's value; ``last`` is last year's figures (None: not known)."""
+    merged: dict[str, CellValue | None] = dict(figures)
+    if last is not None:
+        merged.update({LAST + k: v for k, v in last.items()})
+    return {i.id: i.value(merged) for i in spec.indicators}
+
+
+def sum_figures(many: list[dict[str, CellValue | None]]) -> dict[str, CellValue | None]:
+    """Figures of several units added up (a key is None when no unit has it filled)."""
+    total: dict[str, CellValue | None] = {}
+    for figures in many:
+        for key, value in figures.items():
+            if value is None:
+                total.setdefault(key, None)
+                continue
+            current = total.get(key)
+            total[key] = value if current is None else current + value
+    return total
+
+
+def format_figure(value: Figure | None, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "percent":
+        return f"{float(value) * 100:.1f}%"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)

@@ -1,0 +1,448 @@
+"""The review desk: every unit's report of a folder at once, one row per unit.
+
+States (in the order the desk sorts them, worst first):
+
+========== ==================================================================================
+无法读取    the file exists but cannot be read as a report (broken TOML, FIFO, symlink, too big…)
+未提交      a roster unit with no report in the folder
+未开始      a report with nothing entered: no table cell and no text (metadata only)
+填报中      no errors, but cells, required texts or the unit name are still blank
+有错误      at least one error (an arithmetic rule, a value out of bounds)
+待完善      everything filled in, no errors, but warnings remain (text vs. table, copied text…)
+已完成      everything filled in, no errors and no warnings
+========== ==================================================================================
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tui_report.model.indicators import Figure, figures_of, indicator_values, review_spec, sum_figures
+from tui_report.model.report import CellValue, Report
+from tui_report.model.rules import Finding, check
+from tui_report.model.template import LEVEL_LABELS, TemplateError
+from tui_report.review.files import (
+    Editor,
+    UnsafeFile,
+    editor_of,
+    exports_of,
+    held_flocks,
+    last_saved,
+    read_plain_file,
+)
+from tui_report.review.roster import ROSTER_NAME, RosterUnit, is_roster_data, load_roster, unit_key
+from tui_report.storage.errors import ReportFileError
+from tui_report.storage.reportfile import decode_report_bytes, loads_report
+
+STATES: dict[str, str] = {
+    "unreadable": "无法读取",
+    "not_submitted": "未提交",
+    "not_started": "未开始",
+    "in_progress": "填报中",
+    "has_errors": "有错误",
+    "needs_attention": "待完善",
+    "complete": "已完成",
+}
+STATE_ORDER = {code: i for i, code in enumerate(STATES)}
+COMPLETENESS_RULES = frozenset({"TABLE_INCOMPLETE", "TEXT_EMPTY", "META"})
+COPIED_TEXT_RULE = "R15"
+POOL_MIN_FILES = 200
+
+
+class ReviewError(Exception):
+    """The folder or the roster cannot be read; ``str()`` is the Chinese reason."""
+
+
+def report_state(report: Report, findings: list[Finding]) -> str:
+    if any(f.severity == "error" for f in findings):
+        return "has_errors"
+    if not report.values and not any(t.strip() for t in report.texts.values()):
+        return "not_started"
+    if any(f.rule in COMPLETENESS_RULES for f in findings):
+        return "in_progress"
+    if any(f.severity == "warning" for f in findings):
+        return "needs_attention"
+    return "complete"
+
+
+# ---------------------------------------------------------------------- one file (in a worker)
+
+
+@dataclass(slots=True)
+class Inspection:
+    """What a worker finds in one file; plain data, cheap to send between processes."""
+
+    path: str
+    problem: str = ""
+    roster: bool = False
+    unit: str = ""
+    level: str = ""
+    year: int = 0
+    template: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    state: str = "unreadable"
+    figures: dict[str, CellValue | None] = field(default_factory=dict)
+    texts: dict[str, str] | None = None
+
+
+def inspect_file(path: str, with_texts: bool = False) -> Inspection:
+    result = Inspection(path)
+    try:
+        raw = read_plain_file(Path(path))
+        text = decode_report_bytes(raw, Path(path))
+        report = loads_report(text, path)
+    except UnsafeFile as exc:
+        result.problem = str(exc)
+        return result
+    except ReportFileError as exc:
+        result.roster = b"units" in raw and _parses_as_roster(raw)
+        result.problem = exc.reason if exc.line is None else str(exc).split("：", 1)[-1]
+        return result
+    findings = check(report)
+    result.unit, result.level, result.year = report.unit.strip(), report.level, report.year
+    result.template = report.template
+    result.findings = findings
+    result.state = report_state(report, findings)
+    try:
+        result.figures = figures_of(report, review_spec(report.template).figure_keys)
+    except TemplateError as exc:
+        result.problem = str(exc)
+    if with_texts:
+        result.texts = dict(report.texts)
+    return result
+
+
+def _parses_as_roster(raw: bytes) -> bool:
+    from tui_report.host.toml import tomllib
+
+    try:
+        return is_roster_data(tomllib.loads(raw.decode("utf-8")))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+
+
+def _inspect_with_texts(path: str) -> Inspection:
+    return inspect_file(path, True)
+
+
+def _inspect_plain(path: str) -> Inspection:
+    return inspect_file(path, False)
+
+
+def inspect_all(paths: list[str], processes: int | None = None, with_texts: bool = False) -> list[Inspection]:
+    """Inspect files, in a pool of forked processes when there are many (``processes`` = 1: here)."""
+    work = _inspect_with_texts if with_texts else _inspect_plain
+    if processes is None:
+        processes = min(os.cpu_count() or 1, 4) if len(paths) >= POOL_MIN_FILES else 1
+    if processes <= 1 or len(paths) < 2:
+        return [work(p) for p in paths]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: the workers inherit the loaded templates instead of importing everything again. The
+    # review holds no edit lock, so nothing is shared that must not be.
+    context = multiprocessing.get_context("fork")
+    chunk = max(1, len(paths) // (processes * 8))
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        return list(pool.map(work, paths, chunksize=chunk))
+
+
+# ---------------------------------------------------------------------- the rows
+
+
+@dataclass(slots=True)
+class UnitRow:
+    unit: str
+    level: str = ""
+    path: Path | None = None
+    year: int | None = None
+    template: str = ""
+    state: str = "not_submitted"
+    in_roster: bool = False
+    contact: str = ""
+    problem: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    figures: dict[str, CellValue | None] = field(default_factory=dict)
+    indicators: dict[str, Figure | None] = field(default_factory=dict)
+    editor: Editor | None = None
+    saved_at: datetime | None = None
+    saved_by: str = ""
+    exported: list[str] = field(default_factory=list)
+
+    @property
+    def state_label(self) -> str:
+        return STATES[self.state]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    @property
+    def copied_text(self) -> int:
+        return sum(1 for f in self.findings if f.rule == COPIED_TEXT_RULE)
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name if self.path is not None else ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "level": self.level,
+            "level_label": LEVEL_LABELS.get(self.level, ""),
+            "file": self.file_name or None,
+            "year": self.year,
+            "state": self.state_label,
+            "state_code": self.state,
+            "in_roster": self.in_roster,
+            "contact": self.contact,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "copied_text": self.copied_text,
+            "editing_by": self.editor.who if self.editor else None,
+            "editing_since": (self.editor.since or None) if self.editor else None,
+            "last_saved": self.saved_at.isoformat(timespec="seconds") if self.saved_at else None,
+            "last_saved_by": self.saved_by or None,
+            "exported": bool(self.exported),
+            "exported_files": self.exported,
+            "problem": self.problem or None,
+            "indicators": {k: _json_number(v) for k, v in self.indicators.items()},
+        }
+
+
+def _json_number(value: Figure | None) -> int | float | None:
+    if value is None or isinstance(value, int):
+        return value
+    return float(value)
+
+
+@dataclass(slots=True)
+class Review:
+    folder: Path
+    year: int | None
+    rows: list[UnitRow]
+    roster: Path | None
+    template: str = ""
+    # The county: all rows of the year added up, and last year's figures where every unit has them.
+    county_figures: dict[str, CellValue | None] = field(default_factory=dict)
+    county_indicators: dict[str, Figure | None] = field(default_factory=dict)
+
+    @property
+    def counted(self) -> list[UnitRow]:
+        """The rows the exit code and the count line are about: roster units when there is a
+        roster, otherwise every row."""
+        if self.roster is None:
+            return self.rows
+        return [r for r in self.rows if r.in_roster]
+
+    @property
+    def all_complete(self) -> bool:
+        return all(r.state == "complete" for r in self.counted)
+
+    def count_line(self) -> str:
+        rows = self.counted
+        counts = Counter(r.state for r in rows)
+        parts = [f"已完成 {counts['complete']}/{len(rows)}"]
+        for code in (
+            "has_errors",
+            "needs_attention",
+            "in_progress",
+            "not_started",
+            "not_submitted",
+            "unreadable",
+        ):
+            if counts[code]:
+                parts.append(f"{STATES[code]} {counts[code]}")
+        if self.roster is not None:
+            outside = [r for r in self.rows if not r.in_roster]
+            unreadable = sum(1 for r in outside if r.state == "unreadable")
+            if unreadable:
+                parts.append(f"{STATES['unreadable']} {unreadable}")
+            if len(outside) > unreadable:
+                parts.append(f"不在名册 {len(outside) - unreadable}")
+        return "，".join(parts)
+
+
+def report_files(folder: Path) -> tuple[list[Path], set[str]]:
+    """The candidate report files of a folder (``*.toml``, not hidden, not the roster) and the
+    names of every entry (to find exports). Raises :class:`ReviewError` when it cannot be listed."""
+    try:
+        with os.scandir(folder) as entries:
+            names = {e.name for e in entries}
+    except FileNotFoundError as exc:
+        raise ReviewError(f"文件夹 {folder} 不存在") from exc
+    except NotADirectoryError as exc:
+        raise ReviewError(f"{folder} 不是文件夹") from exc
+    except PermissionError as exc:
+        raise ReviewError(f"没有读取文件夹 {folder} 的权限") from exc
+    except OSError as exc:
+        raise ReviewError(f"无法读取文件夹 {folder}（{exc.strerror}）") from exc
+    files = sorted(
+        folder / n for n in names if n.endswith(".toml") and not n.startswith(".") and n != ROSTER_NAME
+    )
+    return files, names
+
+
+def _similarity() -> Callable[..., list[Finding]] | None:
+    """``model.similarity.copied_text_findings`` once it exists (it is another helper's)."""
+    try:
+        module = importlib.import_module("tui_report.model.similarity")
+    except ImportError:
+        return None
+    found = getattr(module, "copied_text_findings", None)
+    return found if callable(found) else None
+
+
+def _text_report(inspection: Inspection) -> Report:
+    return Report(
+        template=inspection.template,
+        unit=inspection.unit,
+        level=inspection.level,  # type: ignore[arg-type]
+        year=inspection.year,
+        texts=inspection.texts or {},
+    )
+
+
+def _add_copied_text(inspections: list[Inspection], last: dict[str, Inspection]) -> None:
+    finder = _similarity()
+    if finder is None:
+        return
+    reports = {id(i): _text_report(i) for i in inspections}
+    for inspection in inspections:
+        previous = last.get(unit_key(inspection.unit))
+        last_report = _text_report(previous) if previous is not None else None
+        others = [r for key, r in reports.items() if key != id(inspection)]
+        with contextlib.suppress(Exception):  # another helper's code must not stop the review
+            found = [
+                f for f in finder(reports[id(inspection)], last_report, others) if f.rule == COPIED_TEXT_RULE
+            ]
+            inspection.findings = [*inspection.findings, *found]
+
+
+def _row(inspection: Inspection) -> UnitRow:
+    path = Path(inspection.path)
+    if inspection.problem and not inspection.unit:
+        return UnitRow(unit="", path=path, state="unreadable", problem=inspection.problem)
+    return UnitRow(
+        unit=inspection.unit,
+        level=inspection.level,
+        path=path,
+        year=inspection.year,
+        template=inspection.template,
+        state=inspection.state,
+        problem=inspection.problem,
+        findings=inspection.findings,
+        figures=inspection.figures,
+    )
+
+
+def _file_details(rows: Iterable[UnitRow], names: set[str]) -> None:
+    held = held_flocks()
+    for row in rows:
+        if row.path is None:
+            continue
+        try:
+            info = os.stat(row.path, follow_symlinks=False)
+        except OSError:
+            continue
+        saved = last_saved(info)
+        row.saved_at, row.saved_by = saved.at, saved.by
+        row.editor = editor_of(row.path, held)
+        row.exported = exports_of(row.path, info.st_mtime, names)
+
+
+def _merge_roster(rows: list[UnitRow], roster: list[RosterUnit]) -> list[UnitRow]:
+    by_key: dict[str, list[UnitRow]] = {}
+    for row in rows:
+        by_key.setdefault(unit_key(row.unit), []).append(row)
+    merged: list[UnitRow] = []
+    for unit in roster:
+        found = by_key.pop(unit_key(unit.name), [])
+        for row in found:
+            row.in_roster, row.contact = True, unit.contact
+            row.level = row.level or unit.level
+        merged.extend(
+            found or [UnitRow(unit=unit.name, level=unit.level, in_roster=True, contact=unit.contact)]
+        )
+    leftovers = [r for found in by_key.values() for r in found]
+    merged.extend(sorted(leftovers, key=lambda r: (r.state != "unreadable", r.unit, r.file_name)))
+    return merged
+
+
+def _indicators(rows: list[UnitRow], last: dict[str, Inspection], review: Review) -> None:
+    for row in rows:
+        if not row.template or row.problem:
+            continue
+        previous = last.get(unit_key(row.unit))
+        row.indicators = indicator_values(
+            review_spec(row.template), row.figures, previous.figures if previous is not None else None
+        )
+    filled = [r for r in rows if r.template == review.template and not r.problem]
+    if not review.template or not filled:
+        return
+    review.county_figures = sum_figures([r.figures for r in filled])
+    lasts = [last.get(unit_key(r.unit)) for r in filled]
+    county_last = sum_figures([p.figures for p in lasts if p is not None]) if all(lasts) else None
+    review.county_indicators = indicator_values(
+        review_spec(review.template), review.county_figures, county_last
+    )
+
+
+def review_folder(
+    folder: Path, roster_path: Path | None = None, year: int | None = None, processes: int | None = None
+) -> Review:
+    """Read every report of ``folder`` and build the desk's rows. Raises :class:`ReviewError` when
+    the folder or the roster cannot be read."""
+    files, names = report_files(folder)
+    if roster_path is None and ROSTER_NAME in names:
+        roster_path = folder / ROSTER_NAME
+    roster: list[RosterUnit] | None = None
+    if roster_path is not None:
+        try:
+            roster = load_roster(roster_path)
+        except Exception as exc:
+            raise ReviewError(str(exc)) from exc
+    inspections = [
+        i for i in inspect_all([str(p) for p in files], processes, _similarity() is not None) if not i.roster
+    ]
+    readable = [i for i in inspections if not (i.problem and not i.unit)]
+    target = year if year is not None else max((i.year for i in readable), default=None)
+    this_year = [i for i in readable if i.year == target]
+    last = {unit_key(i.unit): i for i in readable if target is not None and i.year == target - 1}
+    _add_copied_text(this_year, last)
+    wanted = {id(i) for i in this_year}
+    rows = [_row(i) for i in inspections if id(i) in wanted or (i.problem and not i.unit)]
+    rows = (
+        _merge_roster(rows, roster)
+        if roster is not None
+        else sorted(rows, key=lambda r: (r.unit, r.file_name))
+    )
+    _file_details(rows, names)
+    templates = Counter(r.template for r in rows if r.template)
+    review = Review(folder, target, rows, roster_path, templates.most_common(1)[0][0] if templates else "")
+    _indicators(rows, last, review)
+    return review
+
+
+def sort_rows(rows: list[UnitRow], by: str, indicator: str | None = None) -> list[UnitRow]:
+    """Rows sorted by ``state`` (worst first), ``unit`` or an indicator (largest first)."""
+    if by == "state":
+        return sorted(rows, key=lambda r: (STATE_ORDER[r.state], r.unit))
+    if by == "indicator" and indicator is not None:
+        present = [r for r in rows if r.indicators.get(indicator) is not None]
+        absent = [r for r in rows if r.indicators.get(indicator) is None]
+        present.sort(key=lambda r: -float(r.indicators[indicator] or 0))
+        return present + absent
+    return sorted(rows, key=lambda r: (r.unit, r.file_name))

@@ -1,0 +1,244 @@
+"""The summary workbook (.xlsx) of a review: 状态, 表三汇总, 表二汇总, 问题, 指标.
+
+Numbers are written as numbers, headers are frozen, columns are as wide as their contents; the
+summary sheets' columns and the indicators come from ``schemas/review/`` (labels from the template).
+The 合计 row of a summary sheet is the sum of the units' figures — the same as ``tui-report rollup``.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from tui_report.model.indicators import Figure, ReviewSpec, column_value, review_spec
+from tui_report.model.report import CellValue
+from tui_report.model.rules import SEVERITY_LABELS, Finding, Location
+from tui_report.model.template import LEVEL_LABELS, Template, get_template
+from tui_report.review.desk import Review, UnitRow
+from tui_report.storage.atomic import atomic_write
+from tui_report.storage.errors import ReportFileError
+
+SHEET_STATE = "状态"
+SHEET_FINDINGS = "问题"
+SHEET_INDICATORS = "指标"
+TOTAL_LABEL = "合计"
+MAX_WIDTH = 48
+
+
+class WorkbookError(Exception):
+    """The workbook could not be written; ``str()`` is the Chinese reason."""
+
+
+def _cells(text: object) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def _number(value: CellValue | Figure | None) -> int | float | None:
+    if value is None or isinstance(value, int):
+        return value
+    return float(value) if isinstance(value, (Decimal, float)) else None
+
+
+def describe_location(template: Template | None, loc: Location) -> str:
+    """Where a finding points, in words (表 title：cell name, the text part's title)."""
+    if template is None:
+        return loc.path
+    if loc.table is not None and loc.table in template.compiled:
+        table = template.table(loc.table)
+        if loc.cell and loc.cell in table.cells:
+            return f"{table.title}：{table.cells[loc.cell].name}"
+        return table.title
+    if loc.text is not None:
+        try:
+            return template.text_part(loc.text).title
+        except KeyError:
+            return loc.text
+    return {"unit": "单位名称"}.get(loc.field or "", loc.field or "")
+
+
+class _Sheet:
+    """A sheet filled row by row, with a bold frozen header and widths fitted to the contents."""
+
+    def __init__(self, workbook: Any, title: str, header: Sequence[str], header_rows: int = 1) -> None:
+        from openpyxl.styles import Alignment, Font
+
+        self.ws = workbook.create_sheet(title)
+        self.widths = [_cells(h) for h in header]
+        self.ws.append(list(header))
+        for cell in self.ws[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        self.header_rows = header_rows
+
+    def append(
+        self, values: Sequence[object], number_format: dict[int, str] | None = None, bold: bool = False
+    ) -> None:
+        from openpyxl.styles import Font
+
+        self.ws.append(list(values))
+        row = self.ws.max_row
+        for index, value in enumerate(values):
+            if index >= len(self.widths):
+                self.widths.append(0)
+            shown = (
+                f"{value:.1%}" if number_format and index in number_format and value is not None else value
+            )
+            self.widths[index] = max(self.widths[index], _cells(shown if shown is not None else ""))
+            cell = self.ws.cell(row=row, column=index + 1)
+            if number_format and index in number_format:
+                cell.number_format = number_format[index]
+            if bold:
+                cell.font = Font(bold=True)
+
+    def finish(self, freeze_first_column: bool = True) -> None:
+        from openpyxl.utils import get_column_letter
+
+        for index, width in enumerate(self.widths, start=1):
+            self.ws.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, max(6, width + 2))
+        column = "B" if freeze_first_column else "A"
+        self.ws.freeze_panes = f"{column}{self.header_rows + 1}"
+
+
+def _state_sheet(workbook: Any, review: Review) -> None:
+    sheet = _Sheet(
+        workbook,
+        SHEET_STATE,
+        [
+            "单位",
+            "层级",
+            "状态",
+            "错误",
+            "警告",
+            "雷同文字",
+            "正在编辑",
+            "编辑开始",
+            "最后保存",
+            "保存人",
+            "已导出",
+            "文件",
+            "在名册中",
+            "联系人",
+            "说明",
+        ],
+    )
+    for row in review.rows:
+        sheet.append(
+            [
+                row.unit or "（无法读取）",
+                LEVEL_LABELS.get(row.level, ""),
+                row.state_label,
+                row.errors,
+                row.warnings,
+                row.copied_text,
+                row.editor.who if row.editor else "",
+                row.editor.since if row.editor else "",
+                row.saved_at.strftime("%Y-%m-%d %H:%M") if row.saved_at else "",
+                row.saved_by,
+                "、".join(row.exported),
+                row.file_name,
+                "是" if row.in_roster else "否",
+                row.contact,
+                row.problem,
+            ]
+        )
+    sheet.finish()
+
+
+def _figure_rows(review: Review) -> list[UnitRow]:
+    """The rows whose figures the summary sheets add up (the roll-up's inputs)."""
+    return [r for r in review.rows if r.template == review.template and not r.problem]
+
+
+def _summary_sheets(workbook: Any, review: Review, spec: ReviewSpec) -> None:
+    rows = _figure_rows(review)
+    for summary in spec.summaries:
+        sheet = _Sheet(workbook, summary.sheet, ["单位", *(c.label for c in summary.columns)])
+        for row in rows:
+            sheet.append([row.unit, *(_number(column_value(c, row.figures)) for c in summary.columns)])
+        totals = [_number(column_value(c, review.county_figures)) for c in summary.columns]
+        sheet.append([TOTAL_LABEL, *totals], bold=True)
+        sheet.finish()
+
+
+def _findings_sheet(workbook: Any, review: Review) -> None:
+    sheet = _Sheet(workbook, SHEET_FINDINGS, ["单位", "文件", "严重程度", "规则", "位置", "键", "说明"])
+    templates: dict[str, Template | None] = {}
+    for row in review.rows:
+        if row.problem and not row.findings:
+            sheet.append([row.unit or "（无法读取）", row.file_name, "错误", "FILE", "", "", row.problem])
+            continue
+        if row.template not in templates:
+            try:
+                templates[row.template] = get_template(row.template)
+            except Exception:
+                templates[row.template] = None
+        template = templates[row.template]
+        for finding in row.findings:
+            sheet.append(_finding_cells(row, finding, template))
+    sheet.finish()
+
+
+def _finding_cells(row: UnitRow, finding: Finding, template: Template | None) -> list[object]:
+    where = "、".join(describe_location(template, loc) for loc in finding.locations[:3])
+    keys = "、".join(loc.path for loc in finding.locations[:3])
+    if len(finding.locations) > 3:
+        where += f" 等{len(finding.locations)}处"
+        keys += " …"
+    return [
+        row.unit,
+        row.file_name,
+        SEVERITY_LABELS[finding.severity],
+        finding.rule,
+        where,
+        keys,
+        finding.message,
+    ]
+
+
+def _indicator_sheet(workbook: Any, review: Review, spec: ReviewSpec) -> None:
+    indicators = spec.indicators
+    sheet = _Sheet(workbook, SHEET_INDICATORS, ["单位", *(i.name for i in indicators)], header_rows=2)
+    sheet.append(["公式", *(i.formula.text for i in indicators)])
+    formats = {n + 1: "0.0%" for n, i in enumerate(indicators) if i.format == "percent"}
+    for row in _figure_rows(review):
+        sheet.append([row.unit, *(_number(row.indicators.get(i.id)) for i in indicators)], formats)
+    county = [_number(review.county_indicators.get(i.id)) for i in indicators]
+    sheet.append([TOTAL_LABEL, *county], formats, bold=True)
+    for cell in sheet.ws[2]:
+        from openpyxl.styles import Alignment, Font
+
+        cell.font = Font(italic=True, color="666666")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.widths = [min(w, 24) if n else w for n, w in enumerate(sheet.widths)]
+    sheet.finish()
+
+
+def build_workbook(review: Review) -> Any:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    spec = review_spec(review.template) if review.template else None
+    _state_sheet(workbook, review)
+    if spec is not None:
+        _summary_sheets(workbook, review, spec)
+    _findings_sheet(workbook, review)
+    if spec is not None:
+        _indicator_sheet(workbook, review, spec)
+    return workbook
+
+
+def write_workbook(review: Review, path: Path) -> None:
+    """Write the workbook atomically; :class:`WorkbookError` when it cannot."""
+    if path.suffix.lower() != ".xlsx":
+        raise WorkbookError(f"汇总表请用 .xlsx 扩展名（而不是“{path.suffix or '无扩展名'}”）")
+    buffer = io.BytesIO()
+    build_workbook(review).save(buffer)
+    try:
+        atomic_write(path, buffer.getvalue())
+    except ReportFileError as exc:
+        raise WorkbookError(str(exc)) from exc

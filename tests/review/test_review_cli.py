@@ -1,0 +1,120 @@
+"""`tui-report review DIR --json` and `tui-report roster DIR` over the generated county folder."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tui_report.cli import main
+from tui_report.model.rules import check
+
+from .conftest import County
+
+
+def review_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, dict[str, object]]]:
+    code = main(["review", *args, "--json"])
+    lines = capsys.readouterr().out.splitlines()
+    rows = [json.loads(line) for line in lines]
+    return code, {str(r["unit"] or r["file"]): r for r in rows}
+
+
+def test_every_state_of_the_county(county: County, capsys: pytest.CaptureFixture[str]) -> None:
+    code, rows = review_json(capsys, str(county.folder))
+    assert code == 1
+    assert {unit: row["state"] for unit, row in rows.items()} == {
+        "甲乡人民政府": "已完成",
+        "乙镇人民政府": "待完善",  # scaled figures disagree with the text (R11)
+        "丙乡人民政府": "有错误",
+        "丁乡人民政府": "未开始",
+        "戊镇人民政府": "已完成",
+        "己乡人民政府": "未提交",
+        "不在名册的单位": "已完成",
+        "g.toml": "无法读取",
+    }
+    for unit, report in county.reports.items():
+        findings = check(report)
+        assert rows[unit]["errors"] == sum(1 for f in findings if f.severity == "error"), unit
+        assert rows[unit]["warnings"] == sum(1 for f in findings if f.severity == "warning"), unit
+        assert rows[unit]["copied_text"] == 0
+        assert rows[unit]["file"] == county.files[unit].name
+        assert rows[unit]["in_roster"] == (unit != "不在名册的单位")
+        assert rows[unit]["last_saved_by"]
+    assert rows["甲乡人民政府"]["contact"] == "张三 1234"
+    assert rows["己乡人民政府"]["file"] is None
+    assert "TOML" in str(rows["g.toml"]["problem"])
+
+
+def test_the_live_session_is_shown_without_taking_its_lock(
+    county: County, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, rows = review_json(capsys, str(county.folder))
+    held = rows["戊镇人民政府"]
+    assert held["editing_by"] and held["editing_since"]
+    assert all(rows[u]["editing_by"] is None for u in ("甲乡人民政府", "丁乡人民政府"))
+    assert county.holder.poll() is None  # still editing: the review neither took nor broke the lock
+
+
+def test_indicators_are_in_the_json(county: County, capsys: pytest.CaptureFixture[str]) -> None:
+    _, rows = review_json(capsys, str(county.folder))
+    report = county.reports["乙镇人民政府"]
+    indicators = rows["乙镇人民政府"]["indicators"]
+    assert isinstance(indicators, dict)
+    assert indicators["received"] == report.cell("requests", "new.total")
+    disclosed = report.cell("requests", "results.disclosed.total")
+    partial = report.cell("requests", "results.partial.total")
+    total = report.cell("requests", "results.total.total")
+    assert indicators["disclosed_share"] == pytest.approx((disclosed + partial) / total)  # type: ignore[operator]
+    assert indicators["received_change"] is None  # no 2023 report in the folder
+
+
+def test_exit_0_when_every_roster_unit_is_complete(
+    county: County, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster = county.folder.parent / "done.toml"
+    roster.write_text(
+        '[[units]]\nname = "甲乡人民政府"\n\n[[units]]\nname = "戊镇人民政府"\n', encoding="utf-8"
+    )
+    code, rows = review_json(capsys, str(county.folder), "--roster", str(roster))
+    assert code == 0
+    assert rows["丙乡人民政府"]["in_roster"] is False
+
+
+def test_unreadable_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["review", str(tmp_path / "nowhere"), "--json"]) == 2
+    assert "不存在" in capsys.readouterr().err
+
+
+def test_a_fifo_and_a_symlink_do_not_hang_the_review(
+    county: County, capsys: pytest.CaptureFixture[str]
+) -> None:
+    os.mkfifo(county.folder / "pipe.toml")
+    (county.folder / "link.toml").symlink_to(county.files["甲乡人民政府"])
+    _, rows = review_json(capsys, str(county.folder))
+    assert rows["pipe.toml"]["state"] == "无法读取"
+    assert rows["link.toml"]["state"] == "无法读取"
+
+
+def test_roster_is_written_from_reports_and_never_read_as_a_report(
+    county: County, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (county.folder / "roster.toml").unlink()
+    assert main(["roster", str(county.folder)]) == 0
+    text = (county.folder / "roster.toml").read_text(encoding="utf-8")
+    assert text.count("[[units]]") == 6 and "不在名册的单位" in text
+    assert main(["roster", str(county.folder)]) == 2  # never overwritten without --force
+    capsys.readouterr()
+    assert main(["check", str(county.folder / "roster.toml")]) == 0
+    assert "不是报告" in capsys.readouterr().err
+    renamed = county.folder / "units.toml"
+    (county.folder / "roster.toml").rename(renamed)
+    _, rows = review_json(capsys, str(county.folder))
+    assert "units.toml" not in rows  # recognised by its content
+
+
+def test_year_filter(county: County, capsys: pytest.CaptureFixture[str]) -> None:
+    code, rows = review_json(capsys, str(county.folder), "--year", "2023")
+    assert code == 1
+    assert {r["state"] for u, r in rows.items() if u != "g.toml"} == {"未提交"}
