@@ -4,6 +4,7 @@ roster unit that has not submitted anything."""
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -27,9 +28,16 @@ class County:
     holder: subprocess.Popen[str]
 
 
+def own_text(seed: str, length: int = 120) -> str:
+    """A text of the unit's own (random characters): units' texts never look copied (R15)."""
+    rng = random.Random(seed)
+    return "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(length)) + "。"
+
+
 def scaled(base: Report, unit: str, factor: int) -> Report:
     report = base.model_copy(deep=True)
     report.unit = unit
+    report.texts = {key: own_text(unit + key) for key in report.texts}
     report.level = "township"
     for cells in report.values.values():
         for cell_id, value in cells.items():
@@ -71,13 +79,15 @@ def county(tmp_path: Path) -> Iterator[County]:
         reports[report.unit], files[report.unit] = report, path
 
     put("a.toml", scaled(base, "甲乡人民政府", 1))
-    put("b.toml", scaled(base, "乙镇人民政府", 2))
+    copier = scaled(base, "乙镇人民政府", 2)
+    put("f.toml", scaled(base, "不在名册的单位", 1))
+    copier.texts["problems.main"] = reports["不在名册的单位"].texts["problems.main"]  # R15 for both
+    put("b.toml", copier)
     broken = scaled(base, "丙乡人民政府", 3)
     broken.values["requests"]["new.natural"] += 1  # R1: 一+二 ≠ 三(七)+四
     put("c.toml", broken)
     put("d.toml", new_report("丁乡人民政府", 2024, "township"))
     put("e.toml", scaled(base, "戊镇人民政府", 1))  # held by a live session
-    put("f.toml", scaled(base, "不在名册的单位", 1))
     (folder / "g.toml").write_text("[report]\nunit = \n", encoding="utf-8")  # unreadable
     write_roster(
         folder / "roster.toml",

@@ -16,10 +16,9 @@ States (in the order the desk sorts them, worst first):
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any
 from tui_report.model.indicators import Figure, figures_of, indicator_values, review_spec, sum_figures
 from tui_report.model.report import CellValue, Report
 from tui_report.model.rules import Finding, check
+from tui_report.model.similarity import folder_copied_text
 from tui_report.model.template import LEVEL_LABELS, TemplateError
 from tui_report.review.files import (
     Editor,
@@ -38,7 +38,7 @@ from tui_report.review.files import (
     last_saved,
     read_plain_file,
 )
-from tui_report.review.roster import ROSTER_NAME, RosterUnit, is_roster_data, load_roster, unit_key
+from tui_report.review.roster import ROSTER_NAME, RosterUnit, load_roster, unit_key
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import decode_report_bytes, loads_report
 
@@ -90,60 +90,65 @@ class Inspection:
     findings: list[Finding] = field(default_factory=list)
     state: str = "unreadable"
     figures: dict[str, CellValue | None] = field(default_factory=dict)
-    texts: dict[str, str] | None = None
+    texts: dict[str, str] = field(default_factory=dict)
+    # Last year's figures from the report's own [last_year] baseline (None: it has none).
+    baseline: dict[str, CellValue | None] | None = None
 
 
-def inspect_file(path: str, with_texts: bool = False) -> Inspection:
+def _read(path: str) -> Report:
+    raw = read_plain_file(Path(path))
+    return loads_report(decode_report_bytes(raw, Path(path)), path)
+
+
+def inspect_file(path: str, last_year_path: str | None = None) -> Inspection:
+    """Read and check one file; ``last_year_path``: last year's report of the unit, for R7/R8
+    (as ``tui-report check`` finds it in the folder)."""
     result = Inspection(path)
     try:
-        raw = read_plain_file(Path(path))
-        text = decode_report_bytes(raw, Path(path))
-        report = loads_report(text, path)
+        report = _read(path)
     except UnsafeFile as exc:
         result.problem = str(exc)
         return result
     except ReportFileError as exc:
-        result.roster = b"units" in raw and _parses_as_roster(raw)
+        result.roster = _parses_as_roster(Path(path))
         result.problem = exc.reason if exc.line is None else str(exc).split("：", 1)[-1]
         return result
-    findings = check(report)
+    last_year: Report | None = None
+    if last_year_path is not None:
+        with contextlib.suppress(UnsafeFile, ReportFileError):
+            last_year = _read(last_year_path)
+    findings = check(report, last_year)
     result.unit, result.level, result.year = report.unit.strip(), report.level, report.year
     result.template = report.template
     result.findings = findings
     result.state = report_state(report, findings)
+    result.texts = dict(report.texts)
     try:
-        result.figures = figures_of(report, review_spec(report.template).figure_keys)
-    except TemplateError as exc:
+        keys = review_spec(report.template).figure_keys
+        result.figures = figures_of(report, keys)
+        if report.last_year is not None:
+            result.baseline = figures_of(report.last_year.as_report(), keys)
+    except (TemplateError, KeyError) as exc:
         result.problem = str(exc)
-    if with_texts:
-        result.texts = dict(report.texts)
     return result
 
 
-def _parses_as_roster(raw: bytes) -> bool:
-    from tui_report.host.toml import tomllib
+def _parses_as_roster(path: Path) -> bool:
+    from tui_report.review.roster import is_roster_file
 
-    try:
-        return is_roster_data(tomllib.loads(raw.decode("utf-8")))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
+    return is_roster_file(path)
 
 
-def _inspect_with_texts(path: str) -> Inspection:
-    return inspect_file(path, True)
+def _inspect(path: str) -> Inspection:
+    return inspect_file(path)
 
 
-def _inspect_plain(path: str) -> Inspection:
-    return inspect_file(path, False)
-
-
-def inspect_all(paths: list[str], processes: int | None = None, with_texts: bool = False) -> list[Inspection]:
+def inspect_all(paths: list[str], processes: int | None = None) -> list[Inspection]:
     """Inspect files, in a pool of forked processes when there are many (``processes`` = 1: here)."""
-    work = _inspect_with_texts if with_texts else _inspect_plain
     if processes is None:
         processes = min(os.cpu_count() or 1, 4) if len(paths) >= POOL_MIN_FILES else 1
     if processes <= 1 or len(paths) < 2:
-        return [work(p) for p in paths]
+        return [_inspect(p) for p in paths]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -152,7 +157,7 @@ def inspect_all(paths: list[str], processes: int | None = None, with_texts: bool
     context = multiprocessing.get_context("fork")
     chunk = max(1, len(paths) // (processes * 8))
     with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        return list(pool.map(work, paths, chunksize=chunk))
+        return list(pool.map(_inspect, paths, chunksize=chunk))
 
 
 # ---------------------------------------------------------------------- the rows
@@ -171,6 +176,8 @@ class UnitRow:
     problem: str = ""
     findings: list[Finding] = field(default_factory=list)
     figures: dict[str, CellValue | None] = field(default_factory=dict)
+    baseline: dict[str, CellValue | None] | None = None
+    last_figures: dict[str, CellValue | None] | None = None
     indicators: dict[str, Figure | None] = field(default_factory=dict)
     editor: Editor | None = None
     saved_at: datetime | None = None
@@ -295,40 +302,43 @@ def report_files(folder: Path) -> tuple[list[Path], set[str]]:
     return files, names
 
 
-def _similarity() -> Callable[..., list[Finding]] | None:
-    """``model.similarity.copied_text_findings`` once it exists (it is another helper's)."""
-    try:
-        module = importlib.import_module("tui_report.model.similarity")
-    except ImportError:
-        return None
-    found = getattr(module, "copied_text_findings", None)
-    return found if callable(found) else None
-
-
 def _text_report(inspection: Inspection) -> Report:
     return Report(
         template=inspection.template,
         unit=inspection.unit,
         level=inspection.level,  # type: ignore[arg-type]
         year=inspection.year,
-        texts=inspection.texts or {},
+        texts=inspection.texts,
     )
 
 
-def _add_copied_text(inspections: list[Inspection], last: dict[str, Inspection]) -> None:
-    finder = _similarity()
-    if finder is None:
-        return
-    reports = {id(i): _text_report(i) for i in inspections}
-    for inspection in inspections:
+def _add_copied_text(this_year: list[Inspection], last_year: list[Inspection]) -> None:
+    """R15: each report against last year's of the same unit and the other units' of this year
+    (the same folder pass as ``tui-report check``)."""
+    pool = this_year + last_year
+    found = folder_copied_text([_text_report(i) for i in pool])
+    for inspection, copied in zip(this_year, found, strict=False):
+        inspection.findings = [*inspection.findings, *copied]
+        if copied and inspection.state == "complete":
+            inspection.state = "needs_attention"
+
+
+def _recheck_with_last_year(this_year: list[Inspection], last: dict[str, Inspection]) -> list[Inspection]:
+    """Reports without a [last_year] baseline are checked again with last year's report of the
+    unit found in the folder (R7/R8), as ``tui-report check`` does."""
+    result = []
+    for inspection in this_year:
         previous = last.get(unit_key(inspection.unit))
-        last_report = _text_report(previous) if previous is not None else None
-        others = [r for key, r in reports.items() if key != id(inspection)]
-        with contextlib.suppress(Exception):  # another helper's code must not stop the review
-            found = [
-                f for f in finder(reports[id(inspection)], last_report, others) if f.rule == COPIED_TEXT_RULE
-            ]
-            inspection.findings = [*inspection.findings, *found]
+        if inspection.baseline is None and previous is not None:
+            inspection = inspect_file(inspection.path, previous.path)
+        result.append(inspection)
+    return result
+
+
+def _unique_units(inspections: list[Inspection]) -> dict[str, Inspection]:
+    """Unit → its report, for units with exactly one (two files of one unit: neither is used)."""
+    counts = Counter(unit_key(i.unit) for i in inspections)
+    return {unit_key(i.unit): i for i in inspections if counts[unit_key(i.unit)] == 1}
 
 
 def _row(inspection: Inspection) -> UnitRow:
@@ -345,6 +355,7 @@ def _row(inspection: Inspection) -> UnitRow:
         problem=inspection.problem,
         findings=inspection.findings,
         figures=inspection.figures,
+        baseline=inspection.baseline,
     )
 
 
@@ -386,15 +397,16 @@ def _indicators(rows: list[UnitRow], last: dict[str, Inspection], review: Review
         if not row.template or row.problem:
             continue
         previous = last.get(unit_key(row.unit))
-        row.indicators = indicator_values(
-            review_spec(row.template), row.figures, previous.figures if previous is not None else None
-        )
+        row.last_figures = previous.figures if previous is not None else row.baseline
+        row.indicators = indicator_values(review_spec(row.template), row.figures, row.last_figures)
     filled = [r for r in rows if r.template == review.template and not r.problem]
     if not review.template or not filled:
         return
     review.county_figures = sum_figures([r.figures for r in filled])
-    lasts = [last.get(unit_key(r.unit)) for r in filled]
-    county_last = sum_figures([p.figures for p in lasts if p is not None]) if all(lasts) else None
+    lasts = [r.last_figures for r in filled]
+    county_last = (
+        sum_figures([p for p in lasts if p is not None]) if all(p is not None for p in lasts) else None
+    )
     review.county_indicators = indicator_values(
         review_spec(review.template), review.county_figures, county_last
     )
@@ -414,16 +426,15 @@ def review_folder(
             roster = load_roster(roster_path)
         except Exception as exc:
             raise ReviewError(str(exc)) from exc
-    inspections = [
-        i for i in inspect_all([str(p) for p in files], processes, _similarity() is not None) if not i.roster
-    ]
+    inspections = [i for i in inspect_all([str(p) for p in files], processes) if not i.roster]
     readable = [i for i in inspections if not (i.problem and not i.unit)]
     target = year if year is not None else max((i.year for i in readable), default=None)
-    this_year = [i for i in readable if i.year == target]
-    last = {unit_key(i.unit): i for i in readable if target is not None and i.year == target - 1}
-    _add_copied_text(this_year, last)
-    wanted = {id(i) for i in this_year}
-    rows = [_row(i) for i in inspections if id(i) in wanted or (i.problem and not i.unit)]
+    last_year = [i for i in readable if target is not None and i.year == target - 1]
+    last = _unique_units(last_year)
+    this_year = _recheck_with_last_year([i for i in readable if i.year == target], last)
+    _add_copied_text(this_year, last_year)
+    unreadable = [i for i in inspections if i.problem and not i.unit]
+    rows = [_row(i) for i in this_year + unreadable]
     rows = (
         _merge_roster(rows, roster)
         if roster is not None
