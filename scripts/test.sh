@@ -4,12 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages: LibreOffice + CJK fonts (PDF rendering tests), poppler (PDF pages),
+# System packages: LibreOffice + the fonts a PDF needs (CJK serif/sans, a 楷体, a Times-metric Latin
+# font: the same list as export/fonts.py PDF_FONT_NEEDS), poppler (PDF text layer and pages),
+# Chromium (the HTML export in a real browser),
 # tmux (real-terminal tests), OpenSSH server (hang-up over real SSH).
 need_apt=()
 command -v soffice >/dev/null || need_apt+=(libreoffice-writer-nogui)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK\|Noto Serif CJK" || need_apt+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -qi "Liberation Serif" || need_apt+=(fonts-liberation)  # Times-metric Latin: table digits fit their cells
+fc-list 2>/dev/null | grep -qi "AR PL UKai" || need_apt+=(fonts-arphic-ukai)      # 楷体 for the （一） sub-headings
+command -v chromium >/dev/null || need_apt+=(chromium)
 command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
 command -v tmux >/dev/null || need_apt+=(tmux)
 [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server openssh-client)

@@ -116,7 +116,10 @@ def body_paragraph_texts(doc: Any) -> list[str]:
     body = doc.element.body
     texts = []
     for p in body.findall(qn("w:p")):
-        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        text = "".join(
+            "-" if t.tag == qn("w:noBreakHyphen") else t.text or ""
+            for t in p.iter(qn("w:t"), qn("w:noBreakHyphen"))
+        )
         if text:
             texts.append(text)
     return texts

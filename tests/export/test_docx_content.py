@@ -34,15 +34,21 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def expected_text(example: str, title_lines: list[str], preamble: list[str]) -> list[str]:
-    """The document's paragraphs outside tables, from the report file itself."""
+def expected_text(
+    example: str, title_lines: list[str], preamble: list[str], run_in: bool = False
+) -> list[str]:
+    """The document's paragraphs outside tables, from the report file itself. Sub-headings of
+    part 一 on their own lines (the default), or run in with a full stop."""
     data = tomllib.loads((EXAMPLES / example).read_text(encoding="utf-8"))
     texts = data["texts"]
     out = [*title_lines, *preamble, HEADINGS[0]]
     out += lines(texts["overview"].get("summary", ""))
     for key, heading in SUB_HEADINGS.items():
         paragraphs = lines(texts["overview"][key])
-        out += [f"{heading}。{paragraphs[0]}", *paragraphs[1:]]
+        if run_in:
+            out += [f"{heading}。{paragraphs[0]}", *paragraphs[1:]]
+        else:
+            out += [heading, *paragraphs]
     out += HEADINGS[1:5]
     out += lines(texts["problems"]["main"])
     out += [HEADINGS[5], *(lines(texts["other"]["main"]) or ["无"])]
@@ -90,7 +96,7 @@ def test_empty_parts(full_report: Report, tmp_path: Path) -> None:
     assert got[-2:] == ["六、其他需要报告的事项", "无"]
     # An empty sub-part keeps its heading (the checks flag it); an empty optional summary vanishes.
     assert "（三）政府信息管理情况" in got
-    assert got[got.index("一、总体情况") + 1].startswith("（一）主动公开情况。")
+    assert got[got.index("一、总体情况") + 1] == "（一）主动公开情况"
 
 
 def test_operator_paragraphs_are_kept_and_trimmed(full_report: Report, tmp_path: Path) -> None:

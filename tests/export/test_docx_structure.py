@@ -6,6 +6,7 @@ taken from the template, so that a template or layout error shows up here.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +19,10 @@ from docx_reading import (
     has_page_field,
     merges,
     mm,
+    open_docx,
     table_cells,
 )
+from export_helpers import export_docx
 from reference_maps import (
     APPEALS_LABELS,
     APPEALS_MERGES,
@@ -30,6 +33,8 @@ from reference_maps import (
     REQUESTS_LABELS_2021,
     REQUESTS_MERGES_2021,
 )
+
+from tui_report.model.report import ExportSettings, Report
 
 
 def tables(doc: Any) -> list[Any]:
@@ -111,25 +116,42 @@ def test_fonts_sizes_and_spacing_by_role(full_docx: Any) -> None:
     assert effective_fonts(full_docx, "ReportLead")["eastAsia"] == "楷体_GB2312"
 
 
-def test_subheadings_use_the_kai_character_style(full_docx: Any) -> None:
-    leads = [
-        (p.runs[0].text, "".join(r.text for r in p.runs[1:]))
-        for p in paragraphs_with_style(full_docx, "ReportBody")
+def _leads(doc: Any) -> list[tuple[str, str, bool]]:
+    return [
+        (
+            p.runs[0].text,
+            "".join(r.text for r in p.runs[1:]),
+            p._p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None,
+        )
+        for p in paragraphs_with_style(doc, "ReportBody")
         if p.runs and p.runs[0].style.style_id == "ReportLead"
     ]
-    assert [lead for lead, _ in leads] == [
-        # Part 一's sub-parts, run in before their text.
-        "（一）主动公开情况。",
-        "（二）依申请公开情况。",
-        "（三）政府信息管理情况。",
-        "（四）政府信息公开平台建设情况。",
-        "（五）监督保障情况。",
-        # The operator's own （一） lines in part 五, alone on their line.
-        "（一）存在的主要问题",
-        "（二）改进措施",
-    ]
-    assert leads[0][1].startswith("全年通过政府门户")
-    assert leads[5][1] == leads[6][1] == ""
+
+
+OWN_SUBHEADINGS = [
+    "（一）主动公开情况",
+    "（二）依申请公开情况",
+    "（三）政府信息管理情况",
+    "（四）政府信息公开平台建设情况",
+    "（五）监督保障情况",
+    # The operator's own （一） lines in part 五.
+    "（一）存在的主要问题",
+    "（二）改进措施",
+]
+
+
+def test_subheadings_on_their_own_lines_in_kai_kept_with_the_text(full_docx: Any) -> None:
+    leads = _leads(full_docx)
+    # The default: alone on their line, nothing added, kept on the page of the text below.
+    assert leads == [(lead, "", True) for lead in OWN_SUBHEADINGS]
+
+
+def test_run_in_subheadings(full_report: Report, tmp_path: Path) -> None:
+    report = full_report.model_copy(update={"export": ExportSettings(subheadings="run-in")})
+    leads = _leads(open_docx(export_docx(report, tmp_path)))
+    assert [lead for lead, _, _ in leads] == [f"{h}。" for h in OWN_SUBHEADINGS[:5]] + OWN_SUBHEADINGS[5:]
+    assert leads[0][1].startswith("全年通过政府门户") and not leads[0][2]
+    assert leads[5][1:] == leads[6][1:] == ("", True)
 
 
 # ---------------------------------------------------------------------------- page numbers
@@ -186,7 +208,11 @@ def test_blocks_and_headers_stay_with_what_follows(full_docx: Any) -> None:
     proactive, requests, appeals = tables(full_docx)
     # Each 表二 block (rows 0–3, 4–6, 7–10, 11–13) is kept on one page.
     assert keep_next_rows(proactive) == [r not in (3, 6, 10, 13) for r in range(14)]
-    assert keep_next_rows(requests) == [r < 3 for r in range(28)]
+    # 表三: the header with the first rows; each group of rows ((三)…(六)) on one page; the first
+    # rows of 三、本年度办理结果 (22 rows, too long to keep) together, enough to hold its label.
+    groups = [(7, 14), (15, 17), (18, 22), (23, 25)]
+    expected = [r < 3 or 5 <= r < 9 or any(a <= r < b for a, b in groups) for r in range(28)]
+    assert keep_next_rows(requests) == expected
     assert keep_next_rows(appeals) == [r < 3 for r in range(4)]
 
 

@@ -13,6 +13,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     export.add_argument("file", type=Path, help="报告文件")
     export.add_argument("-o", "--output", type=Path, required=True, help="输出文件")
     export.add_argument("--draft", action="store_true", help="有错误时仍导出，并在每页标注“草稿”")
+    export.add_argument(
+        "--subheadings",
+        choices=("own-line", "run-in"),
+        default=None,
+        help="第一部分“（一）”小标题：own-line 单独成行（默认），run-in 与正文接排；不写时按报告文件 [export] 的设置",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,10 +55,12 @@ def run(args: argparse.Namespace) -> int:
         )
 
         try:
-            export_document(report, args.output, draft=args.draft)
+            warnings = export_document(report, args.output, draft=args.draft, subheadings=args.subheadings)
         except ExportError as exc:
             err(str(exc))
             return EXIT_UNREADABLE
+        for warning in warnings:
+            err(f"提示：{warning}")
         print(f"已导出 {args.output}")
         return EXIT_OK
     err(f"不支持的导出格式“{suffix or '（无扩展名）'}”，请用 .json、.docx、.pdf 或 .html")

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from tui_report.export.widths import em_width, fit_columns, mm_per_em
+from tui_report.export.fonts import FontSet, latin_widths
+from tui_report.export.widths import LatinWidths, em_width, fit_columns, fit_size, mm_per_em
 from tui_report.model.layout import PrintGrid, Span, print_grid
-from tui_report.model.report import Report, format_value
+from tui_report.model.report import Report, SubheadingStyle, format_value
 from tui_report.model.template import Template, TextPart
 
 # ----------------------------------------------------------------------------- print geometry
@@ -30,14 +31,22 @@ TITLE_PT = 22.0  # 2号
 BODY_PT = 16.0  # 3号
 PAGE_NUMBER_PT = 14.0  # 4号
 TABLE_PT_CHOICES = (10.5, 9.0)  # 五号, then 小五 when a table does not fit in 五号
-TABLE_CELL_PADDING_MM = 0.8  # left and right, each
+TABLE_CELL_PADDING_MM = 0.5  # left and right, each
 TITLE_MAX_EM = TEXT_WIDTH_MM / (TITLE_PT * 25.4 / 72)  # about 20 characters of 2号 on a line
 SENTENCE_ENDS = "。！？；.!?;"
+# A run-in sub-heading is closed with a full stop before the text, as published run-ins are
+# ("（一）主动公开情况。按照…"); a sub-heading on its own line gets nothing added.
 RUN_IN_SEPARATOR = "。"
 DRAFT_MARK = "草稿"
 # An operator's line that is itself a level-2 heading, "（一）存在的主要问题": printed in 楷体 like the
 # template's own （一） headings. Short, and not a sentence.
 OPERATOR_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][^。；;]{1,30}$")
+# A group of table rows up to this long is kept on one page; a longer one (三、本年度办理结果, 22 rows)
+# keeps its first rows together, enough to hold its label.
+MAX_KEPT_GROUP_ROWS = 8
+LABEL_KEPT_ROWS = 4
+# Characters whose width in a table depends on the Latin font that draws them.
+MEASURED_CHARS = "0123456789.-+%"
 
 
 # ----------------------------------------------------------------------------- blocks
@@ -52,10 +61,15 @@ class Heading:
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """A body paragraph; ``lead`` is a run-in sub-heading (楷体) printed before the text."""
+    """A body paragraph; ``lead`` is a sub-heading (楷体) printed before the text, or alone on its
+    line (``text`` empty): such a line stays on the page of the paragraph after it."""
 
     text: str
     lead: str = ""
+
+    @property
+    def keep_with_next(self) -> bool:
+        return bool(self.lead) and not self.text
 
     @property
     def full_text(self) -> str:
@@ -91,11 +105,19 @@ class Table:
         return self.header_rows > 0 and len(self.block_starts) == 1
 
     def keeps_with_next(self, row: int) -> bool:
-        """Whether a row stays on the page of the next one: a whole block of a stacked table, else
-        the header rows with the first data row."""
+        """Whether a row stays on the page of the next one: a whole block of a stacked table; else
+        the header rows with the first data row, and the rows of a group such as （三）不予公开 with
+        each other (a group too long for a page keeps enough rows together to hold its label)."""
         if len(self.block_starts) > 1:
             return row + 1 < self.grid.n_rows and row + 1 not in self.block_starts
-        return row < self.header_rows
+        if row < self.header_rows:
+            return True
+        for span in self.cells:
+            if span.role != "row_header" or not span.row <= row < span.last_row:
+                continue
+            if span.rowspan <= MAX_KEPT_GROUP_ROWS or row - span.row < LABEL_KEPT_ROWS:
+                return True
+        return False
 
     def align(self, span: Span) -> str:
         if span.role == "row_header" and span.rowspan == 1 and span.col in self.left_columns:
@@ -111,16 +133,6 @@ class ReportDocument:
     title_lines: tuple[str, ...]
     blocks: tuple[Block, ...]
     draft: bool = False
-
-    def text_paragraphs(self) -> list[str]:
-        """Title lines and every heading and paragraph outside tables, in order."""
-        out = list(self.title_lines)
-        for block in self.blocks:
-            if isinstance(block, Heading):
-                out.append(block.text)
-            elif isinstance(block, Paragraph):
-                out.append(block.full_text)
-        return out
 
 
 # ----------------------------------------------------------------------------- building
@@ -164,23 +176,25 @@ def preamble_paragraphs(report: Report, template: Template) -> list[Paragraph]:
     return out
 
 
-def text_part_paragraphs(part: TextPart, text: str) -> list[Paragraph]:
+def text_part_paragraphs(
+    part: TextPart, text: str, subheadings: SubheadingStyle = "own-line"
+) -> list[Paragraph]:
     paragraphs = split_paragraphs(text)
     if not paragraphs and part.empty_prints:
         paragraphs = [part.empty_prints]
+    body = [Paragraph("", p) if OPERATOR_SUBHEADING.match(p) else Paragraph(p) for p in paragraphs]
     if part.heading is None:
-        return [Paragraph("", p) if OPERATOR_SUBHEADING.match(p) else Paragraph(p) for p in paragraphs]
+        return body
     lead = part.heading
-    if not paragraphs:
-        return [Paragraph("", lead)]
+    if subheadings == "own-line" or not paragraphs or not body[0].text:
+        return [Paragraph("", lead), *body]
     if lead[-1] not in SENTENCE_ENDS:
         lead += RUN_IN_SEPARATOR
-    return [Paragraph(paragraphs[0], lead), *(Paragraph(p) for p in paragraphs[1:])]
+    return [Paragraph(paragraphs[0], lead), *body[1:]]
 
 
-def build_table(report: Report, table_key: str) -> Table:
-    compiled = report.tpl.table(table_key)
-    grid = print_grid(compiled)
+def table_cells(report: Report, table_key: str) -> tuple[PrintGrid, tuple[Span, ...]]:
+    grid = print_grid(report.tpl.table(table_key))
     values = report.table_values(table_key)
     cells = tuple(
         replace(span, text=format_value(values.get(span.cell_id)))
@@ -188,8 +202,14 @@ def build_table(report: Report, table_key: str) -> Table:
         else span
         for span in grid.spans
     )
-    widths, font_pt = fit_columns(grid, cells, TABLE_PT_CHOICES, TEXT_WIDTH_MM, TABLE_CELL_PADDING_MM)
-    return Table(table_key, grid, cells, widths, font_pt, _wrapping_label_columns(cells, widths, font_pt))
+    return grid, cells
+
+
+def build_table(
+    key: str, grid: PrintGrid, cells: tuple[Span, ...], font_pt: float, latin: LatinWidths | None = None
+) -> Table:
+    widths = fit_columns(grid, cells, font_pt, TEXT_WIDTH_MM, TABLE_CELL_PADDING_MM, latin)
+    return Table(key, grid, cells, widths, font_pt, _wrapping_label_columns(cells, widths, font_pt))
 
 
 def _wrapping_label_columns(
@@ -206,12 +226,24 @@ def _wrapping_label_columns(
     return frozenset(columns)
 
 
-def build_document(report: Report, draft: bool = False) -> ReportDocument:
+def build_document(
+    report: Report,
+    draft: bool = False,
+    fonts: FontSet | None = None,
+    subheadings: SubheadingStyle | None = None,
+) -> ReportDocument:
+    """The printed report. Table columns are sized with the Latin font that will really draw the
+    digits (``fonts``' first installed Latin font); all tables share one font size."""
     template = report.tpl
+    style = subheadings or report.export.subheadings
+    latin = latin_widths(fonts or FontSet(), MEASURED_CHARS)
+    tables = {key: table_cells(report, key) for section in template.sections for key in section.tables}
+    font_pt = fit_size(list(tables.values()), TABLE_PT_CHOICES, TEXT_WIDTH_MM, TABLE_CELL_PADDING_MM, latin)
     blocks: list[Block] = [*preamble_paragraphs(report, template)]
     for section in template.sections:
         blocks.append(Heading(section.heading))
         for part in section.texts:
-            blocks.extend(text_part_paragraphs(part, report.texts.get(f"{section.key}.{part.key}", "")))
-        blocks.extend(build_table(report, key) for key in section.tables)
+            text = report.texts.get(f"{section.key}.{part.key}", "")
+            blocks.extend(text_part_paragraphs(part, text, style))
+        blocks.extend(build_table(key, *tables[key], font_pt, latin) for key in section.tables)
     return ReportDocument(title_lines(report), tuple(blocks), draft)

@@ -9,6 +9,7 @@ order (out-of-order elements make Word report "unreadable content").
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
@@ -59,6 +60,28 @@ SPACE_AFTER_TABLE_PT = 8.0
 # Least row height, in lines of the table's font size: rows as airy as a printed form's.
 ROW_HEIGHT_LINES = 2.0
 WORD_TO_HALF_POINTS = 2
+# GB/T 9704: 28 characters of 3号 on a 156 mm line. 28 × 16 pt is 448 pt, more than the 442.2 pt
+# line, so body characters are set 0.25 pt closer (in twentieths of a point): 28 × 15.75 pt fit.
+GRID_CHAR_SPACING_TWIPS = -5
+# Chinese line breaking: the forbidden-character rules on (no line starts with "，" or ends with
+# "（"), no punctuation hanging past the right margin, no extra space between Chinese and digits
+# (it would break the 28-character grid).
+CJK_BREAKING = (
+    '<w:kinsoku w:val="1"/><w:overflowPunct w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+)
+# A phone or fax number printed whole: "0517-80000000" never breaks after its hyphen.
+PHONE_NUMBER = re.compile(r"(?<!\d)(\d{3,4})-(\d{7,8})(?!\d)")
+
+
+# docProps/app.xml: the application that made the file, and nothing else of the template's.
+APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>tui-report</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+    "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+    "</Properties>"
+)
 
 
 def twips(points: float) -> int:
@@ -77,13 +100,14 @@ def _fonts_xml(east_asia: str, latin: str) -> str:
     )
 
 
-def _rpr_xml(east_asia: str, latin: str, size_pt: float, bold: bool = False) -> str:
+def _rpr_xml(east_asia: str, latin: str, size_pt: float, bold: bool = False, grid: bool = False) -> str:
     half_points = round(size_pt * WORD_TO_HALF_POINTS)
     return (
         "<w:rPr>"
         + _fonts_xml(east_asia, latin)
         + ("<w:b/><w:bCs/>" if bold else "")
         + '<w:color w:val="000000"/>'
+        + (f'<w:spacing w:val="{GRID_CHAR_SPACING_TWIPS}"/>' if grid else "")
         + f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
         + '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
         + "</w:rPr>"
@@ -109,10 +133,12 @@ def _paragraph_style_xml(
     outline_level: int | None = None,
     bold: bool = False,
     snap_to_grid: bool = True,
+    grid: bool = False,
 ) -> str:
     ppr = "<w:pPr>"
     if keep_next:
         ppr += "<w:keepNext/>"
+    ppr += CJK_BREAKING
     if not snap_to_grid:
         ppr += '<w:snapToGrid w:val="0"/>'
     ppr += _spacing_xml(line_pt)
@@ -132,7 +158,7 @@ def _paragraph_style_xml(
         f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" w:styleId="{style_id}">'
         f'<w:name w:val="{name}"/><w:basedOn w:val="Normal"/><w:qFormat/>'
         + ppr
-        + _rpr_xml(east_asia, latin, size_pt, bold)
+        + _rpr_xml(east_asia, latin, size_pt, bold, grid)
         + "</w:style>"
     )
 
@@ -141,7 +167,9 @@ def _character_style_xml(style_id: str, east_asia: str, latin: str, size_pt: flo
     name = "".join(f" {c}" if c.isupper() and i else c for i, c in enumerate(style_id))
     return (
         f'<w:style {nsdecls("w")} w:type="character" w:customStyle="1" w:styleId="{style_id}">'
-        f'<w:name w:val="{name}"/><w:qFormat/>' + _rpr_xml(east_asia, latin, size_pt) + "</w:style>"
+        f'<w:name w:val="{name}"/><w:qFormat/>'
+        + _rpr_xml(east_asia, latin, size_pt, grid=True)
+        + "</w:style>"
     )
 
 
@@ -175,19 +203,37 @@ class _Writer:
             lang.set(qn("w:eastAsia"), "zh-CN")
         self._styles()
         self._font_table()
-        # Word 2010's copy of the styles still names the template's theme fonts; Word reads styles.xml.
-        for rid, rel in list(self.doc.part.rels.items()):
-            if rel.reltype.endswith("/stylesWithEffects"):
-                self.doc.part.drop_rel(rid)
+        self._drop_template_leftovers()
         props = self.doc.core_properties
         props.title = title
+        props.subject = ""
+        props.keywords = ""
+        props.category = ""
         props.author = author
         props.last_modified_by = author
-        props.comments = "tui-report"
+        props.comments = ""
         props.revision = 1
         now = datetime.now(timezone.utc).replace(microsecond=0)
         props.created = now
         props.modified = now
+
+    def _drop_template_leftovers(self) -> None:
+        """python-docx starts from a Word 2010 Mac template: its thumbnail, app.xml ("Microsoft
+        Macintosh Word"), theme (ＭＳ 明朝), bibliography custom XML, Word 2010's copy of the styles and
+        revision ids would travel in every report. Parts no relationship reaches are not saved."""
+        package = self.doc.part.package
+        for rid, rel in list(package.rels.items()):
+            if rel.reltype.endswith("/thumbnail"):
+                del package.rels[rid]
+            elif rel.reltype.endswith("/extended-properties"):
+                rel.target_part._blob = APP_XML.encode("utf-8")
+        for rid, rel in list(self.doc.part.rels.items()):
+            if rel.reltype.rsplit("/", 1)[-1] in ("stylesWithEffects", "theme", "customXml"):
+                self.doc.part.drop_rel(rid)
+        settings = self.doc.settings.element
+        for tag in ("w:rsids", "w:savePreviewPicture", "w:attachedTemplate", "w:proofState"):
+            for element in settings.findall(qn(tag)):
+                settings.remove(element)
 
     def _styles(self) -> None:
         fonts = self.fonts
@@ -199,6 +245,7 @@ class _Writer:
                 f"<w:docDefaults {nsdecls('w')}><w:rPrDefault>"
                 + _rpr_xml(fonts.body, fonts.latin, BODY_PT)
                 + "</w:rPrDefault><w:pPrDefault><w:pPr>"
+                + CJK_BREAKING
                 + _spacing_xml(None)
                 + "</w:pPr></w:pPrDefault></w:docDefaults>"
             ),
@@ -209,7 +256,7 @@ class _Writer:
                 normal.remove(child)
         normal.append(
             parse_xml(
-                f'<w:pPr {nsdecls("w")}><w:widowControl/>{_spacing_xml(LINE_PITCH_PT)}<w:jc w:val="both"/></w:pPr>'
+                f'<w:pPr {nsdecls("w")}><w:widowControl/>{CJK_BREAKING}{_spacing_xml(LINE_PITCH_PT)}<w:jc w:val="both"/></w:pPr>'
             )
         )
         normal.append(
@@ -237,6 +284,7 @@ class _Writer:
                 first_line_chars=2,
                 keep_next=True,
                 outline_level=0,
+                grid=True,
             ),
             _paragraph_style_xml(
                 STYLE_BODY,
@@ -246,6 +294,7 @@ class _Writer:
                 line_pt=LINE_PITCH_PT,
                 align="both",
                 first_line_chars=2,
+                grid=True,
             ),
             _character_style_xml(STYLE_LEAD, fonts.subheading, fonts.latin, BODY_PT),
             _paragraph_style_xml(
@@ -299,16 +348,17 @@ class _Writer:
         else:  # pragma: no cover - python-docx's default template has one
             return
         table = parse_xml(part.blob)
-        present = {f.get(qn("w:name")) for f in table.findall(qn("w:font"))}
+        # Only the report's own fonts: the template's list names ＭＳ 明朝, Cambria and Calibri.
+        for old in table.findall(qn("w:font")):
+            table.remove(old)
         for name in self.fonts.names():
-            if name in present:
-                continue
             alt = self.fonts.fallback(name)
             alt_xml = f"<w:altName w:val={quoteattr(alt)}/>" if alt else ""
+            charset, family = ("00", "roman") if name.isascii() else ("86", "auto")
             table.append(
                 parse_xml(
                     f"<w:font {nsdecls('w')} w:name={quoteattr(name)}>{alt_xml}"
-                    '<w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
+                    f'<w:charset w:val="{charset}"/><w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
                 )
             )
         # A plain Part keeps its bytes in ``_blob``; python-docx has no setter for it.
@@ -336,7 +386,8 @@ class _Writer:
                 extra = f'<w:spacing w:before="{twips(SPACE_AFTER_TABLE_PT)}"/>' if after_table else ""
                 self.paragraph(STYLE_HEADING, [(block.text, None)], extra)
             elif isinstance(block, Paragraph):
-                self.paragraph(STYLE_BODY, [(block.lead, STYLE_LEAD), (block.text, None)])
+                keep = "<w:keepNext/>" if block.keep_with_next else ""
+                self.paragraph(STYLE_BODY, [(block.lead, STYLE_LEAD), (block.text, None)], keep)
             elif isinstance(block, Table):
                 self.table(block)
             after_table = isinstance(block, Table)
@@ -449,11 +500,25 @@ class _Writer:
 
 def _run(text: str, char_style: str | None) -> Any:
     style = f'<w:rPr><w:rStyle w:val="{char_style}"/></w:rPr>' if char_style else ""
-    return parse_xml(f'<w:r {nsdecls("w")}>{style}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>')
+    content = ""
+    for i, piece in enumerate(PHONE_NUMBER.sub("\\1\0\\2", text).split("\0")):
+        if i:
+            content += "<w:noBreakHyphen/>"
+        if piece:
+            content += f'<w:t xml:space="preserve">{escape(piece)}</w:t>'
+    return parse_xml(f"<w:r {nsdecls('w')}>{style}{content}</w:r>")
 
 
-def render_docx(document: ReportDocument, fonts: FontSet, title: str, author: str) -> bytes:
+def render_docx(
+    document: ReportDocument, fonts: FontSet, title: str, author: str, for_libreoffice: bool = False
+) -> bytes:
+    """The .docx; ``for_libreoffice`` makes the copy LibreOffice renders to PDF, which reads
+    ``w:overflowPunct`` the other way round from Word: with Word's "no hanging punctuation" it hangs
+    "，" past the margin and drops a "、" that does not fit (tests/export/test_render.py checks)."""
     writer = _Writer(fonts)
     writer.setup(title, author)
     writer.write(document)
+    if for_libreoffice:
+        for element in writer.doc.styles.element.iter(qn("w:overflowPunct")):
+            element.set(qn("w:val"), "1")
     return writer.to_bytes()

@@ -126,3 +126,101 @@ def site_fonts() -> FontSet:
     if not path:
         return FontSet()
     return load_font_file(Path(path))
+
+
+# ----------------------------------------------------------------------------- fonts the PDF needs
+# A Linux server rarely has the 公文 fonts; the PDF is then drawn with free fonts of the same kind,
+# in this order of preference (Debian packages: fonts-noto-cjk, fonts-arphic-ukai, fonts-liberation).
+FREE_SERIF = ("Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN")
+FREE_SANS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei")
+FREE_KAI = ("AR PL UKai CN", "AR PL KaitiM GB", "AR PL UKai TW")
+FREE_LATIN = ("Liberation Serif", "TeX Gyre Termes", "Nimbus Roman")
+FREE_LOOKALIKES: dict[str, tuple[str, ...]] = {
+    "title": FREE_SERIF,
+    "heading": FREE_SANS,
+    "subheading": (*FREE_KAI, *FREE_SERIF),
+    "body": FREE_SERIF,
+    "table": FREE_SERIF,
+    "page_number": FREE_SERIF,
+    "latin": (*FREE_LATIN, "DejaVu Serif"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PdfFontNeed:
+    """One kind of font the PDF needs: the roles it draws, the free fonts that do, and the package."""
+
+    label: str
+    roles: tuple[str, ...]
+    free: tuple[str, ...]
+    package: str
+
+
+PDF_FONT_NEEDS = (
+    PdfFontNeed(
+        "宋体/仿宋类中文字体（正文、标题、表格）", ("body", "title", "table"), FREE_SERIF, "fonts-noto-cjk"
+    ),
+    PdfFontNeed("黑体类中文字体（“一、”标题）", ("heading",), FREE_SANS, "fonts-noto-cjk"),
+    PdfFontNeed("楷体（“（一）”小标题）", ("subheading",), FREE_KAI, "fonts-arphic-ukai"),
+    PdfFontNeed(
+        "与 Times New Roman 等宽的西文字体（数字、字母）", ("latin",), FREE_LATIN, "fonts-liberation"
+    ),
+)
+PDF_FONT_PACKAGES = tuple(dict.fromkeys(n.package for n in PDF_FONT_NEEDS))
+
+
+@dataclass(frozen=True, slots=True)
+class MissingFont:
+    need: PdfFontNeed
+    # The font the PDF is drawn with instead (the next one installed), or None: fontconfig's default.
+    fallback: str | None
+
+    @property
+    def message(self) -> str:
+        instead = f"改用 {self.fallback}" if self.fallback else "改用系统默认字体（字形与公文不符）"
+        return (
+            f"缺少{self.need.label}，PDF 中将{instead}。"
+            f"请系统管理员安装：sudo apt-get install {self.need.package}"
+        )
+
+
+def role_chain(fonts: FontSet, role: str) -> list[str]:
+    """The names tried for a role: the configured font, its fallback, then the free lookalikes."""
+    name = getattr(fonts, role)
+    return list(dict.fromkeys(n for n in (name, fonts.fallback(name), *FREE_LOOKALIKES[role]) if n))
+
+
+def missing_pdf_fonts(fonts: FontSet | None = None) -> list[MissingFont]:
+    """The kinds of font the PDF needs that this machine has neither as the real 公文 font nor as
+    a free lookalike, each with the font used instead and the Debian package to install."""
+    from tui_report.export.fontfiles import first_installed
+
+    fonts = fonts or FontSet()
+    missing: list[MissingFont] = []
+    for need in PDF_FONT_NEEDS:
+        for role in need.roles:
+            chain = role_chain(fonts, role)
+            real = [n for n in chain if n not in FREE_LOOKALIKES[role]]
+            if first_installed([*real, *need.free]) is None:
+                rest = [n for n in FREE_LOOKALIKES[role] if n not in need.free]
+                missing.append(MissingFont(need, first_installed(rest)))
+                break
+    return missing
+
+
+def latin_widths(fonts: FontSet, chars: str) -> dict[str, float]:
+    """Advance widths in em of Latin characters in the font that will really draw them: the first
+    installed of the Latin role's chain; the widest common fallback when none can be measured."""
+    from tui_report.export.fontfiles import (
+        WIDEST_FALLBACK_DIGIT_EM,
+        advance_widths,
+        first_installed,
+        font_file,
+    )
+
+    family = first_installed(role_chain(fonts, "latin"))
+    path = font_file(family) if family else None
+    measured = advance_widths(path, chars) if path else None
+    if not measured:
+        return {c: WIDEST_FALLBACK_DIGIT_EM for c in chars}
+    return {c: measured.get(c, WIDEST_FALLBACK_DIGIT_EM) for c in chars}

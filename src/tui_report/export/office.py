@@ -1,20 +1,19 @@
 """Export the report as the official Word document, as PDF, or as HTML (format by extension).
 
 ``export_document(report, out_path, draft)`` is what the CLI and the app call. It writes the file
-atomically and raises :class:`ExportError` with a Chinese message when it cannot.
+atomically and returns warnings (Chinese) the operator should see, such as a font the PDF had to
+replace; it raises :class:`ExportError` with a Chinese message when it cannot write a good file.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tui_report.export.document import build_document
-from tui_report.export.fonts import FontConfigError, FontSet, site_fonts
-from tui_report.model.report import Report
+from tui_report.export.document import ReportDocument, build_document
+from tui_report.export.fonts import FontConfigError, FontSet, missing_pdf_fonts, site_fonts
+from tui_report.model.report import Report, SubheadingStyle
 from tui_report.storage.atomic import atomic_write
 from tui_report.storage.errors import ReportFileError
-
-FORMATS = (".docx", ".pdf", ".html")
 
 
 class ExportError(Exception):
@@ -30,44 +29,101 @@ def _fonts(fonts: FontSet | None) -> FontSet:
         raise ExportError(str(exc)) from exc
 
 
-def docx_bytes(report: Report, draft: bool = False, fonts: FontSet | None = None) -> bytes:
+def _document(
+    report: Report, draft: bool, fonts: FontSet, subheadings: SubheadingStyle | None
+) -> ReportDocument:
+    return build_document(report, draft=draft, fonts=fonts, subheadings=subheadings)
+
+
+def docx_bytes(
+    report: Report,
+    draft: bool = False,
+    fonts: FontSet | None = None,
+    subheadings: SubheadingStyle | None = None,
+) -> bytes:
     """The report as a .docx file's bytes."""
     from tui_report.export.docx_writer import render_docx
 
-    document = build_document(report, draft=draft)
-    return render_docx(document, _fonts(fonts), title=report.title, author=report.unit)
+    fonts = _fonts(fonts)
+    document = _document(report, draft, fonts, subheadings)
+    return render_docx(document, fonts, title=report.title, author=report.unit)
 
 
-def pdf_bytes(report: Report, draft: bool = False, fonts: FontSet | None = None) -> bytes:
+def pdf_bytes(
+    report: Report,
+    draft: bool = False,
+    fonts: FontSet | None = None,
+    subheadings: SubheadingStyle | None = None,
+    warnings: list[str] | None = None,
+) -> bytes:
+    """The PDF, after its text layer was read back and found complete. Fonts the machine lacks and
+    a text layer that could not be checked are added to ``warnings``."""
+    from tui_report.export.docx_writer import render_docx
     from tui_report.export.pdf import PdfRenderError, docx_to_pdf
+    from tui_report.export.pdfcheck import SHOWN_PROBLEMS, TextLayerUnavailable, check_pdf_bytes
 
     fonts = _fonts(fonts)
+    notes = warnings if warnings is not None else []
+    notes.extend(m.message for m in missing_pdf_fonts(fonts))
+    document = _document(report, draft, fonts, subheadings)
     try:
-        return docx_to_pdf(docx_bytes(report, draft, fonts), fonts)
+        docx = render_docx(document, fonts, title=report.title, author=report.unit, for_libreoffice=True)
+        data = docx_to_pdf(docx, fonts)
     except PdfRenderError as exc:
         raise ExportError(str(exc)) from exc
+    try:
+        problems = check_pdf_bytes(data, document)
+    except TextLayerUnavailable:
+        notes.append(
+            "未能核对 PDF 的文字（本机没有 pdftotext），请打开 PDF 逐页检查；"
+            "系统管理员可安装：sudo apt-get install poppler-utils"
+        )
+        return data
+    if problems:
+        shown = "；".join(problems[:SHOWN_PROBLEMS])
+        more = f"等 {len(problems)} 处" if len(problems) > SHOWN_PROBLEMS else ""
+        hint = (
+            "。" + "".join(notes)
+            if notes
+            else "。请导出 .docx 用 Word 或 WPS 转为 PDF，并把此问题告诉系统管理员。"
+        )
+        raise ExportError(f"生成的 PDF 有问题，未保存：{shown}{more}{hint}")
+    return data
 
 
-def html_text(report: Report, draft: bool = False, fonts: FontSet | None = None) -> str:
+def html_text(
+    report: Report,
+    draft: bool = False,
+    fonts: FontSet | None = None,
+    subheadings: SubheadingStyle | None = None,
+) -> str:
     from tui_report.export.html import render_html
 
-    return render_html(build_document(report, draft=draft), _fonts(fonts))
+    fonts = _fonts(fonts)
+    return render_html(_document(report, draft, fonts, subheadings), fonts)
 
 
 def export_document(
-    report: Report, out_path: Path, draft: bool = False, fonts: FontSet | None = None
-) -> None:
-    """Write the report to ``out_path`` as .docx, .pdf or .html, chosen by the extension."""
+    report: Report,
+    out_path: Path,
+    draft: bool = False,
+    fonts: FontSet | None = None,
+    subheadings: SubheadingStyle | None = None,
+) -> list[str]:
+    """Write the report to ``out_path`` as .docx, .pdf or .html, chosen by the extension; return
+    warnings for the operator. ``subheadings`` overrides the report's ``[export]`` setting."""
     suffix = out_path.suffix.lower()
+    warnings: list[str] = []
     if suffix == ".docx":
-        data = docx_bytes(report, draft, fonts)
+        data = docx_bytes(report, draft, fonts, subheadings)
     elif suffix == ".pdf":
-        data = pdf_bytes(report, draft, fonts)
+        data = pdf_bytes(report, draft, fonts, subheadings, warnings)
     elif suffix in (".html", ".htm"):
-        data = html_text(report, draft, fonts).encode("utf-8")
+        data = html_text(report, draft, fonts, subheadings).encode("utf-8")
     else:
         raise ExportError(f"不支持的导出格式“{suffix or '（无扩展名）'}”，请用 .docx、.pdf 或 .html")
     try:
         atomic_write(out_path, data)
     except ReportFileError as exc:
         raise ExportError(str(exc)) from exc
+    return warnings

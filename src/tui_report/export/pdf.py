@@ -19,31 +19,23 @@ import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from tui_report.export.fonts import FontSet
+from tui_report.export.fonts import PDF_FONT_PACKAGES, FontSet, role_chain
 
 SOFFICE_ENV = "TUI_REPORT_SOFFICE"
 RENDER_TIMEOUT_S = 180
 
+# Everything a PDF needs on a Debian/Ubuntu server: the renderer, the fonts (CJK serif and sans,
+# a 楷体, a Latin font with Times New Roman's widths) and poppler, which reads the result back.
+DEBIAN_PACKAGES = ("libreoffice-writer-nogui", *PDF_FONT_PACKAGES, "poppler-utils")
 INSTALL_HINT = (
-    "生成 PDF 需要 LibreOffice，本机未找到 soffice 命令。请系统管理员安装："
-    "sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk（Debian/Ubuntu）"
-    "或 sudo dnf install libreoffice-writer google-noto-sans-cjk-fonts（麒麟/统信/CentOS 等）；"
+    "生成 PDF 需要 LibreOffice 和字体，本机未找到 soffice 命令。请系统管理员安装："
+    f"sudo apt-get install {' '.join(DEBIAN_PACKAGES)}（Debian/Ubuntu）"
+    "或 sudo dnf install libreoffice-writer google-noto-sans-cjk-fonts google-noto-serif-cjk-fonts"
+    " liberation-serif-fonts poppler-utils（麒麟/统信/CentOS 等）；"
     f"已安装但不在 PATH 中时，可用环境变量 {SOFFICE_ENV} 指明 soffice 的完整路径。"
     "也可以先导出 .docx，再用 Word 或 WPS“另存为 PDF”。"
 )
 
-
-# Free fonts that look like each role, in order of preference (Debian: fonts-noto-cjk, fonts-arphic-*).
-_FREE_SERIF = ("Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN", "Noto Sans CJK SC")
-_FREE_LOOKALIKES: dict[str, tuple[str, ...]] = {
-    "title": _FREE_SERIF,
-    "heading": ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei"),
-    "subheading": ("AR PL UKai CN", "AR PL KaitiM GB", *_FREE_SERIF),
-    "body": _FREE_SERIF,
-    "table": _FREE_SERIF,
-    "page_number": _FREE_SERIF,
-    "latin": ("Liberation Serif", "DejaVu Serif"),
-}
 SYSTEM_FONTCONFIG = "/etc/fonts/fonts.conf"
 
 
@@ -52,8 +44,7 @@ def fontconfig_xml(fonts: FontSet) -> str:
     aliases: list[str] = []
     for role in FontSet.roles():
         name = getattr(fonts, role)
-        chain = [fonts.fallback(name) or "", *_FREE_LOOKALIKES.get(role, _FREE_SERIF)]
-        accept = "".join(f"<family>{escape(f)}</family>" for f in dict.fromkeys(chain) if f and f != name)
+        accept = "".join(f"<family>{escape(f)}</family>" for f in role_chain(fonts, role) if f != name)
         aliases.append(
             f'<alias binding="strong"><family>{escape(name)}</family><accept>{accept}</accept></alias>'
         )
