@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_report.model.template import LEVEL_LABELS
+from tui_report.tui.widgets.wrapped import WrappedText
 
 
 def _button(label: str, name: str, variant: str = "default") -> Button:
@@ -37,7 +38,7 @@ class QuitDialog(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(f"报告有未保存的修改。{self.what}前要保存吗？", classes="dialog-text")
+            yield WrappedText(f"报告有未保存的修改。{self.what}前要保存吗？", classes="dialog-text")
             with Horizontal(classes="buttons"):
                 yield _button("保存(S)", "save", "primary")
                 yield _button("不保存(N)", "discard")
@@ -71,7 +72,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-text")
+            yield WrappedText(self.question, classes="dialog-text")
             with Horizontal(classes="buttons"):
                 yield _button(f"{self.yes}(Y)", "yes", "primary")
                 yield _button(f"{self.no}(Esc)", "no")
@@ -100,11 +101,11 @@ class PathDialog(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-text")
+            yield WrappedText(self.title_text, classes="dialog-text")
             field = Input(str(self.default), id="path")
             field.cursor_blink = False
             yield field
-            yield Static("Enter 确定，Esc 取消", classes="guidance")
+            yield WrappedText("Enter 确定，Esc 取消", classes="guidance")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

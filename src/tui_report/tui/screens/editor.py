@@ -27,6 +27,7 @@ from tui_report.tui.widgets.grid import TableGrid
 from tui_report.tui.widgets.page import Page, page_id
 from tui_report.tui.widgets.sections import SectionList
 from tui_report.tui.widgets.tablepage import TablePage
+from tui_report.tui.widgets.wrapped import WrappedText
 
 if TYPE_CHECKING:
     from tui_report.tui.widgets.textpage import TextTyped
@@ -98,7 +99,7 @@ class EditorScreen(Screen[None]):
         banner = self.banner
         if self.controller.read_only:
             banner = ("只读：本报告不能修改（可浏览、检查、导出）。" + banner).strip()
-        yield Static(banner, id="banner", classes="banner" if banner else "banner -hidden")
+        yield WrappedText(banner, id="banner", classes="banner" if banner else "banner -hidden")
         with Horizontal(id="body"):
             with Vertical(id="side"):
                 yield SectionList(
@@ -203,11 +204,19 @@ class EditorScreen(Screen[None]):
             self.query_one("#progress", Static).update(progress_text)
             self._progress_text = progress_text
         self.query_one(SectionList).update_states(progress, self.current, SIDEBAR_WIDTH - 2)
+        page = self.page
+        if isinstance(page, TablePage):
+            page.show_status()
         show = getattr(self.app, "show_journal_problem", None)
         if callable(show):
             show(session)
 
     def on_table_grid_committed(self, event: TableGrid.Committed) -> None:
+        self.refresh_status()
+
+    def on_screen_resume(self) -> None:
+        # Back from a dialog, the palette or the findings list: everything drawn again, whole.
+        self._title_text = ""
         self.refresh_status()
 
     def on_text_typed(self, event: TextTyped) -> None:

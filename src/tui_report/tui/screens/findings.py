@@ -10,8 +10,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui_report.model.linebreak import wrap
 from tui_report.model.report import Report
 from tui_report.model.rules import SEVERITY_LABELS, Finding, Location
+from tui_report.tui.widgets.wrapped import WrappedText
 
 MARKS = {"error": "!", "warning": "?", "info": "i"}
 
@@ -53,6 +55,7 @@ class FindingsScreen(Screen[Finding | None]):
         super().__init__()
         self.report = report
         self.findings = findings
+        self._width = 78
 
     def compose(self) -> ComposeResult:
         errors = sum(1 for f in self.findings if f.severity == "error")
@@ -61,20 +64,39 @@ class FindingsScreen(Screen[Finding | None]):
             f"问题列表：{errors}个错误，{warnings}个警告（Enter 跳到该处，Esc 返回）", classes="title-bar"
         )
         if not self.findings:
-            yield Static("没有发现问题。", classes="guidance")
+            yield WrappedText("没有发现问题。", classes="guidance")
+        yield OptionList(*self._options(78), id="findings")
+        yield Footer(compact=True)
+
+    def _options(self, width: int) -> list[Option]:
+        """One option per finding, its message wrapped whole (Chinese line breaking) to ``width``."""
         options = []
         for index, finding in enumerate(self.findings):
             where = describe(self.report, finding.locations[0]) if finding.locations else ""
             more = f" 等{len(finding.locations)}处" if len(finding.locations) > 1 else ""
-            prompt = f"{MARKS[finding.severity]} [{SEVERITY_LABELS[finding.severity]}] {finding.message}"
+            text = f"{MARKS[finding.severity]} [{SEVERITY_LABELS[finding.severity]}] {finding.message}"
+            lines = wrap(text, width)
+            if len(lines) > 1:  # continuation lines indented under the message
+                rest = text[len(lines[0]) :].lstrip()
+                lines[1:] = ["  " + line for line in wrap(rest, width - 2)]
             if where:
-                prompt += f"\n    位置：{where}{more}"
-            options.append(Option(prompt, id=str(index)))
-        yield OptionList(*options, id="findings")
-        yield Footer(compact=True)
+                lines += ["    " + line for line in wrap(f"位置：{where}{more}", width - 4)]
+            options.append(Option("\n".join(lines), id=str(index)))
+        return options
 
     def on_mount(self) -> None:
         self.query_one("#findings", OptionList).focus()
+        self.call_after_refresh(self.on_resize)
+
+    def on_resize(self) -> None:
+        options = self.query_one("#findings", OptionList)
+        width = max(10, options.scrollable_content_region.width - 1)
+        if width != self._width:
+            self._width = width
+            highlighted = options.highlighted
+            options.clear_options()
+            options.add_options(self._options(width))
+            options.highlighted = highlighted
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui_report.tui.gridmodel import clip_cells
+from tui_report.tui.widgets.wrapped import WrappedText
 
 
 class HelpScreen(ModalScreen[None]):
@@ -29,7 +30,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog help"):
             yield Static(f"帮助：{self.title_text}（Esc 关闭）", classes="page-title")
             for note in self.notes:
-                yield Static(note, classes="guidance")
+                yield WrappedText(note, classes="guidance")
             group = None
             lines: list[str] = []
             for key_group, key, description in self.keys:

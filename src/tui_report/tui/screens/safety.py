@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from tui_report.model.diff import FieldChange
 from tui_report.safety.lock import LockedError
 from tui_report.session import OutsideChange, Recovery
+from tui_report.tui.widgets.wrapped import WrappedText
 
 
 def _button(label: str, name: str, variant: str = "default") -> Button:
@@ -67,14 +68,14 @@ class LockDialog(_Choice):
     def compose(self) -> ComposeResult:
         name = self.error.path.name
         with Vertical(classes="dialog wide"):
-            yield Static(f"《{name}》{self.error.reason}。", classes="dialog-text")
+            yield WrappedText(f"《{name}》{self.error.reason}。", classes="dialog-text")
             if self.error.can_take_over:
-                yield Static(
+                yield WrappedText(
                     "这是你自己的另一个会话（可能是之前断线留下的）。接管会先让它保存恢复记录再退出。",
                     classes="guidance",
                 )
             else:
-                yield Static(self.error.admin_hint, classes="guidance")
+                yield WrappedText(self.error.admin_hint, classes="guidance")
             with Horizontal(classes="buttons"):
                 yield _button("只读打开(R)", "read_only", "primary")
                 yield _button("等待(W)", "wait")
@@ -103,8 +104,8 @@ class WaitDialog(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.text, classes="dialog-text", id="wait-text")
-            yield Static("对方保存并退出后会自动打开。Esc 停止等待。", classes="guidance")
+            yield WrappedText(self.text, classes="dialog-text", id="wait-text")
+            yield WrappedText("对方保存并退出后会自动打开。Esc 停止等待。", classes="guidance")
 
     def action_cancel(self) -> None:
         self.dismiss("cancel")
@@ -131,13 +132,13 @@ class RecoveryDialog(_Choice):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Static(self.recovery.summary + "。", classes="dialog-text")
+            yield WrappedText(self.recovery.summary + "。", classes="dialog-text")
             lines = [change.line(24) for change in self.recovery.changes[:4]]
             if len(self.recovery.changes) > 4:
                 lines.append(f"……共 {len(self.recovery.changes)} 处，按 D 查看全部")
             if self.recovery.file_changed_since:
                 lines.append("恢复后保存时会提示与他人修改的差异，不会直接覆盖。")
-            yield Static("\n".join(lines), classes="guidance")
+            yield WrappedText("\n".join(lines), classes="guidance")
             with Horizontal(classes="buttons"):
                 yield _button("恢复(R)", "recover", "primary")
                 yield _button("查看差异(D)", "diff")
@@ -176,7 +177,7 @@ class OutsideChangeDialog(_Choice):
     def compose(self) -> ComposeResult:
         change = self.change
         with Vertical(classes="dialog wide"):
-            yield Static(change.message + "。", classes="dialog-text")
+            yield WrappedText(change.message + "。", classes="dialog-text")
             lines = [c.line(24) for c in change.theirs[:4]]
             if len(change.theirs) > 4:
                 lines.append(f"……共 {len(change.theirs)} 处，按 D 查看全部")
@@ -184,7 +185,7 @@ class OutsideChangeDialog(_Choice):
                 lines.append(f"其中 {len(change.conflicts)} 处你也改过（冲突）。")
             if not self.dirty:
                 lines.append("你没有未保存的修改，重新载入不会丢失任何内容。")
-            yield Static("\n".join(lines), classes="guidance")
+            yield WrappedText("\n".join(lines), classes="guidance")
             with Horizontal(classes="buttons"):
                 yield _button("重新载入(L)", "reload", "primary" if not self.dirty else "default")
                 yield _button("覆盖(O)", "overwrite")

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from tui_report.tui.gridmodel import clip_cells
 from tui_report.tui.recent import Summary, example_path, load_recent, reports_in, summarize
+from tui_report.tui.widgets.wrapped import WrappedText
 
 
 def describe(summary: Summary, width: int, cwd: Path) -> str:
@@ -54,7 +55,7 @@ class StartScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("政府信息公开工作年度报告 填报", classes="title-bar")
-        yield Static(self.banner, id="banner", classes="banner" if self.banner else "banner -hidden")
+        yield WrappedText(self.banner, id="banner", classes="banner" if self.banner else "banner -hidden")
         yield Static("请选择要打开的报告（上下键选择，Enter 打开）：", classes="field-label")
         yield OptionList(id="reports")
         yield Footer(compact=True)

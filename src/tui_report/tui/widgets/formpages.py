@@ -15,6 +15,7 @@ from tui_report.model.progress import Step
 from tui_report.model.template import LEVEL_LABELS
 from tui_report.tui.controller import Controller
 from tui_report.tui.widgets.page import Page
+from tui_report.tui.widgets.wrapped import WrappedText
 
 
 class FormScroll(VerticalScroll, inherit_bindings=False):
@@ -55,7 +56,7 @@ class MetaPage(Page):
             levels.disabled = ro
             yield levels
             template = report.tpl
-            yield Static(f"模板：{template.name}（{template.basis}）", classes="guidance")
+            yield WrappedText(f"模板：{template.name}（{template.basis}）", classes="guidance")
 
     def on_mount(self) -> None:
         levels = self.query_one("#field-level", OptionList)
@@ -137,7 +138,7 @@ class PreamblePage(Page):
                     report.preamble.get(field.key, ""), f"preamble.{field.key}", self.controller.read_only
                 )
                 if field.guidance:
-                    yield Static(field.guidance, classes="guidance")
+                    yield WrappedText(field.guidance, classes="guidance")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

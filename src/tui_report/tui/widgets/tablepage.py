@@ -6,10 +6,11 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from tui_report.model.progress import Step
+from tui_report.model.rules import SEVERITY_LABELS
 from tui_report.tui.controller import Controller
-from tui_report.tui.gridmodel import clip_cells
 from tui_report.tui.widgets.grid import TableGrid
 from tui_report.tui.widgets.page import Page
+from tui_report.tui.widgets.wrapped import WrappedText
 
 KIND_HINTS = {
     "count": "件数：填0或正整数",
@@ -30,49 +31,46 @@ class TablePage(Page):
         section = next(s for s in self.controller.report.tpl.sections if s.key == self.step.section)
         yield Static(f"{section.heading}", classes="page-title")
         yield TableGrid(self.controller, self.step.target, id="grid")
-        yield Static("", id="cell-where", classes="status")
-        yield Static("", id="cell-info", classes="status")
+        # Shown whole (wrapped, as many lines as needed): where the cursor is, and what is wrong
+        # there or how the cell is computed.
+        yield WrappedText("", id="cell-where", classes="status")
+        yield WrappedText("", id="cell-info", classes="status")
 
     @property
     def grid(self) -> TableGrid:
         return self.query_one(TableGrid)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._show_status, None)
+        self.call_after_refresh(self.show_status)
 
     def on_table_grid_cursor_moved(self, event: TableGrid.CursorMoved) -> None:
-        self._show_status(event.problem)
+        self.show_status()
 
-    def _show_status(self, problem: str | None) -> None:
+    def status_of(self) -> tuple[str, str, str]:
+        """(where the cursor is, what to say about the cell, the status style)."""
         grid = self.grid
-        if grid.glayout is None:
-            return
+        assert grid.glayout is not None
         cid = grid.cell_id
         cell = self.table.cells[cid]
         row = grid.glayout.rows[grid.row]
-        width = max(10, self.size.width)
-        where = clip_cells(f"{row.full_label} | {grid.glayout.col_label.get(cid, cell.col.short)}", width)
-        if problem:
-            info = "不能填写：" + problem if not problem.startswith(cell.name) else problem
-            info = problem
-            classes = "error"
-        else:
-            mark = self.controller.marks(self.step.target).get(cid)
-            if mark is not None:
-                label = "错误" if mark.severity == "error" else "警告"
-                info = f"[{label}] {mark.messages[0]}"
-                classes = mark.severity
-            elif cell.computed:
-                info = "= " + self.controller.formula(self.step.target, cell) + "（只读）"
-                classes = "computed"
-            else:
-                info = KIND_HINTS.get(cell.kind, "")
-                classes = ""
-        info = clip_cells(info, width * 2)
+        where = f"{row.full_label} | {grid.glayout.col_label.get(cid, cell.col.short)}"
+        if grid.problem:
+            return where, grid.problem, "error"
+        mark = self.controller.marks(self.step.target).get(cid)
+        if mark is not None:
+            return where, f"[{SEVERITY_LABELS[mark.severity]}] {mark.messages[0]}", mark.severity
+        if cell.computed:
+            return where, "= " + self.controller.formula(self.step.target, cell) + "（只读）", "computed"
+        return where, KIND_HINTS.get(cell.kind, ""), ""
+
+    def show_status(self) -> None:
+        """Redraw the status lines from the model (after a move, a commit, an undo, a dialog)."""
+        if self.grid.glayout is None:
+            return
+        where, info, classes = self.status_of()
         if self._status != (where, info):
-            if self._status[0] != where:
-                self.query_one("#cell-where", Static).update(where)
-            info_widget = self.query_one("#cell-info", Static)
+            self.query_one("#cell-where", WrappedText).update(where)
+            info_widget = self.query_one("#cell-info", WrappedText)
             info_widget.update(info)
             info_widget.set_classes(f"status {classes}".strip())
             self._status = (where, info)
@@ -84,7 +82,7 @@ class TablePage(Page):
 
     def reload(self) -> None:
         self.grid.refresh_cells()
-        self._show_status(None)
+        self.show_status()
 
     def focus_first(self) -> None:
         self.grid.focus()
@@ -93,4 +91,4 @@ class TablePage(Page):
         self.grid.focus()
         if cell is not None:
             self.grid.go_to_cell(cell)
-            self._show_status(None)
+            self.show_status()

@@ -13,6 +13,7 @@ from tui_report.model.history import Change, TextEdit
 from tui_report.model.progress import Step
 from tui_report.tui.controller import Controller
 from tui_report.tui.widgets.page import Page
+from tui_report.tui.widgets.wrapped import WrappedText
 
 
 def char_count(text: str) -> int:
@@ -55,7 +56,7 @@ class TextPage(Page):
         )
         yield Static(title, classes="page-title")
         if self.part.guidance:
-            yield Static("提示：" + self.part.guidance, classes="guidance")
+            yield WrappedText("提示：" + self.part.guidance, classes="guidance")
         editor = ReportTextArea(
             self._committed,
             soft_wrap=True,
