@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# tui-report 离线安装 / offline installer (shipped in tui-report-offline-<version>.tar.gz).
+#
+#   sudo bash install.sh [--prefix DIR] [--python PYTHON]   安装或升级（默认 /opt/tui-report）
+#                        [--no-link]                        不在 /usr/local/bin 中建链接
+#   sudo bash DIR/install.sh --rollback [--prefix DIR]       回退到上一个版本
+#
+# Layout under the prefix: versions/<version>-<time>/ (one virtual environment per install),
+# current -> the one in use, previous -> the one before (kept for rollback), bin/tui-report (the
+# launcher: UTF-8 locale when the session has none, umask 007), install.sh (this file, for rollback).
+# Nothing is fetched from the network: pip runs with --no-index from the bundle's wheels/.
+set -euo pipefail
+umask 022 # the environment must be readable by every operator, whatever the administrator's umask
+
+here=$(cd "$(dirname "$0")" && pwd)
+prefix=/opt/tui-report
+python_arg=""
+action=install
+link=1
+
+say() { printf '%s\n' "$*"; }
+die() {
+  printf '错误：%s\n' "$*" >&2
+  exit 1
+}
+
+usage() {
+  sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prefix)
+      [ $# -ge 2 ] || die "--prefix 后面需要一个文件夹"
+      prefix=$2
+      shift 2
+      ;;
+    --prefix=*)
+      prefix=${1#--prefix=}
+      shift
+      ;;
+    --python)
+      [ $# -ge 2 ] || die "--python 后面需要 Python 程序的路径"
+      python_arg=$2
+      shift 2
+      ;;
+    --rollback)
+      action=rollback
+      shift
+      ;;
+    --no-link)
+      link=0
+      shift
+      ;;
+    -h | --help)
+      usage
+      exit 0
+      ;;
+    *) die "不认识的参数 $1（可用：--prefix 文件夹、--python 程序、--no-link、--rollback）" ;;
+  esac
+done
+case "$prefix" in
+  /*) ;;
+  *) prefix="$(pwd)/$prefix" ;;
+esac
+prefix=${prefix%/}
+
+# An atomic symlink switch: a new link renamed over the old one.
+switch_link() { # target link
+  ln -sfn "$1" "$2.new"
+  mv -Tf "$2.new" "$2"
+}
+
+link_version() { # link -> the version folder's name
+  local target
+  target=$(readlink "$prefix/$1" 2>/dev/null) || return 1
+  printf '%s\n' "${target##*/}"
+}
+
+rollback() {
+  local cur prev
+  prev=$(link_version previous) || die "$prefix 中没有可以回退的上一个版本"
+  [ -x "$prefix/versions/$prev/bin/tui-report" ] || die "上一个版本 $prefix/versions/$prev 已不完整，无法回退"
+  cur=$(link_version current) || cur=""
+  switch_link "versions/$prev" "$prefix/current"
+  if [ -n "$cur" ]; then switch_link "versions/$cur" "$prefix/previous"; fi
+  say "已回退到 ${prev}（原来的 ${cur:-无} 保留为上一个版本，再执行一次 --rollback 可以换回）。"
+  "$prefix/bin/tui-report" --version
+}
+
+# The first Python that this bundle has wheels for (and that has the venv module): sets py;
+# found lists every Python seen, for the message when none fits.
+py=""
+found=""
+pick_python() {
+  local candidates=() c v
+  if [ -n "$python_arg" ]; then
+    candidates=("$python_arg")
+  else
+    candidates=(python3 python3.13 python3.12 python3.11 python3.10
+      /usr/bin/python3 /usr/local/bin/python3.13 /usr/local/bin/python3.12
+      /usr/local/bin/python3.11 /usr/local/bin/python3.10)
+  fi
+  for c in "${candidates[@]}"; do
+    command -v "$c" >/dev/null 2>&1 || continue
+    v=$("$c" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || continue
+    found="$found $c（$v）"
+    case " $PYTHONS " in
+      *" $v "*) ;;
+      *) continue ;;
+    esac
+    "$c" -c 'import venv' 2>/dev/null || continue
+    py=$(command -v "$c")
+    return 0
+  done
+  return 1
+}
+
+install() {
+  [ -f "$here/bundle.env" ] && [ -d "$here/wheels" ] || die "请在解压后的安装包文件夹中运行 install.sh（缺少 bundle.env 或 wheels/）"
+  # shellcheck source=/dev/null
+  . "$here/bundle.env"
+  local arch stamp name target old
+  arch=$(uname -m)
+  case " $ARCHES " in
+    *" $arch "*) ;;
+    *) die "本安装包适用于 ${ARCHES}，本机是 ${arch}；请使用对应平台的安装包" ;;
+  esac
+  if command -v sha256sum >/dev/null 2>&1; then
+    (cd "$here" && sha256sum --quiet -c SHA256SUMS) || die "安装包文件不完整或已损坏（校验和不符），请重新复制安装包"
+  fi
+  if ! pick_python; then
+    die "需要 Python ${PYTHONS// /、} 之一（带 venv 模块），本机找到：${found:- 无}。请从系统安装源安装 python3.10 或更高版本（麒麟/统信：yum 或 apt 安装 python3.11），或用 --python 指明其路径"
+  fi
+  mkdir -p "$prefix/versions" "$prefix/bin" 2>/dev/null || die "无法在 $prefix 中创建文件夹：请用 sudo 运行，或用 --prefix 指定你有权限的文件夹"
+  [ -w "$prefix/versions" ] || die "没有写入 $prefix 的权限：请用 sudo 运行，或用 --prefix 指定你有权限的文件夹"
+
+  stamp=$(date +%Y%m%d%H%M%S)
+  name="$VERSION-$stamp"
+  target="$prefix/versions/$name"
+  say "安装 tui-report $VERSION 到 $target（Python：$py）"
+  # pip from the bundle, no index, no configuration of this machine (its mirrors are unreachable).
+  unset PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_FIND_LINKS PIP_CONSTRAINT PIP_REQUIREMENT PIP_NO_INDEX
+  export PIP_CONFIG_FILE=/dev/null PYTHONNOUSERSITE=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+  local pip_wheel
+  pip_wheel=$(ls "$here"/wheels/pip-*.whl 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$pip_wheel" ] || die "安装包中缺少 pip"
+  if ! "$py" -m venv --without-pip "$target" ||
+    ! "$target/bin/python" "$pip_wheel/pip" install -q --no-index --no-cache-dir \
+      --find-links "$here/wheels" "tui-report==$VERSION" ||
+    ! "$target/bin/tui-report" --version >/dev/null; then
+    rm -rf "$target"
+    die "安装失败（见上面的信息），原来的版本没有改动"
+  fi
+
+  old=$(link_version current) || old=""
+  switch_link "versions/$name" "$prefix/current"
+  if [ -n "$old" ] && [ "$old" != "$name" ] && [ -d "$prefix/versions/$old" ]; then
+    switch_link "versions/$old" "$prefix/previous"
+  fi
+  write_launcher
+  cp "$here/install.sh" "$prefix/install.sh.new" && chmod 755 "$prefix/install.sh.new" && mv -f "$prefix/install.sh.new" "$prefix/install.sh"
+  prune
+  if [ "$link" -eq 1 ]; then link_into_path; fi
+  say "已安装：$("$prefix/bin/tui-report" --version)"
+  if [ -L "$prefix/previous" ]; then
+    say "上一个版本 $(link_version previous) 已保留；如需回退：sudo bash $prefix/install.sh --rollback --prefix $prefix"
+  fi
+  say "下一步：tui-report doctor 共享文件夹（例如 tui-report doctor /srv/nianbao/2025）检查服务器设置。"
+}
+
+# The launcher operators run: a UTF-8 locale when the session has none (PuTTY sessions often come
+# with LANG unset or POSIX), and umask 007 so that colleagues in the group can save each other's files.
+write_launcher() {
+  cat >"$prefix/bin/tui-report.new" <<EOF
+#!/bin/sh
+# tui-report launcher (written by install.sh): UTF-8 locale if the session has none, umask 007.
+TUI_REPORT_SESSION_UMASK=\$(umask)
+export TUI_REPORT_SESSION_UMASK
+umask 007
+case "\${LC_ALL:-\${LC_CTYPE:-\${LANG:-}}}" in
+  *[Uu][Tt][Ff]-8* | *[Uu][Tt][Ff]8*) ;;
+  *)
+    TUI_REPORT_SESSION_LOCALE="\${LC_ALL:-\${LC_CTYPE:-\${LANG:-POSIX}}}"
+    export TUI_REPORT_SESSION_LOCALE
+    utf8=C.UTF-8
+    available=\$(locale -a 2>/dev/null)
+    for candidate in zh_CN.utf8 zh_CN.UTF-8 C.utf8 C.UTF-8 en_US.utf8 en_US.UTF-8; do
+      if printf '%s\n' "\$available" | grep -qx "\$candidate"; then
+        utf8=\$candidate
+        break
+      fi
+    done
+    LC_ALL=\$utf8
+    PYTHONUTF8=1
+    export LC_ALL PYTHONUTF8
+    ;;
+esac
+exec "$prefix/current/bin/tui-report" "\$@"
+EOF
+  chmod 755 "$prefix/bin/tui-report.new"
+  mv -f "$prefix/bin/tui-report.new" "$prefix/bin/tui-report"
+}
+
+# Keep the version in use and the previous one; older installs go.
+prune() {
+  local cur prev dir base
+  cur=$(link_version current) || cur=""
+  prev=$(link_version previous) || prev=""
+  for dir in "$prefix"/versions/*/; do
+    [ -d "$dir" ] || continue
+    base=$(basename "$dir")
+    if [ "$base" != "$cur" ] && [ "$base" != "$prev" ]; then rm -rf "$dir"; fi
+  done
+}
+
+link_into_path() {
+  local path_link=/usr/local/bin/tui-report
+  if [ "$prefix/bin/tui-report" = "$path_link" ]; then return; fi
+  if [ -d /usr/local/bin ] && [ -w /usr/local/bin ] && { [ ! -e "$path_link" ] || [ -L "$path_link" ]; }; then
+    ln -sfn "$prefix/bin/tui-report" "$path_link"
+    say "已链接 $path_link -> $prefix/bin/tui-report"
+  else
+    say "未能链接到 /usr/local/bin（没有权限或已有同名文件）；请把 $prefix/bin 加入 PATH，例如在 /etc/profile.d/tui-report.sh 中写：export PATH=$prefix/bin:\$PATH"
+  fi
+}
+
+if [ "$action" = rollback ]; then
+  rollback
+else
+  install
+fi
