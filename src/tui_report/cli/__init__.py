@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from tui_report import __version__
-from tui_report.cli import check, export, history, new, review, rollup, roster, templates
+from tui_report.cli import check, doctor, export, history, new, review, rollup, roster, templates
 from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, ChineseArgumentParser, err
 
 # Each command is a module with ``add_parser(sub)`` and ``run(args) -> int``; their imports of the
@@ -30,6 +30,7 @@ HANDLERS = {
     "review": review.run,
     "roster": roster.run,
     "rollup": rollup.run,
+    "doctor": doctor.run,
 }
 COMMANDS = tuple(HANDLERS)
 
@@ -55,6 +56,7 @@ def _build_parser() -> argparse.ArgumentParser:
     review.add_parser(sub)
     roster.add_parser(sub)
     rollup.add_parser(sub)
+    doctor.add_parser(sub)
     return parser
 
 

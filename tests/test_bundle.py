@@ -1,0 +1,148 @@
+"""The offline bundle: built from this checkout for this machine (`bundle.sh --host-only`),
+installed from the tarball alone inside a network namespace without network (`unshare -n`),
+then the installed launcher runs `doctor`, `check` and `export`; a second install upgrades in
+place and keeps the first for `install.sh --rollback`.
+
+Needs root (network namespaces) and the package index (the build downloads wheels); CI has both.
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tui_report import __version__
+from tui_report.host.toml import tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI") == "true"
+BUNDLE = f"tui-report-offline-{__version__}"
+
+
+def _require_root_and_unshare() -> None:
+    problem = None
+    if os.geteuid() != 0:
+        problem = "installing inside `unshare -n` needs root"
+    elif shutil.which("unshare") is None:
+        problem = "unshare (util-linux) is not installed"
+    if problem:
+        if IN_CI:
+            pytest.fail(problem)
+        pytest.skip(problem)
+
+
+def offline(
+    *command: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a command in a new network namespace: only a loopback interface, which is down."""
+    return subprocess.run(
+        ["unshare", "-n", "--", *map(str, command)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=cwd,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundle built for this machine, unpacked in a fresh folder."""
+    _require_root_and_unshare()
+    build = subprocess.run(
+        ["bash", "scripts/bundle.sh", "--host-only"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHON": sys.executable},
+        check=False,
+    )
+    assert build.returncode == 0, build.stdout + build.stderr
+    tarball = ROOT / "dist" / f"{BUNDLE}.tar.gz"
+    assert tarball.is_file()
+    unpacked = tmp_path_factory.mktemp("unpacked")
+    with tarfile.open(tarball) as tar:
+        tar.extractall(unpacked, filter="data")
+    return unpacked / BUNDLE
+
+
+@pytest.fixture(scope="module")
+def installed(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    prefix = tmp_path_factory.mktemp("opt") / "tui-report"
+    result = offline("bash", bundle / "install.sh", "--prefix", prefix, "--no-link")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"已安装：tui-report {__version__}" in result.stdout
+    return prefix
+
+
+def _names(lines: list[str]) -> set[str]:
+    return {re.sub(r"[-_.]+", "-", line.split("-")[0]).lower() for line in lines}
+
+
+def test_bundle_holds_every_runtime_dependency(bundle: Path) -> None:
+    listed = (bundle / "wheels.txt").read_text(encoding="utf-8").splitlines()
+    names = _names(listed)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for requirement in project["dependencies"]:
+        name = re.split(r"[\s<>=~!;\[]", requirement, maxsplit=1)[0]
+        assert re.sub(r"[-_.]+", "-", name).lower() in names, f"{name} missing from the bundle"
+    assert {"tui-report", "pip"} <= names
+    assert (
+        (bundle / "README.txt").read_text(encoding="utf-8").startswith(f"tui-report {__version__} 离线安装包")
+    )
+    env = dict(line.split("=", 1) for line in (bundle / "bundle.env").read_text().splitlines())
+    assert env["PYTHONS"] == "'{}.{}'".format(*sys.version_info[:2])
+
+
+def test_installed_launcher_works_offline(installed: Path, tmp_path: Path) -> None:
+    launcher = installed / "bin" / "tui-report"
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    users = grp.getgrnam("users").gr_gid  # a shared group (root is not in it)
+    os.chown(folder, -1, users)
+    folder.chmod(0o2770)
+    shutil.copy(ROOT / "examples" / "dama-2021.toml", folder / "x.toml")
+    os.chown(folder / "x.toml", -1, users)
+    (folder / "x.toml").chmod(0o660)
+    # An SSH session without a locale and with umask 022: the launcher repairs both.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHON", "VIRTUAL_ENV"))}
+    env["PATH"] = "/usr/bin:/bin"
+    doctor = offline("sh", "-c", f'umask 022; exec "{launcher}" doctor "{folder}"', env=env)
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    assert "✓ 试转换示例报告为 PDF" in doctor.stdout
+    assert "✓ umask 0007：新文件组内可读写" in doctor.stdout
+    assert "! 登录会话的 umask 是 0022" in doctor.stdout
+    assert "tui-report 已自动改用" in doctor.stdout  # the locale the launcher set
+    assert str(installed / "versions") in doctor.stdout  # the installed Python, not this checkout's
+    check = offline(launcher, "check", "x.toml", env=env, cwd=folder)
+    assert check.returncode == 0, check.stdout + check.stderr
+    export = offline(launcher, "export", "x.toml", "-o", "x.docx", env=env, cwd=folder)
+    assert export.returncode == 0, export.stdout + export.stderr
+    assert zipfile.is_zipfile(folder / "x.docx")
+    assert (folder / "x.docx").stat().st_mode & 0o060 == 0o060  # umask 007: the group may replace it
+
+
+def test_reinstall_upgrades_in_place_and_rolls_back(bundle: Path, installed: Path) -> None:
+    first = os.readlink(installed / "current")
+    again = offline("bash", bundle / "install.sh", "--prefix", installed, "--no-link")
+    assert again.returncode == 0, again.stdout + again.stderr
+    second = os.readlink(installed / "current")
+    assert second != first and os.readlink(installed / "previous") == first
+    assert "--rollback" in again.stdout
+    back = offline("bash", installed / "install.sh", "--rollback", "--prefix", installed)
+    assert back.returncode == 0, back.stdout + back.stderr
+    assert os.readlink(installed / "current") == first
+    assert os.readlink(installed / "previous") == second
+    version = offline(installed / "bin" / "tui-report", "--version")
+    assert version.stdout.strip() == f"tui-report {__version__}"

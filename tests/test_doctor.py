@@ -1,0 +1,174 @@
+"""`tui-report doctor`: the shared folder (good, badly set up, hostile), the state folder, the
+terminal and locale checks. Runs the real command in a subprocess, as an administrator would."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+import pytest
+
+from tui_report.admin.results import Status
+from tui_report.admin.sharedfolder import folder_checks
+from tui_report.admin.terminal import locale_check, size_check, terminal_checks
+
+IN_CI = os.environ.get("CI") == "true"
+SHARED_GROUP = "users"  # a group every Debian/Kylin/UOS system has, that root is not in
+FOREIGN_GROUP = "nogroup"
+
+
+def doctor(
+    *args: str, env: dict[str, str] | None = None, umask: str = "007"
+) -> subprocess.CompletedProcess[str]:
+    command = f'umask {umask}; exec "$0" -m tui_report doctor "$@"'
+    return subprocess.run(
+        ["sh", "-c", command, sys.executable, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def section(output: str, title: str) -> list[str]:
+    """The lines of one section of the doctor's output."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(title))
+    end = next((i for i in range(start + 1, len(lines)) if not lines[i].startswith(" ")), len(lines))
+    return lines[start + 1 : end]
+
+
+def _chgrp(path: Path, group: str) -> None:
+    if os.geteuid() != 0:
+        if IN_CI:
+            pytest.fail("CI runs as root: the doctor's group checks need it")
+        pytest.skip("changing a folder to another group needs root")
+    import grp
+
+    os.chown(path, -1, grp.getgrnam(group).gr_gid)
+
+
+@pytest.fixture
+def good_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "nianbao"
+    folder.mkdir()
+    _chgrp(folder, SHARED_GROUP)
+    folder.chmod(0o2770)
+    (folder / "报告.toml").write_text("", encoding="utf-8")
+    (folder / "报告.toml").chmod(0o660)
+    return folder
+
+
+def test_good_folder_passes(good_folder: Path, tmp_path: Path) -> None:
+    result = doctor(str(good_folder), "--no-render", env={"TUI_REPORT_STATE_DIR": str(tmp_path / "state")})
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = section(result.stdout, "共享文件夹")
+    assert not [line for line in lines if line.startswith("  ✗")], result.stdout
+    assert "  ✓ setgid 已设置：新文件自动属于文件夹的组" in lines
+    assert "  ✓ 没有粘滞位" in lines
+    assert any(line.startswith(f"  ✓ 文件夹属于 {SHARED_GROUP} 组") for line in lines)
+    assert "  ✓ umask 0007：新文件组内可读写" in lines
+    assert "  ✓ 1 份报告，同事都能保存" in lines
+    assert "结论：必需的项目都正常" in result.stdout
+
+
+def test_badly_set_up_folder_fails_with_the_fixes(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    _chgrp(folder, FOREIGN_GROUP)
+    folder.chmod(0o1777)  # world-writable and sticky, no setgid: like /tmp
+    result = doctor(str(folder), "--no-render", umask="022")
+    assert result.returncode == 1, result.stdout
+    lines = section(result.stdout, "共享文件夹")
+    failed = [line for line in lines if line.startswith("  ✗")]
+    assert f"  ✗ 文件夹属于 {FOREIGN_GROUP} 组，不是填报人员共用的组" in failed
+    assert "  ✗ 设置了粘滞位（+t）：系统不允许替换别人保存的报告，同事之间无法保存" in failed
+    assert "  ✗ 没有设置 setgid：新保存的报告会属于保存人的个人组，同事可能打不开" in failed
+    assert "  ✗ umask 是 0022：新保存的报告同事不能修改" in failed
+    assert f"      → chmod -t {folder}" in lines
+    assert f"      → chmod g+s {folder}" in lines
+    assert "  ! 组外的用户也能访问这个文件夹" in lines
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_program_folders_with_wrong_group_or_mode(good_folder: Path) -> None:
+    (good_folder / ".locks").mkdir(mode=0o700)
+    os.chown(good_folder / ".locks", -1, good_folder.stat().st_gid)
+    (good_folder / ".locks").chmod(0o700)
+    (good_folder / ".versions").mkdir()
+    _chgrp(good_folder / ".versions", FOREIGN_GROUP)
+    (good_folder / ".versions").chmod(0o2770)
+    texts = {c.text: c.status for c in folder_checks(good_folder)}
+    assert texts[".locks/ 组成员不能写入：drwx------（0700）"] is Status.FAIL
+    assert texts[f".versions/ 属于 {FOREIGN_GROUP} 组，与文件夹的组不同：drwxrws---（2770）"] is Status.FAIL
+
+
+def test_hostile_folder_never_hangs(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    result = doctor(str(fifo), "--no-render")
+    assert result.returncode == 1
+    assert f"  ✗ {fifo} 是命名管道，不是文件夹" in result.stdout
+    folder = tmp_path / "hostile"
+    folder.mkdir(mode=0o2770)
+    os.mkfifo(folder / ".locks")
+    (folder / ".versions").symlink_to("/etc")
+    os.mkfifo(folder / "管道.toml")
+    (folder / "链接.toml").symlink_to("/dev/zero")
+    result = doctor(str(folder), "--no-render")
+    assert result.returncode == 1, result.stdout
+    lines = section(result.stdout, "共享文件夹")
+    assert "  ✗ .locks 是命名管道，不是文件夹：程序无法加锁或保存历史版本" in lines
+    assert "  ✗ .versions 是符号链接，不是文件夹：程序无法加锁或保存历史版本" in lines
+    assert any(
+        line.startswith("  ! 这些 .toml 不是普通文件，程序不会打开：") and "管道.toml（命名管道）" in line
+        for line in lines
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+    missing = doctor(str(tmp_path / "nowhere"), "--no-render")
+    assert missing.returncode == 1 and f"  ✗ 文件夹 {tmp_path / 'nowhere'} 不存在" in missing.stdout
+
+
+def test_state_folder_must_be_private(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    (state / "recovery").mkdir(parents=True)
+    state.chmod(0o755)
+    (state / "recovery").chmod(0o755)
+    result = doctor("--no-render", env={"TUI_REPORT_STATE_DIR": str(state)})
+    lines = section(result.stdout, "个人状态文件夹")
+    assert lines[0].startswith(f"  ! 状态文件夹 {state} 别人也能访问（0755）")
+    assert any(
+        line.startswith(f"  ✗ 恢复记录文件夹 {state / 'recovery'} 别人也能访问（0755）") for line in lines
+    )
+    assert result.returncode == 1
+
+
+def test_locale_checks() -> None:
+    assert locale_check({"LANG": "zh_CN.UTF-8"}).status is Status.OK
+    assert locale_check({"LANG": "zh_CN.GBK"}).status is Status.FAIL
+    assert locale_check({}).status is Status.FAIL
+    assert locale_check({"LC_ALL": "C", "LANG": "zh_CN.UTF-8"}).status is Status.FAIL
+    # the launcher repaired a POSIX session: works, but the administrator should know
+    repaired = locale_check({"LC_ALL": "C.utf8", "TUI_REPORT_SESSION_LOCALE": "POSIX"})
+    assert repaired.status is Status.WARN and "POSIX" in repaired.text
+
+
+def test_terminal_size_in_a_real_pty() -> None:
+    primary, secondary = os.openpty()
+    try:
+        fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 20, 70, 0, 0))
+        small = size_check(secondary)
+        assert small.status is Status.FAIL and small.text == "窗口 70×20，小于 80×24"
+        fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        assert size_check(secondary).status is Status.OK
+        checks = terminal_checks({"TERM": "dumb", "LANG": "C.UTF-8"}, secondary)
+        assert checks[0].status is Status.FAIL  # a real terminal that cannot draw the screen
+    finally:
+        os.close(primary)
+        os.close(secondary)
