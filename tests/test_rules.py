@@ -6,9 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from tui_report.model.report import Report, new_report
+from tui_report.model.report import new_report
 from tui_report.model.rules import Finding, check
-from tui_report.storage.reportfile import load_report
 
 T2021 = "gov-info-disclosure-2021"
 COLS = ["natural", "commercial", "research", "public_interest", "legal_services", "other"]
@@ -24,16 +23,6 @@ def by_rule(findings: list[Finding], rule: str) -> list[Finding]:
 
 def paths(finding: Finding) -> set[str]:
     return {loc.path for loc in finding.locations}
-
-
-@pytest.fixture
-def full(full_path) -> Report:
-    return load_report(full_path)
-
-
-@pytest.fixture
-def dama(dama_path) -> Report:
-    return load_report(dama_path)
 
 
 def test_examples_are_clean(full, dama):

@@ -17,12 +17,10 @@ from pathlib import Path
 import pytest
 
 from tui_report.host import procinfo
-from tui_report.model.report import new_report
 from tui_report.safety.lock import current_owner
 from tui_report.session import EditSession
-from tui_report.storage.reportfile import load_report, save_report
 
-from ._helpers import PY, ROOT, SRC
+from ._helpers import PY, SRC
 from ._pty import PtyProcess
 from ._sshd import SshServer, ssh_server
 from .test_tui_hangup import type_into_table_three
@@ -50,15 +48,6 @@ def _remote_env(state_dir: Path) -> dict[str, str]:
         "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "/usr/bin:/bin"),
         "TUI_REPORT_STATE_DIR": str(state_dir),
     }
-
-
-@pytest.fixture
-def empty_report(tmp_path: Path) -> Path:
-    source = load_report(ROOT / "examples" / "full-2024.toml")
-    path = tmp_path / "shared" / "年报.toml"
-    path.parent.mkdir()
-    save_report(new_report(source.unit, source.year, source.level, source.template), path)
-    return path
 
 
 def test_ssh_client_killed_mid_edit(sshd: SshServer, empty_report: Path, state_dir: Path) -> None:

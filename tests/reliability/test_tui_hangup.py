@@ -16,27 +16,17 @@ from pathlib import Path
 
 import pytest
 
-from tui_report.model.report import new_report
 from tui_report.safety.lock import current_owner
 from tui_report.session import EditSession
-from tui_report.storage.reportfile import load_report, save_report
+from tui_report.storage.reportfile import load_report
 
-from ._helpers import PY, ROOT, child_env
+from ._helpers import PY, child_env
 from ._pty import PtyProcess
 
 NO_SIGHUP = Path(__file__).with_name("no_sighup.py")
 EXIT_LIMIT = 3.0
 PAGE_DOWN = "\x1b[6~"
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def empty_report(tmp_path: Path) -> Path:
-    source = load_report(ROOT / "examples" / "full-2024.toml")
-    path = tmp_path / "shared" / "年报.toml"
-    path.parent.mkdir()
-    save_report(new_report(source.unit, source.year, source.level, source.template), path)
-    return path
 
 
 def app_argv(report: Path) -> list[str]:

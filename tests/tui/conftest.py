@@ -7,10 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tui_report.model.report import new_report
-from tui_report.session import EditSession
-from tui_report.storage.reportfile import load_report
-
 SIZE = (80, 24)
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 
@@ -30,13 +26,3 @@ def full_copy(tmp_path: Path) -> Path:
     target = tmp_path / "full.toml"
     shutil.copy(EXAMPLES / "full-2024.toml", target)
     return target
-
-
-@pytest.fixture
-def empty_report(tmp_path: Path) -> Path:
-    """An empty report with the metadata of the full example (so that the same rules apply)."""
-    source = load_report(EXAMPLES / "full-2024.toml")
-    report = new_report(source.unit, source.year, source.level, source.template)
-    path = tmp_path / "empty.toml"
-    EditSession.create(path, report).close()  # releases the edit lock
-    return path

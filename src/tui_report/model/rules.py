@@ -86,7 +86,7 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.MULTILINE)
 
 
-def _text_matches(text: str, patterns: list[str]) -> bool:
+def text_matches(text: str, patterns: list[str]) -> bool:
     return any(_regex(p).search(text) for p in patterns)
 
 
@@ -195,13 +195,13 @@ def _apply(
         text = report.texts.get(rule.text, "").strip()
         if not text or not _all_zero(values, table, rule.when_zero, need_filled=True):
             return []
-        if _text_matches(text, rule.patterns):
+        if text_matches(text, rule.patterns):
             return []
         return [Finding(rule.id, rule.severity, rule.message, (Location(text=rule.text),))]
     if rule.kind == "text_implies_zero":
         assert rule.text is not None
         text = report.texts.get(rule.text, "").strip()
-        if not text or not _text_matches(text, rule.patterns):
+        if not text or not text_matches(text, rule.patterns):
             return []
         return _must_be_zero(rule, table, values, Location(text=rule.text))
     if rule.kind == "zero_for_levels":

@@ -95,6 +95,30 @@ RuleKind = Literal[
 ]
 
 
+# Text patterns run over whatever an operator typed, possibly 200,000 characters without a full stop:
+# every repeat must have an upper bound, so that each start position costs bounded work and a search
+# is linear in the text's length (an unbounded ``[^。]*?`` between two words is quadratic or worse).
+MAX_PATTERN_REPEAT = 40
+
+
+_ESCAPE = re.compile(r"\\.")
+_CHAR_CLASS = re.compile(r"\[\^?\]?[^\]]*\]")
+_REPEAT = re.compile(r"[*+]|\{(\d*)(,?)(\d*)\}")
+
+
+def unbounded_repeat(pattern: str) -> str | None:
+    """The first repeat in a regular expression without an upper bound up to MAX_PATTERN_REPEAT
+    (``*``, ``+``, ``{n,}``, ``{0,500}``), or None when every repeat is bounded."""
+    bare = _CHAR_CLASS.sub("", _ESCAPE.sub("", pattern))  # a * inside [...] or after \ is literal
+    for found in _REPEAT.finditer(bare):
+        if found.group(0) in "*+":
+            return found.group(0)
+        upper = found.group(3) if found.group(2) else found.group(1)
+        if not upper or int(upper) > MAX_PATTERN_REPEAT:
+            return found.group(0)
+    return None
+
+
 class Rule(_Strict):
     """An arithmetic rule declared in the template; the code knows only the kinds."""
 
@@ -127,6 +151,12 @@ class Rule(_Strict):
                 re.compile(pattern)
             except re.error as exc:
                 raise ValueError(f"规则 {self.id}：正则表达式 {pattern!r} 无效：{exc}") from exc
+            repeat = unbounded_repeat(pattern)
+            if repeat is not None:
+                raise ValueError(
+                    f"规则 {self.id}：正则表达式 {pattern!r} 中的“{repeat}”没有上限，"
+                    f"请写成 {{0,{MAX_PATTERN_REPEAT}}} 以内的范围（长文字时检查会很慢）"
+                )
         return self
 
 
