@@ -172,3 +172,28 @@ def test_terminal_size_in_a_real_pty() -> None:
     finally:
         os.close(primary)
         os.close(secondary)
+
+
+def _with_fonts(monkeypatch: pytest.MonkeyPatch, families: set[str] | None) -> list[tuple[Status, str]]:
+    from tui_report.admin import fonts as admin_fonts
+    from tui_report.export import fontfiles
+
+    found = None if families is None else frozenset(families)
+    monkeypatch.setattr(fontfiles, "installed_families", lambda: found)
+    monkeypatch.setattr(admin_fonts, "installed_families", lambda: found)
+    monkeypatch.delenv("TUI_REPORT_FONTS", raising=False)
+    return [(c.status, c.text) for c in admin_fonts.font_checks()]
+
+
+def test_fonts_real_lookalike_and_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = {"方正小标宋简体", "黑体", "楷体_GB2312", "仿宋_GB2312", "宋体", "Times New Roman"}
+    assert all(status is Status.OK for status, _ in _with_fonts(monkeypatch, real))
+    free = {"Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN", "Liberation Serif"}
+    checks = _with_fonts(monkeypatch, free)
+    assert (Status.WARN, "正文（仿宋_GB2312）：未安装，PDF 用 Noto Serif CJK SC 代替") in checks
+    assert not [text for status, text in checks if status is Status.FAIL]
+    bare = _with_fonts(monkeypatch, {"DejaVu Sans"})
+    failed = [text for status, text in bare if status is Status.FAIL]
+    assert any(text.startswith("缺少宋体/仿宋类中文字体") for text in failed), bare
+    no_fontconfig = _with_fonts(monkeypatch, None)
+    assert no_fontconfig[0][0] is Status.FAIL and "fontconfig" in no_fontconfig[0][1]

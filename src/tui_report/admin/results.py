@@ -53,7 +53,7 @@ def render(sections: list[Section]) -> str:
         shown_fix = ""
         for check in section.checks:
             lines.append(f"  {check.status.value} {check.text}")
-            # The same fix for several lines in a row (e.g. one font package) is said once, last.
+            # The same fix for several lines in a row (e.g. one font package) is said once, at the first.
             if check.fix and check.status is not Status.OK and check.fix != shown_fix:
                 lines.extend(f"      → {part}" for part in check.fix.splitlines())
                 shown_fix = check.fix

@@ -12,7 +12,15 @@ class ScreenCommands(Provider):
 
     def _commands(self) -> list[tuple[str, str, object]]:
         getter = getattr(self.screen, "palette_commands", None)
-        return list(getter()) if callable(getter) else []
+        commands = list(getter()) if callable(getter) else []
+        return [*commands, ("环境检查", "检查终端、字体、LibreOffice 和报告所在的共享文件夹", self._doctor)]
+
+    def _doctor(self) -> None:
+        from tui_report.tui.screens.doctor import DoctorScreen
+
+        controller = getattr(self.app, "controller", None)
+        folder = controller.session.path.parent if controller is not None else getattr(self.app, "cwd", None)
+        self.app.push_screen(DoctorScreen(folder))
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():

@@ -1,0 +1,54 @@
+"""Palette → 环境检查: the doctor's output for the open report's folder, in a screen."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+
+from tui_report.admin import doctor
+from tui_report.tui.app import make_app
+from tui_report.tui.screens.doctor import RUNNING, DoctorScreen
+from tui_report.tui.widgets.wrapped import WrappedText
+
+from .conftest import SIZE
+
+
+def test_palette_opens_the_doctor_for_the_reports_folder(
+    full_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[Path | None] = []
+    real = doctor.run_checks
+
+    def quick(folder: Path | None, render: bool = True) -> list[doctor.Section]:
+        checked.append(folder)
+        return real(folder, render=False)  # the LibreOffice render has its own tests
+
+    monkeypatch.setattr(doctor, "run_checks", quick)
+
+    async def scenario() -> None:
+        app = make_app(full_copy)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"环境检查")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, DoctorScreen)
+            deadline = time.monotonic() + 60
+            while not screen.output and time.monotonic() < deadline:
+                await pilot.pause(0.05)
+            output = screen.query_one("#doctor-output", WrappedText).text
+            assert output != RUNNING and output == screen.output
+            assert f"共享文件夹 {full_copy.parent}" in output
+            assert "结论：" in output
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, DoctorScreen)
+
+    asyncio.run(scenario())
+    assert checked == [full_copy.parent]
