@@ -102,13 +102,9 @@ def open_screen(args: argparse.Namespace) -> int:
     except ReviewError as exc:
         err(str(exc))
         return EXIT_UNREADABLE
-    from tui_report.cli import run_app
-
-    return run_app(
-        [
-            "--review",
-            str(args.folder),
-            *(["--roster", str(args.roster)] if args.roster else []),
-            *(["--year", str(args.year)] if args.year else []),
-        ]
-    )
+    try:
+        from tui_report.tui.screens.review import run_review_app
+    except ImportError as exc:
+        err(f"无法启动审核界面：{exc}")
+        return EXIT_UNREADABLE
+    return run_review_app(args.folder, args.roster, args.year)

@@ -19,7 +19,7 @@ import contextlib
 import os
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,9 @@ STATE_ORDER = {code: i for i, code in enumerate(STATES)}
 COMPLETENESS_RULES = frozenset({"TABLE_INCOMPLETE", "TEXT_EMPTY", "META"})
 COPIED_TEXT_RULE = "R15"
 POOL_MIN_FILES = 200
+
+
+InspectionCache = dict[str, tuple[tuple[int, int, int], "Inspection"]]
 
 
 class ReviewError(Exception):
@@ -312,15 +315,18 @@ def _text_report(inspection: Inspection) -> Report:
     )
 
 
-def _add_copied_text(this_year: list[Inspection], last_year: list[Inspection]) -> None:
+def _add_copied_text(this_year: list[Inspection], last_year: list[Inspection]) -> list[Inspection]:
     """R15: each report against last year's of the same unit and the other units' of this year
-    (the same folder pass as ``tui-report check``)."""
+    (the same folder pass as ``tui-report check``). New objects: inspections may be cached."""
     pool = this_year + last_year
     found = folder_copied_text([_text_report(i) for i in pool])
+    result: list[Inspection] = []
     for inspection, copied in zip(this_year, found, strict=False):
-        inspection.findings = [*inspection.findings, *copied]
-        if copied and inspection.state == "complete":
-            inspection.state = "needs_attention"
+        if copied:
+            state = "needs_attention" if inspection.state == "complete" else inspection.state
+            inspection = replace(inspection, findings=[*inspection.findings, *copied], state=state)
+        result.append(inspection)
+    return result
 
 
 def _recheck_with_last_year(this_year: list[Inspection], last: dict[str, Inspection]) -> list[Inspection]:
@@ -412,11 +418,43 @@ def _indicators(rows: list[UnitRow], last: dict[str, Inspection], review: Review
     )
 
 
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def _inspect_cached(
+    files: list[Path], processes: int | None, cache: InspectionCache | None
+) -> list[Inspection]:
+    """Inspect the files, reusing the cache's inspection of a file whose time, size and inode are
+    unchanged (the review screen re-reads only what changed)."""
+    if cache is None:
+        return inspect_all([str(p) for p in files], processes)
+    signatures = {str(p): _signature(p) for p in files}
+    stale = [p for p, sig in signatures.items() if sig is None or cache.get(p, (None,))[0] != sig]
+    fresh = {i.path: i for i in inspect_all(stale, processes)}
+    for path in set(cache) - set(signatures):
+        del cache[path]
+    for path, inspection in fresh.items():
+        sig = signatures[path]
+        if sig is not None:
+            cache[path] = (sig, inspection)
+    return [fresh[p] if p in fresh else cache[p][1] for p in signatures]
+
+
 def review_folder(
-    folder: Path, roster_path: Path | None = None, year: int | None = None, processes: int | None = None
+    folder: Path,
+    roster_path: Path | None = None,
+    year: int | None = None,
+    processes: int | None = None,
+    cache: InspectionCache | None = None,
 ) -> Review:
     """Read every report of ``folder`` and build the desk's rows. Raises :class:`ReviewError` when
-    the folder or the roster cannot be read."""
+    the folder or the roster cannot be read. ``cache`` (kept by the caller between calls) spares
+    reading unchanged files again."""
     files, names = report_files(folder)
     if roster_path is None and ROSTER_NAME in names:
         roster_path = folder / ROSTER_NAME
@@ -426,13 +464,13 @@ def review_folder(
             roster = load_roster(roster_path)
         except Exception as exc:
             raise ReviewError(str(exc)) from exc
-    inspections = [i for i in inspect_all([str(p) for p in files], processes) if not i.roster]
+    inspections = [i for i in _inspect_cached(files, processes, cache) if not i.roster]
     readable = [i for i in inspections if not (i.problem and not i.unit)]
     target = year if year is not None else max((i.year for i in readable), default=None)
     last_year = [i for i in readable if target is not None and i.year == target - 1]
     last = _unique_units(last_year)
     this_year = _recheck_with_last_year([i for i in readable if i.year == target], last)
-    _add_copied_text(this_year, last_year)
+    this_year = _add_copied_text(this_year, last_year)
     unreadable = [i for i in inspections if i.problem and not i.unit]
     rows = [_row(i) for i in this_year + unreadable]
     rows = (

@@ -43,6 +43,7 @@ class StartScreen(Screen[None]):
         Binding("n", "new", "新建", key_display="N", id="start.new"),
         Binding("e", "example", "示例", key_display="E", id="start.example"),
         Binding("r", "rescan", "刷新", key_display="R", id="start.rescan", show=False),
+        Binding("v", "review", "汇总审核", key_display="V", id="start.review", show=False),
         Binding("escape", "stay", show=False, id="start.escape"),
     ]
     HELP = "开始页：上下键选择，Enter 打开；N 新建报告；E 打开示例报告（只读）。"
@@ -79,6 +80,8 @@ class StartScreen(Screen[None]):
         seen: set[Path] = set()
         recent = [p for p in load_recent() if p.is_file()]
         here = [p.resolve() for p in reports_in(self.cwd)]
+        if len(here) >= 2 or (self.cwd / "roster.toml").is_file():
+            add("汇总审核：本文件夹各单位的报告 (V)", self.action_review, "review")
         for group, paths in (("最近打开", recent), ("当前文件夹", here)):
             fresh = [p for p in paths if p.resolve() not in seen]
             if not fresh:
@@ -111,6 +114,11 @@ class StartScreen(Screen[None]):
             return
         self.app.open_path(path, read_only=True)  # type: ignore[attr-defined]
 
+    def action_review(self) -> None:
+        from tui_report.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.cwd))
+
     def action_rescan(self) -> None:
         self.fill()
 
@@ -122,6 +130,7 @@ class StartScreen(Screen[None]):
             ("新建报告", "N：填写单位、年度，创建新报告", self.action_new),
             ("打开示例报告", "E：只读打开示例报告", self.action_example),
             ("刷新列表", "R：重新查找当前文件夹中的报告", self.action_rescan),
+            ("汇总审核", "V：本文件夹各单位报告的状态、问题和指标", self.action_review),
         ]
 
     def focus_chain_help(self) -> tuple[str, list[str]]:

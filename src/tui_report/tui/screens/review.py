@@ -1,0 +1,367 @@
+"""The review desk in the app: every unit's report of a folder, refreshed as files change.
+
+Opened from the start screen (V) or by ``tui-report review DIR`` on a terminal. The folder is read
+in a worker thread (the screen shows at once); every two seconds the folder's and the lock
+folder's file times are compared, and only changed files are read again.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from tui_report.model.indicators import format_figure, review_spec
+from tui_report.review.desk import (
+    InspectionCache,
+    Review,
+    ReviewError,
+    UnitRow,
+    review_folder,
+    sort_rows,
+)
+from tui_report.review.files import UnsafeFile, read_plain_file
+from tui_report.storage.errors import ReportFileError
+from tui_report.tui.app import ReportApp
+from tui_report.tui.controller import Controller
+
+POLL_SECONDS = 2.0
+SORTS = {"state": "状态", "unit": "单位", "indicator": "指标"}
+
+
+def folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of the folder's files and of its lock files: any save,
+    new report, or editor coming or going changes it (cheap: two directory scans)."""
+    found: list[tuple[str, int, int]] = []
+    for where in (folder, folder / ".locks"):
+        try:
+            with os.scandir(where) as entries:
+                for entry in entries:
+                    try:
+                        info = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    found.append((entry.path, info.st_size, info.st_mtime_ns))
+        except OSError:
+            continue
+    return tuple(sorted(found))
+
+
+class DeskTable(DataTable[str]):
+    """The desk's table: Enter (the table's own "select") is shown in the footer as 打开."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "打开", key_display="Enter", id="review.open"),
+    ]
+
+
+def _short_time(row: UnitRow) -> str:
+    return row.saved_at.strftime("%m-%d %H:%M") if row.saved_at else ""
+
+
+class ReviewScreen(Screen[None]):
+    """The review desk.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | open the highlighted report (read-only when someone is editing it) |
+    | f3 | the highlighted report's findings |
+    | s / u | sort by state / by unit |
+    | i / o | show the next indicator / sort by it |
+    """
+
+    DEFAULT_CSS = """
+    ReviewScreen #desk { height: 1fr; border: none; }
+    ReviewScreen #count { height: 1; padding: 0 1; text-style: bold; }
+    ReviewScreen #detail { height: 2; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f3", "findings", "问题", key_display="F3", id="review.findings"),
+        Binding("s", "sort('state')", "按状态", key_display="S", id="review.sort_state"),
+        Binding("u", "sort('unit')", "按单位", key_display="U", id="review.sort_unit"),
+        Binding("i", "next_indicator", "指标", key_display="I", id="review.indicator"),
+        Binding("o", "sort('indicator')", "按指标", key_display="O", id="review.sort_indicator"),
+        Binding("r", "reload", "刷新", key_display="R", id="review.reload", show=False),
+        Binding("escape", "back", show=False, id="review.back"),
+    ]
+    HELP = (
+        "汇总审核：每行一个单位。上下键选择，Enter 打开报告（有人正在编辑时只读打开），F3 查看该报告的问题；"
+        "S 按状态排序，U 按单位排序，I 切换显示的指标，O 按该指标排序。文件有变化时自动刷新。"
+    )
+
+    def __init__(self, folder: Path, roster: Path | None = None, year: int | None = None) -> None:
+        super().__init__()
+        self.folder = folder
+        self.roster = roster
+        self.year = year
+        self.review: Review | None = None
+        self.sort_by = "state"
+        self.indicator = 0  # index into the template's indicators
+        self.cache: InspectionCache = {}
+        self._signature: tuple[tuple[str, int, int], ...] | None = None
+        self._loading = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"汇总审核：{self.folder}", classes="title-bar", id="title")
+        yield Static("正在读取各单位的报告……", id="count")
+        yield DeskTable(id="desk", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#desk", DataTable).focus()
+        self.load()
+        self.set_interval(POLL_SECONDS, self.poll)
+
+    def on_screen_resume(self) -> None:
+        self.poll()
+
+    # ------------------------------------------------------------------ reading
+    def poll(self) -> None:
+        if self._loading:
+            return
+        if folder_signature(self.folder) != self._signature:
+            self.load()
+
+    def load(self) -> None:
+        self._loading = True
+        self._read()
+
+    @work(thread=True, exclusive=True, group="review-read")
+    def _read(self) -> None:
+        signature = folder_signature(self.folder)
+        try:
+            review = review_folder(self.folder, self.roster, self.year, processes=1, cache=self.cache)
+        except ReviewError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._show, review, signature)
+
+    def _failed(self, message: str) -> None:
+        self._loading = False
+        self.query_one("#count", Static).update(f"无法读取：{message}")
+
+    def _show(self, review: Review, signature: tuple[tuple[str, int, int], ...]) -> None:
+        self._loading = False
+        self._signature = signature
+        self.review = review
+        year = f"{review.year}年度 " if review.year else ""
+        roster = "（名册）" if review.roster else "（无名册）"
+        self.query_one("#title", Static).update(f"汇总审核：{year}{self.folder}{roster}")
+        self.query_one("#count", Static).update(review.count_line())
+        self.fill()
+
+    # ------------------------------------------------------------------ the table
+    @property
+    def indicators(self) -> list[tuple[str, str, str]]:
+        """(id, short name, format) of the indicators of the folder's template."""
+        if self.review is None or not self.review.template:
+            return []
+        return [(i.id, i.short, i.format) for i in review_spec(self.review.template).indicators]
+
+    def rows(self) -> list[UnitRow]:
+        if self.review is None:
+            return []
+        indicators = self.indicators
+        chosen = indicators[self.indicator % len(indicators)][0] if indicators else None
+        return sort_rows(self.review.rows, self.sort_by, chosen)
+
+    def fill(self) -> None:
+        table = self.query_one("#desk", DataTable)
+        selected = self.selected()
+        table.clear(columns=True)
+        indicators = self.indicators
+        current = indicators[self.indicator % len(indicators)] if indicators else None
+        table.add_column("状态", width=8)
+        table.add_column("单位", width=18)
+        table.add_column("错", width=3)
+        table.add_column("警", width=3)
+        table.add_column("雷同", width=4)
+        table.add_column("编辑中", width=8)
+        table.add_column("最后保存", width=11)
+        table.add_column(current[1] if current else "指标", width=8)
+        for row in self.rows():
+            editing = row.editor.who if row.editor else ""
+            value = format_figure(row.indicators.get(current[0]), current[2]) if current else ""
+            table.add_row(
+                row.state_label,
+                row.unit or row.file_name,
+                str(row.errors) if row.template else "",
+                str(row.warnings) if row.template else "",
+                str(row.copied_text) if row.copied_text else "",
+                editing,
+                _short_time(row),
+                value,
+                key=self._key(row),
+            )
+        if selected is not None:
+            for index, row in enumerate(self.rows()):
+                if self._key(row) == self._key(selected):
+                    table.move_cursor(row=index)
+                    break
+        self._describe()
+
+    @staticmethod
+    def _key(row: UnitRow) -> str:
+        return str(row.path) if row.path is not None else f"unit:{row.unit}"
+
+    def selected(self) -> UnitRow | None:
+        table = self.query_one("#desk", DataTable)
+        rows = self.rows()
+        if not rows or table.row_count == 0 or not 0 <= table.cursor_row < len(rows):
+            return None
+        return rows[table.cursor_row]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        # Enter on the table (its "select") opens the highlighted report.
+        event.stop()
+        self.action_open()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._describe()
+
+    def _describe(self) -> None:
+        row = self.selected()
+        detail = self.query_one("#detail", Static)
+        if row is None:
+            detail.update("")
+            return
+        parts = [row.file_name or "尚未提交报告"]
+        if row.editor:
+            since = row.editor.since[11:16] if len(row.editor.since) >= 16 else ""
+            parts.append(f"{row.editor.who}正在编辑" + (f"（{since}起）" if since else ""))
+        if row.saved_at:
+            parts.append(f"{row.saved_at:%m-%d %H:%M} {row.saved_by}保存")
+        if row.exported:
+            parts.append("已导出 " + "、".join(row.exported))
+        if row.contact:
+            parts.append(f"联系人 {row.contact}")
+        if not row.in_roster and self.review is not None and self.review.roster is not None:
+            parts.append("不在名册中")
+        text = "  ".join(parts)
+        if row.problem:
+            text += f"\n{row.problem}"
+        detail.update(text)
+
+    # ------------------------------------------------------------------ actions
+    def action_sort(self, by: str) -> None:
+        if by == "indicator" and not self.indicators:
+            self.notify("没有可排序的指标", timeout=3)
+            return
+        self.sort_by = by
+        self.fill()
+        self.notify(f"已按{SORTS[by]}排序", timeout=2)
+
+    def action_next_indicator(self) -> None:
+        indicators = self.indicators
+        if not indicators:
+            return
+        self.indicator = (self.indicator + 1) % len(indicators)
+        self.fill()
+        spec = review_spec(self.review.template).indicators[self.indicator] if self.review else None
+        if spec is not None:
+            self.notify(f"{spec.name} = {spec.formula.text}", timeout=6)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_open(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if row.path is None:
+            self.notify(f"{row.unit}尚未提交报告", severity="warning", timeout=4)
+            return
+        app = self.app
+        assert isinstance(app, ReportApp)
+        app.open_path(row.path, read_only=row.editor is not None)
+
+    def action_findings(self) -> None:
+        from tui_report.storage.reportfile import decode_report_bytes, loads_report
+        from tui_report.tui.screens.findings import FindingsScreen
+
+        row = self.selected()
+        if row is None or row.path is None:
+            return
+        if row.problem and not row.unit:
+            self.notify(row.problem, title="无法读取", severity="error", timeout=8)
+            return
+        try:
+            report = loads_report(decode_report_bytes(read_plain_file(row.path), row.path), row.path)
+        except (UnsafeFile, ReportFileError) as exc:
+            self.notify(str(exc), title="无法读取", severity="error", timeout=8)
+            return
+        self.app.push_screen(FindingsScreen(report, row.findings))
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        else:
+            self.notify("按 Ctrl+Q 或 F10 退出；Esc 不会退出。", timeout=3)
+
+    def focus_chain_help(self) -> tuple[str, list[str]]:
+        return "汇总审核", [self.HELP]
+
+
+class ReviewApp(ReportApp):
+    """``tui-report review DIR``: the app with the review desk as its home screen."""
+
+    CSS_PATH = str(Path(__file__).resolve().parent.parent / "app.tcss")  # the app's, not beside this module
+
+    def __init__(
+        self, folder: Path, roster: Path | None = None, year: int | None = None, banner: str = ""
+    ) -> None:
+        super().__init__(None, cwd=folder, banner=banner)
+        self.folder = folder
+        self.roster = roster
+        self.year = year
+        self.desk: ReviewScreen | None = None
+
+    def get_default_screen(self) -> Screen[None]:
+        self.desk = ReviewScreen(self.folder, self.roster, self.year)
+        return self.desk
+
+    def close_report(self, controller: Controller) -> None:
+        """Closing a report returns to the desk (not to the start screen)."""
+
+        def leave() -> None:
+            controller.session.close()
+            self.controller = None
+            self._offer_edit_when_free = None
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+
+        self._ask_unsaved(controller, "关闭", leave)
+
+
+def run_review_app(folder: Path, roster: Path | None, year: int | None) -> int:
+    """``tui-report review DIR`` on a terminal."""
+    import os as _os
+
+    from tui_report.tui.app import locale_warning
+
+    encoding = (sys.stdout.encoding or "").lower().replace("-", "")
+    if encoding != "utf8":
+        print(
+            f"tui-report needs a UTF-8 terminal (now {sys.stdout.encoding}): export LANG=C.UTF-8 and set the "
+            "terminal's character set to UTF-8.",
+            file=sys.stderr,
+        )
+        return 2
+    app = ReviewApp(folder, roster, year, banner=locale_warning(_os.environ))
+    try:
+        app.run()
+    finally:
+        if app.controller is not None:
+            app.controller.session.close()
+    if app.return_code:
+        return app.return_code
+    review = app.desk.review if app.desk is not None else None
+    return 0 if review is not None and review.all_complete else 1

@@ -1,0 +1,140 @@
+"""The review desk in the app, at 80×24, keys only."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from tui_report.model.report import new_report
+from tui_report.storage.reportfile import save_report
+from tui_report.tui.screens.editor import EditorScreen
+from tui_report.tui.screens.findings import FindingsScreen
+from tui_report.tui.screens.review import ReviewApp, ReviewScreen
+
+from .conftest import County
+
+SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TUI_REPORT_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+async def loaded(pilot, screen: ReviewScreen, rows: int | None = None, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while screen.review is None or (rows is not None and len(screen.review.rows) != rows):
+        assert time.monotonic() < deadline, "the review did not load in time"
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
+def cells(screen: ReviewScreen) -> list[list[str]]:
+    table = screen.query_one("#desk", DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def _test_desk_lists_units_sorts_and_counts(county: County) -> None:
+    app = ReviewApp(county.folder)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await loaded(pilot, screen)
+        count = str(screen.query_one("#count", Static).render())
+        assert count.startswith("已完成 2/6") and "有错误 1" in count and "未提交 1" in count
+        rows = cells(screen)
+        assert len(rows) == 8
+        # sorted by state, worst first: the unreadable file, then 未提交 ... 已完成 last
+        assert rows[0][0] == "无法读取" and rows[-1][0] == "已完成"
+        assert [r[1] for r in rows if r[0] == "未提交"] == ["己乡人民政府"]
+        held = next(r for r in rows if r[1] == "戊镇人民政府")
+        assert held[5]  # who is editing it
+        await pilot.press("u")
+        units = [r[1] for r in cells(screen)]
+        assert units == sorted(units)
+        await pilot.press("s")
+        assert cells(screen)[0][0] == "无法读取"
+        # the indicator column: I switches, O sorts by it (largest first)
+        await pilot.press("i")
+        header = [str(c.label) for c in screen.query_one("#desk", DataTable).columns.values()]
+        assert header[-1] == "增减"
+        await pilot.press("i", "i")
+        await pilot.press("o")
+        shown = [r[-1] for r in cells(screen) if r[-1]]
+        assert shown and shown == sorted(shown, key=lambda s: -float(s.rstrip("%")))
+
+
+async def _test_enter_opens_read_only_when_someone_edits_and_f3_lists_findings(county: County) -> None:
+    app = ReviewApp(county.folder)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await loaded(pilot, screen)
+        await pilot.press("u")
+        units = [r[1] for r in cells(screen)]
+        for _ in range(units.index("丙乡人民政府")):
+            await pilot.press("down")
+        await pilot.press("f3")
+        assert isinstance(app.screen, FindingsScreen)
+        assert any(f.rule == "R1" for f in app.screen.findings)
+        await pilot.press("escape")
+        assert app.screen is screen
+        units = [r[1] for r in cells(screen)]
+        for _ in range(units.index("戊镇人民政府") - units.index("丙乡人民政府")):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+        assert app.controller is not None and app.controller.read_only
+        assert county.holder.poll() is None  # the editor keeps the lock
+
+
+async def _test_desk_follows_the_folder(county: County) -> None:
+    app = ReviewApp(county.folder)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await loaded(pilot, screen, rows=8)
+        save_report(new_report("己乡人民政府", 2024, "township"), county.folder / "h.toml")
+        screen.poll()  # the two-second timer, without waiting for it
+        await loaded(pilot, screen, rows=8)
+        deadline = time.monotonic() + 10
+        while next(r for r in cells(screen) if r[1] == "己乡人民政府")[0] != "未开始":
+            assert time.monotonic() < deadline
+            await pilot.pause(0.05)
+        assert "未提交" not in str(screen.query_one("#count", Static).render())
+
+
+async def _test_start_screen_offers_the_desk(county: County, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui_report.tui.app import ReportApp
+
+    monkeypatch.chdir(county.folder)
+    app = ReportApp(None, cwd=county.folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("v")
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await loaded(pilot, screen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ReviewScreen)
+
+
+def test_desk_lists_units_sorts_and_counts(county: County) -> None:
+    asyncio.run(_test_desk_lists_units_sorts_and_counts(county))
+
+
+def test_enter_opens_read_only_when_someone_edits_and_f3_lists_findings(county: County) -> None:
+    asyncio.run(_test_enter_opens_read_only_when_someone_edits_and_f3_lists_findings(county))
+
+
+def test_desk_follows_the_folder(county: County) -> None:
+    asyncio.run(_test_desk_follows_the_folder(county))
+
+
+def test_start_screen_offers_the_desk(county: County, monkeypatch: pytest.MonkeyPatch) -> None:
+    asyncio.run(_test_start_screen_offers_the_desk(county, monkeypatch))
