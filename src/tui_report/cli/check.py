@@ -22,9 +22,31 @@ if TYPE_CHECKING:
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = sub.add_parser("check", help="检查报告，列出问题")
-    check.add_argument("files", type=Path, nargs="+", help="报告文件")
+    check.add_argument(
+        "files", type=Path, nargs="+", help="报告文件（.toml；也可直接检查 .docx、.html、.pdf）"
+    )
     check.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
     check.add_argument("--last-year", type=Path, default=None, help="上年度报告，用于跨年核对")
+
+
+# Notes from importing a document in memory, by report id, shown as findings of rule IMPORT.
+_import_notes: dict[int, list[Finding]] = {}
+
+
+def _load_any(path: Path) -> tuple[Report | None, str]:
+    """A report file, or a .docx/.html/.pdf document imported in memory."""
+    from tui_report.importers import ImportFailure, import_report, is_document
+    from tui_report.model.rules import Finding
+
+    if not is_document(path):
+        return load(path)
+    try:
+        result = import_report(path)
+    except ImportFailure as exc:
+        return None, str(exc)
+    notes = [Finding("IMPORT", n.severity, f"导入：{n.message}") for n in result.notes]
+    _import_notes[id(result.report)] = notes
+    return result.report, ""
 
 
 def _folder_findings(loaded: list[tuple[Path, Report]]) -> dict[int, tuple[Report | None, list[Finding]]]:
@@ -98,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
             err(f"上年度报告无法读取：{problem}")
             return EXIT_UNREADABLE
     status = EXIT_OK
-    read = [(path, *load(path)) for path in _reports_only(args.files)]
+    read = [(path, *_load_any(path)) for path in _reports_only(args.files)]
     folder = _folder_findings([(path, report) for path, report, _ in read if report is not None])
     for path, report, problem in read:
         if report is None:
@@ -111,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         found_last_year, copied = folder.get(id(report), (None, []))
         baseline = last_year or (None if report.last_year is not None else found_last_year)
-        findings = check(report, baseline) + copied
+        findings = check(report, baseline) + copied + _import_notes.pop(id(report), [])
         findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
         if has_errors(findings) and status == EXIT_OK:
             status = EXIT_FINDINGS

@@ -1,0 +1,33 @@
+"""Label text as printed vs as in the template: normalised for comparison."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NUMBERING = re.compile(r"^(\d+)[、．.]")
+_DROP = re.compile(r"[\s\u3000\u00a0]+")
+_VALUE = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_UNIT_SUFFIX = re.compile(r"(件|条|个|项|次|万元|元)$")
+
+
+def normalise_label(text: str) -> str:
+    """Full-width folded, spaces and line breaks removed, ``1、`` read as ``1.``."""
+    folded = _DROP.sub("", unicodedata.normalize("NFKC", text))
+    return _NUMBERING.sub(r"\1.", folded)
+
+
+def value_text(text: str) -> str:
+    """A cell's text as a number would be written: folded, spaces and a unit word removed."""
+    from tui_report.model.report import normalise_number_text
+
+    cleaned = _DROP.sub("", normalise_number_text(text))
+    return _UNIT_SUFFIX.sub("", cleaned)
+
+
+def is_value(text: str) -> bool:
+    """A number, a blank or a published "not filled" mark (/ - — 无)."""
+    from tui_report.model.report import BLANK_MARKS
+
+    cleaned = value_text(text)
+    return cleaned in BLANK_MARKS or _VALUE.match(cleaned) is not None
