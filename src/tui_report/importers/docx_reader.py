@@ -26,9 +26,12 @@ def _text(element: Any) -> str:
     """The text of a paragraph or cell: runs joined, tabs and breaks as spaces/new lines."""
     parts: list[str] = []
     t, tab, br, p = _qn("w:t"), _qn("w:tab"), _qn("w:br"), _qn("w:p")
-    for node in element.iter(t, tab, br, p):
+    hyphen = _qn("w:noBreakHyphen")  # "0517-80000000" kept whole on a line
+    for node in element.iter(t, tab, br, p, hyphen):
         if node.tag == t:
             parts.append(node.text or "")
+        elif node.tag == hyphen:
+            parts.append("-")
         elif node.tag == tab:
             parts.append(" ")
         elif node.tag == br or (node.tag == p and parts):

@@ -11,6 +11,13 @@ from dataclasses import dataclass, field
 
 Grid = list[list[str | None]]
 
+# Characters exports use to keep a number whole on a line, read as what they stand for.
+_FOLD = str.maketrans({"\u2011": "-", "\u00a0": " ", "\u2060": None, "\u200b": None, "\ufeff": None})
+
+
+def fold(text: str) -> str:
+    return text.translate(_FOLD)
+
 
 class ImportFailure(Exception):
     """The source is not a report this importer recognises, or cannot be read (Chinese message)."""
@@ -23,11 +30,12 @@ class SourceDocument:
     blocks: list[str | Grid] = field(default_factory=list)
 
     def add_paragraph(self, text: str) -> None:
-        for line in text.replace("\r", "\n").split("\n"):
+        for line in fold(text).replace("\r", "\n").split("\n"):
             if line.strip():
                 self.blocks.append(line)
 
     def add_table(self, grid: Grid) -> None:
+        grid = [[None if cell is None else fold(cell) for cell in row] for row in grid]
         if any(any(cell for cell in row) for row in grid):
             self.blocks.append(grid)
 
