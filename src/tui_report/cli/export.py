@@ -1,4 +1,8 @@
-"""`tui-report export FILE -o OUT`: .json .docx .pdf .html by the output's extension."""
+"""`tui-report export FILE -o OUT`: .json .docx .pdf .html by the output's extension.
+
+`tui-report export DIR -o OUTDIR/ [--format docx|pdf|html]`: every complete report of a folder
+(batch export for the portal, with index.html). Exit 0 all exported, 1 some skipped or failed,
+2 DIR unreadable or nothing could be written."""
 
 from __future__ import annotations
 
@@ -10,8 +14,11 @@ from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = sub.add_parser("export", help="导出报告（按扩展名：.json .docx .pdf .html）")
-    export.add_argument("file", type=Path, help="报告文件")
-    export.add_argument("-o", "--output", type=Path, required=True, help="输出文件")
+    export.add_argument("file", type=Path, help="报告文件；或文件夹：批量导出其中所有已完成的报告")
+    export.add_argument("-o", "--output", type=Path, required=True, help="输出文件（批量导出时为输出文件夹）")
+    export.add_argument(
+        "--format", choices=("docx", "pdf", "html"), default="docx", help="批量导出的格式（默认 docx）"
+    )
     export.add_argument("--draft", action="store_true", help="有错误时仍导出，并在每页标注“草稿”")
     export.add_argument(
         "--subheadings",
@@ -21,9 +28,32 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
 
 
+def run_batch(args: argparse.Namespace) -> int:
+    from tui_report.export.office import ExportError
+    from tui_report.review.batch import export_folder
+    from tui_report.review.desk import ReviewError
+
+    if args.output.exists() and not args.output.is_dir():
+        err(f"批量导出时 -o 应为文件夹，{args.output} 是一个文件")
+        return EXIT_UNREADABLE
+    try:
+        result = export_folder(args.file, args.output, args.format)
+    except (ReviewError, ExportError) as exc:
+        err(str(exc))
+        return EXIT_UNREADABLE
+    for warning in dict.fromkeys(result.warnings):
+        err(f"提示：{warning}")
+    for row, reason in result.skipped:
+        err(f"未导出 {row.unit or row.file_name}：{reason}")
+    print(f"已导出 {len(result.exported)} 份报告到 {args.output}，索引页 {result.index}")
+    return EXIT_OK if not result.skipped else EXIT_FINDINGS
+
+
 def run(args: argparse.Namespace) -> int:
     from tui_report.model.rules import SEVERITY_LABELS, check, has_errors
 
+    if args.file.is_dir():
+        return run_batch(args)
     report, problem = load(args.file)
     if report is None:
         err(problem)

@@ -7,6 +7,7 @@ replace; it raises :class:`ExportError` with a Chinese message when it cannot wr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from tui_report.export.document import ReportDocument, build_document
@@ -60,7 +61,6 @@ def pdf_bytes(
     a text layer that could not be checked are added to ``warnings``."""
     from tui_report.export.docx_writer import render_docx
     from tui_report.export.pdf import PdfRenderError, docx_to_pdf
-    from tui_report.export.pdfcheck import SHOWN_PROBLEMS, TextLayerUnavailable, check_pdf_bytes
 
     fonts = _fonts(fonts)
     notes = warnings if warnings is not None else []
@@ -71,6 +71,13 @@ def pdf_bytes(
         data = docx_to_pdf(docx, fonts)
     except PdfRenderError as exc:
         raise ExportError(str(exc)) from exc
+    return _checked_pdf(data, document, notes)
+
+
+def _checked_pdf(data: bytes, document: ReportDocument, notes: list[str]) -> bytes:
+    """The PDF when its text layer reads back complete; :class:`ExportError` otherwise."""
+    from tui_report.export.pdfcheck import SHOWN_PROBLEMS, TextLayerUnavailable, check_pdf_bytes
+
     try:
         problems = check_pdf_bytes(data, document)
     except TextLayerUnavailable:
@@ -89,6 +96,37 @@ def pdf_bytes(
         )
         raise ExportError(f"生成的 PDF 有问题，未保存：{shown}{more}{hint}")
     return data
+
+
+def pdf_bytes_many(
+    reports: Sequence[Report], fonts: FontSet | None = None, warnings: list[str] | None = None
+) -> list[bytes | ExportError]:
+    """Each report's PDF (or why not), all rendered by one LibreOffice start (batch export)."""
+    from tui_report.export.docx_writer import render_docx
+    from tui_report.export.pdf import PdfRenderError, docxs_to_pdfs
+
+    fonts = _fonts(fonts)
+    notes = warnings if warnings is not None else []
+    notes.extend(m.message for m in missing_pdf_fonts(fonts))
+    documents = [_document(r, False, fonts, None) for r in reports]
+    docxs = [
+        render_docx(d, fonts, title=r.title, author=r.unit, for_libreoffice=True)
+        for d, r in zip(documents, reports, strict=True)
+    ]
+    try:
+        rendered = docxs_to_pdfs(docxs, fonts)
+    except PdfRenderError as exc:
+        raise ExportError(str(exc)) from exc
+    results: list[bytes | ExportError] = []
+    for data, document in zip(rendered, documents, strict=True):
+        if data is None:
+            results.append(ExportError("LibreOffice 未能生成这份报告的 PDF"))
+            continue
+        try:
+            results.append(_checked_pdf(data, document, notes))
+        except ExportError as exc:
+            results.append(exc)
+    return results
 
 
 def html_text(

@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -117,3 +118,60 @@ def docx_to_pdf(
             tail = f"（{detail[-1]}）" if detail else ""
             raise PdfRenderError(f"LibreOffice 未能生成 PDF，退出码 {result.returncode}{tail}。")
         return target.read_bytes()
+
+
+def docxs_to_pdfs(
+    docxs: Sequence[bytes],
+    fonts: FontSet | None = None,
+    soffice: str | None = None,
+    timeout_s: float | None = None,
+) -> list[bytes | None]:
+    """Many .docx rendered by one LibreOffice start (batch export: its start-up is most of the cost
+    of one PDF). The PDFs in the given order; None for a document it did not render."""
+    program = soffice or find_soffice()
+    if program is None:
+        raise PdfRenderError(INSTALL_HINT)
+    if not docxs:
+        return []
+    timeout = timeout_s if timeout_s is not None else RENDER_TIMEOUT_S + 20.0 * len(docxs)
+    with tempfile.TemporaryDirectory(prefix="tui-report-pdf-") as tmp:
+        folder = Path(tmp)
+        sources = []
+        for index, data in enumerate(docxs):
+            source = folder / f"report-{index:05d}.docx"
+            source.write_bytes(data)
+            sources.append(source)
+        env = dict(os.environ)
+        if fonts is not None and Path(SYSTEM_FONTCONFIG).is_file() and "FONTCONFIG_FILE" not in env:
+            config = folder / "fonts.conf"
+            config.write_text(fontconfig_xml(fonts), encoding="utf-8")
+            env["FONTCONFIG_FILE"] = str(config)
+        command = [
+            program,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(folder / "out"),
+            *map(str, sources),
+        ]
+        try:
+            subprocess.run(
+                command, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL, env=env
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise PdfRenderError(
+                f"LibreOffice 在 {timeout:.0f} 秒内没有完成 PDF 转换，已放弃。请稍后再试。"
+            ) from exc
+        except OSError as exc:
+            raise PdfRenderError(
+                f"无法运行 LibreOffice（{program}）：{exc.strerror}。{INSTALL_HINT}"
+            ) from exc
+        results: list[bytes | None] = []
+        for source in sources:
+            target = folder / "out" / (source.stem + ".pdf")
+            results.append(target.read_bytes() if target.is_file() else None)
+        return results

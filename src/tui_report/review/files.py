@@ -175,15 +175,45 @@ def last_saved(info: os.stat_result) -> Saved:
     return Saved(at, shown_text(procinfo.user_name(info.st_uid)))
 
 
+EXPORTS_DIR = ".exports"
+
+
+def export_record_path(report_path: Path) -> Path:
+    """Where batch export notes what it wrote for a report (exports often go to another folder)."""
+    return report_path.parent / EXPORTS_DIR / f"{report_path.name}.json"
+
+
+def _recorded_exports(report_path: Path) -> list[Path]:
+    try:
+        data = json.loads(read_plain_file(export_record_path(report_path), MAX_LOCK_BYTES).decode("utf-8"))
+    except (UnsafeFile, UnicodeDecodeError, ValueError, RecursionError):
+        return []
+    files = data.get("files") if isinstance(data, dict) else None
+    return [Path(f) for f in files if isinstance(f, str)] if isinstance(files, list) else []
+
+
 def exports_of(report_path: Path, report_mtime: float, names: set[str]) -> list[str]:
-    """Exported documents beside the report (same name, .docx/.pdf/.html) not older than it."""
+    """Exported documents not older than the report: beside it under its name (.docx/.pdf/.html,
+    as the app's F9 suggests), or where batch export recorded them."""
+    candidates = [report_path.parent / (report_path.stem + s) for s in EXPORT_SUFFIXES]
+    candidates = [p for p in candidates if p.name in names]
+    if EXPORTS_DIR in names:
+        candidates.extend(_recorded_exports(report_path))
     found: list[str] = []
-    for suffix in EXPORT_SUFFIXES:
-        name = report_path.stem + suffix
-        if name not in names:
-            continue
+    for path in candidates:
         with contextlib.suppress(OSError):
-            info = os.stat(report_path.parent / name, follow_symlinks=False)
+            info = os.stat(path, follow_symlinks=False)
             if stat.S_ISREG(info.st_mode) and info.st_mtime >= report_mtime:
-                found.append(name)
-    return found
+                found.append(shown_text(path.name, 200))
+    return list(dict.fromkeys(found))
+
+
+def record_export(report_path: Path, files: list[Path]) -> None:
+    """Note the exported files of a report for the review (best effort: the reports' folder may be
+    read-only for whoever exports)."""
+    from tui_report.storage.atomic import atomic_write
+
+    record = {"files": [str(f.resolve()) for f in files], "at": procinfo.now_iso()}
+    with contextlib.suppress(Exception):
+        (report_path.parent / EXPORTS_DIR).mkdir(mode=0o770, exist_ok=True)
+        atomic_write(export_record_path(report_path), json.dumps(record, ensure_ascii=False).encode("utf-8"))

@@ -1,0 +1,123 @@
+"""Batch export for the portal's 专栏: every complete report of a folder, plus ``index.html``.
+
+A report is exported when it is filled in and has no errors (state 已完成 or 待完善: the same bar as
+exporting one report); the others are listed as skipped with their state. All PDFs are rendered by
+one LibreOffice start. Files are named after the report's title (``某某乡2024年政府信息公开工作年度
+报告.pdf``) and written atomically.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import escape
+from pathlib import Path
+
+from tui_report.export.office import ExportError, docx_bytes, html_text, pdf_bytes_many
+from tui_report.model.report import Report
+from tui_report.review.desk import Review, UnitRow, review_folder
+from tui_report.review.files import UnsafeFile, read_plain_file, record_export
+from tui_report.storage.atomic import atomic_write
+from tui_report.storage.errors import ReportFileError
+from tui_report.storage.reportfile import decode_report_bytes, loads_report
+
+FORMATS = ("docx", "pdf", "html")
+EXPORTABLE = frozenset({"complete", "needs_attention"})
+INDEX_NAME = "index.html"
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+@dataclass
+class BatchResult:
+    review: Review
+    exported: list[tuple[UnitRow, Path]] = field(default_factory=list)
+    skipped: list[tuple[UnitRow, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    index: Path | None = None
+
+
+def file_name(report: Report, suffix: str, taken: set[str]) -> str:
+    """A file name from the report's title, safe on Windows too, unique within the batch."""
+    base = _UNSAFE.sub("_", report.title).strip(" .") or "报告"
+    name = f"{base}.{suffix}"
+    n = 2
+    while name in taken:
+        name = f"{base}（{n}）.{suffix}"
+        n += 1
+    taken.add(name)
+    return name
+
+
+def _load(row: UnitRow) -> Report:
+    assert row.path is not None
+    return loads_report(decode_report_bytes(read_plain_file(row.path), row.path), row.path)
+
+
+def _render(reports: list[Report], fmt: str, warnings: list[str]) -> list[bytes | ExportError]:
+    if fmt == "pdf":
+        return list(pdf_bytes_many(reports, warnings=warnings))
+    results: list[bytes | ExportError] = []
+    for report in reports:
+        try:
+            results.append(docx_bytes(report) if fmt == "docx" else html_text(report).encode("utf-8"))
+        except ExportError as exc:
+            results.append(exc)
+    return results
+
+
+def export_folder(folder: Path, outdir: Path, fmt: str = "docx", roster: Path | None = None) -> BatchResult:
+    """Export every complete report of ``folder`` into ``outdir`` and write ``outdir/index.html``.
+
+    Raises :class:`tui_report.review.desk.ReviewError` when the folder cannot be read and
+    :class:`ExportError` when nothing can be written (LibreOffice missing, outdir not writable)."""
+    review = review_folder(folder, roster)
+    result = BatchResult(review)
+    chosen: list[tuple[UnitRow, Report]] = []
+    for row in review.rows:
+        if row.path is None or row.state not in EXPORTABLE:
+            result.skipped.append((row, row.state_label))
+            continue
+        try:
+            chosen.append((row, _load(row)))
+        except (UnsafeFile, ReportFileError) as exc:
+            result.skipped.append((row, str(exc)))
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"无法创建输出文件夹 {outdir}（{exc.strerror}）") from exc
+    taken: set[str] = {INDEX_NAME}
+    rendered = _render([r for _, r in chosen], fmt, result.warnings)
+    for (row, report), data in zip(chosen, rendered, strict=True):
+        if isinstance(data, ExportError):
+            result.skipped.append((row, str(data)))
+            continue
+        target = outdir / file_name(report, fmt, taken)
+        try:
+            atomic_write(target, data)
+        except ReportFileError as exc:
+            raise ExportError(str(exc)) from exc
+        result.exported.append((row, target))
+        if row.path is not None:
+            record_export(row.path, [target])
+    result.index = outdir / INDEX_NAME
+    try:
+        atomic_write(result.index, index_html(review, result.exported).encode("utf-8"))
+    except ReportFileError as exc:
+        raise ExportError(str(exc)) from exc
+    return result
+
+
+def index_html(review: Review, exported: list[tuple[UnitRow, Path]]) -> str:
+    """A plain page listing the units with links to their reports, in roster (or unit) order."""
+    year = f"{review.year}年" if review.year else ""
+    title = f"{year}政府信息公开工作年度报告"
+    items = "\n".join(
+        f'<li><a href="{escape(path.name, quote=True)}">{escape(row.unit)}</a></li>' for row, path in exported
+    )
+    stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(title)}</title>\n</head>\n<body>\n<h1>{escape(title)}</h1>\n"
+        f"<ul>\n{items}\n</ul>\n<p>共 {len(exported)} 个单位，生成于 {stamp}。</p>\n</body>\n</html>\n"
+    )
