@@ -146,3 +146,64 @@ def test_reinstall_upgrades_in_place_and_rolls_back(bundle: Path, installed: Pat
     assert os.readlink(installed / "previous") == second
     version = offline(installed / "bin" / "tui-report", "--version")
     assert version.stdout.strip() == f"tui-report {__version__}"
+
+
+def _stub_bundle(folder: Path, arches: str, pythons: str) -> Path:
+    """install.sh beside a bundle.env and checksums, no wheels: enough for its refusals."""
+    folder.mkdir()
+    shutil.copy(ROOT / "scripts" / "offline" / "install.sh", folder / "install.sh")
+    (folder / "wheels").mkdir()
+    (folder / "bundle.env").write_text(f"VERSION='{__version__}'\nARCHES='{arches}'\nPYTHONS='{pythons}'\n")
+    subprocess.run(
+        "sha256sum install.sh bundle.env > SHA256SUMS", shell=True, cwd=folder, check=True, timeout=30
+    )
+    return folder
+
+
+def test_installer_says_why_it_cannot_install(tmp_path: Path) -> None:
+    old_python = tmp_path / "python3.7"
+    old_python.write_text("#!/bin/sh\necho 3.7\n")
+    old_python.chmod(0o755)
+    arch = os.uname().machine
+    stub = _stub_bundle(tmp_path / "bundle", arch, "3.10 3.11")
+    prefix = tmp_path / "prefix"
+    result = subprocess.run(
+        ["bash", stub / "install.sh", "--prefix", prefix, "--python", old_python, "--no-link"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert (
+        f"错误：需要 Python 3.10、3.11 之一（带 venv 模块），本机找到：{old_python}（3.7）" in result.stderr
+    )
+    assert not prefix.exists()  # nothing changed
+    other = "aarch64" if arch == "x86_64" else "x86_64"
+    wrong = _stub_bundle(tmp_path / "other", other, "3.11")
+    result = subprocess.run(
+        ["bash", wrong / "install.sh", "--prefix", prefix],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert f"错误：本安装包适用于 {other}，本机是 {arch}；请使用对应平台的安装包" in result.stderr
+    (wrong / "bundle.env").write_text("VERSION='0'\nARCHES='x86_64 aarch64'\nPYTHONS='3.11'\n")
+    result = subprocess.run(
+        ["bash", wrong / "install.sh", "--prefix", prefix],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1 and "校验和不符" in result.stderr
+    rollback = subprocess.run(
+        ["bash", stub / "install.sh", "--rollback", "--prefix", prefix],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert rollback.returncode == 1 and "没有可以回退的上一个版本" in rollback.stderr

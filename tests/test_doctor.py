@@ -9,13 +9,15 @@ import struct
 import subprocess
 import sys
 import termios
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from tui_report.admin.results import Status
 from tui_report.admin.sharedfolder import folder_checks
-from tui_report.admin.terminal import locale_check, size_check, terminal_checks
+from tui_report.admin.terminal import locale_check, size_check, terminal_checks, width_checks
 
 IN_CI = os.environ.get("CI") == "true"
 SHARED_GROUP = "users"  # a group every Debian/Kylin/UOS system has, that root is not in
@@ -197,3 +199,54 @@ def test_fonts_real_lookalike_and_none(monkeypatch: pytest.MonkeyPatch) -> None:
     assert any(text.startswith("缺少宋体/仿宋类中文字体") for text in failed), bare
     no_fontconfig = _with_fonts(monkeypatch, None)
     assert no_fontconfig[0][0] is Status.FAIL and "fontconfig" in no_fontconfig[0][1]
+
+
+def _fake_terminal(primary: int, widths: dict[str, int] | None) -> threading.Thread:
+    """Answers the cursor position query like a terminal drawing each character ``widths`` wide
+    (None: a terminal that never answers)."""
+
+    def serve() -> None:
+        pending = b""
+        while True:
+            try:
+                chunk = os.read(primary, 256)
+            except OSError:
+                return
+            if not chunk:
+                return
+            pending += chunk
+            while b"\x1b[6n" in pending:
+                before, _, pending = pending.partition(b"\x1b[6n")
+                text = before.rsplit(b"\r", 1)[-1].decode("utf-8", "replace")
+                if widths is not None:
+                    column = 1 + sum(widths.get(ch, 1) for ch in text)
+                    os.write(primary, f"\x1b[24;{column}R".encode())
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize(
+    ("widths", "expected"),
+    [
+        ({"中": 2, "“": 1}, [Status.OK, Status.OK]),
+        ({"中": 2, "“": 2}, [Status.OK, Status.FAIL]),  # "treat CJK ambiguous characters as wide"
+        ({"中": 3, "“": 3}, [Status.FAIL, Status.FAIL]),  # UTF-8 bytes drawn one cell each (not UTF-8)
+        (None, [Status.WARN]),  # no answer: not checked, and no hang
+    ],
+)
+def test_terminal_draws_chinese_two_cells_and_ambiguous_one(
+    widths: dict[str, int] | None, expected: list[Status]
+) -> None:
+    primary, secondary = os.openpty()
+    terminal = _fake_terminal(primary, widths)
+    try:
+        started = time.monotonic()
+        checks = width_checks(secondary, timeout_s=0.3)
+        assert [c.status for c in checks] == expected, checks
+        assert time.monotonic() - started < 5
+    finally:
+        os.close(secondary)  # the terminal's read ends (EIO) before its descriptor number is reused
+        terminal.join(timeout=5)
+        os.close(primary)

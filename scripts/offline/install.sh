@@ -104,7 +104,7 @@ pick_python() {
   for c in "${candidates[@]}"; do
     command -v "$c" >/dev/null 2>&1 || continue
     v=$("$c" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || continue
-    found="$found $c（$v）"
+    found="${found:+$found、}$c（$v）"
     case " $PYTHONS " in
       *" $v "*) ;;
       *) continue ;;
@@ -130,7 +130,7 @@ install() {
     (cd "$here" && sha256sum --quiet -c SHA256SUMS) || die "安装包文件不完整或已损坏（校验和不符），请重新复制安装包"
   fi
   if ! pick_python; then
-    die "需要 Python ${PYTHONS// /、} 之一（带 venv 模块），本机找到：${found:- 无}。请从系统安装源安装 python3.10 或更高版本（麒麟/统信：yum 或 apt 安装 python3.11），或用 --python 指明其路径"
+    die "需要 Python ${PYTHONS// /、} 之一（带 venv 模块），本机找到：${found:-无}。请从系统安装源安装 python3.10 或更高版本（麒麟/统信：yum 或 apt 安装 python3.11），或用 --python 指明其路径"
   fi
   mkdir -p "$prefix/versions" "$prefix/bin" 2>/dev/null || die "无法在 $prefix 中创建文件夹：请用 sudo 运行，或用 --prefix 指定你有权限的文件夹"
   [ -w "$prefix/versions" ] || die "没有写入 $prefix 的权限：请用 sudo 运行，或用 --prefix 指定你有权限的文件夹"

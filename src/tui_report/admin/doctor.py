@@ -18,10 +18,11 @@ from tui_report.admin.terminal import python_checks, terminal_checks
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
-def run_checks(folder: Path | None, render: bool = True) -> list[Section]:
+def run_checks(folder: Path | None, render: bool = True, probe_terminal: bool = False) -> list[Section]:
+    """``probe_terminal``: ask the terminal how it draws Chinese (the CLI; not the app)."""
     sections = [
         Section(f"Python（tui-report {__version__}）", python_checks()),
-        Section("终端", terminal_checks()),
+        Section("终端", terminal_checks(probe=probe_terminal)),
         Section("PDF 字体", font_checks()),
         Section("LibreOffice", office_checks(render=render)),
     ]

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
+import select
 import sys
+import termios
+import time
 from collections.abc import Mapping
 
 from tui_report.admin.results import Check, fail, ok, warn
@@ -87,7 +91,11 @@ def _real_stdout() -> int:
         return -1
 
 
-def terminal_checks(env: Mapping[str, str] | None = None, fd: int | None = None) -> list[Check]:
+def terminal_checks(
+    env: Mapping[str, str] | None = None, fd: int | None = None, probe: bool = False
+) -> list[Check]:
+    """``probe``: also ask the terminal how wide it draws Chinese (not inside the app, which owns
+    the terminal's input)."""
     env = os.environ if env is None else env
     fd = _real_stdout() if fd is None else fd
     try:
@@ -101,4 +109,91 @@ def terminal_checks(env: Mapping[str, str] | None = None, fd: int | None = None)
         checks.append(warn("不是在终端中运行（输出被重定向），未检查窗口大小"))
     checks.append(locale_check(env))
     checks.append(colour_check(env))
+    if probe and on_tty:
+        checks += _probe_controlling_terminal()
+    return checks
+
+
+def _probe_controlling_terminal() -> list[Check]:
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        return [warn("无法打开终端（/dev/tty），未检查中文显示宽度")]
+    try:
+        return width_checks(fd)
+    finally:
+        os.close(fd)
+
+
+# ----------------------------------------------------------------------------- what the terminal draws
+# The server cannot see PuTTY's settings, but it can ask the terminal where the cursor is after
+# drawing a character (DSR, ESC[6n): 中 must take two cells (the terminal decodes UTF-8), and “
+# one (CJK ambiguous characters narrow, as every program on the server assumes).
+PROBE_TIMEOUT_S = 0.5
+_CURSOR = re.compile(rb"\x1b\[(\d+);(\d+)R")
+
+
+def _cursor_column(fd: int, text: str, timeout_s: float) -> int | None:
+    os.write(fd, b"\r" + text.encode("utf-8") + b"\x1b[6n")
+    answer = b""
+    deadline = time.monotonic() + timeout_s
+    while (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            break
+        chunk = os.read(fd, 64)
+        if not chunk:
+            break
+        answer += chunk
+        match = _CURSOR.search(answer)
+        if match:
+            return int(match.group(2))
+    return None
+
+
+def measure_widths(fd: int, timeout_s: float = PROBE_TIMEOUT_S) -> tuple[int, int] | None:
+    """Cells the terminal on ``fd`` takes for 中 and for “, or None when it does not answer."""
+    old = termios.tcgetattr(fd)
+    raw = termios.tcgetattr(fd)
+    raw[3] &= ~(termios.ECHO | termios.ICANON)
+    raw[6][termios.VMIN], raw[6][termios.VTIME] = 0, 0
+    try:
+        termios.tcsetattr(fd, termios.TCSANOW, raw)
+        wide = _cursor_column(fd, "中", timeout_s)
+        narrow = _cursor_column(fd, "“", timeout_s) if wide is not None else None
+    finally:
+        os.write(fd, b"\r\x1b[K")  # erase the probe
+        termios.tcsetattr(fd, termios.TCSAFLUSH, old)  # and any late answer
+    if wide is None or narrow is None:
+        return None
+    return wide - 1, narrow - 1
+
+
+def width_checks(fd: int, timeout_s: float = PROBE_TIMEOUT_S) -> list[Check]:
+    try:
+        widths = measure_widths(fd, timeout_s)
+    except (OSError, termios.error):
+        widths = None
+    if widths is None:
+        return [warn("终端没有回答光标位置查询，未检查中文显示宽度")]
+    wide, narrow = widths
+    checks: list[Check] = []
+    if wide == 2:
+        checks.append(ok("终端按 UTF-8 显示中文（“中”占两格）"))
+    else:
+        checks.append(
+            fail(
+                f"终端没有按 UTF-8 显示中文（“中”占 {wide} 格）",
+                "PuTTY：Window → Translation → Remote character set 选 UTF-8；Xshell：终端 → 编码选 Unicode (UTF-8)",
+            )
+        )
+    if narrow == 1:
+        checks.append(ok("有歧义宽度的字符（“ ”等）按半角显示"))
+    else:
+        checks.append(
+            fail(
+                f"终端把有歧义宽度的字符当作宽字符（“占 {narrow} 格），表格和文字会错位",
+                "PuTTY：Window → Translation 中取消 Treat CJK ambiguous characters as wide；Xshell 中取消同类选项",
+            )
+        )
     return checks

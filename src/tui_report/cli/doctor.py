@@ -29,6 +29,6 @@ def run(args: argparse.Namespace) -> int:
     from tui_report.admin.doctor import exit_code, run_checks
     from tui_report.admin.results import render
 
-    sections = run_checks(args.folder, render=not args.no_render)
+    sections = run_checks(args.folder, render=not args.no_render, probe_terminal=True)
     print(render(sections), flush=True)
     return exit_code(sections)
