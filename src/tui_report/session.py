@@ -21,7 +21,7 @@ Typical flow in the app::
     guard = install_hangup_handlers(app.exit, session.emergency_close)
     ... every committed edit:  session.mark_edited()          (typing: mark_edited(commit=False))
     ... every second:          session.flush()
-    ... on focus / every 30 s: session.outside_change()       → dialog 重新载入 / 覆盖 / 另存为
+    ... on focus / every 10 s: session.outside_change()       → dialog 重新载入 / 覆盖 / 另存为
     try:
         session.save()                                    # session.save(force=True) = 覆盖
     except OutsideChangeError as exc:                     # exc.change.theirs, exc.change.conflicts
@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui_report.model.diff import FieldChange, diff_reports, merge_reports
 from tui_report.model.report import Report
-from tui_report.safety.folder import CannotEditError, FolderCheck, check_can_save
+from tui_report.safety.folder import CannotEditError, check_can_save
 from tui_report.safety.lock import (
     HEARTBEAT_SECONDS,
     EditLock,
@@ -49,11 +50,19 @@ from tui_report.safety.lock import (
     read_owner,
 )
 from tui_report.storage.atomic import atomic_write, remove_stale_temps
-from tui_report.storage.errors import ReportFileError, read_error
+from tui_report.storage.errors import ReportFileError
 from tui_report.storage.fingerprint import Fingerprint, read_with_fingerprint
-from tui_report.storage.journal import Journal, JournalEntry, JournalError, read_journal, set_aside
+from tui_report.storage.journal import (
+    Journal,
+    JournalEntry,
+    JournalError,
+    read_journal,
+    set_aside,
+    wait_synced,
+)
 from tui_report.storage.reportfile import decode_report_bytes, dumps_report, loads_report, save_report
-from tui_report.storage.versions import Version, find_version, keep_previous, prune
+from tui_report.storage.safefile import MAX_REPORT_BYTES, read_regular
+from tui_report.storage.versions import Version, find_version, keep_bytes, keep_previous, prune, read_version
 
 __all__ = [
     "CannotEditError",
@@ -216,7 +225,7 @@ class EditSession:
     def take_over(cls, path: Path | str, owner: LockOwner, *, timeout: float = 5.0) -> EditSession:
         """End this user's own earlier session holding the lock (its handler journals and exits),
         then open for editing. Raises :class:`TakeOverError` for someone else's session."""
-        end_session(owner, timeout=timeout)
+        end_session(owner, report_path=path, timeout=timeout)
         return cls.open(path, wait=3.0)
 
     def try_edit(self) -> bool:
@@ -264,13 +273,21 @@ class EditSession:
         except ReportFileError as exc:
             self.warnings.append(f"恢复记录无法读取，已保留在 {entry.file}：{exc.reason}")
             return None
+        changes = diff_reports(self.report, journaled)
+        if not changes:
+            # Every journaled edit is in the file already: typically this operator's own save,
+            # with the process killed before it could remove the journal. Nothing to offer.
+            with contextlib.suppress(OSError):
+                entry.file.unlink()
+            self._pending = None
+            return None
         file_changed = entry.base is not None and (
             self.fingerprint is None or entry.base.sha256 != self.fingerprint.sha256
         )
         recovery = Recovery(
             saved_at=entry.saved_at,
             report=journaled,
-            changes=diff_reports(self.report, journaled),
+            changes=changes,
             file_changed_since=file_changed,
             entry=entry,
         )
@@ -301,6 +318,10 @@ class EditSession:
         self._pending_decided = True
         self.dirty = True
         self._journal_now(commit=True)
+        if self._journal.writes and entry.file != self._journal.file:
+            # Recovered from a journal set aside earlier: its edits live in ours now.
+            with contextlib.suppress(OSError):
+                entry.file.unlink()
         return recovery
 
     def discard_recovery(self) -> None:
@@ -345,12 +366,12 @@ class EditSession:
         """Compare the file with what this session loaded or last saved; None when unchanged."""
         try:
             raw, fingerprint = read_with_fingerprint(self.path)
-        except FileNotFoundError:
-            if self.fingerprint is None:
-                return None
-            return OutsideChange("deleted", f"{self.path} 已被删除或改名")
-        except OSError as exc:
-            return OutsideChange("unreadable", str(read_error(self.path, exc)))
+        except ReportFileError as exc:
+            if isinstance(exc.__cause__, FileNotFoundError):
+                if self.fingerprint is None:
+                    return None
+                return OutsideChange("deleted", f"{self.path} 已被删除或改名")
+            return OutsideChange("unreadable", str(exc))
         if self.fingerprint is not None and fingerprint.sha256 == self.fingerprint.sha256:
             self.fingerprint = fingerprint  # same bytes (a touch, an identical save): nothing to ask
             return None
@@ -380,8 +401,8 @@ class EditSession:
     def reload(self) -> None:
         """Discard this session's edits and load the file as it is now (重新载入)."""
         report, fingerprint, text = _load(self.path)
+        self._keep_own_journal()
         self._set_loaded(report, fingerprint, text)
-        self._journal.remove()
 
     def merge_outside(self) -> list[FieldChange]:
         """Take the outside change's fields that this session did not touch; returns the
@@ -408,9 +429,6 @@ class EditSession:
         self._journal = Journal(self.path, fingerprint, text)
 
     # ------------------------------------------------------------------ saving
-    def check_folder(self) -> FolderCheck:
-        return check_can_save(self.path)
-
     def save(self, *, force: bool = False) -> None:
         """Save to the report file. Raises :class:`OutsideChangeError` when the file changed since
         it was loaded (``force=True`` overwrites: 覆盖), :class:`ReadOnlyError` for a read-only
@@ -421,7 +439,7 @@ class EditSession:
             change = self.outside_change()
             if change is not None:
                 raise OutsideChangeError(self.path, change)
-        self._write(self.path)
+        self._write(self.path, expect=None if force else self.fingerprint)
 
     def save_as(self, path: Path | str, *, overwrite: bool = False) -> None:
         """Save to another file and continue editing that one (另存为 / 另存为副本).
@@ -448,34 +466,54 @@ class EditSession:
         self.lock = new_lock
         self.path = path
         self._read_only = False
-        old_journal.remove()
+        old_journal.remove()  # only this session's own journal: its edits are in the new file
         self._journal = Journal(path, self.fingerprint, self.base_text)
 
-    def _write(self, path: Path) -> None:
+    def _write(self, path: Path, *, expect: Fingerprint | None = None) -> None:
+        """Keep the file being replaced as a version (from the bytes read now, through a checked
+        descriptor), write the report atomically, keep the saved bytes as the newest version.
+
+        ``expect``: the file must still be that one (same device and inode) — a symlink or another
+        file swapped in since it was checked is refused, not followed."""
         self.flush()
         try:
-            keep_previous(path)
-            save_report(self.report, path)
-            raw, fingerprint = read_with_fingerprint(path)
+            previous = _read_existing(path)
+            if previous is not None:
+                keep_bytes(path, *previous)
+            identity = (previous[1].st_dev, previous[1].st_ino) if previous is not None else None
+            if expect is not None and identity is not None and (expect.dev, expect.ino) != identity:
+                identity = (expect.dev, expect.ino)  # refused below by atomic_write
+            data = save_report(self.report, path, expect=identity)
+            raw, info = read_regular(path, MAX_REPORT_BYTES)
         except ReportFileError as exc:
             if self.read_only:
                 raise
             self._journal_now(commit=True)
             if self.journal_problem is None:
-                raise ReportFileError(path, exc.reason + "；你的修改仍保存在恢复记录中，不会丢失") from exc
+                raise type(exc)(path, exc.reason + "；你的修改仍保存在恢复记录中，不会丢失") from exc
             raise
-        except OSError as exc:  # pragma: no cover - re-reading what we just wrote
-            raise read_error(path, exc) from exc
+        fingerprint = Fingerprint.of(raw, info)
         self.fingerprint = fingerprint
-        self.base_text = raw.decode("utf-8")
+        self.base_text = raw.decode("utf-8", "replace")
         self.base_report = copy.deepcopy(self.report)
         self.dirty = False
         if path == self.path:
+            # The edits are in the saved file now: this session's own journal may go (an older,
+            # undecided journal of an earlier session is another file by now, or untouched).
             self._journal.remove()
             self._journal = Journal(path, fingerprint, self.base_text)
         with contextlib.suppress(OSError, ReportFileError):
-            keep_previous(path)  # link the saved file too: see tui_report.storage.versions
+            if raw == data:
+                keep_bytes(path, raw, info)  # the saved file too: see tui_report.storage.versions
             prune(path)
+
+    def _keep_own_journal(self) -> None:
+        """This session's unsaved edits are about to be dropped without the operator choosing
+        丢弃 (重新载入): keep its journal under another name instead of overwriting it later."""
+        if self._journal.writes and self.dirty:
+            entry = read_journal(self.path)
+            if entry is not None:
+                set_aside(entry)
 
     # ------------------------------------------------------------------ closing
     def close(self, *, discard: bool = False) -> None:
@@ -483,11 +521,13 @@ class EditSession:
         at the next open) unless ``discard`` (the operator chose 不保存)."""
         if self._closed:
             return
-        if discard or not self.dirty:
-            if self._pending_decided:
-                self._journal.remove()
-        else:
+        if discard and self.dirty:
+            self._journal.remove()  # 不保存, chosen by the operator: this session's edits only
+        elif self.dirty:
             self.flush()
+            wait_synced(2.0)  # on disk before the process may end
+        # Not dirty: nothing of ours is unsaved. Any journal left is an earlier session's,
+        # undecided: it stays and is offered again at the next open (read-only sessions too).
         self._closed = True
         if self.lock is not None:
             self.lock.release()
@@ -496,7 +536,7 @@ class EditSession:
         """For hang-ups and termination signals: journal unsaved edits, release the lock. Never raises."""
         try:
             if self.dirty and not self.read_only:
-                self._journal.write(self.report)
+                self._journal.write(self.report, durable=True)
         except Exception as exc:  # nothing may stop the lock release below
             self.journal_problem = str(exc)
         finally:
@@ -510,11 +550,19 @@ class EditSession:
         return dumps_report(self.report)
 
 
-def _load(path: Path) -> tuple[Report, Fingerprint, str]:
+def _read_existing(path: Path) -> tuple[bytes, os.stat_result] | None:
+    """The bytes and fstat of the file about to be replaced; None when there is none. A path that
+    is not a regular file is refused (:class:`UnsafeFileError`), never followed."""
     try:
-        raw, fingerprint = read_with_fingerprint(path)
-    except OSError as exc:
-        raise read_error(path, exc) from exc
+        return read_regular(path, MAX_REPORT_BYTES)
+    except ReportFileError as exc:
+        if isinstance(exc.__cause__, FileNotFoundError):
+            return None
+        raise
+
+
+def _load(path: Path) -> tuple[Report, Fingerprint, str]:
+    raw, fingerprint = read_with_fingerprint(path)
     text = decode_report_bytes(raw, path)
     return loads_report(text, path), fingerprint, text
 
@@ -534,10 +582,7 @@ def restore_version(report_path: Path | str, version_id: str) -> tuple[Version, 
     someone edits the report. Works even when the current file is broken."""
     report_path = Path(report_path)
     version = find_version(report_path, version_id)
-    try:
-        raw = version.file.read_bytes()
-    except OSError as exc:
-        raise ReportFileError(version.file, f"无法读取（{exc.strerror}）") from exc
+    raw = read_version(version)
     loads_report(decode_report_bytes(raw, version.file), version.file)  # refuse a broken version
     check_can_save(report_path).raise_if_refused()
     with EditLock.acquire(report_path):

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -150,31 +151,49 @@ def test_lock_is_not_inherited_by_child_programs(report_file: Path, holders: lis
     EditSession.open(report_file).close()  # … and the lock is free
 
 
-def test_contention_exactly_one_winner(report_file: Path) -> None:
+def test_contention_exactly_one_winner(report_file: Path, tmp_path: Path) -> None:
+    """Eight processes race for the lock at one moment. Each imports first and says READY; the
+    race starts only when all are ready (a file they poll for), however slow the imports."""
+    go = tmp_path / "go"
     code = (
-        "import sys, time\n"
+        "import os, sys, time\n"
         "from tui_report.safety.lock import EditLock, LockedError\n"
-        "start = float(sys.argv[2])\n"
-        "time.sleep(max(0, start - time.time()))\n"
+        "print('READY', flush=True)\n"
+        "while not os.path.exists(sys.argv[2]):\n"
+        "    time.sleep(0.001)\n"
         "try:\n"
         "    lock = EditLock.acquire(sys.argv[1])\n"
         "except LockedError as exc:\n"
         "    print('LOST', exc.owner.pid if exc.owner else 0, flush=True)\n"
         "else:\n"
         "    print('WON', flush=True)\n"
-        "    time.sleep(1.5)\n"
+        "    sys.stdin.read()\n"  # hold the lock until the test has heard from everyone
     )
-    start = time.time() + 1.5
     procs = [
         subprocess.Popen(
-            [PY, "-c", code, str(report_file), str(start)], stdout=subprocess.PIPE, text=True, env=child_env()
+            [PY, "-c", code, str(report_file), str(go)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=child_env(),
         )
         for _ in range(8)
     ]
-    results = {}
-    for proc in procs:
-        out, _ = proc.communicate(timeout=30)
-        results[proc.pid] = out.split()
+    try:
+        for proc in procs:
+            assert proc.stdout is not None and proc.stdout.readline().strip() == "READY"
+        go.touch()
+        results = {}
+        for proc in procs:
+            assert proc.stdout is not None
+            results[proc.pid] = proc.stdout.readline().split()
+    finally:
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.close()
+            proc.wait(timeout=30)
+            if proc.stdout is not None:
+                proc.stdout.close()
     winners = [pid for pid, out in results.items() if out[0] == "WON"]
     assert len(winners) == 1
     for pid, out in results.items():
@@ -205,7 +224,7 @@ def test_take_over_escalates_to_sigkill_for_a_hung_session(report_file: Path, ho
     holders.append(holder)
     owner = current_owner(report_file)
     assert owner is not None and owner.pid == holder.pid
-    result = end_session(owner, timeout=0.5)
+    result = end_session(owner, report_path=report_file, timeout=0.5)
     assert result.signalled == "SIGTERM+SIGKILL"
     assert holder.proc.wait(timeout=5) == -signal.SIGKILL
     session = EditSession.open(report_file)
@@ -234,14 +253,20 @@ def test_heartbeat_updates_and_quiet_owner_is_flagged(report_file: Path) -> None
     stale = LockOwner.from_json(old)
     assert stale is not None
     assert "可能已断线" in stale.describe()
+    # Put the stale record in the file: only the heartbeat thread can replace it.
+    lock_path_for(report_file).write_text(json.dumps(old), encoding="utf-8")
     lock.start_heartbeat(interval=0.05)
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 10
+    beat = old["heartbeat"]
     while time.monotonic() < deadline:
-        beat = json.loads(lock_path_for(report_file).read_text(encoding="utf-8"))["heartbeat"]
-        if beat != old["heartbeat"] and lock.owner.heartbeat != lock.owner.opened_at:
+        beat = json.loads(lock_path_for(report_file).read_text(encoding="utf-8") or "{}").get("heartbeat")
+        if beat not in (None, old["heartbeat"]):
             break
-        time.sleep(0.05)
+        time.sleep(0.02)
     lock.release()
+    assert beat not in (None, old["heartbeat"]), "the heartbeat never arrived"
+    recent = procinfo.parse_iso(str(beat))
+    assert recent is not None and (datetime.now().astimezone() - recent).total_seconds() < 60
     assert LockOwner.from_json({"pid": "x"}) is None
     assert LockOwner.from_json([1]) is None
 

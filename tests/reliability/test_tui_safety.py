@@ -168,6 +168,14 @@ def test_recovery_view_diff_then_discard(report_file: Path) -> None:
             await pilot.press("escape")
             await until(pilot, on(app, RecoveryDialog), "the offer again")
             await pilot.press("x")
+            # 丢弃 asks once more; No (Esc) goes back to the offer and keeps the journal.
+            await until(pilot, on(app, ConfirmDialog), "the discard confirmation")
+            await pilot.press("escape")
+            await until(pilot, on(app, RecoveryDialog), "the offer after saying no")
+            assert read_journal(report_file) is not None
+            await pilot.press("x")
+            await until(pilot, on(app, ConfirmDialog), "the discard confirmation again")
+            await pilot.press("y")
             await until(pilot, on(app, EditorScreen), "the editor")
             assert app.controller is not None and app.controller.report.texts["other.main"] != "上次没保存"
             await pilot.press("ctrl+q")
@@ -264,18 +272,73 @@ def test_quit_without_saving_drops_the_journal_keeping_it_otherwise(report_file:
 
 
 def test_folder_that_refuses_saving_opens_read_only_with_the_reason(report_file: Path) -> None:
-    link = report_file.with_name("链接.toml")
-    link.symlink_to(report_file)
+    # A colleague made the lock file a FIFO: editing is refused with the reason, reading works.
+    locks = report_file.parent / ".locks"
+    locks.mkdir(exist_ok=True)
+    os.mkfifo(locks / f"{report_file.name}.lock")
 
     async def scenario() -> None:
-        app = make_app(link)
+        app = make_app(report_file)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, on(app, EditorScreen), "the editor")
             assert app.controller is not None and app.controller.read_only
-            assert "符号链接" in str(app.screen.query_one("#banner").render())
+            banner = str(app.screen.query_one("#banner").render())
+            assert "锁文件" in banner and "FIFO" in banner, banner
             await pilot.press("ctrl+q")
 
     run(scenario)
+
+
+def test_a_symlinked_report_is_refused_not_followed(report_file: Path) -> None:
+    from tui_report.storage.safefile import UnsafeFileError
+
+    link = report_file.with_name("链接.toml")
+    link.symlink_to(report_file)
+    with pytest.raises(UnsafeFileError, match="符号链接"):
+        make_app(link)  # the command line prints this and exits 2
+
+
+def test_journal_kept_after_read_only_close(report_file: Path) -> None:
+    _leave_unsaved_edit(report_file, "以前会话的修改")
+    session = EditSession.open(report_file, read_only=True)
+    session.close()
+    entry = read_journal(report_file)
+    assert entry is not None and "以前会话的修改" in entry.report_text
+
+
+def test_journal_kept_after_esc_then_save(report_file: Path) -> None:
+    _leave_unsaved_edit(report_file, "以后再说的修改")
+
+    async def scenario() -> None:
+        app = make_app(report_file)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, on(app, RecoveryDialog), "the recovery offer")
+            await pilot.press("escape")  # 以后再说
+            await until(pilot, on(app, EditorScreen), "the editor")
+            await pilot.press("ctrl+s")
+            await pilot.pause(0.2)
+            await pilot.press("ctrl+q")
+            await until(pilot, lambda: not app.is_running or not isinstance(app.screen, EditorScreen), "quit")
+
+    run(scenario)
+    entry = read_journal(report_file)
+    assert entry is not None and "以后再说的修改" in entry.report_text
+    # … and it is offered again at the next open.
+    session = EditSession.open(report_file)
+    recovery = session.pending_recovery()
+    assert recovery is not None and recovery.report.texts["other.main"] == "以后再说的修改"
+    session.close()
+    assert read_journal(report_file) is not None
+
+
+def test_journal_kept_after_reload_and_save_as(report_file: Path, tmp_path: Path) -> None:
+    _leave_unsaved_edit(report_file, "重新载入前的修改")
+    session = EditSession.open(report_file)
+    session.reload()
+    session.save_as(report_file.with_name("另存.toml"))
+    session.close()
+    entry = read_journal(report_file)
+    assert entry is not None and "重新载入前的修改" in entry.report_text
 
 
 def test_broken_file_offers_the_last_version(report_file: Path) -> None:

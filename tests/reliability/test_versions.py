@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 import subprocess
@@ -33,7 +32,7 @@ def _save_text(session: EditSession, text: str) -> None:
     session.save()
 
 
-def test_every_save_keeps_the_previous_file_as_a_hard_link(report_file: Path) -> None:
+def test_every_save_keeps_the_previous_file_from_the_bytes_read(report_file: Path) -> None:
     original = report_file.read_bytes()
     original_inode = report_file.stat().st_ino
     session = EditSession.open(report_file)
@@ -41,21 +40,19 @@ def test_every_save_keeps_the_previous_file_as_a_hard_link(report_file: Path) ->
     _save_text(session, "第二版")
     session.close()
     kept = list_versions(report_file)
-    # original, 第一版, and 第二版 (the current file, linked at its save)
+    # original, 第一版, and 第二版 (the current file, kept at its save)
     assert len(kept) == 3
     assert kept[-1].file.read_bytes() == original
-    assert kept[-1].file.stat().st_ino == original_inode  # a link, not a copy
+    # Written from the bytes read, never a link to a path a colleague could have swapped (#9).
+    assert kept[-1].file.stat().st_ino != original_inode
+    assert kept[-1].file.stat().st_nlink == 1
     assert load_report(kept[1].file).texts["other.main"] == "第一版"
     assert versions.is_current(kept[0], report_file)
     assert kept[0].saved_at >= kept[1].saved_at >= kept[2].saved_at
     assert all(v.user for v in kept)
 
 
-def test_copy_when_links_are_refused(report_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_link(*args: object, **kwargs: object) -> None:
-        raise OSError(errno.EPERM, "Operation not permitted")
-
-    monkeypatch.setattr(versions.os, "link", no_link)
+def test_version_keeps_the_replaced_file_s_time(report_file: Path) -> None:
     original = report_file.read_bytes()
     mtime = report_file.stat().st_mtime_ns
     session = EditSession.open(report_file)
@@ -63,7 +60,6 @@ def test_copy_when_links_are_refused(report_file: Path, monkeypatch: pytest.Monk
     session.close()
     oldest = list_versions(report_file)[-1]
     assert oldest.file.read_bytes() == original
-    assert oldest.file.stat().st_ino != report_file.stat().st_ino
     assert oldest.file.stat().st_mtime_ns == mtime
 
 

@@ -8,12 +8,10 @@ compares each report with last year's and with the other units' reports in its f
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, load
+from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, load, out, out_json
 
 if TYPE_CHECKING:
     from tui_report.model.report import Report
@@ -55,7 +53,7 @@ def _folder_findings(loaded: list[tuple[Path, Report]]) -> dict[int, tuple[Repor
     from tui_report.model.similarity import folder_copied_text
 
     folders = FolderReports(loaded)
-    out: dict[int, tuple[Report | None, list[Finding]]] = {}
+    found: dict[int, tuple[Report | None, list[Finding]]] = {}
     by_folder: dict[Path, list[Report]] = {}
     for path, report in loaded:
         by_folder.setdefault(path.resolve().parent, []).append(report)
@@ -66,8 +64,8 @@ def _folder_findings(loaded: list[tuple[Path, Report]]) -> dict[int, tuple[Repor
         checked_ids = {id(r) for r in checked}
         for report, findings in zip(pool, folder_copied_text(pool), strict=True):
             if id(report) in checked_ids:
-                out[id(report)] = (last_year_of(report, pool), findings)
-    return out
+                found[id(report)] = (last_year_of(report, pool), findings)
+    return found
 
 
 def _print_text(path: Path, report: Report, findings: list[Finding]) -> None:
@@ -75,14 +73,13 @@ def _print_text(path: Path, report: Report, findings: list[Finding]) -> None:
 
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
-    out = sys.stdout
-    out.write(f"{path}：{report.title} — {errors}个错误，{warnings}个警告\n")
+    out(f"{path}：{report.title} — {errors}个错误，{warnings}个警告\n")
     for finding in findings:
         where = "、".join(loc.path for loc in finding.locations[:3])
         if len(finding.locations) > 3:
             where += f" 等{len(finding.locations)}处"
-        out.write(f"  {SEVERITY_LABELS[finding.severity]} [{finding.rule}] {finding.message}")
-        out.write(f"（{where}）\n" if where else "\n")
+        out(f"  {SEVERITY_LABELS[finding.severity]} [{finding.rule}] {finding.message}")
+        out(f"（{where}）\n" if where else "\n")
 
 
 def _print_json(path: Path, report: Report, findings: list[Finding]) -> None:
@@ -94,7 +91,7 @@ def _print_json(path: Path, report: Report, findings: list[Finding]) -> None:
         "warnings": sum(1 for f in findings if f.severity == "warning"),
         "findings": [f.to_json() for f in findings],
     }
-    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    out_json(record)
 
 
 def _reports_only(paths: list[Path]) -> list[Path]:
@@ -126,8 +123,7 @@ def run(args: argparse.Namespace) -> int:
         if report is None:
             status = EXIT_UNREADABLE
             if args.json:
-                record = {"file": str(path), "readable": False, "error": problem}
-                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+                out_json({"file": str(path), "readable": False, "error": problem})
             else:
                 err(problem)
             continue

@@ -17,7 +17,26 @@ EXIT_UNREADABLE = 2
 
 
 def err(message: str) -> None:
-    print(message, file=sys.stderr)
+    """Print a message for the operator on stderr, control characters from files escaped."""
+    from tui_report.host.terminal import escape_controls
+
+    print(escape_controls(message), file=sys.stderr)
+
+
+def out(text: str) -> None:
+    """Write to stdout with control characters escaped (text read from a report file)."""
+    from tui_report.host.terminal import escape_controls
+
+    sys.stdout.write(escape_controls(text))
+
+
+def out_json(record: object) -> None:
+    """One JSON line on stdout; control characters inside strings as ``\\u001b`` escapes."""
+    import json
+
+    from tui_report.host.terminal import escape_controls_json
+
+    sys.stdout.write(escape_controls_json(json.dumps(record, ensure_ascii=False)) + "\n")
 
 
 def load(path: Path) -> tuple[Report | None, str]:

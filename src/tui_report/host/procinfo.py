@@ -120,3 +120,62 @@ def ago_text(seconds: float) -> str:
     if seconds < 86400:
         return f"{int(seconds // 3600)} 小时前"
     return f"{int(seconds // 86400)} 天前"
+
+
+def process_uid(pid: int) -> int | None:
+    """The real user id of a process (from /proc/<pid>/status), or None when unknown."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            for line in f.read(65536).splitlines():
+                if line.startswith(b"Uid:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def process_argv(pid: int) -> list[str]:
+    """A process's command line (empty when unknown)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            raw = f.read(65536)
+    except OSError:
+        return []
+    return [part.decode("utf-8", "replace") for part in raw.split(b"\0") if part]
+
+
+def looks_like_tui_report(pid: int) -> bool:
+    """Whether the process is (plausibly) a tui-report session: Python running tui-report, never a
+    shell or a daemon. Only a hint; :func:`flock_holders` is the proof."""
+    argv = process_argv(pid)
+    if not argv:
+        return False
+    if any("tui-report" in os.path.basename(a) or "tui_report" in a for a in argv):
+        return True
+    try:
+        exe = os.path.basename(os.readlink(f"/proc/{pid}/exe"))
+    except OSError:
+        exe = os.path.basename(argv[0])
+    return exe.startswith("python") or os.path.basename(argv[0]).startswith("python")
+
+
+def flock_holders(info: os.stat_result) -> set[int] | None:
+    """Pids holding a ``flock`` on the file ``info`` describes (from /proc/locks), or None when the
+    kernel does not tell (no /proc/locks)."""
+    key = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    try:
+        with open("/proc/locks", "rb") as f:
+            lines = f.read().decode("ascii", "replace").splitlines()
+    except OSError:
+        return None
+    holders: set[int] = set()
+    for line in lines:
+        fields = line.split()
+        # "1: FLOCK  ADVISORY  WRITE 4242 fe:00:2146353 0 EOF"; waiters have "->" after the number.
+        if len(fields) < 6 or fields[1] == "->" or fields[1] != "FLOCK" or fields[5] != key:
+            continue
+        try:
+            holders.add(int(fields[4]))
+        except ValueError:
+            continue
+    return holders

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui_report.host import procinfo
-from tui_report.storage.errors import ReportFileError
+from tui_report.storage.errors import ReportFileError, os_error_text
 
 NETWORK_FS = ("nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse", "9p", "virtiofs", "sshfs")
 
@@ -72,7 +72,7 @@ def check_can_save(path: Path | str) -> FolderCheck:
         result.problems.append(f"文件夹 {folder} 不存在")
         return result
     except OSError as exc:
-        result.problems.append(f"无法访问文件夹 {folder}（{exc.strerror}）")
+        result.problems.append(f"无法访问文件夹 {folder}（{os_error_text(exc)}）")
         return result
     if not stat.S_ISDIR(folder_info.st_mode):
         result.problems.append(f"{folder} 不是文件夹")
@@ -87,7 +87,7 @@ def check_can_save(path: Path | str) -> FolderCheck:
     except FileNotFoundError:
         file_info = None
     except OSError as exc:
-        result.problems.append(f"无法读取文件信息（{exc.strerror}）")
+        result.problems.append(f"无法读取文件信息（{os_error_text(exc)}）")
         return result
     if file_info is not None:
         if stat.S_ISLNK(file_info.st_mode):

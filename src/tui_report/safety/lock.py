@@ -31,7 +31,9 @@ from typing import Any
 
 from tui_report import __version__
 from tui_report.host import procinfo
-from tui_report.storage.errors import ReportFileError
+from tui_report.safety.folder import CannotEditError
+from tui_report.storage.errors import ReportFileError, os_error_text
+from tui_report.storage.safefile import SAFE_FLAGS, kind_of, open_dir, shared_subdir
 
 LOCKS_DIR = ".locks"
 HEARTBEAT_SECONDS = 60.0
@@ -146,18 +148,44 @@ class LockOwner:
         return text
 
 
-class LockedError(ReportFileError):
-    """The report is being edited elsewhere. ``owner`` is who (None when it cannot be read)."""
+@dataclass(frozen=True)
+class LockTrust:
+    """What the kernel says about a lock file, as opposed to what the file claims."""
 
-    def __init__(self, path: Path | str, owner: LockOwner | None):
+    verified: bool  # the record names a live process of its user that really holds this flock
+    file_owner: str  # who owns the lock file (the only thing in it a colleague cannot forge)
+    holders: tuple[str, ...] = ()  # "op2 的进程 4242" for each process really holding it
+    other_host: bool = False  # the record names another server: nothing to verify from here
+
+    def untrusted_text(self) -> str:
+        text = f"锁文件内容不可信（锁文件属于 {self.file_owner}"
+        if self.holders:
+            text += "；实际持锁的是 " + "、".join(self.holders)
+        return text + "）"
+
+
+class LockedError(ReportFileError):
+    """The report is being edited elsewhere. ``owner`` is who (None when it cannot be read or the
+    record cannot be trusted: ``trust`` then says what the kernel knows)."""
+
+    def __init__(self, path: Path | str, owner: LockOwner | None, trust: LockTrust | None = None):
+        self.trust = trust
+        self.claimed = owner  # the record as written in the lock file, trusted or not
+        if owner is not None and trust is not None and not trust.verified and not trust.other_host:
+            owner = None
+            message = "正在被另一个会话编辑；" + trust.untrusted_text()
+        elif owner is None:
+            message = "正在被另一个会话编辑（无法读取使用者信息）"
+        else:
+            message = owner.describe()
         self.owner = owner
-        message = "正在被另一个会话编辑（无法读取使用者信息）" if owner is None else owner.describe()
         super().__init__(path, message)
 
     @property
     def can_take_over(self) -> bool:
-        """The owner is this same Unix user on this server (their own earlier, maybe dropped, session)."""
-        return self.owner is not None and self.owner.same_user
+        """The owner is this same Unix user on this server (their own earlier, maybe dropped,
+        session), verified to really hold the lock."""
+        return self.owner is not None and self.owner.same_user and (self.trust is None or self.trust.verified)
 
     @property
     def admin_hint(self) -> str:
@@ -167,29 +195,114 @@ class LockedError(ReportFileError):
         return f"如确认对方已离开，请管理员执行：kill -TERM {self.owner.pid}（{self.owner.host}）"
 
 
+class LockFileError(CannotEditError):
+    """The lock file or its folder is not what this program makes (a symlink, a FIFO, unreadable):
+    editing is refused, reading still works."""
+
+    def __init__(self, path: Path | str, problem: str):
+        super().__init__(path, [problem + "；只能只读打开。请管理员检查后删除它，本程序会重新建立"])
+
+
 class TakeOverError(Exception):
     """The old session could not be ended; ``str()`` is the Chinese reason."""
 
 
-# ---------------------------------------------------------------------- the lock
+# ---------------------------------------------------------------------- the lock files
 
 
-def _ensure_locks_dir(report_path: Path) -> Path:
+def _locks_dir_fd(report_path: Path) -> int:
+    """A descriptor on ``.locks`` beside the report (created, shared like the report folder: group
+    and 2770), never following a symlink."""
     folder = report_path.parent if str(report_path.parent) else Path(".")
-    locks = folder / LOCKS_DIR
     try:
-        os.mkdir(locks, 0o770)
-    except FileExistsError:
-        pass
+        top = open_dir(folder)
+    except ReportFileError as exc:
+        raise LockFileError(report_path, f"文件夹 {folder} 无法打开（{exc.reason}）") from exc
+    try:
+        return shared_subdir(top, LOCKS_DIR, folder)
+    except ReportFileError as exc:
+        raise LockFileError(report_path, f"锁文件夹 {folder / LOCKS_DIR} {exc.reason}") from exc
+    finally:
+        os.close(top)
+
+
+def _lock_file_problem(report_path: Path, dir_fd: int, name: str, exc: OSError) -> LockFileError:
+    lock_path = lock_path_for(report_path)
+    try:
+        info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except OSError:
+        return LockFileError(report_path, f"无法打开锁文件 {lock_path}（{os_error_text(exc)}）")
+    if not stat.S_ISREG(info.st_mode):
+        return LockFileError(report_path, f"锁文件 {lock_path} 不是普通文件（是{kind_of(info.st_mode)}）")
+    return LockFileError(
+        report_path,
+        f"锁文件 {lock_path} 对你不可用（{stat.filemode(info.st_mode)}，属于 "
+        f"{procinfo.user_name(info.st_uid)}，{os_error_text(exc)}）",
+    )
+
+
+def _open_lock_file(report_path: Path, dir_fd: int, name: str) -> tuple[int, bool, os.stat_result]:
+    """(descriptor, writable, fstat) of the lock file: a regular file, never through a symlink,
+    never blocking (a FIFO in its place is refused, not waited on)."""
+    try:
+        fd = os.open(name, os.O_RDWR | os.O_CREAT | SAFE_FLAGS, 0o660, dir_fd=dir_fd)
+        writable = True
+    except PermissionError:
+        # A lock file made by a colleague without group write: we can still lock it, just not
+        # leave our name in it.
+        try:
+            fd = os.open(name, os.O_RDONLY | SAFE_FLAGS, dir_fd=dir_fd)
+        except OSError as exc:
+            raise _lock_file_problem(report_path, dir_fd, name, exc) from exc
+        writable = False
     except OSError as exc:
-        raise ReportFileError(report_path, f"无法创建锁文件夹 {locks}（{exc.strerror}）") from exc
-    else:
-        # Same sharing as the report folder (group, setgid), but never sticky: everyone in the
-        # group must be able to reuse the lock files.
+        raise _lock_file_problem(report_path, dir_fd, name, exc) from exc
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise LockFileError(
+            report_path, f"锁文件 {lock_path_for(report_path)} 不是普通文件（是{kind_of(info.st_mode)}）"
+        )
+    if writable and info.st_uid == os.geteuid() and info.st_size == 0:
         with contextlib.suppress(OSError):
-            parent_mode = stat.S_IMODE(os.stat(folder).st_mode)
-            os.chmod(locks, (parent_mode & 0o2777) | 0o700)
-    return locks
+            folder_mode = os.fstat(dir_fd).st_mode
+            mode = 0o600 | (0o060 if folder_mode & 0o020 else 0) | (0o006 if folder_mode & 0o002 else 0)
+            os.fchmod(fd, mode)
+    return fd, writable, info
+
+
+def _record_in(fd: int) -> LockOwner | None:
+    """The owner record in an open lock file (bounded read, tolerant parse)."""
+    try:
+        raw = os.pread(fd, 65536, 0)
+    except OSError:
+        return None
+    try:
+        return LockOwner.from_json(json.loads(raw.decode("utf-8")))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+
+
+def _trust(owner: LockOwner | None, info: os.stat_result) -> LockTrust:
+    """Check a record against the kernel: the named pid must be alive, belong to the named uid,
+    look like tui-report, and hold the flock on this very file (/proc/locks)."""
+    holders = procinfo.flock_holders(info) or set()
+    described = tuple(
+        f"{procinfo.user_name(uid) if (uid := procinfo.process_uid(pid)) is not None else '?'} 的进程 {pid}"
+        for pid in sorted(holders)
+    )
+    file_owner = procinfo.user_name(info.st_uid)
+    if owner is None:
+        return LockTrust(False, file_owner, described)
+    if not owner.on_this_host:
+        return LockTrust(False, file_owner, described, other_host=True)
+    verified = (
+        owner.pid in holders
+        and procinfo.process_uid(owner.pid) == owner.uid
+        and procinfo.process_alive(owner.pid, owner.pid_start_ticks)
+        and procinfo.looks_like_tui_report(owner.pid)
+    )
+    return LockTrust(verified, file_owner, described)
 
 
 class EditLock:
@@ -225,34 +338,36 @@ class EditLock:
 
     @classmethod
     def _try_acquire(cls, report_path: Path) -> EditLock:
-        _ensure_locks_dir(report_path)
-        lock_path = lock_path_for(report_path)
-        for _attempt in range(20):
-            fd, writable = cls._open_lock_file(report_path, lock_path)
-            try:
-                cls._flock_or_owner(report_path, fd)
-            except BaseException:
-                os.close(fd)
-                raise
-            # The file we locked must still be the one at the path (someone may have deleted it).
-            try:
-                same = os.fstat(fd).st_ino == os.stat(lock_path).st_ino
-            except FileNotFoundError:
-                same = False
-            if not same:
-                os.close(fd)
-                continue
-            owner = LockOwner.me()
-            lock = cls(report_path, lock_path, fd, owner, writable)
-            lock._write_owner()
-            return lock
+        dir_fd = _locks_dir_fd(report_path)
+        name = lock_path_for(report_path).name
+        try:
+            for _attempt in range(20):
+                fd, writable, info = _open_lock_file(report_path, dir_fd, name)
+                try:
+                    cls._flock_or_owner(report_path, fd, info)
+                except BaseException:
+                    os.close(fd)
+                    raise
+                # The file we locked must still be the one at the path (someone may have deleted it).
+                try:
+                    same = os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_ino == info.st_ino
+                except FileNotFoundError:
+                    same = False
+                if not same:
+                    os.close(fd)
+                    continue
+                lock = cls(report_path, lock_path_for(report_path), fd, LockOwner.me(), writable)
+                lock._write_owner()
+                return lock
+        finally:
+            os.close(dir_fd)
         raise ReportFileError(report_path, "锁文件反复被删除，无法加锁，请联系管理员")  # pragma: no cover
 
     @staticmethod
-    def _flock_or_owner(report_path: Path, fd: int) -> None:
-        """Lock ``fd`` or raise :class:`LockedError` naming the live owner.
+    def _flock_or_owner(report_path: Path, fd: int, info: os.stat_result) -> None:
+        """Lock ``fd`` or raise :class:`LockedError` naming the owner, as far as it can be verified.
 
-        A failed attempt whose recorded owner is not alive is retried for a moment: the holder may
+        A failed attempt whose record does not check out is retried for a moment: the holder may
         be between locking and writing its details, or a probe (:func:`current_owner`) may hold a
         shared lock for an instant.
         """
@@ -263,33 +378,14 @@ class EditLock:
                 return
             except OSError as exc:
                 if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                    raise ReportFileError(report_path, f"无法加锁（{exc.strerror}）") from exc
-            owner = read_owner(report_path, attempts=1)
-            if owner is not None or attempt == attempts - 1:
-                raise LockedError(report_path, owner)
+                    raise ReportFileError(report_path, f"无法加锁（{os_error_text(exc)}）") from exc
+            owner = _record_in(fd)
+            if owner is not None and owner.is_alive() is False:
+                owner = None
+            trust = _trust(owner, info)
+            if (owner is not None and (trust.verified or trust.other_host)) or attempt == attempts - 1:
+                raise LockedError(report_path, owner, trust)
             time.sleep(0.02)
-
-    @staticmethod
-    def _open_lock_file(report_path: Path, lock_path: Path) -> tuple[int, bool]:
-        flags = os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-        try:
-            fd = os.open(lock_path, os.O_RDWR | flags, 0o660)
-        except PermissionError:
-            # A lock file made by a colleague without group write: we can still lock it, just not
-            # leave our name in it.
-            try:
-                return os.open(lock_path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), False
-            except OSError as exc:
-                raise ReportFileError(report_path, f"无法打开锁文件 {lock_path}（{exc.strerror}）") from exc
-        except OSError as exc:
-            raise ReportFileError(report_path, f"无法打开锁文件 {lock_path}（{exc.strerror}）") from exc
-        with contextlib.suppress(OSError):
-            info = os.fstat(fd)
-            if info.st_uid == os.geteuid() and info.st_size == 0:
-                folder_mode = stat.S_IMODE(os.stat(lock_path.parent).st_mode)
-                mode = 0o600 | (0o060 if folder_mode & 0o020 else 0) | (0o006 if folder_mode & 0o002 else 0)
-                os.fchmod(fd, mode)
-        return fd, True
 
     # ------------------------------------------------------------------ holding
     @property
@@ -353,47 +449,82 @@ class EditLock:
 # ---------------------------------------------------------------------- contenders
 
 
+def inspect_lock(report_path: Path | str) -> tuple[LockOwner | None, LockTrust] | None:
+    """The record in the lock file and what the kernel says about it; None when there is no lock
+    file or it cannot be opened safely."""
+    report_path = Path(report_path)
+    try:
+        dir_fd = _locks_dir_fd_existing(report_path)
+    except ReportFileError:
+        return None
+    if dir_fd is None:
+        return None
+    try:
+        fd = os.open(lock_path_for(report_path).name, os.O_RDONLY | SAFE_FLAGS, dir_fd=dir_fd)
+    except OSError:
+        return None
+    finally:
+        os.close(dir_fd)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        owner = _record_in(fd)
+        return owner, _trust(owner, info)
+    finally:
+        os.close(fd)
+
+
+def _locks_dir_fd_existing(report_path: Path) -> int | None:
+    folder = report_path.parent if str(report_path.parent) else Path(".")
+    top = open_dir(folder)
+    try:
+        return open_dir(LOCKS_DIR, dir_fd=top)
+    except ReportFileError as exc:
+        if isinstance(exc.__cause__, FileNotFoundError):
+            return None
+        raise
+    finally:
+        os.close(top)
+
+
 def read_owner(report_path: Path | str, *, attempts: int = 10) -> LockOwner | None:
-    """The owner recorded in the lock file, if it names a live process (or one on another host).
+    """The owner recorded in the lock file, if the kernel confirms it (a live process of that user
+    holding the lock) or it names another host.
 
     The holder writes its details just after locking, so a contender may briefly read the previous
-    owner's (dead) details or a half-written file: retry a little before giving up.
+    owner's details or a half-written file: retry a little before giving up.
     """
-    lock_path = lock_path_for(report_path)
     for attempt in range(attempts):
-        owner = _read_owner_file(lock_path)
-        if owner is not None and owner.is_alive() is not False:
-            return owner
+        found = inspect_lock(report_path)
+        if found is not None:
+            owner, trust = found
+            if owner is not None and (trust.verified or trust.other_host):
+                return owner
         if attempt < attempts - 1:
             time.sleep(0.02)
     return None
 
 
-def _read_owner_file(lock_path: Path) -> LockOwner | None:
+def current_owner(report_path: Path | str) -> LockOwner | None:
+    """Who holds the lock right now, or None when it is free (a quick probe; for display only).
+    A holder whose record cannot be verified is ``LockOwner(user="?")``."""
+    report_path = Path(report_path)
     try:
-        fd = os.open(lock_path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
+        dir_fd = _locks_dir_fd_existing(report_path)
+    except ReportFileError:
+        return None
+    if dir_fd is None:
         return None
     try:
-        raw = os.read(fd, 65536)
+        fd = os.open(lock_path_for(report_path).name, os.O_RDONLY | SAFE_FLAGS, dir_fd=dir_fd)
     except OSError:
         return None
     finally:
-        os.close(fd)
+        os.close(dir_fd)
     try:
-        return LockOwner.from_json(json.loads(raw.decode("utf-8")))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None
-
-
-def current_owner(report_path: Path | str) -> LockOwner | None:
-    """Who holds the lock right now, or None when it is free (a quick probe; for display only)."""
-    lock_path = lock_path_for(report_path)
-    try:
-        fd = os.open(lock_path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except OSError:
         owner = read_owner(report_path)
@@ -413,13 +544,21 @@ class TakeOverResult:
     notes: list[str] = field(default_factory=list)
 
 
-def end_session(owner: LockOwner, *, timeout: float = 5.0, kill_after: float = 2.0) -> TakeOverResult:
+def end_session(
+    owner: LockOwner,
+    *,
+    report_path: Path | str | None = None,
+    timeout: float = 5.0,
+    kill_after: float = 2.0,
+) -> TakeOverResult:
     """End this user's own earlier session so that its lock frees ("结束旧会话并接管").
 
-    Only for the same Unix user on this host, and only when the pid still names the very process
-    that took the lock (start ticks match). SIGTERM first: its handler writes the recovery journal,
-    releases the lock and exits. If it has not gone after ``timeout`` seconds (a hung process),
-    SIGKILL: every committed edit is already in its journal.
+    The lock file's record is never trusted by itself (a colleague in the group can write it): a
+    process is signalled only when it is this user's, on this host, started at the recorded time,
+    looks like tui-report, and really holds the flock on ``report_path``'s lock file. SIGTERM
+    first: its handler writes the recovery journal, releases the lock and exits. If it has not
+    gone after ``timeout`` seconds (a hung process) and still checks out, SIGKILL: every committed
+    edit is already in its journal.
     """
     if not owner.on_this_host:
         raise TakeOverError(f"该会话在另一台服务器 {owner.host} 上，无法从这里结束")
@@ -427,19 +566,46 @@ def end_session(owner: LockOwner, *, timeout: float = 5.0, kill_after: float = 2
         raise TakeOverError(f"该会话属于 {owner.user}，只能结束自己的会话；请联系管理员")
     if not procinfo.process_alive(owner.pid, owner.pid_start_ticks):
         return TakeOverResult("", 0.0, ["旧会话已经结束"])
+    if report_path is None or not holds_lock(owner, report_path):
+        raise TakeOverError(
+            f"无法核实进程 {owner.pid} 是你持有这份报告编辑锁的会话（锁文件内容不可信），未结束任何进程"
+        )
     started = time.monotonic()
     signalled = "SIGTERM"
     with contextlib.suppress(ProcessLookupError):
         os.kill(owner.pid, signal.SIGTERM)
     if not _wait_gone(owner, timeout):
+        if not holds_lock(owner, report_path):
+            raise TakeOverError(f"进程 {owner.pid} 未能结束，且已无法核实其身份；请联系管理员")
         signalled = "SIGTERM+SIGKILL"
-        # Re-check identity right before the hard kill: the pid must still be that process.
-        if procinfo.process_alive(owner.pid, owner.pid_start_ticks):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(owner.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(owner.pid, signal.SIGKILL)
         if not _wait_gone(owner, kill_after):
             raise TakeOverError(f"进程 {owner.pid} 未能结束，请联系管理员")
     return TakeOverResult(signalled, time.monotonic() - started)
+
+
+def holds_lock(owner: LockOwner, report_path: Path | str) -> bool:
+    """The kernel confirms ``owner``: that very process (uid, start time) holds the report's lock."""
+    info = _lock_info(report_path)
+    return info is not None and owner.uid == os.geteuid() and _trust(owner, info).verified
+
+
+def _lock_info(report_path: Path | str) -> os.stat_result | None:
+    report_path = Path(report_path)
+    try:
+        dir_fd = _locks_dir_fd_existing(report_path)
+    except ReportFileError:
+        return None
+    if dir_fd is None:
+        return None
+    try:
+        info = os.stat(lock_path_for(report_path).name, dir_fd=dir_fd, follow_symlinks=False)
+    except OSError:
+        return None
+    finally:
+        os.close(dir_fd)
+    return info if stat.S_ISREG(info.st_mode) else None
 
 
 def _wait_gone(owner: LockOwner, timeout: float) -> bool:

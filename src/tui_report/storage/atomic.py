@@ -10,36 +10,51 @@ import stat
 import time
 from pathlib import Path
 
-from tui_report.host.procinfo import process_alive
-from tui_report.storage.errors import ReportFileError, write_error_text
+from tui_report.host.procinfo import process_alive, user_name
+from tui_report.storage.errors import NotWritableHereError, ReportFileError, write_error_text
+from tui_report.storage.safefile import SAFE_FLAGS, UnsafeFileError, kind_of, lstat_or_none
 
 NEW_FILE_MODE = 0o660
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(
+    path: Path | str,
+    data: bytes,
+    *,
+    mode: int | None = None,
+    expect: tuple[int, int] | None = None,
+    durable: bool = True,
+) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a mix.
 
     The temp file lives in the same folder (so the rename is atomic), is fsynced before the rename,
-    and the folder is fsynced after it. The old file's mode and group are kept, because a shared
-    folder's reports must stay group-writable.
+    and the folder is fsynced after it. Without ``mode``, the old file's mode and group are kept,
+    because a shared folder's reports must stay group-writable.
+
+    Refused (nothing written): a path that is not a regular file (a symlink put there would lend
+    us its target's mode and group), a file this operator may not write in place right now
+    (:class:`NotWritableHereError`: offer 另存为), and with ``expect`` = (device, inode) a file
+    that is no longer the one that was read.
+
+    ``durable=False`` skips the fsyncs (the caller syncs later, off the keystroke path, with
+    :func:`fsync_path`): a killed process loses nothing, only a power cut could.
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    try:
-        old = os.stat(path)
-    except FileNotFoundError:
-        old = None
-    except OSError as exc:
-        raise ReportFileError(path, f"无法读取文件信息（{exc.strerror}）") from exc
+    old = lstat_or_none(path)
+    if old is not None:
+        _check_replaceable(path, old, expect, own_mode=mode is not None)
     tmp = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | SAFE_FLAGS
     try:
-        fd = os.open(tmp, flags, NEW_FILE_MODE)
+        fd = os.open(tmp, flags, NEW_FILE_MODE if mode is None else mode)
     except OSError as exc:
         raise ReportFileError(path, write_error_text(exc)) from exc
     try:
         try:
-            if old is not None:
+            if mode is not None:
+                os.fchmod(fd, mode)
+            elif old is not None:
                 os.fchmod(fd, stat.S_IMODE(old.st_mode))
                 # Not a member of the file's group: the folder's setgid bit decides instead.
                 with contextlib.suppress(PermissionError):
@@ -48,7 +63,8 @@ def atomic_write(path: Path, data: bytes) -> None:
             while view:
                 written = os.write(fd, view)
                 view = view[written:]
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)
@@ -56,7 +72,45 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise ReportFileError(path, write_error_text(exc) + "，原文件未改动") from exc
-    fsync_folder(folder)
+    if durable:
+        fsync_folder(folder)
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file and its folder to disk (best effort: the file may have been replaced since)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY | SAFE_FLAGS)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    fsync_folder(path.parent)
+
+
+def _check_replaceable(
+    path: Path, old: os.stat_result, expect: tuple[int, int] | None, *, own_mode: bool
+) -> None:
+    if not stat.S_ISREG(old.st_mode):
+        raise UnsafeFileError(
+            path, f"现在不是普通文件（是{kind_of(old.st_mode)}），为安全起见未保存；请另存为"
+        )
+    if expect is not None and (old.st_dev, old.st_ino) != expect:
+        raise UnsafeFileError(path, "打开后已被替换为另一个文件，为安全起见未保存；请另存为")
+    if own_mode:
+        return  # our own private files (journal, recent list): the folder decides
+    if not may_write(path):
+        raise NotWritableHereError(
+            path,
+            f"文件对你是只读的（{stat.filemode(old.st_mode)}，属于 {user_name(old.st_uid)}），"
+            "未保存；可另存为其他文件",
+        )
+
+
+def may_write(path: Path) -> bool:
+    """Whether this operator may write the existing file in place (effective ids, like the kernel)."""
+    if os.access in os.supports_effective_ids:
+        return os.access(path, os.W_OK, effective_ids=True, follow_symlinks=False)
+    return os.access(path, os.W_OK)  # pragma: no cover
 
 
 _TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")

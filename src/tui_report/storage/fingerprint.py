@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui_report.storage.safefile import MAX_REPORT_BYTES, read_regular
+
 
 @dataclass(frozen=True)
 class Fingerprint:
@@ -47,16 +49,8 @@ class Fingerprint:
 
 
 def read_with_fingerprint(path: Path) -> tuple[bytes, Fingerprint]:
-    """The file's bytes and fingerprint, from one open file (raises OSError)."""
-    with open(path, "rb") as f:
-        info = os.fstat(f.fileno())
-        data = f.read()
+    """The file's bytes and fingerprint, from one open regular file (no symlink, FIFO or device;
+    at most :data:`MAX_REPORT_BYTES`). Raises :class:`ReportFileError` (its ``__cause__`` is
+    FileNotFoundError when the file is missing)."""
+    data, info = read_regular(path, MAX_REPORT_BYTES)
     return data, Fingerprint.of(data, info)
-
-
-def current_fingerprint(path: Path) -> Fingerprint | None:
-    """None when the file is gone; OSError for other problems."""
-    try:
-        return read_with_fingerprint(path)[1]
-    except FileNotFoundError:
-        return None

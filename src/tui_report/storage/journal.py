@@ -10,19 +10,24 @@ the fingerprint and text of the file as it was loaded (the base, for a three-way
 wrote it. Each write is atomic (temp file, fsync, rename, folder fsync), so after ``kill -9`` the
 journal is the previous edit or this one, never a mix.
 
-The journal is removed only after a successful save or an explicit discard.
+The journal is removed only when its edits are in a saved file, or the operator chose 丢弃 (and
+confirmed it). A session removes only a journal it wrote itself; an earlier session's journal stays
+until the operator decides on it. Each edit is written (``write()`` + rename) before the screen
+moves on, so ``kill -9`` loses nothing shown as done; only the ``fsync`` to the disk platter runs on
+a background thread (see :meth:`Journal.write`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import hashlib
 import json
 import os
 import re
-import secrets
 import stat
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,10 +36,12 @@ from typing import Any
 from tui_report import __version__
 from tui_report.host import procinfo
 from tui_report.model.report import Report
-from tui_report.storage.atomic import fsync_folder
-from tui_report.storage.errors import ReportFileError
+from tui_report.storage.atomic import atomic_write, fsync_path
+from tui_report.storage.errors import ReportFileError, os_error_text
 from tui_report.storage.fingerprint import Fingerprint
 from tui_report.storage.reportfile import dumps_report, loads_report
+from tui_report.storage.safefile import MAX_REPORT_BYTES, read_regular
+from tui_report.storage.statedir import state_dir
 
 JOURNAL_FORMAT = 1
 # Typing within one field is journaled at most this often; a committed edit always at once.
@@ -46,15 +53,8 @@ class JournalError(Exception):
 
 
 def recovery_dir() -> Path:
-    """The per-user recovery folder (not created). ``TUI_REPORT_STATE_DIR`` overrides it."""
-    override = os.environ.get("TUI_REPORT_STATE_DIR")
-    if override:
-        base = Path(override)
-    else:
-        xdg = os.environ.get("XDG_STATE_HOME")
-        base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".local" / "state"
-        base = base / "tui-report"
-    return base / "recovery"
+    """The per-user recovery folder (not created), inside :func:`state_dir`."""
+    return state_dir() / "recovery"
 
 
 def ensure_recovery_dir() -> Path:
@@ -64,14 +64,16 @@ def ensure_recovery_dir() -> Path:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         info = os.stat(folder)
     except OSError as exc:
-        raise JournalError(f"无法创建恢复记录文件夹 {folder}（{exc.strerror}）") from exc
+        raise JournalError(f"无法创建恢复记录文件夹 {folder}（{os_error_text(exc)}）") from exc
     if info.st_uid != os.geteuid():
         raise JournalError(f"恢复记录文件夹 {folder} 不属于当前用户，为保护数据已停止使用")
     if stat.S_IMODE(info.st_mode) & 0o077:
         try:
             os.chmod(folder, 0o700)
         except OSError as exc:
-            raise JournalError(f"无法把恢复记录文件夹 {folder} 设为仅本人可读（{exc.strerror}）") from exc
+            raise JournalError(
+                f"无法把恢复记录文件夹 {folder} 设为仅本人可读（{os_error_text(exc)}）"
+            ) from exc
     return folder
 
 
@@ -114,31 +116,32 @@ class JournalEntry:
         except ReportFileError:
             return None
 
-    def writer_alive(self) -> bool:
-        """Whether the session that wrote it still runs (its edits are not orphaned)."""
-        if self.host != procinfo.host_name():
-            return False
-        return procinfo.process_alive(self.pid, self.pid_start_ticks)
 
-    @property
-    def mine(self) -> bool:
-        """Written by this very process."""
-        return self.pid == os.getpid() and self.pid_start_ticks == procinfo.pid_start_ticks(os.getpid())
+MAX_JOURNAL_BYTES = 3 * MAX_REPORT_BYTES  # the report, the text it was loaded from, JSON escapes
 
 
 def read_journal(report_path: Path | str) -> JournalEntry | None:
-    """The journal for a report, or None. A damaged journal is moved aside (``.bad``), not deleted."""
+    """The journal for a report, or None: the current one, else the newest journal set aside by a
+    session that went on editing before deciding (so that it is offered again, not forgotten).
+    A damaged journal is moved aside (``.bad``), not deleted."""
     file = journal_path(report_path)
+    if not os.path.lexists(file):
+        older = (
+            sorted(file.parent.glob(glob.escape(file.stem) + ".*.older.json")) if file.parent.is_dir() else []
+        )
+        if not older:
+            return None
+        file = older[-1]
     try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise JournalError(f"无法读取恢复记录 {file}（{exc.strerror}）") from exc
+        raw, _info = read_regular(file, MAX_JOURNAL_BYTES)
+    except ReportFileError as exc:
+        if isinstance(exc.__cause__, FileNotFoundError):
+            return None
+        raise JournalError(f"无法读取恢复记录：{exc}") from exc
     try:
         data = json.loads(raw.decode("utf-8"))
         return _entry_from_json(file, data)
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError):
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError, RecursionError):
         with contextlib.suppress(OSError):
             os.replace(file, file.with_name(file.name + f".{int(time.time())}.bad"))
         return None
@@ -162,26 +165,6 @@ def _entry_from_json(file: Path, data: Any) -> JournalEntry:
     )
 
 
-def write_file_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Temp file in the same folder, fsync, rename, folder fsync. Raises OSError."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    fsync_folder(path.parent)
-
-
 class Journal:
     """The journal of one editing session.
 
@@ -198,6 +181,7 @@ class Journal:
         self.pending = False
         self.last_write = 0.0
         self.writes = 0
+        self._folder_ready: Path | None = None
 
     def record(self, report: Report, *, commit: bool = True) -> bool:
         """Journal ``report``; returns whether it was written now. Raises :class:`JournalError`."""
@@ -207,11 +191,10 @@ class Journal:
         self.write(report)
         return True
 
-    def flush(self, report: Report) -> None:
-        if self.pending:
-            self.write(report)
-
-    def write(self, report: Report) -> None:
+    def write(self, report: Report, *, durable: bool = False) -> None:
+        """Write the journal now: on return the bytes are in the file (a ``kill -9`` loses
+        nothing). Reaching the disk (fsync) is left to a background thread unless ``durable``
+        (hang-up, exit): an fsync can take 10–100 ms on a busy disk, too long for a keystroke."""
         # Serializing may race with an edit when called from a signal fallback thread: retry.
         for attempt in range(3):
             try:
@@ -231,25 +214,96 @@ class Journal:
             "user": procinfo.user_name(),
             "host": procinfo.host_name(),
             "pid": pid,
-            "pid_start_ticks": procinfo.pid_start_ticks(pid),
+            "pid_start_ticks": _start_ticks(pid),
             "saved_at": procinfo.now_iso(),
             "seq": self.seq,
             "app_version": __version__,
         }
-        folder = ensure_recovery_dir()
-        self.file = folder / self.file.name
+        if self._folder_ready != recovery_dir():  # checked once per folder, not per keystroke
+            self.file = ensure_recovery_dir() / self.file.name
+            self._folder_ready = self.file.parent
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         try:
-            write_file_atomic(self.file, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
-        except OSError as exc:
+            atomic_write(self.file, data, mode=0o600, durable=durable)
+        except ReportFileError as exc:
+            self._folder_ready = None  # the folder may have gone: check it again next time
             raise JournalError(_journal_write_text(exc)) from exc
+        if not durable:
+            _SYNCER.request(self.file)
         self.pending = False
         self.last_write = time.monotonic()
         self.writes += 1
 
     def remove(self) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.file)
+        """Delete this session's journal — only if this session wrote it: a journal left by an
+        earlier session (same file name) is that session's edits, not ours to drop."""
+        if self.writes:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.file)
         self.pending = False
+
+
+_TICKS: dict[int, int | None] = {}
+
+
+def _start_ticks(pid: int) -> int | None:
+    if pid not in _TICKS:  # a fork gets a new pid, so this cannot go stale
+        _TICKS[pid] = procinfo.pid_start_ticks(pid)
+    return _TICKS[pid]
+
+
+class _Syncer:
+    """One background thread that fsyncs journals written without waiting for the disk."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._todo: set[Path] = set()
+        self._busy = False
+        self._thread: threading.Thread | None = None
+        self.synced = 0
+
+    def request(self, path: Path) -> None:
+        with self._cond:
+            self._todo.add(path)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="tui-report-journal-fsync", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify()
+
+    def wait_idle(self, timeout: float = 5.0) -> bool:
+        """Wait until every requested fsync is done (tests, exit)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._todo or self._busy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(left)
+        return True
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._todo:
+                    self._cond.wait()
+                todo, self._todo = self._todo, set()
+                self._busy = True
+            for path in todo:
+                fsync_path(path)
+            with self._cond:
+                self._busy = False
+                self.synced += len(todo)
+                self._cond.notify_all()
+
+
+_SYNCER = _Syncer()
+
+
+def wait_synced(timeout: float = 5.0) -> bool:
+    """Every journal written so far has reached the disk (or ``timeout`` passed)."""
+    return _SYNCER.wait_idle(timeout)
 
 
 def set_aside(entry: JournalEntry) -> Path | None:
@@ -262,7 +316,8 @@ def set_aside(entry: JournalEntry) -> Path | None:
     return target
 
 
-def _journal_write_text(exc: OSError) -> str:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+def _journal_write_text(exc: ReportFileError) -> str:
+    cause = exc.__cause__
+    if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):
         return "恢复记录写入失败：磁盘已满。请尽快保存，或请管理员清理磁盘"
-    return f"恢复记录写入失败（{exc.strerror or exc}）。请尽快保存"
+    return f"恢复记录写入失败（{exc.reason}）。请尽快保存"

@@ -28,7 +28,8 @@ from tui_report.host.toml import tomllib
 from tui_report.model.report import SUBHEADING_STYLES, CellValue, ExportSettings, LastYear, Report, cell_value
 from tui_report.model.template import LEVEL_LABELS, Template, TemplateError, get_template
 from tui_report.storage.atomic import atomic_write
-from tui_report.storage.errors import ReportFileError, read_error
+from tui_report.storage.errors import ReportFileError
+from tui_report.storage.safefile import MAX_REPORT_BYTES, read_regular
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _META_KEYS = {"template", "template_version", "unit", "level", "year"}
@@ -324,10 +325,7 @@ def loads_report(text: str, path: Path | str = "<内存>") -> Report:
 
 def load_report(path: Path | str) -> Report:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise read_error(path, exc) from exc
+    raw, _info = read_regular(path, MAX_REPORT_BYTES)
     return loads_report(decode_report_bytes(raw, path), path)
 
 
@@ -409,8 +407,9 @@ def _same(a: Report, b: Report) -> bool:
     return a.model_dump() == b.model_dump()
 
 
-def save_report(report: Report, path: Path | str) -> None:
-    """Serialize, prove the text reads back as the same report, then replace the file atomically."""
+def save_report(report: Report, path: Path | str, *, expect: tuple[int, int] | None = None) -> bytes:
+    """Serialize, prove the text reads back as the same report, then replace the file atomically
+    (``expect``: see :func:`atomic_write`). Returns the bytes written."""
     path = Path(path)
     # TOML reads a CR LF inside a multi-line string as LF: store the canonical form.
     for strings in (report.texts, report.preamble):
@@ -426,4 +425,6 @@ def save_report(report: Report, path: Path | str) -> None:
         raise ReportFileError(path, f"保存前自检失败，文件未改动：{exc.reason}") from exc
     if not _same(reread, report):  # pragma: no cover - would be a bug in the writer
         raise ReportFileError(path, "保存前自检失败（写出的内容读回后不一致），文件未改动")
-    atomic_write(path, text.encode("utf-8"))
+    data = text.encode("utf-8")
+    atomic_write(path, data, expect=expect)
+    return data

@@ -26,14 +26,16 @@ from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
+from tui_report.host.terminal import escape_controls
 from tui_report.model.report import new_report
 from tui_report.model.rules import has_errors
 from tui_report.model.template import TemplateError, template_for_year
 from tui_report.safety.folder import CannotEditError
 from tui_report.safety.hangup import HangupGuard, install_hangup_handlers
 from tui_report.safety.lock import LockedError, TakeOverError, current_owner
-from tui_report.session import EditSession, OutsideChange, OutsideChangeError
+from tui_report.session import EditSession, OutsideChange, OutsideChangeError, Recovery
 from tui_report.storage.errors import ReportFileError
+from tui_report.storage.safefile import UnsafeFileError
 from tui_report.tui import recent
 from tui_report.tui.commands import ScreenCommands
 from tui_report.tui.controller import Controller
@@ -421,10 +423,23 @@ class ReportApp(App[int]):
                     ChangesScreen("恢复记录的差异", groups), lambda _: self.offer_recovery(session)
                 )
             elif choice == "discard":
-                session.discard_recovery()
-                self.notify("已丢弃上次未保存的修改", timeout=4)
+                self._confirm_discard(session, recovery)
 
         self.push_screen(RecoveryDialog(recovery), answered)
+
+    def _confirm_discard(self, session: EditSession, recovery: Recovery) -> None:
+        """丢弃 deletes edits for good: ask once more (No goes back to the offer)."""
+        from tui_report.tui.screens.dialogs import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                session.discard_recovery()
+                self.notify("已丢弃上次未保存的修改", timeout=4)
+            else:
+                self.offer_recovery(session)
+
+        question = f"确定丢弃上次未保存的 {len(recovery.changes)} 处修改吗？丢弃后无法找回。"
+        self.push_screen(ConfirmDialog(question, "丢弃"), answered)
 
     def resolve_outside_change(
         self, controller: Controller, change: OutsideChange, then: Callable[[], None] | None = None
@@ -499,8 +514,13 @@ class ReportApp(App[int]):
         if change is None:
             return
         if not session.dirty and change.kind == "modified":
-            # Nothing of ours to lose: follow the file (like an editor's autoread).
-            session.reload()
+            # Nothing of ours to lose: follow the file (like an editor's autoread). It may change
+            # again (or break) between the check and the reload: say so, never crash.
+            try:
+                session.reload()
+            except ReportFileError as exc:
+                self.notify(str(exc), title="无法重新载入", severity="warning", timeout=8)
+                return
             self._rebuild(session)
             self.notify(f"{change.message}，已重新载入", timeout=6)
         elif session.read_only:
@@ -706,9 +726,9 @@ def main(argv: list[str]) -> int:
     try:
         app = make_app(path)
     except ReportFileError as exc:
-        print(str(exc), file=sys.stderr)
-        if path is not None:
-            _print_versions_hint(path)
+        print(escape_controls(str(exc)), file=sys.stderr)
+        if path is not None and not isinstance(exc, UnsafeFileError):
+            _print_versions_hint(path)  # a broken report, not a link or FIFO: a version may help
         return 2
     try:
         result = app.run()

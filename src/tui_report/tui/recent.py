@@ -1,7 +1,7 @@
 """Recently opened reports and the report files of a folder, summarised for the start screen.
 
-No Textual here. The list lives in ``$TUI_REPORT_STATE_DIR`` or ``$XDG_STATE_HOME/tui-report``
-(default ``~/.local/state/tui-report``), one file per operator.
+No Textual here. The list lives in the per-user state folder
+(:func:`tui_report.storage.statedir.state_dir`), one file per operator.
 """
 
 from __future__ import annotations
@@ -14,25 +14,21 @@ from pathlib import Path
 from tui_report.model.progress import progress
 from tui_report.model.rules import check
 from tui_report.model.template import examples_dir
+from tui_report.storage.atomic import atomic_write
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import load_report
+from tui_report.storage.safefile import open_regular, read_regular
+from tui_report.storage.statedir import state_dir
 
 MAX_RECENT = 10
 MAX_SCANNED = 50
 
 
-def state_dir() -> Path:
-    explicit = os.environ.get("TUI_REPORT_STATE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "tui-report"
-
-
 def load_recent() -> list[Path]:
     try:
-        data = json.loads((state_dir() / "recent.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        raw, _info = read_regular(state_dir() / "recent.json", 1 << 20)
+        data = json.loads(raw.decode("utf-8"))
+    except (ReportFileError, ValueError, RecursionError):
         return []
     if not isinstance(data, list):
         return []
@@ -45,11 +41,10 @@ def remember(path: Path) -> None:
     paths = [path, *(p for p in load_recent() if p != path)][:MAX_RECENT]
     folder = state_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".recent.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps([str(p) for p in paths], ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, folder / "recent.json")
-    except OSError:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        data = json.dumps([str(p) for p in paths], ensure_ascii=False).encode("utf-8")
+        atomic_write(folder / "recent.json", data, mode=0o600)
+    except (OSError, ReportFileError):
         pass
 
 
@@ -88,11 +83,16 @@ def reports_in(folder: Path) -> list[Path]:
     except OSError:
         return []
     for path in candidates[: MAX_SCANNED * 2]:
+        try:  # never follows a link, never blocks on a FIFO, reads 4 KB at most
+            fd, _info = open_regular(path)
+        except ReportFileError:
+            continue
         try:
-            with path.open("rb") as handle:
-                head = handle.read(4096)
+            head = os.read(fd, 4096)
         except OSError:
             continue
+        finally:
+            os.close(fd)
         if b"[report]" in head:
             found.append(path)
         if len(found) >= MAX_SCANNED:
