@@ -21,6 +21,9 @@ ALLOWED = {
     "pdf",
     "html",
     "word",
+    "xlsx",
+    "python",  # names of programs the administrator installs
+    "libreoffice",
     "province",
     "city",
     "county",
@@ -41,8 +44,14 @@ ALLOWED = {
 }
 
 
+# Values an operator types after a flag (interfaces other scripts rely on), not words.
+VALUES = ("own-line", "run-in")
+
+
 def english_words(text: str) -> set[str]:
     text = re.sub(r"(?<![\w-])--?[\w-]+", "", text)  # flags are names, not words
+    for value in VALUES:
+        text = text.replace(value, "")
     return {w for w in re.findall(r"[A-Za-z]{2,}", text) if w.lower() not in ALLOWED}
 
 

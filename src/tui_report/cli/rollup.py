@@ -14,7 +14,7 @@ from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rollup = sub.add_parser("rollup", help="汇总：把文件夹中各单位报告的表格相加，生成一份汇总报告")
-    rollup.add_argument("folder", type=Path, metavar="DIR", help="存放各单位报告的文件夹")
+    rollup.add_argument("folder", type=Path, metavar="文件夹", help="存放各单位报告的文件夹")
     rollup.add_argument("-o", "--output", type=Path, required=True, help="汇总报告文件（.toml）")
     rollup.add_argument("--unit", default="", help="汇总报告的单位名称，如 某某县（默认：文件夹名）")
     rollup.add_argument("--level", default="county", help="汇总报告的层级（默认 county 县级）")

@@ -9,8 +9,8 @@ from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    roster = sub.add_parser("roster", help="按文件夹中的报告生成单位名册 DIR/roster.toml")
-    roster.add_argument("folder", type=Path, metavar="DIR", help="存放各单位报告的文件夹")
+    roster = sub.add_parser("roster", help="按文件夹中的报告生成单位名册 文件夹/roster.toml")
+    roster.add_argument("folder", type=Path, metavar="文件夹", help="存放各单位报告的文件夹")
     roster.add_argument("--force", action="store_true", help="名册已存在时覆盖（默认不覆盖）")
 
 
