@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     review = sub.add_parser(
-        "review", help="汇总审核：一个文件夹里各单位报告的状态（县政务公开办用）", description="列出文件夹里每个单位报告的状态。全部名册单位已完成时退出码为 0，否则为 1；文件夹或名册无法读取时为 2。在终端里不带 --json、-o 时打开审核界面。"
+        "review",
+        help="汇总审核：一个文件夹里各单位报告的状态（县政务公开办用）",
+        description="列出文件夹里每个单位报告的状态。全部名册单位已完成时退出码为 0，否则为 1；文件夹或名册无法读取时为 2。在终端里不带 --json、-o 时打开审核界面。",
     )
     review.add_argument("folder", type=Path, metavar="文件夹", help="存放各单位报告的文件夹")
     review.add_argument(
