@@ -27,7 +27,7 @@ from textual.screen import ModalScreen, Screen
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
 from tui_report.host.terminal import escape_controls
-from tui_report.model.report import new_report
+from tui_report.model.report import Report, new_report
 from tui_report.model.rules import has_errors
 from tui_report.model.template import TemplateError, template_for_year
 from tui_report.safety.folder import CannotEditError
@@ -185,9 +185,11 @@ class ReportApp(App[int]):
             screen.current = step
         self._replace_top(screen)
 
-    def new_report_dialog(self, folder: Path) -> None:
+    def new_report_dialog(self, folder: Path, last: Report | None = None) -> None:
+        """New report; with ``last``, started from last year's report (carry-over, baseline)."""
         from datetime import date
 
+        from tui_report.model.carryover import start_from
         from tui_report.tui.screens.dialogs import NewReportDialog
 
         def done(answer: dict[str, str] | None) -> None:
@@ -195,14 +197,22 @@ class ReportApp(App[int]):
                 return
             year = int(answer["year"])
             try:
-                report = new_report(answer["unit"], year, answer["level"], template_for_year(year))  # type: ignore[arg-type]
+                if last is not None:
+                    report = start_from(last, year)
+                    report.unit, report.level = answer["unit"], answer["level"]  # type: ignore[assignment]
+                else:
+                    report = new_report(answer["unit"], year, answer["level"], template_for_year(year))  # type: ignore[arg-type]
                 session = EditSession.create(Path(answer["path"]).expanduser(), report)
             except (ReportFileError, TemplateError) as exc:
                 self.notify(str(exc), title="无法创建", severity="error", timeout=10)
                 return
             self._edit(session)
 
-        self.push_screen(NewReportDialog(folder, date.today().year - 1), done)
+        if last is None:
+            self.push_screen(NewReportDialog(folder, date.today().year - 1), done)
+        else:
+            dialog = NewReportDialog(folder, last.year + 1, last.unit, last.level, f"从{last.year}年报告新建")
+            self.push_screen(dialog, done)
 
     def close_report(self, controller: Controller) -> None:
         from tui_report.tui.screens.start import StartScreen

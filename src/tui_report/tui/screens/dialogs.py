@@ -124,16 +124,22 @@ class NewReportDialog(ModalScreen[dict[str, str] | None]):
     ]
     HELP = "新建报告：填写单位名称、年度，选择层级，确认文件名后按 Enter 创建。Esc 取消。"
 
-    def __init__(self, folder: Path, year: int) -> None:
+    def __init__(
+        self, folder: Path, year: int, unit: str = "", level: str = "township", title: str = "新建报告"
+    ) -> None:
         super().__init__()
         self.folder = folder
         self.year = year
+        # Prefilled when starting from last year's report (从上年报告新建).
+        self.unit = unit
+        self.level = level if level in LEVEL_LABELS else "township"
+        self.heading = title
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Static("新建报告", classes="page-title")
+            yield Static(self.heading, classes="page-title")
             yield Static("单位名称", classes="field-label")
-            unit = Input(id="new-unit", placeholder="如：尉氏县大马乡人民政府")
+            unit = Input(self.unit, id="new-unit", placeholder="如：尉氏县大马乡人民政府")
             yield unit
             yield Static("报告年度", classes="field-label")
             yield Input(str(self.year), id="new-year")
@@ -152,7 +158,7 @@ class NewReportDialog(ModalScreen[dict[str, str] | None]):
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = False
-        self.query_one("#new-level", OptionList).highlighted = list(LEVEL_LABELS).index("township")
+        self.query_one("#new-level", OptionList).highlighted = list(LEVEL_LABELS).index(self.level)
         self.query_one("#new-unit", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

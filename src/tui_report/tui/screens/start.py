@@ -41,12 +41,13 @@ class StartScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "新建", key_display="N", id="start.new"),
+        Binding("l", "new_from", "从上年新建", key_display="L", id="start.new_from", show=False),
         Binding("e", "example", "示例", key_display="E", id="start.example"),
         Binding("r", "rescan", "刷新", key_display="R", id="start.rescan", show=False),
         Binding("v", "review", "汇总审核", key_display="V", id="start.review", show=False),
         Binding("escape", "stay", show=False, id="start.escape"),
     ]
-    HELP = "开始页：上下键选择，Enter 打开；N 新建报告；E 打开示例报告（只读）。"
+    HELP = "开始页：上下键选择，Enter 打开；N 新建报告；L 从选中的上年报告新建；E 打开示例报告（只读）。"
 
     def __init__(self, cwd: Path, banner: str = "") -> None:
         super().__init__()
@@ -75,6 +76,7 @@ class StartScreen(Screen[None]):
             self.actions.append(action)
 
         add("新建报告 (N)", self.action_new, "new")
+        add("从上年报告新建：先选中上年的报告，再按 L", self.action_new_from, "new-from")
         if example_path() is not None:
             add("打开示例报告（示例市 2024 年，只读）(E)", self.action_example, "example")
         seen: set[Path] = set()
@@ -107,6 +109,24 @@ class StartScreen(Screen[None]):
     def action_new(self) -> None:
         self.app.new_report_dialog(self.cwd)  # type: ignore[attr-defined]
 
+    def action_new_from(self) -> None:
+        """从上年报告新建: the highlighted report is last year's."""
+        from tui_report.storage.errors import ReportFileError
+        from tui_report.storage.reportfile import load_report
+
+        options = self.query_one("#reports", OptionList)
+        index = options.highlighted
+        option = options.get_option_at_index(index) if index is not None else None
+        if option is None or not (option.id or "").startswith("file:"):
+            self.notify("请先用上下键选中上一年的报告，再按 L", severity="warning", timeout=5)
+            return
+        try:
+            last = load_report(Path((option.id or "")[5:]))
+        except ReportFileError as exc:
+            self.notify(str(exc), title="无法读取上年报告", severity="error", timeout=10)
+            return
+        self.app.new_report_dialog(self.cwd, last)  # type: ignore[attr-defined]
+
     def action_example(self) -> None:
         path = example_path()
         if path is None:
@@ -128,6 +148,11 @@ class StartScreen(Screen[None]):
     def palette_commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         return [
             ("新建报告", "N：填写单位、年度，创建新报告", self.action_new),
+            (
+                "从上年报告新建",
+                "L：沿用选中报告的单位和层级，预填上年结转，保存上年数据供跨年核对",
+                self.action_new_from,
+            ),
             ("打开示例报告", "E：只读打开示例报告", self.action_example),
             ("刷新列表", "R：重新查找当前文件夹中的报告", self.action_rescan),
             ("汇总审核", "V：本文件夹各单位报告的状态、问题和指标", self.action_review),
