@@ -8,6 +8,7 @@ import pytest
 
 from tui_report.model.report import new_report
 from tui_report.model.rules import Finding, check
+from tui_report.storage.reportfile import load_report, save_report
 
 T2021 = "gov-info-disclosure-2021"
 COLS = ["natural", "commercial", "research", "public_interest", "legal_services", "other"]
@@ -85,7 +86,7 @@ def test_r6_money_and_counts_in_table_two(full):
         "tables.proactive.fees.amount",
         "tables.proactive.licensing.decisions",
     }
-    full.values["proactive"]["fees.amount"] = Decimal("1.234")
+    full.values["proactive"]["fees.amount"] = Decimal("1.2345678")
     full.values["proactive"]["licensing.decisions"] = 2
     findings = by_rule(check(full), "R6")
     assert len(findings) == 1 and "小数位" in findings[0].message
@@ -256,3 +257,18 @@ def test_r11_quiet_while_the_table_is_blank():
     report = new_report("测试乡人民政府", 2025)
     report.texts["overview.on_request"] = "本年收到政府信息公开申请3件。"
     assert by_rule(check(report), "R11") == []
+
+
+def test_published_amount_with_three_decimals_passes_check(full, tmp_path):
+    """沭阳县人民政府 2025 prints 行政事业性收费 as 4068.208 万元: the format has no two-decimal rule."""
+    from tui_report.cli import main
+
+    full.set_cell("proactive", "fees.amount", Decimal("4068.208"))
+    path = tmp_path / "沭阳县人民政府2025.toml"
+    save_report(full, path)
+    reloaded = load_report(path)
+    assert reloaded.entered("proactive", "fees.amount") == Decimal("4068.208")
+    assert check(reloaded) == []
+    assert main(["check", str(path)]) == 0
+    full.set_cell("proactive", "fees.amount", Decimal("4068.2080001"))  # past the fen
+    assert [f.rule for f in check(full)] == ["R6"]

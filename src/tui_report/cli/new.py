@@ -7,21 +7,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err
+from tui_report.model.levels import LEVEL_WORDS, level_id  # import-light: --help loads no pydantic
 
 if TYPE_CHECKING:
     from tui_report.model.report import Report
 
-# The level keys of the report file (model.template.UnitLevel) and the word an operator types.
-# Kept here, not imported from the model, so that --help does not load pydantic (~0.2 s).
-LEVEL_WORDS = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇", "department": "部门"}
-# Also accepted: the labels the app and the report show.
-LEVEL_ALIASES = {"设区的市级": "city", "市": "city", "省": "province", "县": "county", "乡镇级": "township"}
-
 
 def level_arg(value: str) -> str:
     """--level in English or Chinese → the key stored in the report file."""
-    words = {zh: en for en, zh in LEVEL_WORDS.items()} | LEVEL_ALIASES
-    key = value if value in LEVEL_WORDS else words.get(value.strip())
+    key = level_id(value)
     if key is None:
         raise argparse.ArgumentTypeError(
             f"无效的单位层级 {value!r}（可选：{'、'.join(LEVEL_WORDS.values())}）"

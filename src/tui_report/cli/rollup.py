@@ -17,21 +17,22 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     rollup.add_argument("folder", type=Path, metavar="文件夹", help="存放各单位报告的文件夹")
     rollup.add_argument("-o", "--output", type=Path, required=True, help="汇总报告文件（.toml）")
     rollup.add_argument("--unit", default="", help="汇总报告的单位名称，如 某某县（默认：文件夹名）")
-    rollup.add_argument("--level", default="county", help="汇总报告的层级（默认 county 县级）")
+    rollup.add_argument("--level", default="county", help="汇总报告的层级，如 县级 或 county（默认县级）")
     rollup.add_argument("--year", type=int, default=None, help="年度（默认：文件夹里最新的年度）")
 
 
 def run(args: argparse.Namespace) -> int:
+    from tui_report.model.levels import level_choices, level_id
     from tui_report.model.rollup import RollupError, rollup
     from tui_report.model.rules import check, has_errors
-    from tui_report.model.template import LEVEL_LABELS
     from tui_report.review.desk import ReviewError, report_files
     from tui_report.review.files import UnsafeFile, read_plain_file
     from tui_report.storage.errors import ReportFileError
     from tui_report.storage.reportfile import decode_report_bytes, loads_report, save_report
 
-    if args.level not in LEVEL_LABELS:
-        err(f"--level 的值“{args.level}”无效，可选：{'、'.join(LEVEL_LABELS)}")
+    level = level_id(args.level)
+    if level is None:
+        err(f"--level 的值“{args.level}”无效，可选：{level_choices()}")
         return EXIT_UNREADABLE
     try:
         files, _names = report_files(args.folder)
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
             status = EXIT_FINDINGS
     unit = args.unit or args.folder.resolve().name
     try:
-        total = rollup(chosen, unit, args.level)
+        total = rollup(chosen, unit, level)
         save_report(total, args.output)
     except RollupError as exc:
         err(str(exc))

@@ -101,11 +101,9 @@ def step_state(report: Report, step: Step, error_targets: set[str]) -> State:
             return "empty"
         return "complete" if filled == len(template.preamble) else "partial"
     if step.kind == "text":
-        part = template.text_part(step.target)
         if report.texts.get(step.target, "").strip():
             return "complete"
-        optional = not part.required or part.empty_prints is not None
-        return "complete" if optional else "empty"
+        return "complete" if template.text_part(step.target).optional else "empty"
     table = template.table(step.target)
     entered = report.values.get(step.target, {})
     inputs = table.input_cells()

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from tui_report.model.template import (
     DEFAULT_TEMPLATE,
+    MAX_YEAR,
+    MIN_YEAR,
     CellDef,
     CellKind,
     CompiledTable,
+    KindSpec,
     Template,
     UnitLevel,
     get_template,
@@ -54,7 +57,7 @@ class LastYear(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     template: str
-    year: int = Field(ge=1990, le=2200)
+    year: int = Field(ge=MIN_YEAR, le=MAX_YEAR)
     unit: str = ""
     # table key → cell id of last year's template → value
     values: dict[str, dict[str, CellValue]] = {}
@@ -71,7 +74,7 @@ class Report(BaseModel):
     template_version: int = 1
     unit: str = ""
     level: UnitLevel = "township"
-    year: int = Field(default=2025, ge=1990, le=2200)
+    year: int = Field(default=2025, ge=MIN_YEAR, le=MAX_YEAR)
     preamble: dict[str, str] = {}
     # "section.part" → text
     texts: dict[str, str] = {}
@@ -162,9 +165,21 @@ def new_report(
 # ---------------------------------------------------------------------- operator input
 
 _THOUSANDS = re.compile(r"(?<=\d)[,，、'’ ](?=\d{3}(\D|$))")
-_COUNT = re.compile(r"^\d+$")
-_CHANGE = re.compile(r"^[+-]?\d+$")
-_AMOUNT = re.compile(r"^\d+(\.\d+)?$")
+_NUMBER = re.compile(r"^([+-]?)(\d+)(?:\.(\d+))?$")
+
+# Bounds on any cell value, typed or read from a file (see also MIN_YEAR/MAX_YEAR in the template):
+# far above any real figure (the largest published amounts are ~10⁶ 万元), low enough that a forged
+# file cannot make the sums, the layout or the printed table misbehave.
+MAX_CELL_VALUE = 10**10
+MAX_CELL_VALUE_TEXT = "100亿"
+# Characters in a number as typed (digits, sign, point, separators): a pasted 5,000-digit number is
+# refused before any conversion (int() of it would be slow, and Python refuses above 4,300 digits).
+MAX_NUMBER_CHARS = 32
+
+
+def _kind_spec(kind: CellKind | KindSpec) -> KindSpec:
+    """The kind's rules; a bare kind name means the current format's (all formats agree today)."""
+    return kind if isinstance(kind, KindSpec) else get_template(DEFAULT_TEMPLATE).kind(kind)
 
 
 def normalise_number_text(text: str) -> str:
@@ -175,34 +190,34 @@ def normalise_number_text(text: str) -> str:
     return _THOUSANDS.sub("", text)
 
 
-def parse_cell_input(text: str, kind: CellKind) -> CellValue | None:
+def parse_cell_input(text: str, kind: CellKind | KindSpec) -> CellValue | None:
     """Parse what an operator typed into a cell. Empty means "not filled". Raises
-    :class:`CellInputError` with a Chinese message for anything that is not a number of the kind."""
+    :class:`CellInputError` with a Chinese message for anything that is not a number of the kind
+    (precision and sign from the template's ``[[kinds]]``) or is out of bounds."""
+    spec = _kind_spec(kind)
+    shown = text if len(text) <= 20 else text[:20] + "…"
+    if len(text) > 4 * MAX_NUMBER_CHARS:
+        raise CellInputError(f"输入过长（{len(text)}个字符），不是{spec.noun}")
     cleaned = normalise_number_text(text)
     if cleaned == "":
         return None
-    if kind == "count":
-        if _COUNT.match(cleaned):
-            return int(cleaned)
-        if _CHANGE.match(cleaned):
-            raise CellInputError(f"“{text}”是负数，件数不能为负")
-        raise CellInputError(f"“{text}”不是件数，请输入0或正整数")
-    if kind == "change":
-        if _CHANGE.match(cleaned):
-            return int(cleaned)
-        raise CellInputError(f"“{text}”不是整数，本年增/减请输入整数（减少用负号）")
-    if _AMOUNT.match(cleaned):
-        try:
-            amount = Decimal(cleaned)
-        except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid text
-            raise CellInputError(f"“{text}”不是金额") from exc
-        if -amount.as_tuple().exponent > 2:  # type: ignore[operator]
-            raise CellInputError(f"“{text}”小数位过多，金额（万元）最多保留两位小数")
-        return amount
-    raise CellInputError(f"“{text}”不是金额，请输入以万元为单位的数字，如 96171.6")
+    found = _NUMBER.match(cleaned)
+    if found is None or (found.group(3) is not None and spec.decimals == 0):
+        raise CellInputError(f"“{shown}”不是{spec.noun}，{spec.refusal}")
+    if len(cleaned) > MAX_NUMBER_CHARS:
+        raise CellInputError(f"“{shown}”位数过多，{spec.noun}最多{MAX_NUMBER_CHARS}位")
+    sign, _, fraction = found.groups()
+    if sign == "-" and not spec.negative and cleaned.strip("-0.") != "":
+        raise CellInputError(f"“{shown}”是负数，{spec.noun}不能为负")
+    if fraction is not None and len(fraction) > spec.decimals:
+        raise CellInputError(f"“{shown}”小数位过多，{spec.noun}最多保留{spec.decimals}位小数")
+    value: CellValue = Decimal(cleaned) if fraction is not None else int(cleaned)
+    if not -MAX_CELL_VALUE <= value <= MAX_CELL_VALUE:
+        raise CellInputError(f"“{shown}”超出上限，{spec.noun}的绝对值不能超过{MAX_CELL_VALUE_TEXT}")
+    return value
 
 
-def parse_published_cell(text: str, kind: CellKind) -> CellValue | None:
+def parse_published_cell(text: str, kind: CellKind | KindSpec) -> CellValue | None:
     """Read a cell of a published report: ``/ - — 无`` and blanks mean "not filled"."""
     if normalise_number_text(text) in BLANK_MARKS or text.strip() in BLANK_MARKS:
         return None
@@ -219,21 +234,65 @@ def format_value(value: CellValue | None) -> str:
     return str(value)
 
 
-def value_problem(value: object, kind: CellKind) -> str | None:
-    """Why a stored value does not fit its cell kind, or None."""
+def number_problem(value: object) -> str | None:
+    """Why a value read from a file is not a usable number at all (any kind), or None: not a number,
+    not finite (nan, inf), or beyond ±MAX_CELL_VALUE."""
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         return "不是数字"
-    if kind == "count":
-        if isinstance(value, Decimal) and value != value.to_integral_value():
-            return f"{format_value(value)} 不是整数，件数应为非负整数"
-        if value < 0:
-            return f"{format_value(value)} 是负数，件数应为非负整数"
-    elif kind == "change":
-        if isinstance(value, Decimal) and value != value.to_integral_value():
-            return f"{format_value(value)} 不是整数"
-    else:
-        if value < 0:
-            return f"{format_value(value)} 是负数，金额不能为负"
-        if isinstance(value, Decimal) and -value.as_tuple().exponent > 2:  # type: ignore[operator]
-            return f"{format_value(value)} 小数位过多，金额（万元）最多保留两位小数"
+    if isinstance(value, Decimal) and not value.is_finite():
+        return f"{value} 不是有限的数字"
+    if not -MAX_CELL_VALUE <= value <= MAX_CELL_VALUE:
+        return f"数值过大，绝对值不能超过{MAX_CELL_VALUE_TEXT}"
+    return None
+
+
+def value_problem(value: object, kind: CellKind | KindSpec) -> str | None:
+    """Why a stored value does not fit its cell kind (bounds, sign, precision), or None."""
+    problem = number_problem(value)
+    if problem is not None:
+        return problem
+    assert isinstance(value, (int, Decimal))
+    spec = _kind_spec(kind)
+    decimals = -value.as_tuple().exponent if isinstance(value, Decimal) else 0  # type: ignore[operator]
+    if spec.decimals == 0 and isinstance(value, Decimal) and value != value.to_integral_value():
+        return f"{format_value(value)} 不是整数（{spec.hint}）"
+    if value < 0 and not spec.negative:
+        return f"{format_value(value)} 是负数，{spec.noun}不能为负"
+    if spec.decimals and decimals > spec.decimals:
+        return f"{format_value(value)} 小数位过多，{spec.noun}最多保留{spec.decimals}位小数"
+    return None
+
+
+def year_problem(year: object, template: Template | None = None) -> str | None:
+    """Why a report year is not usable, or None: an integer within MIN_YEAR..MAX_YEAR and, given a
+    template, within the years its format applies to."""
+    if isinstance(year, bool) or not isinstance(year, int):
+        return "年度应为整数，如 2025"
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return f"{year} 不是合理的年度（{MIN_YEAR}—{MAX_YEAR}）"
+    if template is not None:
+        first, last = template.years
+        if not first <= year <= last:
+            span = f"{first}—{last}年" if last != MAX_YEAR else f"{first}年起"
+            return f"{template.name}适用于{span}的报告，不适用于{year}年"
+    return None
+
+
+def parse_year(text: str, template: Template | None = None) -> int:
+    """The year an operator typed (full-width digits too). Raises :class:`CellInputError`."""
+    cleaned = unicodedata.normalize("NFKC", text[: 4 * MAX_NUMBER_CHARS]).strip()
+    if not cleaned.isascii() or not cleaned.isdigit() or len(cleaned) > 4:
+        raise CellInputError(f"“{text[:20]}”不是年度，请输入四位数字，如 2025")
+    problem = year_problem(int(cleaned), template)
+    if problem is not None:
+        raise CellInputError(problem)
+    return int(cleaned)
+
+
+def year_text_problem(text: str, template: Template | None = None) -> str | None:
+    """Why a typed year is not usable (see :func:`parse_year`), or None."""
+    try:
+        parse_year(text, template)
+    except CellInputError as exc:
+        return str(exc)
     return None

@@ -12,10 +12,13 @@ from decimal import Decimal
 from functools import lru_cache
 
 from tui_report.model.report import CellValue, Report, format_value, normalise_number_text, value_problem
-from tui_report.model.template import CompiledTable, Rule, Severity, Template
 
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+# Re-exported: long imported from here.
+from tui_report.model.severities import SEVERITY_LABELS as SEVERITY_LABELS
+from tui_report.model.severities import SEVERITY_ORDER as SEVERITY_ORDER
+from tui_report.model.severities import Severity
+from tui_report.model.template import CompiledTable, Rule, Template
+
 MAX_NAMED_CELLS = 6
 
 
@@ -246,69 +249,52 @@ def _text_number(rule: Rule, report: Report, table: CompiledTable, values: Value
 
 def _cell_findings(report: Report, table: CompiledTable, values: Values) -> list[Finding]:
     findings: list[Finding] = []
+    template = report.tpl
+    messages = template.messages
     entered = report.values.get(table.key, {})
     for cell_id, value in entered.items():
         cell = table.cells.get(cell_id)
+        where = (Location(table.key, cell_id),)
         if cell is None:
-            findings.append(
-                Finding(
-                    "CELL", "error", f"表“{table.title}”没有单元格 {cell_id}", (Location(table.key, cell_id),)
-                )
-            )
-            continue
-        if cell.computed:
+            message = messages.unknown_cell.format(table=table.title, cell=cell_id)
+            findings.append(Finding("CELL", "error", message, where))
+        elif cell.computed:
             computed = values.get(cell_id)
             computed_value = computed if computed is not None else 0
             if value != computed_value:
-                message = (
-                    f"{cell.name}：填报的合计为{format_value(value)}，各项相加为"
-                    f"{format_value(computed_value)}，相差{format_value(abs_diff(value, computed_value))}。"
+                message = messages.total_mismatch.format(
+                    cell=cell.name,
+                    entered=format_value(value),
+                    computed=format_value(computed_value),
+                    diff=format_value(abs_diff(value, computed_value)),
                 )
-                findings.append(
-                    Finding(cell.rule or "SUM", "error", message, (Location(table.key, cell_id),))
-                )
-            continue
-        problem = value_problem(value, cell.kind)
-        if problem:
-            findings.append(
-                Finding(
-                    table.spec.value_rule,
-                    "error",
-                    f"{table.title} {cell.name}：{problem}。",
-                    (Location(table.key, cell_id),),
-                )
-            )
+                findings.append(Finding(cell.rule or "SUM", "error", message, where))
+        else:
+            problem = value_problem(value, template.kind(cell.kind))
+            if problem:
+                message = messages.value_problem.format(table=table.title, cell=cell.name, problem=problem)
+                findings.append(Finding(table.spec.value_rule, "error", message, where))
     return findings
 
 
 def _completeness(report: Report, template: Template) -> list[Finding]:
     findings: list[Finding] = []
+    messages = template.messages
     if not report.unit.strip():
-        findings.append(Finding("META", "warning", "还没有填写单位名称。", (Location(field="unit"),)))
+        findings.append(Finding("META", "warning", messages.unit_missing, (Location(field="unit"),)))
     for section in template.sections:
         for part in section.texts:
             key = f"{section.key}.{part.key}"
-            if part.required and part.empty_prints is None and not report.texts.get(key, "").strip():
-                findings.append(
-                    Finding(
-                        "TEXT_EMPTY",
-                        "warning",
-                        f"{section.heading}“{part.title}”还没有填写。",
-                        (Location(text=key),),
-                    )
-                )
+            if not part.optional and not report.texts.get(key, "").strip():
+                message = messages.text_empty.format(heading=section.heading, part=part.title)
+                findings.append(Finding("TEXT_EMPTY", "warning", message, (Location(text=key),)))
     for table in template.compiled.values():
         entered = report.values.get(table.key, {})
         blank = [c for c in table.input_cells() if c not in entered]
         if blank:
-            findings.append(
-                Finding(
-                    "TABLE_INCOMPLETE",
-                    "warning",
-                    f"表“{table.title}”还有{len(blank)}格未填写（没有的请填0，空白不等于0）。",
-                    tuple(Location(table.key, c) for c in blank),
-                )
-            )
+            message = messages.table_incomplete.format(table=table.title, count=len(blank))
+            locations = tuple(Location(table.key, c) for c in blank)
+            findings.append(Finding("TABLE_INCOMPLETE", "warning", message, locations))
     return findings
 
 

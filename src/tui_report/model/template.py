@@ -13,23 +13,22 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from tui_report.host.toml import tomllib
 
-CellKind = Literal["count", "amount", "change"]
-Severity = Literal["error", "warning", "info"]
-UnitLevel = Literal["province", "city", "county", "township", "department"]
+# Re-exported: long imported from here.
+from tui_report.model.levels import LEVEL_LABELS as LEVEL_LABELS
+from tui_report.model.levels import UnitLevel as UnitLevel
+from tui_report.model.severities import Severity as Severity
 
-LEVEL_LABELS: dict[str, str] = {
-    "province": "省级",
-    "city": "设区的市级",
-    "county": "县级",
-    "township": "乡镇级",
-    "department": "部门",
-}
+CellKind = Literal["count", "amount", "change"]
+
+# The report years any template may cover; each template narrows them (first_year, last_year).
+MIN_YEAR = 1990
+MAX_YEAR = 2200
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
 
@@ -160,6 +159,17 @@ class Rule(_Strict):
         return self
 
 
+class KindSpec(_Strict):
+    """What a cell of one kind holds, and the words for it (the format's knowledge, not the code's)."""
+
+    key: CellKind
+    noun: str  # the message says “…”不是{noun}
+    hint: str  # shown below the grid on an input cell
+    refusal: str  # what to type instead, after a refused input
+    decimals: int = Field(default=0, ge=0, le=10)
+    negative: bool = False
+
+
 class TableSpec(_Strict):
     key: str = Field(pattern=KEY_PATTERN)
     title: str
@@ -180,6 +190,23 @@ class TextPart(_Strict):
     @property
     def title(self) -> str:
         return self.heading or self.label or self.key
+
+    @property
+    def optional(self) -> bool:
+        """May be left empty: not required, or printed as ``empty_prints`` (无) when empty."""
+        return not self.required or self.empty_prints is not None
+
+
+class Messages(_Strict):
+    """The findings every report gets from the format itself, beside the declared rules.
+    Fields in braces are filled in by the checks."""
+
+    unit_missing: str  # no fields
+    text_empty: str  # {heading} {part}
+    table_incomplete: str  # {table} {count}
+    total_mismatch: str  # {cell} {entered} {computed} {diff}
+    value_problem: str  # {table} {cell} {problem}
+    unknown_cell: str  # {table} {cell}
 
 
 class Section(_Strict):
@@ -376,12 +403,21 @@ class Template(_Strict):
     title: str
     title_second_line: str | None = None
     # Report years this format applies to (the 2019 format served the 2019 and 2020 reports).
-    first_year: int
-    last_year: int | None = None
+    first_year: int = Field(ge=MIN_YEAR, le=MAX_YEAR)
+    last_year: int | None = Field(default=None, ge=MIN_YEAR, le=MAX_YEAR)
+    kinds: list[KindSpec]
+    messages: Messages
     preamble: list[PreambleField] = []
     sections: list[Section]
     tables: list[TableSpec]
     _compiled: dict[str, CompiledTable] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check_kinds(self) -> Template:
+        missing = sorted(set(get_args(CellKind)) - {k.key for k in self.kinds})
+        if missing:
+            raise ValueError(f"kinds 缺少单元格类型 {'、'.join(missing)}")
+        return self
 
     @model_validator(mode="after")
     def _check_references(self) -> Template:
@@ -408,6 +444,15 @@ class Template(_Strict):
                         if cid not in compiled.cells:
                             raise ValueError(f"表 {table.key} 的录入布局引用了不存在的单元格 {cid!r}")
         return self
+
+    def kind(self, key: CellKind) -> KindSpec:
+        """What a cell of this kind holds (precision, sign, hint)."""
+        return next(k for k in self.kinds if k.key == key)
+
+    @property
+    def years(self) -> tuple[int, int]:
+        """The first and last report year this format applies to."""
+        return self.first_year, self.last_year if self.last_year is not None else MAX_YEAR
 
     def text_keys(self) -> list[str]:
         return [f"{s.key}.{t.key}" for s in self.sections for t in s.texts]

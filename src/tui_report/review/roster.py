@@ -19,12 +19,11 @@ from typing import Any
 import tomli_w
 
 from tui_report.host.toml import tomllib
-from tui_report.model.template import LEVEL_LABELS
+from tui_report.model.levels import level_choices, level_id
 from tui_report.review.files import UnsafeFile, read_plain_file
 from tui_report.storage.atomic import atomic_write
 
 ROSTER_NAME = "roster.toml"
-_LEVEL_BY_LABEL = {label: key for key, label in LEVEL_LABELS.items()}
 
 
 class RosterError(Exception):
@@ -76,10 +75,13 @@ def _unit(item: Any, index: int, path: Path) -> RosterUnit:
     level = item.get("level", "")
     if not isinstance(level, str):
         raise RosterError(f"{where} 的 level 应为文字")
-    level = _LEVEL_BY_LABEL.get(level.strip(), level.strip())
-    if level and level not in LEVEL_LABELS:
-        choices = "、".join(f"{k}（{v}）" for k, v in LEVEL_LABELS.items())
-        raise RosterError(f"{where} 的 level“{level}”无效，可选：{choices}")
+    if level.strip():
+        known = level_id(level)
+        if known is None:
+            raise RosterError(f"{where} 的 level“{level.strip()}”无效，可选：{level_choices()}")
+        level = known
+    else:
+        level = ""
     contact = item.get("contact", "")
     if not isinstance(contact, str):
         raise RosterError(f"{where} 的 contact 应为文字")

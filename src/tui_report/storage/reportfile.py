@@ -26,7 +26,7 @@ import tomli_w
 
 from tui_report.host.toml import tomllib
 from tui_report.model.report import SUBHEADING_STYLES, CellValue, ExportSettings, LastYear, Report, cell_value
-from tui_report.model.template import LEVEL_LABELS, Template, TemplateError, get_template
+from tui_report.model.template import LEVEL_LABELS, MAX_YEAR, MIN_YEAR, Template, TemplateError, get_template
 from tui_report.storage.atomic import atomic_write
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.safefile import MAX_REPORT_BYTES, read_regular
@@ -138,7 +138,7 @@ def report_from_data(data: dict[str, Any], path: Path, text: str = "") -> Report
     year = meta.get("year")
     if year is None:
         raise fail("[report] 缺少 year（年度）", ["report"])
-    if not 1990 <= year <= 2200:
+    if not MIN_YEAR <= year <= MAX_YEAR:
         raise fail(f"report.year 的值 {year} 不是合理的年度", ["report", "year"])
 
     preamble = data.get("preamble", {})
@@ -260,7 +260,7 @@ def _last_year_from_data(
         template = get_template(node["template"])
     except TemplateError as exc:
         raise fail(str(exc), ["last_year", "template"]) from exc
-    if not 1990 <= node["year"] <= 2200:
+    if not MIN_YEAR <= node["year"] <= MAX_YEAR:
         raise fail(f"last_year.year 的值 {node['year']} 不是合理的年度", ["last_year", "year"])
     values: dict[str, dict[str, CellValue]] = {}
     tables = node.get("tables", {})

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui_report.model.report import year_text_problem
 from tui_report.model.template import LEVEL_LABELS
 from tui_report.tui.widgets.wrapped import WrappedText
 
@@ -199,8 +200,8 @@ class NewReportDialog(ModalScreen[dict[str, str] | None]):
         problem = ""
         if not unit:
             problem = "请填写单位名称"
-        elif not (year.isdigit() and 1990 <= int(year) <= 2200):
-            problem = "年度请填写四位数字，如 2025"
+        elif year_text_problem(year):
+            problem = year_text_problem(year) or ""
         elif not path.endswith(".toml"):
             problem = "文件名应以 .toml 结尾"
         elif Path(path).expanduser().exists():

@@ -12,10 +12,9 @@ from textual.widgets.option_list import Option
 
 from tui_report.model.linebreak import wrap
 from tui_report.model.report import Report
-from tui_report.model.rules import SEVERITY_LABELS, Finding, Location
+from tui_report.model.rules import Finding, Location
+from tui_report.model.severities import SEVERITY_LABELS, SEVERITY_MARKS
 from tui_report.tui.widgets.wrapped import WrappedText
-
-MARKS = {"error": "!", "warning": "?", "info": "i"}
 
 
 def describe(report: Report, loc: Location) -> str:
@@ -74,7 +73,9 @@ class FindingsScreen(Screen[Finding | None]):
         for index, finding in enumerate(self.findings):
             where = describe(self.report, finding.locations[0]) if finding.locations else ""
             more = f" 等{len(finding.locations)}处" if len(finding.locations) > 1 else ""
-            text = f"{MARKS[finding.severity]} [{SEVERITY_LABELS[finding.severity]}] {finding.message}"
+            text = (
+                f"{SEVERITY_MARKS[finding.severity]} [{SEVERITY_LABELS[finding.severity]}] {finding.message}"
+            )
             lines = wrap(text, width)
             if len(lines) > 1:  # continuation lines indented under the message
                 rest = text[len(lines[0]) :].lstrip()

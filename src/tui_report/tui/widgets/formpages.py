@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from tui_report.model.history import Change, FieldEdit
 from tui_report.model.progress import Step
+from tui_report.model.report import year_text_problem
 from tui_report.model.template import LEVEL_LABELS
 from tui_report.tui.controller import Controller
 from tui_report.tui.widgets.page import Page
@@ -71,14 +72,15 @@ class MetaPage(Page):
                 self.controller.session.mark_edited()
         elif event.input.id == "field-year":
             text = event.value.strip().translate({0xFF10 + i: ord("0") + i for i in range(10)})
-            if text.isdigit() and 1990 <= int(text) <= 2200:
+            problem = year_text_problem(text, report.tpl)
+            if problem is None:
                 if report.year != int(text):
                     report.year = int(text)
                     self.controller.session.mark_edited()
                     event.input.remove_class("-invalid")
             else:
                 event.input.add_class("-invalid")
-                self.app.notify("年度请填写四位数字，如 2025", severity="warning", timeout=3)
+                self.app.notify(problem, severity="warning", timeout=3)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

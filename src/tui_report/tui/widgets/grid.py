@@ -27,12 +27,14 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_report.model.report import CellInputError, parse_cell_input
+from tui_report.model.severities import SEVERITY_MARKS
 from tui_report.tui.controller import Controller
 from tui_report.tui.gridmodel import GridLayout, Line, build_layout, clip_cells
 
 # Characters that start an overwrite when typed on a cell (ASCII and full-width, from an IME).
 NUMBER_START = set("0123456789.-+") | {chr(0xFF10 + i) for i in range(10)} | set("．－＋")
-MARK_CHARS = {"error": "!", "warning": "?"}
+# Info findings leave cells unmarked.
+MARK_CHARS: dict[str, str] = {"error": SEVERITY_MARKS["error"], "warning": SEVERITY_MARKS["warning"]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,9 +346,9 @@ class TableGrid(Widget, can_focus=True):
         text = " " + view.mark + " " * (room - cell_len(value)) + value
         if on_cursor:
             style = self._style("cursor")
-        elif view.mark == "!":
+        elif view.mark == MARK_CHARS["error"]:
             style = self._style("error")
-        elif view.mark == "?":
+        elif view.mark == MARK_CHARS["warning"]:
             style = self._style("warning")
         elif view.computed:
             style = self._style("computed")
@@ -460,7 +462,7 @@ class TableGrid(Widget, can_focus=True):
             return True
         cell = self.compiled.cells[self.cell_id]
         try:
-            value = parse_cell_input(self.buffer, cell.kind)
+            value = parse_cell_input(self.buffer, self.controller.report.tpl.kind(cell.kind))
         except CellInputError as exc:
             self._set_problem(f"{cell.name}：{exc}，未保存")
             self.app.bell()

@@ -6,17 +6,11 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from tui_report.model.progress import Step
-from tui_report.model.rules import SEVERITY_LABELS
+from tui_report.model.severities import SEVERITY_LABELS
 from tui_report.tui.controller import Controller
 from tui_report.tui.widgets.grid import TableGrid
 from tui_report.tui.widgets.page import Page
 from tui_report.tui.widgets.wrapped import WrappedText
-
-KIND_HINTS = {
-    "count": "件数：填0或正整数",
-    "amount": "金额（万元），可有两位小数",
-    "change": "增减数：整数，减少用负号",
-}
 
 
 class TablePage(Page):
@@ -61,7 +55,7 @@ class TablePage(Page):
             return where, f"[{SEVERITY_LABELS[mark.severity]}] {mark.messages[0]}", mark.severity
         if cell.computed:
             return where, "= " + self.controller.formula(self.step.target, cell) + "（只读）", "computed"
-        return where, KIND_HINTS.get(cell.kind, ""), ""
+        return where, self.controller.report.tpl.kind(cell.kind).hint, ""
 
     def show_status(self) -> None:
         """Redraw the status lines from the model (after a move, a commit, an undo, a dialog)."""
