@@ -10,7 +10,8 @@ import argparse
 from pathlib import Path
 
 from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err
-from tui_report.cli.new import LEVEL_WORDS, level_arg
+from tui_report.cli.new import level_arg
+from tui_report.model.levels import LEVEL_WORDS
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
