@@ -231,9 +231,11 @@ class _Writer:
             if rel.reltype.rsplit("/", 1)[-1] in ("stylesWithEffects", "theme", "customXml"):
                 self.doc.part.drop_rel(rid)
         settings = self.doc.settings.element
-        for tag in ("w:rsids", "w:savePreviewPicture", "w:attachedTemplate", "w:proofState"):
+        for tag in ("w:rsids", "w:savePreviewPicture", "w:attachedTemplate", "w:proofState", "m:mathPr"):
             for element in settings.findall(qn(tag)):
                 settings.remove(element)
+        for element in list(self.doc.styles.element.iter(qn("w:rsid"))):
+            element.getparent().remove(element)
 
     def _styles(self) -> None:
         fonts = self.fonts
