@@ -24,7 +24,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
-from textual.scrollbar import ScrollBar, ScrollBarRender
 
 from tui_report.host.terminal import escape_controls
 from tui_report.model.report import Report, new_report
@@ -36,7 +35,7 @@ from tui_report.safety.lock import LockedError, TakeOverError, current_owner
 from tui_report.session import EditSession, OutsideChange, OutsideChangeError, Recovery
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.safefile import UnsafeFileError
-from tui_report.tui import recent
+from tui_report.tui import recent, textual_compat
 from tui_report.tui.commands import ScreenCommands
 from tui_report.tui.controller import Controller
 from tui_report.tui.screens.editor import EditorScreen
@@ -44,14 +43,7 @@ from tui_report.tui.screens.editor import EditorScreen
 # The start screen, dialogs, help and findings are imported when first needed: start-up time.
 
 
-class PlainScrollBarRender(ScrollBarRender):
-    """Scroll bars of whole cells: the default thumb ends are block glyphs of ambiguous width."""
-
-    VERTICAL_BARS: ClassVar[list[str]] = [" "] * 8
-    HORIZONTAL_BARS: ClassVar[list[str]] = [" "] * 8
-
-
-ScrollBar.renderer = PlainScrollBarRender
+textual_compat.install()
 
 
 def locale_warning(environ: Mapping[str, str]) -> str:

@@ -22,6 +22,7 @@ from tui_report.session import OutsideChangeError
 from tui_report.storage.errors import ReportFileError
 from tui_report.tui.controller import Controller
 from tui_report.tui.gridmodel import clip_cells
+from tui_report.tui.textual_compat import footer_listing_keys
 from tui_report.tui.widgets.formpages import MetaPage, PreamblePage
 from tui_report.tui.widgets.grid import TableGrid
 from tui_report.tui.widgets.page import Page, page_id
@@ -111,11 +112,8 @@ class EditorScreen(Screen[None]):
             first = next(s for s in self.steps if s.key == self.current)
             with ContentSwitcher(id="pages", initial=page_id(first.key)):
                 yield self._new_page(first)
-        footer = Footer(compact=True)
-        # A Footer lists no keys until the bindings-changed signal after its mount, which costs
-        # a frame of its own at start-up; let its first compose list them (recomposed as usual).
-        footer.set_reactive(Footer._bindings_ready, True)
-        yield footer
+        # Listing its keys in the first frame saves a frame at start-up.
+        yield footer_listing_keys(Footer(compact=True))
 
     async def on_mount(self) -> None:
         await self.show_step(self.current)

@@ -1,0 +1,84 @@
+"""The app's only reach into Textual below its public API, in one place.
+
+Each workaround says why it exists; ``tests/tui/test_textual_compat.py`` fails when a Textual
+upgrade removes what it relies on (then drop the workaround or adapt it here, nowhere else).
+
+- :func:`install` (called once when the app module loads):
+  - scroll bars drawn with whole cells: the default thumb ends are block glyphs of ambiguous width
+    that shift the line in PuTTY with CJK settings (``ScrollBar.renderer``, a class attribute);
+  - partial screen updates that start where the change starts. Textual writes each changed span
+    of a line from the left edge of the widget it falls in (``ChopsUpdate.render_segments`` crops
+    only the end), so a cell repainted at the right of a grid resends the whole row left of it,
+    row label included. Over a thin SSH link that is most of the bytes of a keystroke.
+- :func:`footer_listing_keys`: a Footer that lists its keys in its first frame (it waits for a
+  bindings-changed signal after mounting, which costs a second frame at start-up).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.control import Control
+from textual._compositor import ChopsUpdate
+from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.strip import Strip
+from textual.widgets import Footer
+
+
+class PlainScrollBarRender(ScrollBarRender):
+    """Scroll bars of whole cells: the default thumb ends are block glyphs of ambiguous width."""
+
+    VERTICAL_BARS: ClassVar[list[str]] = [" "] * 8
+    HORIZONTAL_BARS: ClassVar[list[str]] = [" "] * 8
+
+
+def char_start(strip: Strip, offset: int) -> int:
+    """The cell offset where the character covering ``offset`` starts (never inside a CJK glyph)."""
+    x = 0
+    for segment in strip:
+        width = cell_len(segment.text)
+        if x + width <= offset:
+            x += width
+            continue
+        for char in segment.text:
+            w = cell_len(char)
+            if x + w > offset:
+                return x
+            x += w
+    return min(x, offset)
+
+
+def render_spans(update: ChopsUpdate, console: Console) -> str:
+    """``ChopsUpdate.render_segments`` that crops each span at both ends."""
+    sequences: list[str] = []
+    append = sequences.append
+    move_to = Control.move_to
+    chops = update.chops
+    chop_ends = update.chop_ends
+    last_y = update.spans[-1][0]
+    for y, x1, x2 in update.spans:
+        for end, (x, strip) in zip(chop_ends[y], chops[y].items(), strict=False):
+            if strip is None or x >= x2 or end <= x1:
+                continue
+            start = char_start(strip, x1 - x) if x1 > x else 0
+            stop = min(end, x2) - x
+            piece = strip if start == 0 and stop >= end - x else strip.crop(start, stop)
+            append(move_to(x + start, y).segment.text)
+            append(piece.render(console))
+        if y != last_y:
+            append("\n")
+    return "".join(sequences)
+
+
+def install() -> None:
+    ScrollBar.renderer = PlainScrollBarRender
+    ChopsUpdate.render_segments = render_spans  # type: ignore[method-assign,assignment]
+
+
+def footer_listing_keys(footer: Footer) -> Footer:
+    """``footer``, set to list its keys in its first compose (recomposed as usual when bindings
+    change)."""
+    footer.set_reactive(Footer._bindings_ready, True)
+    return footer
