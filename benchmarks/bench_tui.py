@@ -143,7 +143,8 @@ class Term:
 
 
 def region_of(y: int, x: int) -> str:
-    """The editor's regions at 80x24 with the section list shown (0-based cell coordinates)."""
+    """The editor's regions at 80x24 with the section list shown (0-based cell coordinates; the
+    status lines may grow over the last grid rows when a message wraps to more lines)."""
     if y == 0:
         return "title"
     if y == ROWS - 1:
@@ -152,7 +153,7 @@ def region_of(y: int, x: int) -> str:
         return "progress" if y >= ROWS - 3 else "sections"
     if y == 1:
         return "page-title"
-    if y >= ROWS - 3:
+    if y >= ROWS - 4:  # the status lines: where the cursor is (2 lines) and what to say about it
         return "status"
     return "grid"
 

@@ -50,6 +50,17 @@ def char_start(strip: Strip, offset: int) -> int:
     return min(x, offset)
 
 
+def char_end(strip: Strip, offset: int) -> int:
+    """The cell offset where the character covering ``offset - 1`` ends."""
+    x = 0
+    for segment in strip:
+        for char in segment.text:
+            if x >= offset:
+                return x
+            x += cell_len(char)
+    return max(x, offset)
+
+
 def render_spans(update: ChopsUpdate, console: Console) -> str:
     """``ChopsUpdate.render_segments`` that crops each span at both ends."""
     sequences: list[str] = []
@@ -63,7 +74,7 @@ def render_spans(update: ChopsUpdate, console: Console) -> str:
             if strip is None or x >= x2 or end <= x1:
                 continue
             start = char_start(strip, x1 - x) if x1 > x else 0
-            stop = min(end, x2) - x
+            stop = char_end(strip, min(end, x2) - x)
             piece = strip if start == 0 and stop >= end - x else strip.crop(start, stop)
             append(move_to(x + start, y).segment.text)
             append(piece.render(console))

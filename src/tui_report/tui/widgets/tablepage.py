@@ -62,12 +62,14 @@ class TablePage(Page):
         if self.grid.glayout is None:
             return
         where, info, classes = self.status_of()
-        if self._status != (where, info):
+        # Each line is redrawn only when its own text changed: a move usually keeps the hint.
+        if self._status[0] != where:
             self.query_one("#cell-where", WrappedText).update(where)
+        if self._status[1] != info:
             info_widget = self.query_one("#cell-info", WrappedText)
             info_widget.update(info)
             info_widget.set_classes(f"status {classes}".strip())
-            self._status = (where, info)
+        self._status = (where, info)
 
     def flush(self) -> None:
         grid = self.grid

@@ -8,10 +8,26 @@ is given, again on every resize."""
 from __future__ import annotations
 
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.widget import Widget
 
 from tui_report.model.linebreak import cells, wrap
+
+
+def changed_span(old: str, new: str, width: int) -> tuple[int, int]:
+    """The cells [x1, x2) where two lines (padded to ``width``) differ, cut at whole characters."""
+    old, new = old + " " * (width - cells(old)), new + " " * (width - cells(new))
+    x1 = 0
+    for a, b in zip(old, new):
+        if a != b:
+            break
+        x1 += cells(a)
+    suffix = 0
+    for a, b in zip(reversed(old), reversed(new)):
+        if a != b:
+            break
+        suffix += cells(a)
+    return x1, max(x1, width - suffix)
 
 
 class WrappedText(Widget):
@@ -31,9 +47,20 @@ class WrappedText(Widget):
         return self._text
 
     def update(self, text: str) -> None:
-        if text != self._text:
-            self._text = text
+        if text == self._text:
+            return
+        width = self.content_size.width
+        old = self.lines(width) if width else []
+        self._text = text
+        new = self.lines(width) if width else []
+        if not width or len(old) != len(new) or not self.is_mounted:
             self.refresh(layout=True)
+            return
+        # Same height: repaint only the changed stretch of each line (bytes over a slow link).
+        spans = [changed_span(a, b, width) for a, b in zip(old, new, strict=True)]
+        regions = [Region(x1, y, x2 - x1, 1) for y, (x1, x2) in enumerate(spans) if x2 > x1]
+        if regions:
+            self.refresh(*regions)
 
     def lines(self, width: int) -> list[str]:
         return wrap(self._text, width) if self._text else []

@@ -1,0 +1,65 @@
+"""The Textual internals that ``tui/textual_compat.py`` relies on are still there and still work.
+
+When a Textual upgrade breaks one of these, adapt (or drop) the workaround in that module.
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.segment import Segment
+from textual._compositor import ChopsUpdate
+from textual.reactive import Reactive
+from textual.scrollbar import ScrollBar
+from textual.strip import Strip
+from textual.widgets import Footer
+
+from tui_report.tui import textual_compat
+from tui_report.tui.widgets.wrapped import changed_span
+
+
+def render(
+    chops: list[dict[int, Strip | None]], spans: list[tuple[int, int, int]], ends: list[list[int]]
+) -> str:
+    console = Console(file=io.StringIO(), force_terminal=True, color_system=None, width=80)
+    return ChopsUpdate(chops, spans, ends).render_segments(console)
+
+
+ROW = Strip([Segment("标签文字 "), Segment("     0"), Segment("    12"), Segment("     3")])  # x 19..42
+
+
+def test_installed() -> None:
+    textual_compat.install()
+    assert ScrollBar.renderer is textual_compat.PlainScrollBarRender
+    assert ChopsUpdate.render_segments is textual_compat.render_spans
+
+
+def test_a_changed_cell_is_sent_without_the_row_left_of_it() -> None:
+    textual_compat.install()
+    out = render([{0: None, 19: ROW}], [(0, 34, 40)], [[19, 80]])
+    assert out == "\x1b[1;35H    12"
+
+
+def test_a_span_starting_inside_a_wide_character_starts_at_the_character() -> None:
+    textual_compat.install()
+    out = render([{0: None, 19: ROW}], [(0, 22, 24)], [[19, 80]])
+    assert out == "\x1b[1;22H签文"  # 标 19-20, 签 21-22, 文 23-24: x 22..24 is within 签文
+
+
+def test_spans_on_two_lines() -> None:
+    textual_compat.install()
+    out = render([{19: ROW}, {19: ROW}], [(0, 28, 34), (1, 19, 21)], [[80], [80]])
+    assert out == "\x1b[1;29H     0\n\x1b[2;20H标"
+
+
+def test_footer_still_has_the_reactive_the_first_frame_workaround_sets() -> None:
+    assert isinstance(Footer._bindings_ready, Reactive)
+    footer = textual_compat.footer_listing_keys(Footer())
+    assert footer._bindings_ready is True
+
+
+def test_changed_span_cuts_at_whole_characters() -> None:
+    assert changed_span("三、甲 | 自然人", "三、甲 | 法人", 20) == (9, 15)
+    assert changed_span("same", "same", 10) == (10, 10)  # nothing to repaint
+    assert changed_span("一二三", "一四三", 8) == (2, 4)
