@@ -18,12 +18,12 @@ def changed_span(old: str, new: str, width: int) -> tuple[int, int]:
     """The cells [x1, x2) where two lines (padded to ``width``) differ, cut at whole characters."""
     old, new = old + " " * (width - cells(old)), new + " " * (width - cells(new))
     x1 = 0
-    for a, b in zip(old, new):
+    for a, b in zip(old, new, strict=False):
         if a != b:
             break
         x1 += cells(a)
     suffix = 0
-    for a, b in zip(reversed(old), reversed(new)):
+    for a, b in zip(reversed(old), reversed(new), strict=False):
         if a != b:
             break
         suffix += cells(a)
