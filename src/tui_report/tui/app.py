@@ -75,7 +75,8 @@ class ReportApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     COMMANDS: ClassVar[set[type[ScreenCommands]]] = {ScreenCommands}  # type: ignore[assignment]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "帮助", key_display="F1", id="app.help"),
+        # Priority: F1 also works in dialogs and the palette (nothing types F1).
+        Binding("f1", "help", "帮助", key_display="F1", id="app.help", priority=True),
         Binding("ctrl+q", "request_quit", "退出", key_display="^Q", id="app.quit"),
         Binding(
             "f10", "request_quit", "退出", key_display="F10", id="app.quit_f10", show=False, priority=True
@@ -590,9 +591,11 @@ class ReportApp(App[int]):
 
     # ------------------------------------------------------------------ help and palette
     def action_help(self) -> None:
+        from tui_report.tui.keyhelp import help_keys
         from tui_report.tui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)  # F1 again closes it
             return
         screen = self.screen
         getter = getattr(screen, "focus_chain_help", None)
@@ -600,16 +603,7 @@ class ReportApp(App[int]):
         if not notes:
             text = getattr(screen, "HELP", "")
             notes = [text] if text else []
-        keys: list[tuple[str, str, str]] = []
-        seen: set[str] = set()
-        for namespace, bindings in screen._modal_binding_chain:
-            group = _group_name(namespace)
-            for key, binding_list in bindings.key_to_bindings.items():
-                for binding in binding_list:
-                    if not binding.description or (binding.id or key) in seen:
-                        continue
-                    seen.add(binding.id or key)
-                    keys.append((group, self.get_key_display(binding), binding.description))
+        keys = help_keys(screen, self.get_key_display)
         self.push_screen(HelpScreen(title, notes, keys))
 
     def action_command_palette(self) -> None:
@@ -664,25 +658,6 @@ class ReportApp(App[int]):
             self.push_screen(ConfirmDialog(question, "导出草稿"), lambda yes: ask_path(True) if yes else None)
         else:
             ask_path(False)
-
-
-def _group_name(namespace: object) -> str:
-    from textual.widgets import TextArea
-
-    from tui_report.tui.widgets.grid import TableGrid
-    from tui_report.tui.widgets.sections import SectionList
-
-    if isinstance(namespace, TableGrid):
-        return "表格"
-    if isinstance(namespace, TextArea):
-        return "文字编辑框"
-    if isinstance(namespace, SectionList):
-        return "目录"
-    if isinstance(namespace, App):
-        return "全局"
-    if isinstance(namespace, Screen):
-        return "本页"
-    return type(namespace).__name__
 
 
 def make_app(

@@ -1,19 +1,39 @@
-"""The command palette (Ctrl+P): every section and every command of the current screen."""
+"""The command palette (Ctrl+P): every section and every command of the current screen, and the
+app's own (帮助, 退出).
+
+Ranking: a top-level heading whose number is the query comes first (五 → 五、存在的主要问题…
+before （五）监督保障情况), then Textual's fuzzy score."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+PaletteEntry = tuple[str, str, Callable[[], object]]
+# The section number at the start of a palette name: "跳到：五、…", "跳到：表三 三、…".
+_HEADING_NUMBER = re.compile(r"^(?:跳到：)?(?:表\S+ )?(?P<number>[一二三四五六七八九十]+)、")
+
+
+def heading_rank(name: str, query: str) -> bool:
+    """Does the query name this top-level heading by its number (五, 五、, 表五)?"""
+    match = _HEADING_NUMBER.match(name)
+    wanted = query.strip().removeprefix("表").removesuffix("、")
+    return match is not None and match["number"] == wanted
 
 
 class ScreenCommands(Provider):
     """Asks the screen under the palette for ``palette_commands()``: (name, help, callback)."""
 
-    def _commands(self) -> list[tuple[str, str, object]]:
+    def _commands(self) -> list[PaletteEntry]:
         getter = getattr(self.screen, "palette_commands", None)
-        commands = list(getter()) if callable(getter) else []
-        return [*commands, ("环境检查", "检查终端、字体、LibreOffice 和报告所在的共享文件夹", self._doctor)]
+        commands: list[PaletteEntry] = list(getter()) if callable(getter) else []
+        commands.append(("环境检查", "检查终端、字体、LibreOffice 和报告所在的共享文件夹", self._doctor))
+        for command in self.app.get_system_commands(self.screen):
+            commands.append((command.title, command.help, command.callback))
+        return commands
 
     def _doctor(self) -> None:
         from tui_report.tui.screens.doctor import DoctorScreen
@@ -30,6 +50,8 @@ class ScreenCommands(Provider):
         matcher = self.matcher(query)
         for name, help_text, callback in self._commands():
             score = matcher.match(name)
+            if heading_rank(name, query):
+                score += 1000.0  # above any fuzzy score (Textual's reach single digits)
             if score > 0:
                 yield Hit(
                     score, matcher.highlight(name), partial(self._run, callback), text=name, help=help_text
