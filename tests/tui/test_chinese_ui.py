@@ -26,6 +26,7 @@ KEY_NAMES = {
     "pgup", "pgdn", "pageup", "pagedown", "del", "delete", "backspace", "ins", "insert", "space",
     "toml", "docx", "pdf", "html", "json", "word", "utf", "putty", "xshell", "ssh", "kill", "term",
     "fuser",  # the administrator's command in the lock dialog
+    "libreoffice",  # a program's name (环境检查)
     "xx",  # the template's placeholder year, 20XX
 }  # fmt: skip
 
