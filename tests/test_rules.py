@@ -272,3 +272,12 @@ def test_published_amount_with_three_decimals_passes_check(full, tmp_path):
     assert main(["check", str(path)]) == 0
     full.set_cell("proactive", "fees.amount", Decimal("4068.2080001"))  # past the fen
     assert [f.rule for f in check(full)] == ["R6"]
+
+
+def test_every_rule_kind_a_template_may_declare_has_a_check():
+    from typing import get_args
+
+    from tui_report.model.rules import _RULE_KINDS
+    from tui_report.model.template import RuleKind
+
+    assert set(_RULE_KINDS) == set(get_args(RuleKind))

@@ -199,3 +199,28 @@ def test_template_not_toml(tmp_path):
     path.write_text("id = ", encoding="utf-8")
     with pytest.raises(TemplateError, match="不是有效的 TOML"):
         load_template_file(path)
+
+
+def test_a_total_that_adds_itself_up_is_refused(tmp_path):
+    path = _broken_copy(
+        tmp_path,
+        'sum = ["review.upheld", "review.corrected", "review.other", "review.pending"]',
+        'sum = ["review.upheld", "review.total"]',
+    )
+    with pytest.raises(TemplateError, match="引用了自身"):
+        load_template_file(path)
+
+
+def test_text_parts_that_may_stay_empty():
+    template = get_template(T2021)
+    assert template.text_part("overview.summary").optional  # required = false
+    assert template.text_part("other.main").optional  # prints 无 when empty
+    assert not template.text_part("overview.proactive").optional
+
+
+def test_every_cell_kind_has_its_rules_in_the_template():
+    for template_id in (T2021, T2019):
+        template = get_template(template_id)
+        assert template.kind("amount").decimals == 6  # to the fen: 4068.208 万元 is fine
+        assert template.kind("count").decimals == 0 and not template.kind("count").negative
+        assert template.kind("change").negative

@@ -83,14 +83,6 @@ class History:
         self._undo: list[Change] = []
         self._redo: list[Change] = []
 
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
-    @property
-    def can_redo(self) -> bool:
-        return bool(self._redo)
-
     def apply(self, change: Change) -> None:
         for edit in change.edits:
             _apply_edit(self.report, edit, forward=True)

@@ -46,12 +46,6 @@ class PrintGrid:
     # Printed row index of each leaf row id.
     data_row_of: dict[str, int] = field(default_factory=dict)
 
-    def at(self, row: int, col: int) -> Span | None:
-        for span in self.spans:
-            if span.row <= row <= span.last_row and span.col <= col <= span.last_col:
-                return span
-        return None
-
 
 def _depth(nodes: list[HeaderNode]) -> int:
     return max((1 + _depth(n.children) for n in nodes), default=0)

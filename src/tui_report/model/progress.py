@@ -70,10 +70,6 @@ def sections_of(template: Template) -> list[SectionInfo]:
     return result
 
 
-def steps_of(template: Template) -> list[Step]:
-    return [step for section in sections_of(template) for step in section.steps]
-
-
 def _error_targets(findings: Iterable[Finding]) -> set[str]:
     targets: set[str] = set()
     for finding in findings:

@@ -7,6 +7,7 @@ Python over dicts so that it can run after every keystroke.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -96,59 +97,62 @@ def text_matches(text: str, patterns: list[str]) -> bool:
 # ---------------------------------------------------------------------- rule kinds
 
 
+def _term_cell(rule: Rule, term: str, pair: tuple[str, str]) -> str:
+    """The cell an equation term names for one row (``per = "row"``) or column (``per = "column"``)."""
+    return f"{term}.{pair[1]}" if rule.per == "column" else f"{pair[0]}.{term}"
+
+
+def _side(
+    rule: Rule, terms: list[str], pair: tuple[str, str], values: Values, last_values: Values | None
+) -> CellValue | None:
+    """One side of an equation: its terms added up (``-x`` subtracts, ``last:x`` is last year's);
+    None when last year's template has no such cell (nothing to compare)."""
+    total: CellValue = 0
+    for raw in terms:
+        term = raw.lstrip("-")
+        source = values
+        if term.startswith("last:"):
+            assert last_values is not None
+            term, source = term.removeprefix("last:"), last_values
+        cell_id = _term_cell(rule, term, pair)
+        if source is last_values and cell_id not in source:
+            return None
+        value = _num(source, cell_id)
+        total = total - value if raw.startswith("-") else total + value
+    return total
+
+
+def _equation_pairs(rule: Rule, table: CompiledTable) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """What an equation runs over: (row, column) pairs of the input columns of its first row, or
+    the rows it names; and the short label of each for the message."""
+    if rule.per == "column":
+        first_row = table.row(rule.left[0].lstrip("-").removeprefix("last:"))
+        cols = table.cols_of(first_row)
+        pairs = [(first_row.short, c.id) for c in cols if not table.cells[f"{first_row.id}.{c.id}"].computed]
+        return pairs, {c.id: c.short for c in cols}
+    row_ids = rule.rows or [r.id for r in table.rows]
+    return [(rid, "") for rid in row_ids], {rid: table.row(rid).short for rid in row_ids}
+
+
 def _equation(
     rule: Rule,
     table: CompiledTable,
     values: Values,
     last_values: Values | None,
 ) -> list[Finding]:
-    refs = [*rule.left, *rule.right]
-    if any(r.lstrip("-").startswith("last:") for r in refs) and last_values is None:
+    terms = [*rule.left, *rule.right]
+    if last_values is None and any(t.lstrip("-").startswith("last:") for t in terms):
         return []
+    pairs, labels = _equation_pairs(rule, table)
     findings: list[Finding] = []
-
-    def side(terms: list[str], pair: tuple[str, str]) -> CellValue | None:
-        total: CellValue = 0
-        for term in terms:
-            negative = term.startswith("-")
-            term = term.lstrip("-")
-            source = values
-            if term.startswith("last:"):
-                term = term[5:]
-                assert last_values is not None
-                source = last_values
-            cell_id = f"{term}.{pair[1]}" if rule.per == "column" else f"{pair[0]}.{term}"
-            if source is last_values and cell_id not in source:
-                return None  # last year's template has no such cell: nothing to compare
-            value = _num(source, cell_id)
-            total = total - value if negative else total + value
-        return total
-
-    if rule.per == "column":
-        first_row = table.row(rule.left[0].lstrip("-").removeprefix("last:"))
-        pairs = [
-            (first_row.short, col.id)
-            for col in table.cols_of(first_row)
-            if not table.cells[f"{first_row.id}.{col.id}"].computed
-        ]
-        labels = {col.id: col.short for col in table.cols_of(first_row)}
-    else:
-        row_ids = rule.rows or [r.id for r in table.rows]
-        pairs = [(rid, "") for rid in row_ids]
-        labels = {rid: table.row(rid).short for rid in row_ids}
     for pair in pairs:
-        left = side(rule.left, pair)
-        right = side(rule.right, pair)
+        left = _side(rule, rule.left, pair, values, last_values)
+        right = _side(rule, rule.right, pair, values, last_values)
         if left is None or right is None or left == right:
             continue
         key = pair[1] if rule.per == "column" else pair[0]
-        locations = []
-        for term in (*rule.left, *rule.right):
-            term = term.lstrip("-")
-            if term.startswith("last:"):
-                continue
-            cell_id = f"{term}.{pair[1]}" if rule.per == "column" else f"{pair[0]}.{term}"
-            locations.append(Location(table=table.key, cell=cell_id))
+        this_year = [t.lstrip("-") for t in terms if not t.lstrip("-").startswith("last:")]
+        locations = tuple(Location(table=table.key, cell=_term_cell(rule, t, pair)) for t in this_year)
         message = rule.message.format(
             col=labels.get(key, key),
             row=labels.get(key, key),
@@ -156,7 +160,7 @@ def _equation(
             right=format_value(right),
             diff=format_value(abs_diff(left, right)),
         )
-        findings.append(Finding(rule.id, rule.severity, message, tuple(locations)))
+        findings.append(Finding(rule.id, rule.severity, message, locations))
     return findings
 
 
@@ -180,40 +184,46 @@ def _must_be_zero(rule: Rule, table: CompiledTable, values: Values, *also: Locat
     return [Finding(rule.id, rule.severity, message, (*also, *(Location(table.key, c) for c in bad)))]
 
 
-def _apply(
-    rule: Rule,
-    report: Report,
-    table: CompiledTable,
-    values: Values,
-    last_values: Values | None,
+# What a rule kind does: (rule, report, table, this year's values, last year's or None) → findings.
+RuleCheck = Callable[[Rule, Report, CompiledTable, Values, Values | None], list[Finding]]
+
+
+def _zero_implies_zero(
+    rule: Rule, report: Report, table: CompiledTable, values: Values, last: Values | None
 ) -> list[Finding]:
-    if rule.kind == "equation":
-        return _equation(rule, table, values, last_values)
-    if rule.kind == "zero_implies_zero":
-        if not _all_zero(values, table, rule.when_zero, need_filled=False):
-            return []
-        return _must_be_zero(rule, table, values)
-    if rule.kind == "zero_implies_text":
-        assert rule.text is not None
-        text = report.texts.get(rule.text, "").strip()
-        if not text or not _all_zero(values, table, rule.when_zero, need_filled=True):
-            return []
-        if text_matches(text, rule.patterns):
-            return []
-        return [Finding(rule.id, rule.severity, rule.message, (Location(text=rule.text),))]
-    if rule.kind == "text_implies_zero":
-        assert rule.text is not None
-        text = report.texts.get(rule.text, "").strip()
-        if not text or not text_matches(text, rule.patterns):
-            return []
-        return _must_be_zero(rule, table, values, Location(text=rule.text))
-    if rule.kind == "zero_for_levels":
-        if report.level not in rule.levels:
-            return []
-        return _must_be_zero(rule, table, values)
-    if rule.kind == "text_number":
-        return _text_number(rule, report, table, values)
-    raise AssertionError(f"unknown rule kind {rule.kind}")  # pragma: no cover - validated on load
+    if not _all_zero(values, table, rule.when_zero, need_filled=False):
+        return []
+    return _must_be_zero(rule, table, values)
+
+
+def _zero_implies_text(
+    rule: Rule, report: Report, table: CompiledTable, values: Values, last: Values | None
+) -> list[Finding]:
+    assert rule.text is not None
+    text = report.texts.get(rule.text, "").strip()
+    if not text or not _all_zero(values, table, rule.when_zero, need_filled=True):
+        return []
+    if text_matches(text, rule.patterns):
+        return []
+    return [Finding(rule.id, rule.severity, rule.message, (Location(text=rule.text),))]
+
+
+def _text_implies_zero(
+    rule: Rule, report: Report, table: CompiledTable, values: Values, last: Values | None
+) -> list[Finding]:
+    assert rule.text is not None
+    text = report.texts.get(rule.text, "").strip()
+    if not text or not text_matches(text, rule.patterns):
+        return []
+    return _must_be_zero(rule, table, values, Location(text=rule.text))
+
+
+def _zero_for_levels(
+    rule: Rule, report: Report, table: CompiledTable, values: Values, last: Values | None
+) -> list[Finding]:
+    if report.level not in rule.levels:
+        return []
+    return _must_be_zero(rule, table, values)
 
 
 def _text_number(rule: Rule, report: Report, table: CompiledTable, values: Values) -> list[Finding]:
@@ -242,6 +252,16 @@ def _text_number(rule: Rule, report: Report, table: CompiledTable, values: Value
                 locations = (Location(text=key), *(Location(table.key, c) for c in cells))
                 findings.append(Finding(rule.id, rule.severity, message, locations))
     return findings
+
+
+_RULE_KINDS: dict[str, RuleCheck] = {
+    "equation": lambda rule, _report, table, values, last: _equation(rule, table, values, last),
+    "text_number": lambda rule, report, table, values, _last: _text_number(rule, report, table, values),
+    "zero_implies_zero": _zero_implies_zero,
+    "zero_implies_text": _zero_implies_text,
+    "text_implies_zero": _text_implies_zero,
+    "zero_for_levels": _zero_for_levels,
+}
 
 
 # ---------------------------------------------------------------------- cell-level checks
@@ -311,7 +331,7 @@ def check(report: Report, last_year: Report | None = None) -> list[Finding]:
             last_values = last_year.table_values(table.key)
         findings.extend(_cell_findings(report, table, values))
         for rule in table.spec.rules:
-            findings.extend(_apply(rule, report, table, values, last_values))
+            findings.extend(_RULE_KINDS[rule.kind](rule, report, table, values, last_values))
     findings.extend(_completeness(report, template))
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
     return findings

@@ -335,49 +335,70 @@ def _expand(patterns: tuple[str, ...], ids: list[str], what: str) -> list[str]:
     return result
 
 
-def compile_table(spec: TableSpec) -> CompiledTable:
-    table = CompiledTable(spec=spec)
+def _collect_leaves(spec: TableSpec, table: CompiledTable) -> None:
+    """The leaf rows of every block and each block's leaf columns; a key used twice is refused."""
     for block in spec.blocks:
         rows: list[Leaf] = []
         cols: list[Leaf] = []
-        label_prefix = (block.caption,) if block.caption else ()
-        _walk(block.rows, "", label_prefix, block.key, rows)
+        _walk(block.rows, "", (block.caption,) if block.caption else (), block.key, rows)
         _walk(block.columns, "", (), block.key, cols)
         table.rows.extend(rows)
         table.cols_by_block[block.key] = cols
-    seen_rows = {r.id for r in table.rows}
-    if len(seen_rows) != len(table.rows):
+    if len({r.id for r in table.rows}) != len(table.rows):
         raise ValueError(f"表 {spec.key} 的行 key 重复")
-    for block in spec.blocks:
-        cols = table.cols_by_block[block.key]
+    for block_key, cols in table.cols_by_block.items():
         if len({c.id for c in cols}) != len(cols):
-            raise ValueError(f"表 {spec.key} 的 {block.key} 列 key 重复")
-    block_rows = {b.key: [r for r in table.rows if r.block == b.key] for b in spec.blocks}
-    row_by_id = {r.id: r for r in table.rows}
-    col_by_id = {(b, c.id): c for b, cols in table.cols_by_block.items() for c in cols}
-    memo: dict[tuple[str, str], tuple[str, ...] | None] = {}
+            raise ValueError(f"表 {spec.key} 的 {block_key} 列 key 重复")
 
-    def operands(row: Leaf, col: Leaf) -> tuple[str, ...] | None:
-        """The input cells a computed cell adds up (nested sums flattened), or None for an input."""
+
+_PENDING = ("",)  # marks a cell whose operands are being worked out (a sum that reaches itself)
+
+
+class _Operands:
+    """The input cells a computed cell adds up, nested sums flattened; None for an input cell."""
+
+    def __init__(self, table: CompiledTable) -> None:
+        self.table = table
+        self.block_rows = {b: [r for r in table.rows if r.block == b] for b in table.cols_by_block}
+        self.row_by_id = {r.id: r for r in table.rows}
+        self.col_by_id = {(b, c.id): c for b, cols in table.cols_by_block.items() for c in cols}
+        self.memo: dict[tuple[str, str], tuple[str, ...] | None] = {}
+
+    def __call__(self, row: Leaf, col: Leaf) -> tuple[str, ...] | None:
         key = (row.id, col.id)
-        if key in memo:
-            return memo[key]
+        if key not in self.memo:
+            self.memo[key] = _PENDING
+            self.memo[key] = self._flatten(row, col)
+        elif self.memo[key] is _PENDING:
+            raise ValueError(f"表 {self.table.key} 的合计 {row.id}.{col.id} 引用了自身")
+        return self.memo[key]
+
+    def _parts(self, row: Leaf, col: Leaf) -> list[tuple[Leaf, Leaf]] | None:
+        """The cells the sum declared on the column (or else on the row) names, or None."""
         if col.sum is not None:
-            col_ids = [c.id for c in table.cols_by_block[row.block]]
-            parts = [(row, col_by_id[(row.block, cid)]) for cid in _expand(col.sum, col_ids, "列")]
-        elif row.sum is not None:
-            row_ids = [r.id for r in block_rows[row.block]]
-            parts = [(row_by_id[rid], col) for rid in _expand(row.sum, row_ids, "行")]
-        else:
-            memo[key] = None
+            col_ids = [c.id for c in self.table.cols_by_block[row.block]]
+            return [(row, self.col_by_id[(row.block, cid)]) for cid in _expand(col.sum, col_ids, "列")]
+        if row.sum is not None:
+            row_ids = [r.id for r in self.block_rows[row.block]]
+            return [(self.row_by_id[rid], col) for rid in _expand(row.sum, row_ids, "行")]
+        return None
+
+    def _flatten(self, row: Leaf, col: Leaf) -> tuple[str, ...] | None:
+        parts = self._parts(row, col)
+        if parts is None:
             return None
         flat: list[str] = []
         for r, c in parts:
-            inner = operands(r, c)
+            inner = self(r, c)
             flat.extend(inner if inner is not None else (f"{r.id}.{c.id}",))
-        memo[key] = tuple(flat)
-        return memo[key]
+        return tuple(flat)
 
+
+def compile_table(spec: TableSpec) -> CompiledTable:
+    """Leaf rows and columns, every cell with its kind, and for computed cells what they add up."""
+    table = CompiledTable(spec=spec)
+    _collect_leaves(spec, table)
+    operands = _Operands(table)
     for row in table.rows:
         for col in table.cols_of(row):
             cid = f"{row.id}.{col.id}"
@@ -393,6 +414,25 @@ def compile_table(spec: TableSpec) -> CompiledTable:
             )
             table.order.append(cid)
     return table
+
+
+def _check_rule_references(rule: Rule, table: CompiledTable, text_keys: set[str]) -> None:
+    for pattern in (*rule.cells, *rule.when_zero):
+        if not table.match(pattern):
+            raise ValueError(f"表 {table.key} 规则 {rule.id} 引用了不存在的单元格 {pattern!r}")
+    if rule.text is not None and rule.text != "*" and rule.text not in text_keys:
+        raise ValueError(f"表 {table.key} 规则 {rule.id} 引用了不存在的文字部分 {rule.text!r}")
+
+
+def _check_entry_references(table: CompiledTable) -> None:
+    entry = table.spec.entry
+    if entry is None:
+        return
+    for r in entry.rows:
+        for c in entry.columns:
+            cid = entry.cell.format(row=r.key, col=c.key)
+            if cid not in table.cells:
+                raise ValueError(f"表 {table.key} 的录入布局引用了不存在的单元格 {cid!r}")
 
 
 class Template(_Strict):
@@ -432,17 +472,8 @@ class Template(_Strict):
             # Kept: the tables are compiled once, here, and reused by every report.
             self._compiled[table.key] = compiled
             for rule in table.rules:
-                for pattern in (*rule.cells, *rule.when_zero):
-                    if not compiled.match(pattern):
-                        raise ValueError(f"表 {table.key} 规则 {rule.id} 引用了不存在的单元格 {pattern!r}")
-                if rule.text is not None and rule.text != "*" and rule.text not in text_keys:
-                    raise ValueError(f"表 {table.key} 规则 {rule.id} 引用了不存在的文字部分 {rule.text!r}")
-            if table.entry is not None:
-                for r in table.entry.rows:
-                    for c in table.entry.columns:
-                        cid = table.entry.cell.format(row=r.key, col=c.key)
-                        if cid not in compiled.cells:
-                            raise ValueError(f"表 {table.key} 的录入布局引用了不存在的单元格 {cid!r}")
+                _check_rule_references(rule, compiled, text_keys)
+            _check_entry_references(compiled)
         return self
 
     def kind(self, key: CellKind) -> KindSpec:
@@ -542,11 +573,6 @@ _loaded: dict[str, Template] = {}
 def template_paths() -> dict[str, Path]:
     """Template id → file, for every ``*.toml`` in the schemas folder (id taken from the file name)."""
     return {p.stem: p for p in sorted(schemas_dir().glob("*.toml"))}
-
-
-def register_template(template: Template) -> None:
-    """Make a template available by id without a file (tests, site-specific variants)."""
-    _loaded[template.id] = template
 
 
 def get_template(template_id: str) -> Template:
