@@ -29,7 +29,7 @@ def test_palette_opens_the_doctor_for_the_reports_folder(
     monkeypatch.setattr(doctor, "run_checks", quick)
 
     async def scenario() -> None:
-        app = make_app(full_copy)
+        app = make_app(Path(full_copy.name))  # opened by a relative name, from its folder
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("ctrl+p")
             await pilot.pause()
@@ -44,11 +44,11 @@ def test_palette_opens_the_doctor_for_the_reports_folder(
                 await pilot.pause(0.05)
             output = screen.query_one("#doctor-output", WrappedText).text
             assert output != RUNNING and output == screen.output
-            assert f"共享文件夹 {full_copy.parent}" in output
+            assert f"共享文件夹 {full_copy.parent.absolute()}" in output
             assert "结论：" in output
             await pilot.press("escape")
             await pilot.pause()
             assert not isinstance(app.screen, DoctorScreen)
 
     asyncio.run(scenario())
-    assert checked == [full_copy.parent]
+    assert checked == [full_copy.parent.absolute()]

@@ -40,7 +40,7 @@ class ScreenCommands(Provider):
 
         controller = getattr(self.app, "controller", None)
         folder = controller.session.path.parent if controller is not None else getattr(self.app, "cwd", None)
-        self.app.push_screen(DoctorScreen(folder))
+        self.app.push_screen(DoctorScreen(folder.absolute() if folder is not None else None))
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():
