@@ -49,3 +49,32 @@ def test_new_from_last_years_report(full_copy: Path, tmp_path: Path) -> None:
     asyncio.run(scenario())
     saved = load_report(tmp_path / "next.toml")
     assert saved.last_year is not None
+
+
+def test_last_years_text_beside_the_box(full_copy: Path, tmp_path: Path) -> None:
+    from tui_report.storage.reportfile import save_report
+
+    from .helpers import go_to_step
+
+    last = load_report(full_copy)
+    last.year -= 1
+    last.texts["problems.main"] = "上年的问题和改进措施，供参考。"
+    save_report(last, tmp_path / "last.toml")
+
+    async def scenario() -> None:
+        app = make_app(full_copy)
+        async with app.run_test(size=SIZE) as pilot:
+            await go_to_step(pilot, app, "text:problems.main")
+            page = app.screen.query_one("#page-text-problems-main")  # every text page has its own panel
+            panel = page.query_one("#last-year")
+            assert not panel.display
+            await pilot.press("ctrl+l")
+            await pilot.pause()
+            assert panel.display
+            shown = page.query_one("#last-year-text").text  # type: ignore[attr-defined]
+            assert "上年的问题和改进措施" in shown and f"{last.year}年" in shown
+            await pilot.press("ctrl+l")
+            await pilot.pause()
+            assert not panel.display
+
+    asyncio.run(scenario())

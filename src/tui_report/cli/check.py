@@ -49,8 +49,8 @@ def _load_any(path: Path) -> tuple[Report | None, str]:
 
 def _folder_findings(loaded: list[tuple[Path, Report]]) -> dict[int, tuple[Report | None, list[Finding]]]:
     """Per checked report (by id): last year's report found in its folder, and its R15 findings."""
-    from tui_report.cli.siblings import FolderReports, last_year_of
     from tui_report.model.similarity import folder_copied_text
+    from tui_report.storage.siblings import FolderReports, last_year_of
 
     folders = FolderReports(loaded)
     found: dict[int, tuple[Report | None, list[Finding]]] = {}

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static, TextArea
 
@@ -39,8 +40,17 @@ class TextTyped(Message):
 class TextPage(Page):
     HELP = (
         "文字部分：直接输入（支持中文输入法和粘贴整段文字），自动换行。"
-        "Ctrl+Z 撤销、Ctrl+Y 重做（本框内）；Tab 离开编辑框；PgUp/PgDn 切换上一/下一部分。"
+        "Ctrl+Z 撤销、Ctrl+Y 重做（本框内）；Tab 离开编辑框；PgUp/PgDn 切换上一/下一部分；"
+        "Ctrl+L 在右侧显示/隐藏上年报告的同一部分（供参考，不要照抄）。"
     )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+l", "toggle_last_year", "上年文字", key_display="^L", id="text.last_year"),
+    ]
+    DEFAULT_CSS = """
+    TextPage #text-row { height: 1fr; }
+    TextPage #last-year { width: 1fr; height: 1fr; display: none; padding: 0 1; color: $text-muted; }
+    TextPage #last-year.-shown { display: block; }
+    """
 
     def __init__(self, controller: Controller, step: Step) -> None:
         super().__init__(controller, step)
@@ -67,7 +77,10 @@ class TextPage(Page):
             placeholder="在此输入" + ("（没有的写“无”）" if self.part.empty_prints else ""),
         )
         editor.cursor_blink = False
-        yield editor
+        with Horizontal(id="text-row"):
+            yield editor
+            with VerticalScroll(id="last-year"):
+                yield WrappedText("", id="last-year-text")
         yield Static(self._count_text(self._committed), classes="text-count")
 
     @property
@@ -113,3 +126,20 @@ class TextPage(Page):
 
     def focus_first(self) -> None:
         self.editor.focus()
+
+    def action_toggle_last_year(self) -> None:
+        """Last year's text of the same part beside the box (found in the report's folder)."""
+        panel = self.query_one("#last-year")
+        if panel.has_class("-shown"):
+            panel.remove_class("-shown")
+            return
+        from tui_report.storage.siblings import last_year_beside
+
+        report = self.controller.report
+        last = last_year_beside(self.controller.session.path, report)
+        if last is None:
+            self.notify(f"同一文件夹中没有找到本单位{report.year - 1}年的报告", severity="warning", timeout=4)
+            return
+        text = last.texts.get(self.step.target, "").strip() or "（上年这一部分没有填写）"
+        self.query_one("#last-year-text", WrappedText).update(f"上年（{last.year}年）：\n{text}")
+        panel.add_class("-shown")

@@ -71,3 +71,8 @@ def last_year_of(report: Report, candidates: Iterable[Report]) -> Report | None:
         return None
     matches = [c for c in candidates if c.unit.strip() == unit and c.year == report.year - 1]
     return matches[0] if len(matches) == 1 else None
+
+
+def last_year_beside(path: Path, report: Report) -> Report | None:
+    """Last year's report of the same unit in the folder of ``path`` (the text page's 上年文字)."""
+    return last_year_of(report, FolderReports().in_folder(path.parent))
