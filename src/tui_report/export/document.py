@@ -41,6 +41,8 @@ DRAFT_MARK = "草稿"
 # An operator's line that is itself a level-2 heading, "（一）存在的主要问题": printed in 楷体 like the
 # template's own （一） headings. Short, and not a sentence.
 OPERATOR_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][^。；;]{1,30}$")
+# A phone or fax number printed whole: "0517-80000000" never breaks after its hyphen.
+PHONE_NUMBER = re.compile(r"(?<!\d)(\d{3,4})-(\d{7,8})(?!\d)")
 # A group of table rows up to this long is kept on one page; a longer one (三、本年度办理结果, 22 rows)
 # keeps its first rows together, enough to hold its label.
 MAX_KEPT_GROUP_ROWS = 8

@@ -9,7 +9,6 @@ order (out-of-order elements make Word report "unreadable content").
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
@@ -32,6 +31,7 @@ from tui_report.export.document import (
     PAGE_HEIGHT_MM,
     PAGE_NUMBER_PT,
     PAGE_WIDTH_MM,
+    PHONE_NUMBER,
     TABLE_CELL_PADDING_MM,
     TITLE_PT,
     Heading,
@@ -69,8 +69,6 @@ GRID_CHAR_SPACING_TWIPS = -5
 CJK_BREAKING = (
     '<w:kinsoku w:val="1"/><w:overflowPunct w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
 )
-# A phone or fax number printed whole: "0517-80000000" never breaks after its hyphen.
-PHONE_NUMBER = re.compile(r"(?<!\d)(\d{3,4})-(\d{7,8})(?!\d)")
 
 
 # docProps/app.xml: the application that made the file, and nothing else of the template's.

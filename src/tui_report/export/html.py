@@ -13,6 +13,8 @@ from html import escape
 from tui_report.export.document import (
     BODY_PT,
     DRAFT_MARK,
+    PHONE_NUMBER,
+    TABLE_CELL_PADDING_MM,
     TITLE_PT,
     Heading,
     Paragraph,
@@ -20,13 +22,48 @@ from tui_report.export.document import (
     Table,
 )
 from tui_report.export.fonts import FontSet
+from tui_report.model.layout import Span
 
-TABLE_EM = 0.875
 LINE_HEIGHT = 1.8
 
 
+def _text(text: str) -> str:
+    """Paragraph text; a phone number such as 0517-80000000 is kept on one line."""
+    return PHONE_NUMBER.sub(
+        lambda m: f'<span style="white-space:nowrap">{m.group(0)}</span>', escape(text, quote=False)
+    )
+
+
 def _font(fonts: FontSet, role: str) -> str:
-    return escape(fonts.css_family(role), quote=False).replace('"', "&quot;")
+    # The Latin font first, as in the Word document: digits and letters in Times New Roman, Chinese
+    # characters (not in it) from the Chinese font after it.
+    family = fonts.css_family(role)
+    if role != "latin":
+        family = f"'{fonts.latin}', {family}"
+    return escape(family, quote=False).replace('"', "&quot;")
+
+
+def _scope(span: Span) -> str:
+    """``scope`` of a header cell: a caption heads the block's columns, a column header its column
+    (or the columns it spans), a row label its row (or the group of rows it spans)."""
+    if span.role in ("caption", "corner"):
+        return "colgroup" if span.colspan > 1 else "col"
+    if span.role == "col_header":
+        return "colgroup" if span.colspan > 1 else "col"
+    return "rowgroup" if span.rowspan > 1 else "row"
+
+
+def _cell(table: Table, span: Span) -> str:
+    attrs = ""
+    if span.rowspan > 1:
+        attrs += f' rowspan="{span.rowspan}"'
+    if span.colspan > 1:
+        attrs += f' colspan="{span.colspan}"'
+    style = f"border:1px solid #000;padding:0.3em {TABLE_CELL_PADDING_MM}mm;text-align:{table.align(span)};vertical-align:middle"
+    if span.role == "value":
+        # A number is never broken over two lines; its column is sized for the widest one.
+        return f'<td{attrs} style="{style};white-space:nowrap">{escape(span.text)}</td>'
+    return f'<th scope="{_scope(span)}"{attrs} style="{style};font-weight:normal">{escape(span.text)}</th>'
 
 
 def _table(table: Table, fonts: FontSet) -> str:
@@ -34,24 +71,22 @@ def _table(table: Table, fonts: FontSet) -> str:
     cols = "".join(f'<col style="width:{w / total * 100:.2f}%">' for w in table.widths_mm)
     by_row: dict[int, list[str]] = {}
     for span in sorted(table.cells, key=lambda s: (s.row, s.col)):
-        tag = (
-            "th" if span.row < table.header_rows or span.role in ("corner", "caption", "col_header") else "td"
-        )
-        attrs = ""
-        if span.rowspan > 1:
-            attrs += f' rowspan="{span.rowspan}"'
-        if span.colspan > 1:
-            attrs += f' colspan="{span.colspan}"'
-        align = table.align(span)
-        style = f"border:1px solid #000;padding:0.3em 0.4em;text-align:{align};vertical-align:middle;font-weight:normal"
-        by_row.setdefault(span.row, []).append(f'<{tag}{attrs} style="{style}">{escape(span.text)}</{tag}>')
+        by_row.setdefault(span.row, []).append(_cell(table, span))
     head_rows = table.header_rows if table.repeats_header else 0
-    head = "".join(f"<tr>{''.join(by_row.get(r, []))}</tr>" for r in range(head_rows))
-    body = "".join(f"<tr>{''.join(by_row.get(r, []))}</tr>" for r in range(head_rows, table.grid.n_rows))
+    head = "".join(f"<tr>{''.join(by_row[r])}</tr>" for r in range(head_rows) if r in by_row)
+    body = "".join(
+        f"<tr>{''.join(by_row[r])}</tr>" for r in range(head_rows, table.grid.n_rows) if r in by_row
+    )
+    # As wide as on paper at the same font size, the printed widths as hints; the automatic layout
+    # still widens a column for its widest number whatever font the reader's browser has. A narrower
+    # screen (a phone) scrolls the table sideways instead of squeezing its numbers.
     return (
-        f'<table style="border-collapse:collapse;width:100%;table-layout:fixed;margin:0.5em 0 1em;'
-        f'font-family:{_font(fonts, "table")};font-size:{TABLE_EM}em;line-height:1.4">'
-        f"<colgroup>{cols}</colgroup><thead>{head}</thead><tbody>{body}</tbody></table>"
+        f'<div style="overflow-x:auto;margin:0.5em 0 1em">'
+        f'<table style="border-collapse:collapse;width:100%;min-width:{total:.0f}mm;table-layout:auto;'
+        f'font-family:{_font(fonts, "table")};font-size:{table.font_pt:g}pt;line-height:1.4">'
+        f"<colgroup>{cols}</colgroup>"
+        + (f"<thead>{head}</thead>" if head else "")
+        + f"<tbody>{body}</tbody></table></div>"
     )
 
 
@@ -81,7 +116,7 @@ def render_html(document: ReportDocument, fonts: FontSet) -> str:
                 if block.lead
                 else ""
             )
-            parts.append(f'<p style="{paragraph_style}">{lead}{escape(block.text)}</p>')
+            parts.append(f'<p style="{paragraph_style}">{lead}{_text(block.text)}</p>')
         elif isinstance(block, Table):
             parts.append(_table(block, fonts))
     article = (
