@@ -190,3 +190,36 @@ def test_import_command_and_check_of_a_document(tmp_path):
     )
     assert checked.returncode == 0
     assert '"errors": 0' in checked.stdout
+
+
+def test_published_web_page(tmp_path, full_path):
+    """A page as a CMS publishes it: GBK, text in <div>/<span>, cells with <p>s, &nbsp; for blanks."""
+    import re
+
+    from tui_report.export.office import export_document
+
+    full = load_report(full_path)
+    full.values["requests"].pop("new.research")  # a blank cell, printed as &nbsp;
+    exported = tmp_path / "ours.html"
+    export_document(full, exported, draft=True)
+    html = exported.read_text(encoding="utf-8")
+    html = html.replace("<td", "<td class=x").replace(
+        '<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=gbk">'
+    )
+    html = re.sub(
+        r"(<t[dh][^>]*>)([^<]*)(</t[dh]>)",
+        lambda m: f"{m[1]}<p><span>{m[2] or '&nbsp;'}</span></p>{m[3]}",
+        html,
+    )
+    html = html.replace("<p ", "<div ").replace("</p>\n", "</div>\n")
+    page = tmp_path / "published.html"
+    page.write_bytes(
+        ("<html><body><div class=nav>首页 &gt; 政务公开</div>" + html + "</body></html>").encode(
+            "gbk", errors="replace"
+        )
+    )
+    report = import_report(page).report
+    assert (report.unit, report.year) == (full.unit, full.year)
+    assert report.entered("requests", "new.research") is None
+    assert report.values == full.values
+    assert report.texts["overview.on_request"] == as_printed(full.texts["overview.on_request"])

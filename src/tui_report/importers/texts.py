@@ -40,15 +40,20 @@ class Texts:
 
 
 def read_title(paragraphs: list[str]) -> tuple[Title, int]:
-    """Unit and year from the first lines (a title may be split over two); and how many lines it took."""
-    joined = ""
-    for count, paragraph in enumerate(paragraphs[:4], start=1):
-        joined += paragraph.strip()
-        match = _TITLE.match(re.sub(r"\s+", "", joined))
-        if match:
-            return Title(match.group("unit").strip(), int(match.group("year"))), count
-        if "年度报告" in joined:
-            return Title(), count
+    """Unit and year from the title, which may be split over two or three lines (unit / year and
+    report name) and may follow page furniture (a breadcrumb); and how many lines up to its end."""
+    for end, paragraph in enumerate(paragraphs[:12]):
+        if "年度报告" not in paragraph:
+            continue
+        found = Title()
+        for start in range(end, max(-1, end - 3), -1):
+            match = _TITLE.match(re.sub(r"\s+", "", "".join(paragraphs[start : end + 1])))
+            if match is None:
+                continue
+            found = Title(match.group("unit").strip(), int(match.group("year")))
+            if found.unit:
+                break
+        return found, end + 1
     return Title(), 0
 
 
