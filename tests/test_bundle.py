@@ -118,6 +118,7 @@ def test_installed_launcher_works_offline(installed: Path, tmp_path: Path) -> No
     # An SSH session without a locale and with umask 022: the launcher repairs both.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHON", "VIRTUAL_ENV"))}
     env["PATH"] = "/usr/bin:/bin"
+    env["TUI_REPORT_STATE_DIR"] = str(tmp_path / "state")  # not whatever this machine's tests left in ~
     doctor = offline("sh", "-c", f'umask 022; exec "{launcher}" doctor "{folder}"', env=env)
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
     assert "✓ 试转换示例报告为 PDF" in doctor.stdout

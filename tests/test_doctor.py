@@ -33,7 +33,11 @@ def doctor(
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, **(env or {})},
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("LC_")},
+            "LANG": "C.UTF-8",
+            **(env or {}),
+        },
         check=False,
     )
 
