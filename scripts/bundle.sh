@@ -4,7 +4,7 @@
 # holding the project's wheel, the wheels of every runtime dependency (read from the wheel's own
 # metadata, i.e. pyproject.toml's [project] dependencies) for Linux x86_64 and aarch64 (manylinux,
 # glibc >= 2.17: Kylin V10 and UOS 20 have 2.28), CPython 3.10-3.13, pip (to install without
-# ensurepip), install.sh and a short README in Chinese.
+# ensurepip), install.sh, a short README in Chinese and docs/admin.md.
 #
 #   bash scripts/bundle.sh              every platform and Python version (needs the package index)
 #   bash scripts/bundle.sh --host-only  this machine's platform and Python alone (CI)
@@ -72,6 +72,7 @@ fi
 cp scripts/offline/install.sh "$stage/install.sh"
 chmod 755 "$stage/install.sh"
 sed "s/@VERSION@/$version/g" scripts/offline/README.txt >"$stage/README.txt"
+cp docs/admin.md "$stage/admin.md" # the administrator's manual, readable on the offline server
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 cat >"$stage/bundle.env" <<EOF
 VERSION='$version'

@@ -101,6 +101,8 @@ def test_bundle_holds_every_runtime_dependency(bundle: Path) -> None:
     assert (
         (bundle / "README.txt").read_text(encoding="utf-8").startswith(f"tui-report {__version__} 离线安装包")
     )
+    manual = (bundle / "admin.md").read_text(encoding="utf-8")
+    assert manual == (ROOT / "docs" / "admin.md").read_text(encoding="utf-8")
     env = dict(line.split("=", 1) for line in (bundle / "bundle.env").read_text().splitlines())
     assert env["PYTHONS"] == "'{}.{}'".format(*sys.version_info[:2])
 

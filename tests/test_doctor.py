@@ -254,3 +254,21 @@ def test_terminal_draws_chinese_two_cells_and_ambiguous_one(
         os.close(secondary)  # the terminal's read ends (EIO) before its descriptor number is reused
         terminal.join(timeout=5)
         os.close(primary)
+
+
+def test_sshd_keepalive_as_sshd_reads_it(tmp_path: Path) -> None:
+    from tui_report.admin.ssh import ssh_checks
+
+    config = tmp_path / "sshd_config"
+    (tmp_path / "sshd_config.d").mkdir()
+    config.write_text("Include sshd_config.d/*.conf\nPort 22\n")
+    assert ssh_checks(config)[0].status is Status.WARN  # sshd's default: no keepalive
+    (tmp_path / "sshd_config.d" / "50-nianbao.conf").write_text(
+        "ClientAliveInterval 60\nClientAliveCountMax 3\n"
+    )
+    config.write_text("Include sshd_config.d/*.conf\nClientAliveInterval 0\n")  # the first value wins
+    check = ssh_checks(config)[0]
+    assert check.status is Status.OK and "掉线约 3 分钟后结束会话" in check.text
+    config.write_text("Match User lisi\n  ClientAliveInterval 60\n")  # only for lisi
+    assert ssh_checks(config)[0].status is Status.WARN
+    assert ssh_checks(tmp_path / "nowhere")[0].status is Status.WARN

@@ -12,6 +12,7 @@ from tui_report.admin.results import Section, failures, warn
 
 __all__ = ["Section", "exit_code", "run_checks"]
 from tui_report.admin.sharedfolder import folder_checks, umask_checks
+from tui_report.admin.ssh import ssh_checks
 from tui_report.admin.statefolder import state_checks
 from tui_report.admin.terminal import python_checks, terminal_checks
 
@@ -36,6 +37,7 @@ def run_checks(folder: Path | None, render: bool = True, probe_terminal: bool = 
         sections.append(Section("共享文件夹", shared))
     else:
         sections.append(Section(f"共享文件夹 {folder}", folder_checks(folder)))
+    sections.append(Section("SSH 服务", ssh_checks()))
     sections.append(Section("个人状态文件夹", state_checks()))
     return sections
 
