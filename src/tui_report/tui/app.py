@@ -621,7 +621,8 @@ class ReportApp(App[int]):
     # ------------------------------------------------------------------ export
     def start_export(self, controller: Controller) -> None:
         """F9: export to Word through the export module, if this installation has it."""
-        from tui_report.tui.screens.dialogs import ConfirmDialog, PathDialog
+        from tui_report.model.report import ExportSettings, SubheadingStyle
+        from tui_report.tui.screens.dialogs import ConfirmDialog, ExportDialog
 
         try:
             from tui_report.export import office  # type: ignore[attr-defined,unused-ignore]
@@ -637,19 +638,28 @@ class ReportApp(App[int]):
         errors = has_errors(controller.findings)
         default = controller.session.path.with_suffix(".docx")
 
-        def write(path: Path | None, draft: bool) -> None:
-            if path is None:
+        def write(answer: tuple[Path, SubheadingStyle] | None, draft: bool) -> None:
+            if answer is None:
                 return
+            path, style = answer
+            report = controller.report
+            if style != report.export.subheadings and not controller.read_only:
+                # The choice is the report's own setting ([export] in the file), saved with it.
+                report.export = ExportSettings(subheadings=style)
+                controller.session.mark_edited()
             try:
-                office.export_document(controller.report, path, draft=draft)
+                warnings = office.export_document(report, path, draft=draft, subheadings=style)
             except office.ExportError as exc:
                 self.notify(str(exc), title="导出失败", severity="error", timeout=10)
                 return
+            for warning in warnings:
+                self.notify(warning, title="提示", severity="warning", timeout=10)
             self.notify(f"已导出{'草稿' if draft else ''}：{path}", timeout=8)
 
         def ask_path(draft: bool) -> None:
             title = "导出草稿（每页标注“草稿”），文件名：" if draft else "导出 Word，文件名："
-            self.push_screen(PathDialog(title, default), lambda path: write(path, draft))
+            dialog = ExportDialog(title, default, controller.report.export.subheadings)
+            self.push_screen(dialog, lambda answer: write(answer, draft))
 
         if errors:
             question = (

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_report.model.report import year_text_problem
+from tui_report.model.report import SubheadingStyle, year_text_problem
 from tui_report.model.template import LEVEL_LABELS
 from tui_report.tui.widgets.wrapped import WrappedText
 
@@ -210,6 +210,52 @@ class NewReportDialog(ModalScreen[dict[str, str] | None]):
             self.query_one("#new-problem", Static).update(problem)
             return
         self.dismiss({"unit": unit, "year": year, "level": level, "path": path})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+SUBHEADING_STYLE_LABELS: dict[SubheadingStyle, str] = {
+    "own-line": "单独成行",
+    "run-in": "与正文接排（“（一）主动公开情况。正文…”）",
+}
+
+
+class ExportDialog(ModalScreen[tuple[Path, SubheadingStyle] | None]):
+    """F9: the file name, and how part 一's （一） sub-headings are printed (F2 switches: own line
+    or run in; saved in the report's [export] table). Enter = export, Esc = cancel."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "取消", key_display="Esc", id="export.cancel"),
+        Binding("f2", "toggle_subheadings", "小标题格式", key_display="F2", id="export.subheadings"),
+    ]
+
+    def __init__(self, title: str, default: Path, subheadings: SubheadingStyle) -> None:
+        super().__init__()
+        self.title_text = title
+        self.default = default
+        self.subheadings: SubheadingStyle = subheadings
+
+    def _style_line(self) -> str:
+        return f"第一部分小标题：{SUBHEADING_STYLE_LABELS[self.subheadings]}（F2 切换）"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield WrappedText(self.title_text, classes="dialog-text")
+            field = Input(str(self.default), id="path")
+            field.cursor_blink = False
+            yield field
+            yield Static(self._style_line(), id="export-subheadings")
+            yield WrappedText("Enter 导出，F2 切换小标题格式，Esc 取消", classes="guidance")
+
+    def action_toggle_subheadings(self) -> None:
+        self.subheadings = "run-in" if self.subheadings == "own-line" else "own-line"
+        self.query_one("#export-subheadings", Static).update(self._style_line())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        self.dismiss((Path(value).expanduser(), self.subheadings) if value else None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
