@@ -15,6 +15,7 @@ import os
 import sys
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import ClassVar
@@ -44,6 +45,16 @@ from tui_report.tui.screens.editor import EditorScreen
 
 
 textual_compat.install()
+
+
+def is_typed_space(character: str | None) -> bool:
+    """A space character an operator may type or paste that ``str.isprintable`` refuses."""
+    return (
+        character is not None
+        and len(character) == 1
+        and not character.isprintable()
+        and unicodedata.category(character) == "Zs"
+    )
 
 
 def locale_warning(environ: Mapping[str, str]) -> str:
@@ -280,6 +291,14 @@ class ReportApp(App[int]):
             self.call_after_refresh(self.ask_locked, error)
         elif self.controller is not None:
             self.call_after_refresh(self.offer_recovery, self.controller.session)
+
+    async def on_event(self, event: events.Event) -> None:
+        # A space Python does not call printable (U+3000 ideographic space, U+00A0 no-break space)
+        # arrives as a key when the terminal does not bracket pastes (PuTTY, some settings), and
+        # Textual's text boxes ignore keys that are not printable: hand it on as text.
+        if isinstance(event, events.Key) and is_typed_space(event.character) and not event.is_forwarded:
+            event = events.Paste(event.character or "")
+        await super().on_event(event)
 
     def _after_first_paint(self) -> None:
         # cli.run_app pauses the cyclic collector for start-up. Start-up's garbage goes in one

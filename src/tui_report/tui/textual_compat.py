@@ -10,18 +10,25 @@ upgrade removes what it relies on (then drop the workaround or adapt it here, no
     of a line from the left edge of the widget it falls in (``ChopsUpdate.render_segments`` crops
     only the end), so a cell repainted at the right of a grid resends the whole row left of it,
     row label included. Over a thin SSH link that is most of the bytes of a keystroke.
+  - Esc followed by a key in one read (a slow SSH link delivers them together) is Esc, then the
+    key. Textual's parser reads it as Alt+key, and Esc+Ctrl+S as Ctrl+S alone
+    (``XTermParser._sequence_to_key_events`` with ``alt``): no key of ours uses Alt, while Esc
+    closes every dialog, so an operator's Esc must never be lost;
 - :func:`footer_listing_keys`: a Footer that lists its keys in its first frame (it waits for a
   bindings-changed signal after mounting, which costs a second frame at start-up).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.console import Console
 from rich.control import Control
+from textual import events
 from textual._compositor import ChopsUpdate
+from textual._xterm_parser import XTermParser
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.widgets import Footer
@@ -83,8 +90,19 @@ def render_spans(update: ChopsUpdate, console: Console) -> str:
     return "".join(sequences)
 
 
+_textual_sequence_to_key_events = XTermParser._sequence_to_key_events
+
+
+def escape_then_key(self: XTermParser, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+    """Textual passes ``alt`` for a character that followed a lone ESC in the same read."""
+    if alt:
+        yield events.Key("escape", "\x1b")
+    yield from _textual_sequence_to_key_events(self, sequence, False)
+
+
 def install() -> None:
     ScrollBar.renderer = PlainScrollBarRender
+    XTermParser._sequence_to_key_events = escape_then_key  # type: ignore[method-assign]
     ChopsUpdate.render_segments = render_spans  # type: ignore[method-assign,assignment]
 
 
