@@ -23,7 +23,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tui_report.host.toml import tomllib
-from tui_report.model.report import CellValue, Report
+from tui_report.model.report import CellValue, Report, cell_value
 from tui_report.model.template import (
     CompiledTable,
     HeaderNode,
@@ -298,14 +298,18 @@ def review_spec(template_id: str) -> ReviewSpec:
 
 
 def figures_of(report: Report, keys: list[str]) -> dict[str, CellValue | None]:
-    """The shown value (entered, or computed) of each ``<table>.<cell>`` key."""
+    """The shown value (entered, or computed) of each ``<table>.<cell>`` key (only those cells are
+    computed: the review reads thousands of reports)."""
     result: dict[str, CellValue | None] = {}
-    values: dict[str, dict[str, CellValue | None]] = {}
+    compiled = report.tpl.compiled
     for key in keys:
-        table, _, cell = key.partition(".")
-        if table not in values:
-            values[table] = report.table_values(table) if table in report.tpl.compiled else {}
-        result[key] = values[table].get(cell)
+        table_key, _, cell_id = key.partition(".")
+        table = compiled.get(table_key)
+        cell = table.cells.get(cell_id) if table is not None else None
+        if table is None or cell is None:
+            result[key] = None
+            continue
+        result[key] = cell_value(table, report.values.get(table_key, {}), cell)
     return result
 
 

@@ -147,20 +147,26 @@ def _inspect(path: str) -> Inspection:
 
 
 def inspect_all(paths: list[str], processes: int | None = None) -> list[Inspection]:
-    """Inspect files, in a pool of forked processes when there are many (``processes`` = 1: here)."""
+    """Inspect files, in a pool of processes when there are many (``processes`` = 1: here).
+
+    The workers are forked: they inherit the loaded templates and run only this module's code.
+    Don't fork while holding an edit lock (the workers would share it until they end)."""
     if processes is None:
-        processes = min(os.cpu_count() or 1, 4) if len(paths) >= POOL_MIN_FILES else 1
+        processes = default_processes(len(paths))
     if processes <= 1 or len(paths) < 2:
         return [_inspect(p) for p in paths]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork: the workers inherit the loaded templates instead of importing everything again. The
-    # review holds no edit lock, so nothing is shared that must not be.
     context = multiprocessing.get_context("fork")
     chunk = max(1, len(paths) // (processes * 8))
     with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
         return list(pool.map(_inspect, paths, chunksize=chunk))
+
+
+def default_processes(files: int) -> int:
+    """One process per core (at most four) when there are enough files to pay for the pool."""
+    return min(os.cpu_count() or 1, 4) if files >= POOL_MIN_FILES else 1
 
 
 # ---------------------------------------------------------------------- the rows

@@ -138,7 +138,9 @@ class ReviewScreen(Screen[None]):
     def _read(self) -> None:
         signature = folder_signature(self.folder)
         try:
-            review = review_folder(self.folder, self.roster, self.year, processes=1, cache=self.cache)
+            # Forked workers only while no report is open here: a fork would share its edit lock.
+            processes = 1 if getattr(self.app, "controller", None) is not None else None
+            review = review_folder(self.folder, self.roster, self.year, processes, cache=self.cache)
         except ReviewError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return

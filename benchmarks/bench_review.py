@@ -1,0 +1,108 @@
+"""Speed of the review desk: `tui-report review DIR --json` over 500 and 10,000 generated reports,
+beside `tui-report check --json` over the same files (the baseline, same run), and the review
+screen opening on 500 reports (first paint with every row, headless Pilot at 80×24).
+
+Targets: review of 500 reports ≤ 2 s, of 10,000 ≤ 30 s (2 cores); the screen on 500 ≤ 1 s.
+
+Run: python benchmarks/bench_review.py [--sizes 500,10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from tui_report.model.report import Report  # noqa: E402
+from tui_report.storage.reportfile import dumps_report, load_report  # noqa: E402
+
+EXAMPLES = ROOT / "examples"
+
+
+def own_text(rng: random.Random, length: int) -> str:
+    return "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(length)) + "。"
+
+
+def generate(folder: Path, n: int, seed: int = 11) -> list[Path]:
+    """n reports of one year: the full example with numbers scaled, texts of their own, every tenth
+    with an error, every twentieth empty."""
+    base = load_report(EXAMPLES / "full-2024.toml")
+    rng = random.Random(seed)
+    paths = []
+    for i in range(n):
+        report: Report = base.model_copy(deep=True)
+        report.unit = f"第{i}号单位"
+        report.level = "township"
+        factor = rng.randint(1, 3)
+        for cells in report.values.values():
+            for cell_id, value in cells.items():
+                cells[cell_id] = value * factor
+        for cell_id in list(report.values["proactive"]):
+            if cell_id.startswith("regulations."):
+                report.values["proactive"][cell_id] = 0
+        report.texts = {key: own_text(rng, 200) for key in report.texts}
+        if i % 10 == 0:
+            report.values["requests"]["new.natural"] += 1
+        if i % 20 == 5:
+            report = Report(template=base.template, unit=report.unit, year=base.year)
+        path = folder / f"r{i:05d}.toml"
+        path.write_text(dumps_report(report), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def timed(command: list[str]) -> float:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    start = time.perf_counter()
+    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+    elapsed = time.perf_counter() - start
+    assert result.returncode in (0, 1), (command[:4], result.returncode)
+    return elapsed
+
+
+async def screen_open(folder: Path) -> float:
+    from tui_report.tui.screens.review import ReviewApp, ReviewScreen
+
+    start = time.perf_counter()
+    app = ReviewApp(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        while screen.review is None:
+            await pilot.pause(0.01)
+        await pilot.pause()
+        return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="500,10000")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    python = sys.executable
+    print(f"cores: {os.cpu_count()}")
+    print(f"{'reports':>8} {'review --json':>14} {'check --json (baseline)':>24}  target")
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            paths = generate(folder, n)
+            review = timed([python, "-m", "tui_report", "review", str(folder), "--json"])
+            check = timed([python, "-m", "tui_report", "check", "--json", *map(str, paths)])
+            target = "≤ 2 s" if n <= 500 else "≤ 30 s" if n <= 10000 else ""
+            print(f"{n:>8} {review:>12.2f} s {check:>22.2f} s  {target}")
+            if n == 500:
+                opened = asyncio.run(screen_open(folder))
+                print(f"{'':>8} review screen, all 500 rows shown: {opened:.2f} s  (target ≤ 1 s)")
+
+
+if __name__ == "__main__":
+    main()
