@@ -63,7 +63,9 @@ def generate(folder: Path, n: int, seed: int = 11) -> list[Path]:
 def timed(command: list[str]) -> float:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     start = time.perf_counter()
-    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+    result = subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False
+    )
     elapsed = time.perf_counter() - start
     assert result.returncode in (0, 1), (command[:4], result.returncode)
     return elapsed
