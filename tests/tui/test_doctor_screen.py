@@ -42,8 +42,13 @@ def test_palette_opens_the_doctor_for_the_reports_folder(
             deadline = time.monotonic() + 60
             while not screen.output and time.monotonic() < deadline:
                 await pilot.pause(0.05)
-            output = screen.query_one("#doctor-output", WrappedText).text
-            assert output != RUNNING and output == screen.output
+            await pilot.pause()
+            assert not screen.query("#doctor-output")  # the "running" line is gone
+            shown = [w.text for w in screen.query(WrappedText)]
+            output = screen.output
+            assert RUNNING not in shown and shown == [line.strip() for line in output.splitlines()]
+            failed = [w.text for w in screen.query(".doctor-fail").results(WrappedText)]
+            assert failed == [line.strip() for line in output.splitlines() if line.startswith("  ✗")]
             assert f"共享文件夹 {full_copy.parent.absolute()}" in output
             assert "结论：" in output
             await pilot.press("escape")

@@ -20,7 +20,24 @@ from tui_report.tui.widgets.wrapped import WrappedText
 RUNNING = "正在检查 Python、终端、字体、LibreOffice 和共享文件夹（PDF 试转换需要几秒钟）……"
 
 
+def _line_class(line: str) -> str:
+    """A CSS class per kind of line: section heading, ✓ / ! / ✗ line, fix, conclusion."""
+    stripped = line.lstrip()
+    if line.startswith("      "):
+        return "doctor-fix"
+    if line.startswith("  "):
+        return {"✓": "doctor-ok", "!": "doctor-warn", "✗": "doctor-fail"}.get(stripped[:1], "doctor-ok")
+    return "doctor-heading"
+
+
 class DoctorScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    DoctorScreen .doctor-heading { text-style: bold; }
+    DoctorScreen .doctor-ok { margin-left: 2; }
+    DoctorScreen .doctor-warn { margin-left: 2; color: $warning; }
+    DoctorScreen .doctor-fail { margin-left: 2; color: $error; text-style: bold; }
+    DoctorScreen .doctor-fix { margin-left: 6; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter", "close", "关闭", key_display="Esc", id="doctor.close"),
     ]
@@ -46,9 +63,14 @@ class DoctorScreen(ModalScreen[None]):
         self.app.call_from_thread(self._show, text)
 
     def _show(self, text: str) -> None:
+        """One widget per line, so that a wrapped line keeps its indent and its colour."""
         self.output = text
-        if self.is_attached:
-            self.query_one("#doctor-output", WrappedText).update(text)
+        if not self.is_attached:
+            return
+        running = self.query_one("#doctor-output", WrappedText)
+        lines = [WrappedText(line.strip(), classes=_line_class(line)) for line in text.splitlines()]
+        self.query_one(VerticalScroll).mount_all(lines, after=running)
+        running.remove()
 
     def action_close(self) -> None:
         self.dismiss(None)
