@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,16 +50,17 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui_report.model.report import new_report
+    from tui_report.model.report import new_report, year_problem
     from tui_report.model.template import TemplateError, template_for_year
-    from tui_report.storage.errors import ReportFileError
-    from tui_report.storage.reportfile import save_report
 
     if args.file.exists() and not args.force:
         err(f"{args.file}：文件已存在，未覆盖（确需覆盖请加 --force）")
         return EXIT_UNREADABLE
     if args.from_file is None and (args.unit is None or args.year is None):
         err("新建空白报告需要 --unit（单位名称）和 --year（年度）；从上年报告新建请用 --from 上年报告.toml")
+        return EXIT_UNREADABLE
+    if args.year is not None and (problem := year_problem(args.year)):
+        err(f"--year 的值 {problem}")
         return EXIT_UNREADABLE
     try:
         if args.from_file is not None:
@@ -68,13 +70,34 @@ def run(args: argparse.Namespace) -> int:
         else:
             template_id = args.template or template_for_year(args.year)
             report = new_report(args.unit, args.year, args.level or "township", template_id)
-        template_id = report.template
-        save_report(report, args.file)
-    except (TemplateError, ReportFileError) as exc:
+    except TemplateError as exc:
         err(str(exc))
         return EXIT_UNREADABLE
-    print(f"已创建 {args.file}（{report.title}，模板 {template_id}）")
+    if not _create(args.file, report, overwrite=args.force):
+        return EXIT_UNREADABLE
+    print(f"已创建 {args.file}（{report.title}，模板 {report.template}）")
     return EXIT_OK
+
+
+def _create(path: Path, report: Report, *, overwrite: bool) -> bool:
+    """Save the new report through an editing session: refused while someone edits the file, and
+    with ``--force`` the file it replaces is kept as a version (tui-report history)."""
+    from tui_report.safety.lock import LockedError
+    from tui_report.session import EditSession
+    from tui_report.storage.errors import ReportFileError
+
+    existed = os.path.lexists(path)
+    try:
+        EditSession.create(path, report, overwrite=overwrite).close()
+    except LockedError as exc:
+        err(f"{exc}；未覆盖，请等对方保存并退出后再试")
+        return False
+    except ReportFileError as exc:
+        err(str(exc))
+        return False
+    if overwrite and existed:
+        print("原文件已保留为历史版本（tui-report history 查看，tui-report restore 恢复）")
+    return True
 
 
 def _from_last_year(args: argparse.Namespace) -> Report | None:

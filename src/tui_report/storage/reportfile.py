@@ -15,7 +15,6 @@ file and, where known, line and column; callers never see a traceback.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -23,16 +22,35 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
+from pydantic import ValidationError
 
 from tui_report.host.toml import tomllib
-from tui_report.model.report import SUBHEADING_STYLES, CellValue, ExportSettings, LastYear, Report, cell_value
-from tui_report.model.template import LEVEL_LABELS, MAX_YEAR, MIN_YEAR, Template, TemplateError, get_template
+from tui_report.model.report import (
+    MAX_CELL_VALUE_TEXT,
+    SUBHEADING_STYLES,
+    CellValue,
+    ExportSettings,
+    LastYear,
+    Report,
+    cell_value,
+    number_problem,
+    year_problem,
+)
+from tui_report.model.template import LEVEL_LABELS, Template, TemplateError, get_template
 from tui_report.storage.atomic import atomic_write
 from tui_report.storage.errors import ReportFileError
+from tui_report.storage.filemodel import (
+    ExportSection,
+    LastYearSection,
+    MetaSection,
+    ReportFileModel,
+    explain,
+    suggest,
+    type_name,
+)
 from tui_report.storage.safefile import MAX_REPORT_BYTES, read_regular
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
-_META_KEYS = {"template", "template_version", "unit", "level", "year"}
 
 # The parser's messages, explained for an operator who has hand-edited a file.
 _TOML_HINTS = (
@@ -77,209 +95,176 @@ def _line_of(text: str, dotted: list[str]) -> int | None:
     return None
 
 
-def _suggest(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f"，是不是“{close[0]}”？" if close else ""
+# Cell keys nest as row path then column path; no template goes deeper than this.
+_MAX_KEY_DEPTH = 12
 
-
-def _flatten_cells(node: Any, prefix: str, out: dict[str, Any]) -> None:
-    for key, value in node.items():
-        path = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict):
-            _flatten_cells(value, path, out)
-        else:
-            out[path] = value
-
-
-def _type_name(value: object) -> str:
-    if isinstance(value, str):
-        return f"文字“{value}”"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (list, tuple)):
-        return "数组"
-    return type(value).__name__
+Fail = Callable[[str, "list[str] | None"], ReportFileError]
 
 
 def report_from_data(data: dict[str, Any], path: Path, text: str = "") -> Report:
-    """Build a report from parsed TOML, checking keys and types against the template."""
+    """Build a report from parsed TOML: the file's shape through the strict Pydantic models of
+    :mod:`tui_report.storage.filemodel`, then the keys and values against the template."""
 
     def fail(message: str, dotted: list[str] | None = None) -> ReportFileError:
         line = _line_of(text, dotted) if dotted and text else None
         return ReportFileError(path, message, line)
 
-    sections_known = ["report", "preamble", "texts", "tables", "export", "last_year"]
-    for key in data:
-        if key not in sections_known:
-            raise fail(f"未知的部分 [{key}]" + _suggest(key, sections_known), [key])
-    meta = data.get("report")
-    if not isinstance(meta, dict):
-        raise fail("缺少 [report] 部分（模板、单位、年度）")
-    for key in meta:
-        if key not in _META_KEYS:
-            raise fail(f"[report] 中有未知的键 {key}" + _suggest(key, sorted(_META_KEYS)), ["report", key])
-    template_id = meta.get("template")
-    if not isinstance(template_id, str):
-        raise fail(
-            '[report] 缺少 template（模板编号），例如 template = "gov-info-disclosure-2021"', ["report"]
-        )
     try:
-        template = get_template(template_id)
+        shape = ReportFileModel.model_validate(data)
+    except ValidationError as exc:
+        message, loc = explain(exc)
+        raise fail(message, loc) from None
+    meta = shape.report
+    template = _template(meta.template, fail, ["report", "template"])
+    _check_meta(meta, template, fail)
+    _check_preamble(shape.preamble, template, fail)
+    values: dict[str, dict[str, CellValue]] = {}
+    for table_key, node in shape.tables.items():
+        cells = _table_cells(template, table_key, node, ["tables"], fail)
+        if cells:
+            values[table_key] = cells
+    return Report(
+        template=template.id,
+        template_version=meta.template_version if meta.template_version is not None else template.version,
+        unit=meta.unit,
+        level=meta.level,  # type: ignore[arg-type]  # checked against LEVEL_LABELS above
+        year=meta.year,
+        preamble=dict(shape.preamble),
+        texts=_texts(shape.texts, template, fail),
+        values=values,
+        export=_export_settings(shape.export, fail),
+        last_year=_last_year(shape.last_year, fail),
+    )
+
+
+def _template(template_id: str, fail: Fail, dotted: list[str]) -> Template:
+    try:
+        return get_template(template_id)
     except TemplateError as exc:
-        raise fail(str(exc), ["report", "template"]) from exc
-    for key, expected in (("unit", str), ("year", int), ("level", str), ("template_version", int)):
-        if key in meta and (not isinstance(meta[key], expected) or isinstance(meta[key], bool)):
-            kind = "文字" if expected is str else "整数"
-            raise fail(f"report.{key} 应为{kind}，读到的是{_type_name(meta[key])}", ["report", key])
-    level = meta.get("level", "township")
-    if level not in LEVEL_LABELS:
+        raise fail(str(exc), dotted) from exc
+
+
+def _check_meta(meta: MetaSection, template: Template, fail: Fail) -> None:
+    if meta.level not in LEVEL_LABELS:
         choices = "、".join(f"{k}（{v}）" for k, v in LEVEL_LABELS.items())
-        raise fail(f"report.level 的值“{level}”无效，可选：{choices}", ["report", "level"])
-    year = meta.get("year")
-    if year is None:
-        raise fail("[report] 缺少 year（年度）", ["report"])
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise fail(f"report.year 的值 {year} 不是合理的年度", ["report", "year"])
+        raise fail(f"report.level 的值“{meta.level}”无效，可选：{choices}", ["report", "level"])
+    problem = year_problem(meta.year)
+    if problem:
+        raise fail(f"report.year 的值 {problem}", ["report", "year"])
+    if meta.template_version is not None and meta.template_version != template.version:
+        raise fail(
+            f"report.template_version 的值 {meta.template_version} 不是模板“{template.id}”的版本"
+            f"（本程序认识的版本：{template.version}）；请用新版本的 tui-report 打开，或改为 {template.version}",
+            ["report", "template_version"],
+        )
 
-    preamble = data.get("preamble", {})
-    if not isinstance(preamble, dict):
-        raise fail("[preamble] 应为表", ["preamble"])
-    preamble_keys = [f.key for f in template.preamble]
-    for key, value in preamble.items():
-        if key not in preamble_keys:
-            raise fail(f"[preamble] 中有未知的键 {key}" + _suggest(key, preamble_keys), ["preamble", key])
-        if not isinstance(value, str):
-            raise fail(f"preamble.{key} 应为文字，读到的是{_type_name(value)}", ["preamble", key])
 
-    texts: dict[str, str] = {}
-    raw_texts = data.get("texts", {})
-    if not isinstance(raw_texts, dict):
-        raise fail("[texts] 应为表", ["texts"])
+def _check_preamble(preamble: dict[str, str], template: Template, fail: Fail) -> None:
+    known = [f.key for f in template.preamble]
+    for key in preamble:
+        if key not in known:
+            raise fail(f"[preamble] 中有未知的键 {key}" + suggest(key, known), ["preamble", key])
+
+
+def _texts(raw: dict[str, dict[str, str]], template: Template, fail: Fail) -> dict[str, str]:
     text_keys = template.text_keys()
     sections = sorted({k.split(".")[0] for k in text_keys})
-    for section, parts in raw_texts.items():
+    texts: dict[str, str] = {}
+    for section, parts in raw.items():
         if section not in sections:
-            raise fail(f"[texts] 中有未知的部分 {section}" + _suggest(section, sections), ["texts", section])
-        if not isinstance(parts, dict):
-            raise fail(f"texts.{section} 应为表", ["texts", section])
+            raise fail(f"[texts] 中有未知的部分 {section}" + suggest(section, sections), ["texts", section])
         for part, value in parts.items():
             key = f"{section}.{part}"
             if key not in text_keys:
                 known_parts = [k.split(".")[1] for k in text_keys if k.startswith(section + ".")]
                 raise fail(
-                    f"texts.{section} 中有未知的键 {part}" + _suggest(part, known_parts),
+                    f"texts.{section} 中有未知的键 {part}" + suggest(part, known_parts),
                     ["texts", section, part],
                 )
-            if not isinstance(value, str):
-                raise fail(f"texts.{key} 应为文字，读到的是{_type_name(value)}", ["texts", section, part])
             texts[key] = value
+    return texts
 
-    values: dict[str, dict[str, CellValue]] = {}
-    raw_tables = data.get("tables", {})
-    if not isinstance(raw_tables, dict):
-        raise fail("[tables] 应为表", ["tables"])
+
+def _flatten_cells(node: dict[str, Any], where: list[str], fail: Fail) -> dict[str, Any]:
+    """``{row: {col: 1}}`` → ``{"row.col": 1}``, without recursion (a hostile file may nest
+    thousands of levels) and refusing more than :data:`_MAX_KEY_DEPTH`."""
+    flat: dict[str, Any] = {}
+    stack: list[tuple[list[str], dict[str, Any]]] = [([], node)]
+    while stack:
+        prefix, current = stack.pop()
+        if len(prefix) > _MAX_KEY_DEPTH:
+            raise fail(f"{'.'.join(where)} 中的键层级过深（超过 {_MAX_KEY_DEPTH} 层）", where)
+        for key, value in current.items():
+            if isinstance(value, dict):
+                stack.append(([*prefix, key], value))
+            else:
+                flat[".".join([*prefix, key])] = value
+    return flat
+
+
+def _table_cells(
+    template: Template, table_key: str, node: dict[str, Any], where: list[str], fail: Fail
+) -> dict[str, CellValue]:
+    """The cells of one ``[tables.<key>]`` (or ``[last_year.tables.<key>]``): known cells, numbers
+    within bounds, amounts as Decimal; a stored total equal to its sum is dropped."""
     compiled = template.compiled
-    for table_key, node in raw_tables.items():
-        if table_key not in compiled:
-            raise fail(
-                f"[tables] 中有未知的表 {table_key}" + _suggest(table_key, list(compiled)),
-                ["tables", table_key],
-            )
-        if not isinstance(node, dict):
-            raise fail(f"tables.{table_key} 应为表", ["tables", table_key])
-        table = compiled[table_key]
-        flat: dict[str, Any] = {}
-        _flatten_cells(node, "", flat)
-        cells: dict[str, CellValue] = {}
-        for cell_id, value in flat.items():
-            dotted = ["tables", table_key, *cell_id.split(".")]
-            if cell_id not in table.cells:
-                raise fail(f"表“{table.title}”没有单元格 {cell_id}" + _suggest(cell_id, table.order), dotted)
-            if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-                hint = "（请写成不带引号的数字，全角数字请改为半角）" if isinstance(value, str) else ""
-                raise fail(
-                    f"tables.{table_key}.{cell_id} 应为数字，读到的是{_type_name(value)}{hint}", dotted
-                )
-            if table.cells[cell_id].kind == "amount" and isinstance(value, int):
-                value = Decimal(value)
-            cells[cell_id] = value
-        # A stored total that equals the sum carries nothing: drop it; a different one is kept
-        # for the checks to point at.
-        for cell_id in [c for c in cells if table.cells[c].computed]:
-            declared = cells.pop(cell_id)
-            computed = cell_value(table, cells, table.cells[cell_id])
-            if declared != (computed if computed is not None else 0):
-                cells[cell_id] = declared
-        if cells:
-            values[table_key] = cells
-
-    export = _export_settings(data.get("export", {}), fail)
-    return Report(
-        template=template.id,
-        template_version=meta.get("template_version", template.version),
-        unit=meta.get("unit", ""),
-        level=level,
-        year=year,
-        preamble=dict(preamble),
-        texts=texts,
-        values=values,
-        export=export,
-        last_year=_last_year_from_data(data.get("last_year"), fail),
-    )
+    if table_key not in compiled:
+        where_text = "[last_year]" if where[0] == "last_year" else "[tables]"
+        raise fail(
+            f"{where_text} 中有未知的表 {table_key}" + suggest(table_key, list(compiled)), [*where, table_key]
+        )
+    table = compiled[table_key]
+    cells: dict[str, CellValue] = {}
+    for cell_id, value in _flatten_cells(node, [*where, table_key], fail).items():
+        dotted = [*where, table_key, *cell_id.split(".")]
+        if cell_id not in table.cells:
+            raise fail(f"表“{table.title}”没有单元格 {cell_id}" + suggest(cell_id, table.order), dotted)
+        cells[cell_id] = _cell_number(table.cells[cell_id].kind, value, ".".join(dotted), dotted, fail)
+    # A stored total that equals the sum carries nothing: drop it; a different one is kept for
+    # the checks to point at.
+    for cell_id in [c for c in cells if table.cells[c].computed]:
+        declared = cells.pop(cell_id)
+        computed = cell_value(table, cells, table.cells[cell_id])
+        if declared != (computed if computed is not None else 0):
+            cells[cell_id] = declared
+    return cells
 
 
-def _export_settings(node: Any, fail: Callable[[str, list[str] | None], ReportFileError]) -> ExportSettings:
-    if not isinstance(node, dict):
-        raise fail("[export] 应为表", ["export"])
-    for key in node:
-        if key != "subheadings":
-            raise fail(f"[export] 中有未知的键 {key}" + _suggest(key, ["subheadings"]), ["export", key])
-    style = node.get("subheadings", "own-line")
-    if style not in SUBHEADING_STYLES:
+def _cell_number(kind: str, value: Any, name: str, dotted: list[str], fail: Fail) -> CellValue:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        hint = "（请写成不带引号的数字，全角数字请改为半角）" if isinstance(value, str) else ""
+        raise fail(f"{name} 应为数字，读到的是{type_name(value)}{hint}", dotted)
+    problem = number_problem(value)
+    if problem:
+        raise fail(f"{name} 的值{problem}", dotted)
+    if kind == "amount" and isinstance(value, int):
+        return Decimal(value)
+    return value
+
+
+def _export_settings(node: ExportSection, fail: Fail) -> ExportSettings:
+    if node.subheadings not in SUBHEADING_STYLES:
         choices = "、".join(f'"{s}"' for s in SUBHEADING_STYLES)
-        raise fail(f"export.subheadings 的值“{style}”无效，可选：{choices}", ["export", "subheadings"])
-    return ExportSettings(subheadings=style)
+        raise fail(
+            f"export.subheadings 的值“{node.subheadings}”无效，可选：{choices}", ["export", "subheadings"]
+        )
+    return ExportSettings(subheadings=node.subheadings)  # type: ignore[arg-type]  # checked above
 
 
-def _last_year_from_data(
-    node: Any, fail: Callable[[str, list[str] | None], ReportFileError]
-) -> LastYear | None:
+def _last_year(node: LastYearSection | None, fail: Fail) -> LastYear | None:
     """``[last_year]``: last year's template, year, unit and the cells R7/R8 compare with."""
     if node is None:
         return None
-    if not isinstance(node, dict):
-        raise fail("[last_year] 应为表", ["last_year"])
-    for key in node:
-        if key not in ("template", "year", "unit", "tables"):
-            raise fail(f"[last_year] 中有未知的键 {key}", ["last_year", key])
-    if not isinstance(node.get("template"), str) or not isinstance(node.get("year"), int):
-        raise fail("[last_year] 需要 template（上年模板编号）和 year（上年年度）", ["last_year"])
-    if not isinstance(node.get("unit", ""), str):
-        raise fail("last_year.unit 应为文字", ["last_year", "unit"])
-    try:
-        template = get_template(node["template"])
-    except TemplateError as exc:
-        raise fail(str(exc), ["last_year", "template"]) from exc
-    if not MIN_YEAR <= node["year"] <= MAX_YEAR:
-        raise fail(f"last_year.year 的值 {node['year']} 不是合理的年度", ["last_year", "year"])
+    template = _template(node.template, fail, ["last_year", "template"])
+    problem = year_problem(node.year)
+    if problem:
+        raise fail(f"last_year.year 的值 {problem}", ["last_year", "year"])
     values: dict[str, dict[str, CellValue]] = {}
-    tables = node.get("tables", {})
-    if not isinstance(tables, dict):
-        raise fail("last_year.tables 应为表", ["last_year", "tables"])
-    for table_key, cells_node in tables.items():
-        table = template.compiled.get(table_key)
-        if table is None or not isinstance(cells_node, dict):
-            raise fail(f"[last_year] 中有未知的表 {table_key}", ["last_year", "tables", table_key])
-        flat: dict[str, Any] = {}
-        _flatten_cells(cells_node, "", flat)
-        for cell_id, value in flat.items():
-            dotted = ["last_year", "tables", table_key, *cell_id.split(".")]
-            if cell_id not in table.cells:
-                raise fail(f"上年表“{table.title}”没有单元格 {cell_id}", dotted)
-            if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-                raise fail(f"last_year.tables.{table_key}.{cell_id} 应为数字", dotted)
-            values.setdefault(table_key, {})[cell_id] = value
-    return LastYear(template=template.id, year=node["year"], unit=node.get("unit", ""), values=values)
+    for table_key, cells_node in node.tables.items():
+        cells = _table_cells(template, table_key, cells_node, ["last_year", "tables"], fail)
+        if cells:
+            values[table_key] = cells
+    return LastYear(template=template.id, year=node.year, unit=node.unit, values=values)
 
 
 def decode_report_bytes(raw: bytes, path: Path) -> str:
@@ -308,19 +293,32 @@ def loads_report(text: str, path: Path | str = "<内存>") -> Report:
     path = Path(path)
     try:
         data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = _TOML_POSITION.search(message)
-        line = int(match.group(1)) if match else None
-        column = int(match.group(2)) if match else None
-        if match is None and "end of document" in message:
-            line = text.count("\n") + 1
-            column = len(text.rsplit("\n", 1)[-1]) + 1
-        reason = _TOML_POSITION.sub("", message).replace("(at end of document)", "").strip()
-        hint = next((zh for en, zh in _TOML_HINTS if reason.startswith(en)), None)
-        explained = f"{hint}（{reason}）" if hint else reason
-        raise ReportFileError(path, f"TOML 格式错误：{explained}", line, column) from exc
-    return report_from_data(data, path, text)
+    except RecursionError:
+        raise ReportFileError(path, "TOML 格式错误：数组或表嵌套层数过多") from None
+    except ValueError as exc:
+        if not isinstance(exc, tomllib.TOMLDecodeError):  # e.g. Python's limit on digits in an int
+            raise ReportFileError(
+                path, f"TOML 格式错误：数字位数过多（单元格的值绝对值不能超过{MAX_CELL_VALUE_TEXT}）"
+            ) from None
+        raise _toml_error(path, text, exc) from exc
+    try:
+        return report_from_data(data, path, text)
+    except RecursionError:
+        raise ReportFileError(path, "键的层级过深，无法读取") from None
+
+
+def _toml_error(path: Path, text: str, exc: ValueError) -> ReportFileError:
+    message = str(exc)
+    match = _TOML_POSITION.search(message)
+    line = int(match.group(1)) if match else None
+    column = int(match.group(2)) if match else None
+    if match is None and "end of document" in message:
+        line = text.count("\n") + 1
+        column = len(text.rsplit("\n", 1)[-1]) + 1
+    reason = _TOML_POSITION.sub("", message).replace("(at end of document)", "").strip()
+    hint = next((zh for en, zh in _TOML_HINTS if reason.startswith(en)), None)
+    explained = f"{hint}（{reason}）" if hint else reason
+    return ReportFileError(path, f"TOML 格式错误：{explained}", line, column)
 
 
 def load_report(path: Path | str) -> Report:
