@@ -160,5 +160,12 @@ def test_help_is_chinese():
     assert result.returncode == 0 and "检查报告" in result.stdout
 
 
-def test_example_path_is_real(dama_path: Path):
-    assert dama_path.is_file()
+def test_bundled_examples_are_the_fixtures_and_pass_check(dama_path: Path, full_path: Path, capsys):
+    """The folder the start screen opens examples from holds the reports the tests use, and both are
+    clean: the published 大马乡 report and the full example."""
+    from tui_report.model.template import examples_dir
+
+    assert {p.resolve() for p in examples_dir().glob("*.toml")} >= {dama_path.resolve(), full_path.resolve()}
+    assert main(["check", str(dama_path), str(full_path)]) == 0
+    out = capsys.readouterr().out
+    assert "尉氏县大马乡人民政府2021年政府信息公开工作年度报告 — 0个错误，0个警告" in out

@@ -34,6 +34,7 @@ def test_baseline_round_trips_and_feeds_r7_r8(full_path):
     assert _rules(findings, "R7") == []
     r8 = _rules(findings, "R8")
     assert len(r8) == 1 and "行政规范性文件" in r8[0].message  # 100 + 20 - 5 ≠ 180
+    assert again.last_year is not None
     again.last_year.values["requests"]["carry_forward.natural"] = 1
     assert len(_rules(check(again), "R7")) == 1
 

@@ -40,6 +40,7 @@ def test_new_from_carries_over_and_r7_r8_hold_then_break(tmp_path, full_path):
     # This year's 表二: documents in force = last year's + issued - repealed.
     for row in ("regulations", "normative"):
         in_force = last.entered("proactive", f"{row}.in_force")
+        assert in_force is not None
         report.set_cell("proactive", f"{row}.issued", 2)
         report.set_cell("proactive", f"{row}.repealed", 1)
         report.set_cell("proactive", f"{row}.in_force", in_force + 1)
@@ -81,6 +82,7 @@ def test_2019_format_report_starts_a_2021_report(full_path):
     assert report.entered("requests", "carried_over.natural") == 4
     assert report.entered("requests", "carried_over.other") == 1
     # 2019's 对外公开总数量 is not 2021's 现行有效件数: no R8 baseline.
+    assert report.last_year is not None
     assert "proactive" not in report.last_year.values
     assert _rules(check(report), "R8") == []
     assert _rules(check(report), "R7") == []

@@ -6,13 +6,19 @@ from __future__ import annotations
 import pytest
 
 from tui_report.model.carryover import start_from
-from tui_report.model.report import new_report
+from tui_report.model.report import CellValue, Report, new_report
 from tui_report.model.rules import check
 from tui_report.storage.reportfile import load_report
 
 
 def _r11(report):
     return [f for f in check(report) if f.rule == "R11"]
+
+
+def _value(report: Report, table: str, cell_id: str) -> CellValue:
+    value = report.cell(table, cell_id)
+    assert value is not None
+    return value
 
 
 @pytest.mark.parametrize(
@@ -29,7 +35,7 @@ def test_quoted_numbers_checked_against_the_tables(full_path, sentence, cell_tot
     report = load_report(full_path)
     totals = {
         "不予公开": sum(
-            report.cell("requests", f"results.withheld.{k}.total")
+            _value(report, "requests", f"results.withheld.{k}.total")
             for k in (
                 "state_secret",
                 "prohibited",
@@ -41,10 +47,10 @@ def test_quoted_numbers_checked_against_the_tables(full_path, sentence, cell_tot
                 "query",
             )
         ),
-        "行政诉讼": report.cell("appeals", "count.direct.total")
-        + report.cell("appeals", "count.after_review.total"),
+        "行政诉讼": _value(report, "appeals", "count.direct.total")
+        + _value(report, "appeals", "count.after_review.total"),
     }
-    right = report.cell(*cell_total) if cell_total else next(v for k, v in totals.items() if k in sentence)
+    right = _value(report, *cell_total) if cell_total else next(v for k, v in totals.items() if k in sentence)
     report.texts["overview.on_request"] = sentence.format(n=right)
     assert _r11(report) == []
     report.texts["overview.on_request"] = sentence.format(n=right + 1)

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+from tui_report.model.report import Report
 from tui_report.model.similarity import (
     copied_text_findings,
     copied_text_rule,
@@ -63,7 +64,7 @@ def test_similar_pairs_prefilter_never_misses_a_pair():
     assert pairs == {(0, 1), (0, 3), (1, 3)}
 
 
-def _folder(n: int, dama) -> list:
+def _folder(n: int, dama) -> list[Report]:
     reports = []
     for i in range(n):
         report = dama.model_copy(deep=True)

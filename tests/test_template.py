@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from reference_maps import REQUESTS_MERGES_2021
 from tui_report.model.layout import print_grid
 from tui_report.model.template import (
     TemplateError,
@@ -90,25 +91,7 @@ def test_table_three_2021_print_merge_map_matches_the_official_one():
         for s in grid.spans
         if s.rowspan > 1 or s.colspan > 1
     }
-    expected = {
-        ((0, 0), (2, 2)),
-        ((0, 3), (0, 9)),
-        ((1, 3), (2, 3)),
-        ((1, 4), (1, 8)),
-        ((1, 9), (2, 9)),
-        ((3, 0), (3, 2)),
-        ((4, 0), (4, 2)),
-        ((5, 0), (26, 0)),
-        ((5, 1), (5, 2)),
-        ((6, 1), (6, 2)),
-        ((7, 1), (14, 1)),
-        ((15, 1), (17, 1)),
-        ((18, 1), (22, 1)),
-        ((23, 1), (25, 1)),
-        ((26, 1), (26, 2)),
-        ((27, 0), (27, 2)),
-    }
-    assert set(merges) == expected
+    assert set(merges) == REQUESTS_MERGES_2021
     assert merges[((0, 0), (2, 2))] == "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
     assert merges[((5, 0), (26, 0))] == "三、本年度办理结果"
     assert grid.header_rows == 3

@@ -3,11 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from docx_reading import open_docx
-from export_helpers import EXAMPLES, export_docx
 
 from tui_report.model.report import Report
 from tui_report.storage.reportfile import load_report
+
+from .docx_reading import open_docx
+from .export_helpers import EXAMPLES, export_docx
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 from docx.oxml.ns import qn
-from docx_reading import body_paragraph_texts, effective_fonts, open_docx
-from export_helpers import EXAMPLES, export_docx
 
 from tui_report.host.toml import tomllib
 from tui_report.model.report import Report
+
+from .docx_reading import body_paragraph_texts, effective_fonts, open_docx
+from .export_helpers import EXAMPLES, export_docx
 
 HEADINGS = [
     "一、总体情况",

@@ -11,18 +11,7 @@ from typing import Any
 
 import pytest
 from docx.oxml.ns import qn
-from docx_reading import (
-    TWIPS_PER_MM,
-    at,
-    effective_fonts,
-    grid_shape,
-    has_page_field,
-    merges,
-    mm,
-    open_docx,
-    table_cells,
-)
-from export_helpers import export_docx
+
 from reference_maps import (
     APPEALS_LABELS,
     APPEALS_MERGES,
@@ -33,12 +22,24 @@ from reference_maps import (
     REQUESTS_LABELS_2021,
     REQUESTS_MERGES_2021,
 )
-
 from tui_report.model.report import ExportSettings, Report
+
+from .docx_reading import (
+    TWIPS_PER_MM,
+    at,
+    effective_fonts,
+    grid_shape,
+    has_page_field,
+    merges,
+    mm,
+    open_docx,
+    table_cells,
+)
+from .export_helpers import export_docx
 
 
 def tables(doc: Any) -> list[Any]:
-    return doc.element.body.findall(qn("w:tbl"))
+    return list(doc.element.body.findall(qn("w:tbl")))
 
 
 # ---------------------------------------------------------------------------- page
@@ -294,8 +295,8 @@ def test_digits_centred_and_long_labels_flush_left(full_docx: Any) -> None:
 
 
 def test_2019_format_tables(tmp_path: Any) -> None:
-    from docx_reading import open_docx
-    from export_helpers import export_docx, report_2019
+    from .docx_reading import open_docx
+    from .export_helpers import export_docx, report_2019
 
     report = report_2019()
     doc = open_docx(export_docx(report, tmp_path))

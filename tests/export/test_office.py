@@ -8,13 +8,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from docx_reading import open_docx
-from export_helpers import EXAMPLES, report_2019
-from reference_maps import APPEALS_MERGES, REQUESTS_MERGES_2021
 
+from reference_maps import APPEALS_MERGES, REQUESTS_MERGES_2021
 from tui_report.cli import main
 from tui_report.export.office import ExportError, export_document, html_text
 from tui_report.model.report import Report
+
+from .docx_reading import open_docx
+from .export_helpers import EXAMPLES, report_2019
 
 
 def test_unknown_extension_is_refused(full_report: Report, tmp_path: Path) -> None:
@@ -183,7 +184,7 @@ def html_merges(cells: list[tuple[int, int, int, int, str]]) -> set[tuple[tuple[
 
 
 def test_html_has_the_same_tables_and_text(full_report: Report, full_docx: object) -> None:
-    from docx_reading import body_paragraph_texts
+    from .docx_reading import body_paragraph_texts
 
     parser = _Cells()
     parser.feed(html_text(full_report))

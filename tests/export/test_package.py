@@ -8,12 +8,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from export_helpers import export_docx
 
 from tui_report.export import fontfiles, fonts, pdfcheck
 from tui_report.export.fonts import FontSet, missing_pdf_fonts
 from tui_report.export.office import ExportError, export_document
 from tui_report.model.report import Report
+
+from .export_helpers import export_docx
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,11 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from pdf_reading import needs_renderer
 
 from tui_report.export.office import export_document
 from tui_report.model.report import Report
+
+from .pdf_reading import needs_renderer
 
 pytestmark = needs_renderer()
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from export_helpers import EXAMPLES, report_2019
-from pdf_reading import Word, all_words, label_lines, needs_renderer, page_count
 
 from tui_report.export.document import ReportDocument, Table, build_document
 from tui_report.export.office import export_document
 from tui_report.export.pdfcheck import text_layer_problems
 from tui_report.model.report import Report
 from tui_report.storage.reportfile import load_report
+
+from .export_helpers import EXAMPLES, report_2019
+from .pdf_reading import Word, all_words, label_lines, needs_renderer, page_count
 
 pytestmark = needs_renderer()
 

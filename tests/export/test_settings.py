@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from export_helpers import EXAMPLES
 
 from tui_report.model.report import ExportSettings
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import dumps_report, load_report, loads_report
+
+from .export_helpers import EXAMPLES
 
 
 def test_default_is_own_line_and_not_written() -> None:

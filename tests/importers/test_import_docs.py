@@ -9,11 +9,12 @@ from decimal import Decimal
 
 import docx
 import pytest
-from helpers import PUBLISHED_PDF, as_printed, fill_blank_template
 
 from tui_report.importers import ImportFailure, import_report
 from tui_report.model.rules import check
 from tui_report.storage.reportfile import load_report
+
+from .helpers import PUBLISHED_PDF, as_printed, fill_blank_template
 
 
 def _errors(report):
@@ -123,7 +124,7 @@ def test_misprinted_label_and_merged_other_handling_row(tmp_path, full_path):
     )
     for col in ("natural", "total"):
         assert report.cell("requests", f"results.other_handling.other.{col}") == sum(
-            full.cell("requests", f"results.other_handling.{s}.{col}")
+            full.cell("requests", f"results.other_handling.{s}.{col}") or 0
             for s in ("no_correction", "fee_unpaid", "other")
         )
         assert report.cell("requests", f"results.total.{col}") == full.cell(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 
 import pytest
-from helpers import EXAMPLES, as_printed, report_2019
 
 from tui_report.export.office import export_document
 from tui_report.export.pdf import find_soffice
@@ -14,6 +13,8 @@ from tui_report.importers import import_report
 from tui_report.model.report import Report
 from tui_report.model.rules import check, has_errors
 from tui_report.storage.reportfile import load_report
+
+from .helpers import EXAMPLES, as_printed, report_2019
 
 REPORTS = {
     "dama-2021": lambda: load_report(EXAMPLES / "dama-2021.toml"),

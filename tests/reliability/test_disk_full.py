@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from tui_report.session import EditSession
-from tui_report.storage import atomic as store
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.journal import read_journal
 
@@ -39,7 +38,7 @@ def test_failed_write_keeps_old_file_and_journal(report_file: Path, monkeypatch:
     session.report.texts["other.main"] = "磁盘满时的修改"
     session.mark_edited()
     with monkeypatch.context() as patch, pytest.raises(ReportFileError) as info:
-        patch.setattr(store.os, "write", failing_write)
+        patch.setattr(os, "write", failing_write)  # the os module the writer calls
         session.save()
     message = str(info.value)
     assert "磁盘已满" in message and "原文件未改动" in message and "恢复记录" in message

@@ -53,8 +53,13 @@ def test_guard_in_a_loop_handles_real_signals() -> None:
 
     async def main() -> None:
         done = asyncio.Event()
+
+        def on_exit(code: int) -> None:
+            calls.append(f"exit {code}")
+            done.set()
+
         guard = install_hangup_handlers(
-            lambda code: (calls.append(f"exit {code}"), done.set()),
+            on_exit,
             lambda: calls.append(
                 f"flush in loop thread {threading.current_thread() is threading.main_thread()}"
             ),

@@ -322,13 +322,12 @@ def test_turning_a_session_read_only_gives_the_lock_up(report_file: Path) -> Non
 
 
 def test_heartbeat_is_the_last_edit(report_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui_report.safety import lock as lock_module
 
     session = EditSession.open(report_file)
     first = json.loads(lock_path_for(report_file).read_text(encoding="utf-8"))["heartbeat"]
     assert session.lock is not None
     session.lock._last_beat -= 61  # a minute without edits
-    monkeypatch.setattr(lock_module.procinfo, "now_iso", lambda: "2030-01-01T00:00:00+08:00")
+    monkeypatch.setattr(procinfo, "now_iso", lambda: "2030-01-01T00:00:00+08:00")
     session.report.texts["other.main"] = "一次修改"
     session.mark_edited()
     assert (

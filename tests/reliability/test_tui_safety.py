@@ -9,6 +9,7 @@ import signal
 import subprocess
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -38,7 +39,7 @@ def run(scenario: Callable[[], Awaitable[None]]) -> None:
     asyncio.run(scenario())  # type: ignore[arg-type]
 
 
-async def until(pilot: Pilot[object], check: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+async def until(pilot: Pilot[Any], check: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not check():
@@ -47,7 +48,7 @@ async def until(pilot: Pilot[object], check: Callable[[], bool], what: str, time
         await pilot.pause(0.05)
 
 
-def on(app: ReportApp, kind: type[Screen[object]]) -> Callable[[], bool]:
+def on(app: ReportApp, kind: type[Screen[Any]]) -> Callable[[], bool]:
     return lambda: isinstance(app.screen, kind)
 
 
@@ -137,7 +138,7 @@ def test_take_over_own_dropped_session_then_recover(report_file: Path, holder) -
                 ),
                 "the recovered text",
             )
-            assert app.controller.session.dirty
+            assert app.controller is not None and app.controller.session.dirty
             await pilot.press("ctrl+s")
             await pilot.pause()
             await pilot.press("ctrl+q")

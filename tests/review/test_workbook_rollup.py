@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -52,7 +53,7 @@ def workbook(county: County, tmp_path: Path):  # type: ignore[no-untyped-def]
     return load_workbook(out)
 
 
-def sheet_rows(ws) -> dict[str, list[object]]:  # type: ignore[no-untyped-def]
+def sheet_rows(ws: Any) -> dict[str, list[Any]]:
     return {str(row[0]): list(row[1:]) for row in ws.iter_rows(min_row=2, values_only=True)}
 
 
@@ -84,7 +85,7 @@ def test_summary_sheets_equal_the_reports(county: County, workbook) -> None:  # 
         assert all(isinstance(v, (int, float)) or v is None for v in rows["合计"])
 
 
-def review_spec_raw() -> list[dict[str, object]]:
+def review_spec_raw() -> list[dict[str, Any]]:
     from tui_report.host.toml import tomllib
     from tui_report.model.indicators import review_spec_path
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.pilot import Pilot
 
 from tui_report.tui.app import ReportApp
@@ -15,7 +17,7 @@ def keys_for(text: str) -> list[str]:
     return [KEY_NAMES.get(ch, ch) for ch in text]
 
 
-async def type_text(pilot: Pilot[object], text: str) -> None:
+async def type_text(pilot: Pilot[Any], text: str) -> None:
     await pilot.press(*keys_for(text))
 
 
@@ -25,7 +27,7 @@ def editor(app: ReportApp) -> EditorScreen:
     return screen
 
 
-async def go_to_step(pilot: Pilot[object], app: ReportApp, key: str) -> None:
+async def go_to_step(pilot: Pilot[Any], app: ReportApp, key: str) -> None:
     """Press PgDn/PgUp until the page of ``key`` is shown (keys only, like an operator)."""
     screen = editor(app)
     keys = [s.key for s in screen.steps]

@@ -7,6 +7,7 @@ import asyncio
 import html
 import re
 from pathlib import Path
+from typing import Any
 
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
@@ -44,7 +45,7 @@ def drawn(app: ReportApp) -> str:
 
 
 class Walk:
-    def __init__(self, app: ReportApp, pilot: Pilot[object]) -> None:
+    def __init__(self, app: ReportApp, pilot: Pilot[Any]) -> None:
         self.app = app
         self.pilot = pilot
         self.found: dict[str, set[str]] = {}

@@ -1,5 +1,6 @@
 """The official tables as the reference describes them (annual-report-format.md §3), and the
-numbers of examples/full-2024.toml: expectations written out by hand, not derived from the template."""
+numbers of examples/full-2024.toml: expectations written out by hand, not derived from the template.
+Shared by the template tests (print layout) and the export tests (Word, HTML, PDF)."""
 
 from __future__ import annotations
 
