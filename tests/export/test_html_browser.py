@@ -19,10 +19,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from export_helpers import report_2019
 
 from tui_report.export.office import html_text
 from tui_report.model.report import Report
+
+from .export_helpers import report_2019
 
 VOID = {"col", "br", "meta", "img", "hr", "input", "link"}
 CHROMIUM_FLAGS = [
@@ -132,9 +133,9 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 @pytest.fixture(scope="module", params=["full-2024", "2019"])
 def page(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from export_helpers import EXAMPLES
-
     from tui_report.storage.reportfile import load_report
+
+    from .export_helpers import EXAMPLES
 
     report = load_report(EXAMPLES / "full-2024.toml") if request.param == "full-2024" else report_2019()
     path = tmp_path_factory.mktemp("html") / f"{request.param}.html"
