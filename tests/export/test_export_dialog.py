@@ -8,12 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from docx_reading import body_paragraph_texts, open_docx
-from export_helpers import EXAMPLES
 from textual.widgets import Input, Static
 
 from tui_report.tui.app import make_app
 from tui_report.tui.screens.dialogs import ExportDialog
+
+from .docx_reading import body_paragraph_texts, open_docx
+from .export_helpers import EXAMPLES
 
 
 @pytest.fixture

@@ -11,7 +11,9 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -21,6 +23,8 @@ from tui_report.storage.errors import ReportFileError
 from tui_report.tui import recent
 
 from ._helpers import EXAMPLE
+
+T = TypeVar("T")
 
 LIMIT = 2.0
 KINDS = ("fifo", "devzero", "oversized", "symlink")
@@ -48,9 +52,9 @@ def secret(tmp_path: Path) -> Path:
     return target
 
 
-def _within(limit: float, func: Callable[[], object]) -> tuple[object, str, float]:
+def _within(limit: float, func: Callable[[], T]) -> tuple[T, str, float]:
     """Run ``func`` in a thread; fail if it has not returned after ``limit`` seconds."""
-    result: list[object] = []
+    result: list[T] = []
     errors: list[BaseException] = []
     out = io.StringIO()
 
@@ -69,7 +73,8 @@ def _within(limit: float, func: Callable[[], object]) -> tuple[object, str, floa
     assert not worker.is_alive(), f"still running after {limit} s"
     if errors:
         raise errors[0]
-    return result[0] if result else None, out.getvalue(), elapsed
+    assert result, "returned nothing"
+    return result[0], out.getvalue(), elapsed
 
 
 def _commands(path: Path, out_dir: Path) -> dict[str, list[str]]:
@@ -94,7 +99,7 @@ def test_every_cli_command_answers_quickly(kind: str, tmp_path: Path, secret: Pa
     path = folder / "年报.toml"
     _make(kind, path, secret)
     for name, argv in _commands(path, out_dir).items():
-        code, text, _ = _within(LIMIT, lambda argv=argv: cli_main(argv))
+        code, text, _ = _within(LIMIT, partial(cli_main, argv))
         assert "Traceback" not in text, (name, text)
         if name == "history":
             assert code == 0, (name, text)  # lists nothing, hangs on nothing
@@ -118,7 +123,7 @@ def test_folder_commands_skip_odd_files(kind: str, tmp_path: Path, secret: Path)
     shutil.copyfile(EXAMPLE, folder / "正常.toml")
     _make(kind, folder / "怪.toml", secret)
     for argv in (["review", str(folder)], ["roster", str(folder)], ["check", str(folder / "正常.toml")]):
-        code, text, _ = _within(LIMIT, lambda argv=argv: cli_main(argv))
+        code, text, _ = _within(LIMIT, partial(cli_main, argv))
         assert "Traceback" not in text, (argv, text)
         assert code in (0, 1, 2), (argv, code, text)
 

@@ -94,7 +94,12 @@ def test_escape_sequences_from_a_file_are_not_sent_to_the_terminal(
 
 def test_double_dash_opens_a_file_named_like_an_option(monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[list[str]] = []
-    monkeypatch.setattr(cli, "run_app", lambda argv: opened.append(list(argv)) or 0)
+
+    def run_app(argv: list[str]) -> int:
+        opened.append(list(argv))
+        return 0
+
+    monkeypatch.setattr(cli, "run_app", run_app)
     assert cli_main(["--", "-dash.toml"]) == 0
     assert opened == [["-dash.toml"]]
 
