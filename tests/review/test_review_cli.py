@@ -120,3 +120,30 @@ def test_year_filter(county: County, capsys: pytest.CaptureFixture[str]) -> None
     code, rows = review_json(capsys, str(county.folder), "--year", "2023")
     assert code == 1
     assert {r["state"] for u, r in rows.items() if u != "g.toml"} == {"未提交"}
+
+
+def test_last_years_report_in_the_folder_is_used_like_check_does(
+    county: County, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R7 (carried over = last year's carried forward) and the indicators' change: last year's
+    report of the unit found in the folder, as `tui-report check` finds it."""
+    from tui_report.storage.reportfile import save_report
+
+    this_year = county.reports["甲乡人民政府"]
+    last = this_year.model_copy(deep=True)
+    last.year = 2023
+    last.values["requests"]["carry_forward.natural"] = (
+        this_year.values["requests"]["carried_over.natural"] + 5
+    )
+    last.values["requests"]["new.natural"] = this_year.values["requests"]["new.natural"] - 10
+    last.values["requests"]["results.disclosed.natural"] = (
+        this_year.values["requests"]["results.disclosed.natural"] - 5
+    )
+    save_report(last, county.folder / "a-2023.toml")
+    _, rows = review_json(capsys, str(county.folder))
+    row = rows["甲乡人民政府"]
+    assert row["state"] == "有错误" and row["errors"] >= 1
+    assert row["indicators"]["received_change"] == 10  # type: ignore[index]
+    main(["check", str(county.files["甲乡人民政府"]), "--json"])
+    checked = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert checked["errors"] == row["errors"]

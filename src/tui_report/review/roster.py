@@ -2,7 +2,7 @@
 
     [[units]]
     name = "某某乡人民政府"
-    level = "township"          # or 乡镇级; see tui-report new --level
+    level = "township"          # or 乡镇; the same words as tui-report new --level
     contact = "张三 0000-1234567"  # optional
 
 ``tui-report roster DIR`` writes ``DIR/roster.toml`` from the reports found; the office edits it.
@@ -115,7 +115,7 @@ def load_roster(path: Path) -> list[RosterUnit]:
 
 HEADER = (
     "# 单位名册：tui-report review 按此核对各单位是否已提交报告。\n"
-    "# 可增删单位；level 为 province/city/county/township/department（或 省级/设区的市级/县级/乡镇级/部门）；\n"
+    "# 可增删单位；level 为 省级、市级、县级、乡镇、部门（或 province、city、county、township、department）；\n"
     "# contact（联系人、电话）可不填。\n\n"
 )
 
