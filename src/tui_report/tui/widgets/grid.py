@@ -2,7 +2,8 @@
 
 Row labels stay on the left and column headers on top while the body scrolls. Keys work as in a
 spreadsheet: typing a digit starts overwriting the cell, Enter commits and moves down, Tab moves
-right, Esc cancels, F2 or Enter edits in place, Delete clears. Input is parsed by the model
+right, Esc cancels, F2 or Enter edits in place, Delete clears. Tab, Shift+Tab and Enter skip
+totals (and go on to the next row); arrows reach every cell (:mod:`tui_report.tui.gridnav`). Input is parsed by the model
 (full-width digits and thousands separators are accepted); anything else is refused with a message
 and never stored. Computed cells are read-only and marked ``=``; cells with findings are marked
 ``!`` (error) or ``?`` (warning), so that nothing depends on colour alone.
@@ -28,6 +29,7 @@ from textual.widget import Widget
 
 from tui_report.model.report import CellInputError, parse_cell_input
 from tui_report.model.severities import SEVERITY_MARKS
+from tui_report.tui import gridnav
 from tui_report.tui.controller import Controller
 from tui_report.tui.gridmodel import GridLayout, Line, build_layout, clip_cells
 
@@ -50,9 +52,9 @@ class TableGrid(Widget, can_focus=True):
     | Key(s) | Description |
     | :- | :- |
     | digits | start overwriting the cell |
-    | enter | edit in place; while editing: commit and move down |
+    | enter | edit in place; while editing: commit and move down to the next input cell |
     | f2 | edit in place |
-    | tab / shift+tab | commit and move right / left |
+    | tab / shift+tab | commit and move to the next / previous input cell (across rows) |
     | arrows | move (commit first while overwriting) |
     | escape | cancel the edit |
     | delete | clear the cell |
@@ -60,19 +62,44 @@ class TableGrid(Widget, can_focus=True):
     | ctrl+home / ctrl+end | first / last row |
     """
 
+    # Run by on_key, in order with the digits typed around them (fast typing, a paste, tmux): a
+    # binding left to Textual runs when the key reaches the app (priority: at once, ahead of the
+    # digits still queued here; otherwise after bubbling up, behind later digits). Looked up
+    # through the screen's active bindings, so App.set_keymap remaps them by their ids.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "enter", "确认/编辑", key_display="Enter", id="grid.enter", show=False),
         Binding("f2", "edit", "编辑单元格", key_display="F2", id="grid.edit", show=False),
         Binding("tab", "tab", "确认并右移", key_display="Tab", id="grid.tab", show=False),
-        Binding("shift+tab", "backtab", "确认并左移", key_display="Shift+Tab", id="grid.backtab", show=False),
+        Binding(
+            "shift+tab",
+            "backtab",
+            "确认并左移",
+            key_display="Shift+Tab",
+            id="grid.backtab",
+            show=False,
+        ),
         Binding("up", "move(-1, 0)", "上移", key_display="Up", id="grid.up", show=False),
         Binding("down", "move(1, 0)", "下移", key_display="Down", id="grid.down", show=False),
         Binding("left", "left", "左移", key_display="Left", id="grid.left", show=False),
         Binding("right", "right", "右移", key_display="Right", id="grid.right", show=False),
         Binding("home", "home", "行首", key_display="Home", id="grid.home", show=False),
         Binding("end", "end", "行尾", key_display="End", id="grid.end", show=False),
-        Binding("ctrl+home", "first_row", "第一行", key_display="Ctrl+Home", id="grid.first_row", show=False),
-        Binding("ctrl+end", "last_row", "最后一行", key_display="Ctrl+End", id="grid.last_row", show=False),
+        Binding(
+            "ctrl+home",
+            "first_row",
+            "第一行",
+            key_display="Ctrl+Home",
+            id="grid.first_row",
+            show=False,
+        ),
+        Binding(
+            "ctrl+end",
+            "last_row",
+            "最后一行",
+            key_display="Ctrl+End",
+            id="grid.last_row",
+            show=False,
+        ),
         Binding("escape", "cancel", "取消编辑", key_display="Esc", id="grid.cancel", show=False),
         Binding("delete", "clear", "清空单元格", key_display="Del", id="grid.clear", show=False),
         Binding(
@@ -161,9 +188,6 @@ class TableGrid(Widget, can_focus=True):
 
     def on_mount(self) -> None:
         self._build()
-
-    def _theme_changed(self) -> None:
-        self._styles = {}
 
     def notify_style_update(self) -> None:
         self._styles = {}
@@ -392,20 +416,16 @@ class TableGrid(Widget, can_focus=True):
         """Move to the next row, keeping the column position as near as the row allows."""
         layout = self.glayout
         assert layout is not None
-        target = self.row + delta
-        if not 0 <= target < len(layout.rows):
-            return
-        x, _ = layout.cell_box[self.cell_id]
-        cells = layout.rows[target].cells
-        best = 0
-        for j, cid in enumerate(cells):
-            cx, cw = layout.cell_box[cid]
-            if cx <= x < cx + cw:
-                best = j
-                break
-            if cx <= x:
-                best = j
-        self.move_to(target, best)
+        target = gridnav.vertical(layout, self.row, self.col, delta)
+        if target is not None:
+            self.move_to(*target)
+
+    def _is_input(self, cell_id: str) -> bool:
+        return not self.compiled.cells[cell_id].computed
+
+    def _entry_move(self, target: tuple[int, int] | None) -> None:
+        if target is not None:
+            self.move_to(*target)
 
     # ------------------------------------------------------------------ editing
     def _refresh_cursor_cell(self) -> None:
@@ -486,17 +506,13 @@ class TableGrid(Widget, can_focus=True):
 
     # ------------------------------------------------------------------ keys
     async def on_key(self, event: events.Key) -> None:
-        # The grid's own bindings run here, in order with the typed characters. Left to Textual,
-        # a non-priority binding runs only when the key has bubbled up to the app, by which time
-        # keys typed after it (fast typing, a paste, tmux) may already have been handled here.
-        for binding in self._bindings.key_to_bindings.get(event.key, ()):
-            if binding.priority:
-                continue
-            if binding.action == "cancel" and self.mode is None:
+        active = self.screen.active_bindings.get(event.key)
+        if active is not None and active.node is self:
+            if active.binding.action == "cancel" and self.mode is None:
                 return  # Esc outside an edit goes up one level (to the section list)
             event.stop()
             event.prevent_default()
-            await self.run_action(binding.action)
+            await self.run_action(active.binding.action)
             return
         char = event.character
         if not event.is_printable or char is None:
@@ -534,7 +550,8 @@ class TableGrid(Widget, can_focus=True):
         if self.mode is None:
             self.start_edit()
         elif self.commit():
-            self._vertical(1)
+            assert self.glayout is not None
+            self._entry_move(gridnav.next_input_down(self.glayout, self.row, self.col, self._is_input))
 
     def action_edit(self) -> None:
         if self.mode is None:
@@ -544,19 +561,13 @@ class TableGrid(Widget, can_focus=True):
         if not self.commit():
             return
         assert self.glayout is not None
-        if self.col + 1 < len(self.glayout.rows[self.row].cells):
-            self.move_to(self.row, self.col + 1)
-        elif self.row + 1 < len(self.glayout.rows):
-            self.move_to(self.row + 1, 0)
+        self._entry_move(gridnav.next_input(self.glayout, self.row, self.col, 1, self._is_input))
 
     def action_backtab(self) -> None:
         if not self.commit():
             return
         assert self.glayout is not None
-        if self.col > 0:
-            self.move_to(self.row, self.col - 1)
-        elif self.row > 0:
-            self.move_to(self.row - 1, len(self.glayout.rows[self.row - 1].cells) - 1)
+        self._entry_move(gridnav.next_input(self.glayout, self.row, self.col, -1, self._is_input))
 
     def action_move(self, drow: int, dcol: int) -> None:
         if self.mode is not None and not self.commit():
