@@ -33,6 +33,8 @@ def test_fill_every_table_by_keys_equals_the_full_example(empty_report: Path) ->
                 assert g.glayout is not None
                 for r, row in enumerate(g.glayout.rows):
                     for c, cell_id in enumerate(row.cells):
+                        if g.compiled.cells[cell_id].computed:
+                            continue  # Tab skips totals
                         assert (g.row, g.col) == (r, c), (table_key, cell_id)
                         value = source.entered(table_key, cell_id)
                         if value is not None:
