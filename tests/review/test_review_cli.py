@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from tui_report.model.rules import check
 from .conftest import County
 
 
-def review_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, dict[str, object]]]:
+def review_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, dict[str, Any]]]:
     code = main(["review", *args, "--json"])
     lines = capsys.readouterr().out.splitlines()
     rows = [json.loads(line) for line in lines]
