@@ -17,7 +17,7 @@ command -v chromium >/dev/null || need_apt+=(chromium)
 command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
 command -v tmux >/dev/null || need_apt+=(tmux)
 [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server openssh-client)
-command -v unshare >/dev/null || need_apt+=(util-linux)  # offline install test in a network namespace
+{ command -v unshare && command -v setpriv; } >/dev/null || need_apt+=(util-linux)  # offline install (unshare -n), operator (setpriv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo -n"

@@ -15,7 +15,9 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,8 +34,8 @@ def _require_root_and_unshare() -> None:
     problem = None
     if os.geteuid() != 0:
         problem = "installing inside `unshare -n` needs root"
-    elif shutil.which("unshare") is None:
-        problem = "unshare (util-linux) is not installed"
+    elif shutil.which("unshare") is None or shutil.which("setpriv") is None:
+        problem = "unshare and setpriv (util-linux) are not installed"
     if problem:
         if IN_CI:
             pytest.fail(problem)
@@ -78,11 +80,21 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def installed(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    prefix = tmp_path_factory.mktemp("opt") / "tui-report"
+def public_dir() -> Iterator[Path]:
+    """A folder every user can reach (pytest's own are private to root), removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="tui-report-test-", dir="/tmp"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def installed(bundle: Path, public_dir: Path) -> Path:
+    prefix = public_dir / "opt" / "tui-report"
     result = offline("bash", bundle / "install.sh", "--prefix", prefix, "--no-link")
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"已安装：tui-report {__version__}" in result.stdout
+    assert "注意" not in result.stdout  # a Python every operator can run was found
     return prefix
 
 
@@ -134,6 +146,25 @@ def test_installed_launcher_works_offline(installed: Path, tmp_path: Path) -> No
     assert export.returncode == 0, export.stdout + export.stderr
     assert zipfile.is_zipfile(folder / "x.docx")
     assert (folder / "x.docx").stat().st_mode & 0o060 == 0o060  # umask 007: the group may replace it
+
+
+def test_an_operator_outside_the_group_is_told(installed: Path, public_dir: Path) -> None:
+    """The installed program runs for any user (not only root), and doctor tells an operator who
+    is not in the folder's group what to ask for."""
+    folder = public_dir / "nianbao"
+    folder.mkdir()
+    os.chown(folder, -1, grp.getgrnam("users").gr_gid)
+    folder.chmod(0o2770)
+    as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(public_dir), "LANG": "C.UTF-8"}
+    launcher = installed / "bin" / "tui-report"
+    result = offline(*as_nobody, launcher, "doctor", folder, "--no-render", env=env, cwd=public_dir)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert "  ✗ 你（nobody）不在 users 组中，无法保存" in lines
+    assert "      → 管理员执行：usermod -aG users nobody，然后重新登录" in lines
+    assert "  ✗ 你无法进入这个文件夹，其余项目未检查" in lines
+    assert "Traceback" not in result.stdout + result.stderr
 
 
 def test_reinstall_upgrades_in_place_and_rolls_back(bundle: Path, installed: Path) -> None:

@@ -88,31 +88,52 @@ rollback() {
   "$prefix/bin/tui-report" --version
 }
 
-# The first Python that this bundle has wheels for (and that has the venv module): sets py;
-# found lists every Python seen, for the message when none fits.
+# The Python for the environment: one this bundle has wheels for, with the venv module, and
+# preferably one every operator can run (a Python under /root would install a launcher that only
+# root can start). Sets py (and shared=0 when only a private one fits); found lists every Python
+# seen, for the message when none fits.
 py=""
+shared=1
 found=""
+PROBE='import os, sys
+path = os.path.realpath(sys.executable)
+shared = True
+while True:
+    shared = shared and bool(os.stat(path).st_mode & 0o001)
+    parent = os.path.dirname(path)
+    if parent == path:
+        break
+    path = parent
+print("%d.%d" % sys.version_info[:2], "shared" if shared else "private")'
 pick_python() {
-  local candidates=() c v
+  local candidates=() c v access private=""
   if [ -n "$python_arg" ]; then
     candidates=("$python_arg")
   else
     candidates=(python3 python3.13 python3.12 python3.11 python3.10
-      /usr/bin/python3 /usr/local/bin/python3.13 /usr/local/bin/python3.12
-      /usr/local/bin/python3.11 /usr/local/bin/python3.10)
+      /usr/bin/python3 /usr/bin/python3.13 /usr/bin/python3.12 /usr/bin/python3.11 /usr/bin/python3.10
+      /usr/local/bin/python3.13 /usr/local/bin/python3.12 /usr/local/bin/python3.11 /usr/local/bin/python3.10)
   fi
   for c in "${candidates[@]}"; do
     command -v "$c" >/dev/null 2>&1 || continue
-    v=$("$c" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || continue
+    read -r v access < <("$c" -c "$PROBE" 2>/dev/null) || continue
     found="${found:+$found、}$c（$v）"
     case " $PYTHONS " in
       *" $v "*) ;;
       *) continue ;;
     esac
     "$c" -c 'import venv' 2>/dev/null || continue
-    py=$(command -v "$c")
-    return 0
+    if [ "$access" = shared ]; then
+      py=$(command -v "$c")
+      return 0
+    fi
+    [ -n "$private" ] || private=$(command -v "$c")
   done
+  if [ -n "$private" ]; then
+    py=$private
+    shared=0
+    return 0
+  fi
   return 1
 }
 
@@ -139,6 +160,9 @@ install() {
   name="$VERSION-$stamp"
   target="$prefix/versions/$name"
   say "安装 tui-report $VERSION 到 $target（Python：$py）"
+  if [ "$shared" -eq 0 ]; then
+    say "注意：$py 只有它的所有者能运行，其他用户（填报人员）将无法启动 tui-report；请用 --python 指定系统的 Python（如 /usr/bin/python3.11）"
+  fi
   # pip from the bundle, no index, no configuration of this machine (its mirrors are unreachable).
   unset PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_FIND_LINKS PIP_CONSTRAINT PIP_REQUIREMENT PIP_NO_INDEX
   export PIP_CONFIG_FILE=/dev/null PYTHONNOUSERSITE=1 PIP_DISABLE_PIP_VERSION_CHECK=1

@@ -276,6 +276,12 @@ def folder_checks(folder: Path, env: Mapping[str, str] | None = None) -> list[Ch
     checks += group_checks(folder, info)
     checks += mode_checks(folder, info)
     checks += umask_checks(env)
+    if not os.access(folder, os.R_OK | os.X_OK):
+        name = group_name(info.st_gid)
+        checks.append(
+            fail("你无法进入这个文件夹，其余项目未检查", f"把填报人员加入 {name} 组，文件夹设为 chmod 2770")
+        )
+        return checks
     checks += [program_folder_check(folder, info, sub) for sub in PROGRAM_FOLDERS]
     checks += report_file_checks(folder, info)
     saving = check_can_save(folder / ".tui-report-doctor.toml")
