@@ -50,7 +50,7 @@ from tui_report.safety.lock import (
     read_owner,
 )
 from tui_report.storage.atomic import atomic_write, remove_stale_temps
-from tui_report.storage.errors import ReportFileError
+from tui_report.storage.errors import NotWritableHereError, ReportFileError
 from tui_report.storage.fingerprint import Fingerprint, read_with_fingerprint
 from tui_report.storage.journal import (
     Journal,
@@ -477,6 +477,7 @@ class EditSession:
         file swapped in since it was checked is refused, not followed."""
         self.flush()
         try:
+            _may_save_now(path)
             previous = _read_existing(path)
             if previous is not None:
                 keep_bytes(path, *previous)
@@ -548,6 +549,16 @@ class EditSession:
     def text(self) -> str:
         """The report as it would be saved (for 查看差异 / preview)."""
         return dumps_report(self.report)
+
+
+def _may_save_now(path: Path) -> None:
+    """Permissions are asked at every save, not only at open: a colleague may have made the report
+    or its folder read-only since (chmod 440), and a rename would still replace it."""
+    check = check_can_save(path)
+    if check.problems:
+        raise NotWritableHereError(
+            path, "现在无法在此保存：" + "；".join(check.problems) + "；可另存为其他文件"
+        )
 
 
 def _read_existing(path: Path) -> tuple[bytes, os.stat_result] | None:

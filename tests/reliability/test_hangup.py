@@ -34,16 +34,24 @@ EXIT_LIMIT = 3.0  # seconds from hang-up to exit (issue 5)
 def test_guard_without_loop_flushes_then_exits_once() -> None:
     calls: list[str] = []
     hard: list[int] = []
+    fired = threading.Event()
+
+    def hard_exit(code: int) -> None:
+        hard.append(code)
+        fired.set()
+
     guard = HangupGuard(
         lambda code: calls.append(f"exit {code}"),
         lambda: calls.append("flush"),
-        hard_exit=hard.append,
+        hard_exit=hard_exit,
         grace=0.2,
     )
+    started = time.monotonic()
     guard.trigger(143, "SIGTERM")
     guard.trigger(129, "again")  # only the first counts
     assert calls == ["flush", "exit 143"]
-    time.sleep(0.4)
+    assert fired.wait(5), "the exit timer never fired"  # an event with a deadline, not a sleep
+    assert time.monotonic() - started >= 0.2 - 0.01  # … and not before its grace
     assert hard == [143]  # the timer ends the process whatever the app does
 
 
