@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -9,6 +10,14 @@ from tui_report.storage.reportfile import load_report
 
 from .docx_reading import open_docx
 from .export_helpers import EXAMPLES, export_docx
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # Measured font widths are cached in the state folder: keep the user's out of the tests.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TUI_REPORT_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -91,3 +91,25 @@ def test_unchecked_pdf_is_handed_over_with_a_warning(
     monkeypatch.setattr(pdfcheck, "check_pdf_bytes", unavailable)
     warnings = export_document(full_report, tmp_path / "report.pdf")
     assert any("poppler-utils" in w for w in warnings)
+
+
+def test_measured_widths_are_cached_and_a_broken_cache_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TUI_REPORT_STATE_DIR", str(tmp_path))
+    font = fontfiles.font_file("Liberation Serif") or fontfiles.font_file("DejaVu Serif")
+    assert font is not None, "scripts/test.sh installs fonts-liberation"
+    fontfiles.advance_widths.cache_clear()
+    first = fontfiles.advance_widths(font, "0123")
+    assert first and set(first) == set("0123")
+    cache = tmp_path / fontfiles.CACHE_NAME
+    assert str(font) in cache.read_text(encoding="utf-8")
+    # From the cache: fontTools is not asked again.
+    fontfiles.advance_widths.cache_clear()
+    monkeypatch.setattr(fontfiles, "_measure", lambda path, chars: pytest.fail("measured again"))
+    assert fontfiles.advance_widths(font, "0123") == first
+    monkeypatch.undo()
+    monkeypatch.setenv("TUI_REPORT_STATE_DIR", str(tmp_path))
+    cache.write_text("{not json", encoding="utf-8")
+    fontfiles.advance_widths.cache_clear()
+    assert fontfiles.advance_widths(font, "0123") == first

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from tui_report.export.fonts import FontSet, latin_widths
-from tui_report.export.widths import LatinWidths, em_width, fit_columns, fit_size, mm_per_em
+from tui_report.export.widths import em_width, fit_tables, mm_per_em
 from tui_report.model.layout import PrintGrid, Span, print_grid
 from tui_report.model.report import Report, SubheadingStyle, format_value
 from tui_report.model.template import Template, TextPart
@@ -208,9 +208,8 @@ def table_cells(report: Report, table_key: str) -> tuple[PrintGrid, tuple[Span, 
 
 
 def build_table(
-    key: str, grid: PrintGrid, cells: tuple[Span, ...], font_pt: float, latin: LatinWidths | None = None
+    key: str, grid: PrintGrid, cells: tuple[Span, ...], font_pt: float, widths: tuple[float, ...]
 ) -> Table:
-    widths = fit_columns(grid, cells, font_pt, TEXT_WIDTH_MM, TABLE_CELL_PADDING_MM, latin)
     return Table(key, grid, cells, widths, font_pt, _wrapping_label_columns(cells, widths, font_pt))
 
 
@@ -240,12 +239,15 @@ def build_document(
     style = subheadings or report.export.subheadings
     latin = latin_widths(fonts or FontSet(), MEASURED_CHARS)
     tables = {key: table_cells(report, key) for section in template.sections for key in section.tables}
-    font_pt = fit_size(list(tables.values()), TABLE_PT_CHOICES, TEXT_WIDTH_MM, TABLE_CELL_PADDING_MM, latin)
+    font_pt, all_widths = fit_tables(
+        list(tables.values()), TABLE_PT_CHOICES, TEXT_WIDTH_MM, TABLE_CELL_PADDING_MM, latin
+    )
+    widths = dict(zip(tables, all_widths, strict=True))
     blocks: list[Block] = [*preamble_paragraphs(report, template)]
     for section in template.sections:
         blocks.append(Heading(section.heading))
         for part in section.texts:
             text = report.texts.get(f"{section.key}.{part.key}", "")
             blocks.extend(text_part_paragraphs(part, text, style))
-        blocks.extend(build_table(key, *tables[key], font_pt, latin) for key in section.tables)
+        blocks.extend(build_table(key, *tables[key], font_pt, widths[key]) for key in section.tables)
     return ReportDocument(title_lines(report), tuple(blocks), draft)

@@ -216,30 +216,21 @@ def solve(
     return tuple(e * unit + 2 * pad_mm for e in ems)
 
 
-def fit_size(
+def fit_tables(
     grids: Sequence[tuple[PrintGrid, Sequence[Span]]],
     sizes_pt: Sequence[float],
     total_mm: float,
     pad_mm: float,
     latin: LatinWidths | None = None,
-) -> float:
-    """The largest of ``sizes_pt`` (largest first) at which every table fits: one size for all."""
+) -> tuple[float, list[tuple[float, ...]]]:
+    """The largest of ``sizes_pt`` (largest first) at which every table fits — one size for all
+    tables — and each table's column widths at it (equal columns for one that fits at no size)."""
     for size in sizes_pt:
-        if all(solve(g, c, size, total_mm, pad_mm, latin) is not None for g, c in grids):
-            return size
-    return sizes_pt[-1]
-
-
-def fit_columns(
-    grid: PrintGrid,
-    cells: Sequence[Span],
-    size_pt: float,
-    total_mm: float,
-    pad_mm: float,
-    latin: LatinWidths | None = None,
-) -> tuple[float, ...]:
-    """Widths at ``size_pt``; equal columns when even the least widths do not fit."""
-    widths = solve(grid, cells, size_pt, total_mm, pad_mm, latin)
-    if widths is not None:
-        return widths
-    return tuple(total_mm / grid.n_cols for _ in range(grid.n_cols))
+        widths = [solve(g, c, size, total_mm, pad_mm, latin) for g, c in grids]
+        if all(w is not None for w in widths):
+            return size, [w for w in widths if w is not None]
+    size = sizes_pt[-1]
+    return size, [
+        solve(g, c, size, total_mm, pad_mm, latin) or tuple(total_mm / g.n_cols for _ in range(g.n_cols))
+        for g, c in grids
+    ]
