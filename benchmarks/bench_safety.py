@@ -198,28 +198,28 @@ def bench_odd_files(tries: int) -> None:
         shutil.copyfile(EXAMPLE, private / "secret.toml")
         return private / "secret.toml"
 
+    def in_folder(test: Callable[[str, Path, Path], None], kind: str) -> Callable[[Path], None]:
+        return lambda folder: test(kind, folder, secret_in(folder))
+
+    def on_report(test: Callable[[str, Path, Path], None], kind: str) -> Callable[[Path], None]:
+        return lambda folder: test(kind, shared_report(folder), secret_in(folder))
+
     for kind in hostile.KINDS:
         attempt(
             f"3 report is a {kind}: every CLI command (8) answers < 2 s",
             tries,
-            lambda folder, kind=kind: hostile.test_every_cli_command_answers_quickly(
-                kind, folder, secret_in(folder)
-            ),
+            in_folder(hostile.test_every_cli_command_answers_quickly, kind),
         )
         attempt(
             f"3 report is a {kind}: app loader, start screen, background check < 2 s",
             tries,
-            lambda folder, kind=kind: hostile.test_the_app_loader_start_screen_and_background_check(
-                kind, folder, secret_in(folder)
-            ),
+            in_folder(hostile.test_the_app_loader_start_screen_and_background_check, kind),
         )
     for kind in ("fifo", "devzero", "symlink"):
         attempt(
             f"8 lock file is a {kind}: read-only works, history answers",
             tries,
-            lambda folder, kind=kind: hostile.test_odd_lock_file_read_only_still_works(
-                kind, shared_report(folder), secret_in(folder)
-            ),
+            on_report(hostile.test_odd_lock_file_read_only_still_works, kind),
         )
     attempt(
         "8 symlinked .locks / .versions/<name>: nothing written through",
