@@ -143,8 +143,28 @@ def test_last_years_report_in_the_folder_is_used_like_check_does(
     save_report(last, county.folder / "a-2023.toml")
     _, rows = review_json(capsys, str(county.folder))
     row = rows["甲乡人民政府"]
-    assert row["state"] == "有错误" and row["errors"] >= 1
+    assert row["state"] == "有错误" and row["errors"] != 0
     assert row["indicators"]["received_change"] == 10  # type: ignore[index]
     main(["check", str(county.files["甲乡人民政府"]), "--json"])
     checked = json.loads(capsys.readouterr().out.splitlines()[0])
     assert checked["errors"] == row["errors"]
+
+
+def test_a_forged_lock_record_is_not_taken_for_an_editor(
+    county: County, capsys: pytest.CaptureFixture[str]
+) -> None:
+    locks = county.folder / ".locks"
+    locks.mkdir(exist_ok=True)
+    record = {
+        "user": "mallory",
+        "uid": 0,
+        "host": "x",
+        "pid": os.getpid(),
+        "opened_at": "2025-01-10T10:32:00+08:00",
+    }
+    (locks / "a.toml.lock").write_text(json.dumps(record), encoding="utf-8")  # nobody holds it
+    os.mkfifo(locks / "c.toml.lock")  # a FIFO where a lock file should be: never opened blocking
+    _, rows = review_json(capsys, str(county.folder))
+    assert rows["甲乡人民政府"]["editing_by"] is None
+    assert rows["丙乡人民政府"]["editing_by"] is None
+    assert rows["戊镇人民政府"]["editing_by"]

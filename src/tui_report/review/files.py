@@ -19,7 +19,9 @@ from datetime import datetime
 from pathlib import Path
 
 from tui_report.host import procinfo
-from tui_report.safety.lock import LockOwner, lock_path_for
+from tui_report.safety.lock import inspect_lock, lock_path_for
+from tui_report.storage.errors import ReportFileError
+from tui_report.storage.safefile import read_regular
 
 MAX_REPORT_BYTES = 4 * 1024 * 1024
 MAX_LOCK_BYTES = 64 * 1024
@@ -35,36 +37,13 @@ class UnsafeFile(Exception):
 
 
 def read_plain_file(path: Path, limit: int = MAX_REPORT_BYTES) -> bytes:
-    """The bytes of a plain file, refusing symlinks, FIFOs, devices and files over ``limit``."""
+    """The bytes of a regular file, refusing symlinks, FIFOs, devices and files over ``limit``
+    (``storage.safefile``: opened without following links and without blocking)."""
     try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except OSError as exc:
-        if os.path.islink(path):
-            raise UnsafeFile("是符号链接，为安全起见未读取") from exc
-        if isinstance(exc, PermissionError):
-            raise UnsafeFile("没有读取权限") from exc
-        raise UnsafeFile(f"无法读取（{exc.strerror}）") from exc
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise UnsafeFile("不是普通文件（可能是管道或设备），未读取")
-        if info.st_size > limit:
-            raise UnsafeFile(f"文件过大（{info.st_size // 1024} KB），不像报告，未读取")
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, 1 << 16)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
-            raise UnsafeFile("文件过大，不像报告，未读取")
-        return b"".join(chunks)
-    except OSError as exc:
-        raise UnsafeFile(f"无法读取（{exc.strerror}）") from exc
-    finally:
-        os.close(fd)
+        data, _info = read_regular(path, limit)
+    except ReportFileError as exc:
+        raise UnsafeFile(exc.reason) from exc
+    return data
 
 
 def shown_text(value: object, limit: int = MAX_SHOWN) -> str:
@@ -108,55 +87,39 @@ class Editor:
     host: str = ""
 
 
-def _probe_held(fd: int) -> bool:
-    import fcntl
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except OSError:
+def _held_now(lock_path: Path, held: set[tuple[int, int, int]] | None) -> bool:
+    """Whether the kernel lists a flock on the lock file (one /proc/locks read for the whole
+    folder); True where the kernel does not tell, so that :func:`inspect_lock` decides."""
+    if held is None:
         return True
-    fcntl.flock(fd, fcntl.LOCK_UN)
-    return False
+    try:
+        info = os.stat(lock_path, follow_symlinks=False)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and (os.major(info.st_dev), os.minor(info.st_dev), info.st_ino) in held
 
 
 def editor_of(report_path: Path, held: set[tuple[int, int, int]] | None) -> Editor | None:
-    """Who edits the report now, or None. Never blocks, never takes the lock when the kernel's
-    table is available."""
-    lock_path = lock_path_for(report_path)
-    try:
-        fd = os.open(lock_path, _OPEN_FLAGS)
-    except OSError:
+    """Who edits the report now, or None. Never blocks and never takes the lock: the record is
+    checked against the kernel by ``safety.lock.inspect_lock`` and shown only as far as it holds."""
+    if not _held_now(lock_path_for(report_path), held):
         return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None
-        if held is not None:
-            if (os.major(info.st_dev), os.minor(info.st_dev), info.st_ino) not in held:
-                return None
-        elif not _probe_held(fd):
-            return None
-        raw = os.read(fd, MAX_LOCK_BYTES)
-    except OSError:
+    found = inspect_lock(report_path)
+    if found is None:
         return None
-    finally:
-        os.close(fd)
-    return _editor_from_record(raw)
-
-
-def _editor_from_record(raw: bytes) -> Editor:
-    try:
-        owner = LockOwner.from_json(json.loads(raw.decode("utf-8")))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        owner = None
-    if owner is None:
-        return Editor("（未知）", "")
-    who = shown_text(owner.user) or "（未知）"
-    name = shown_text(owner.name)
-    if name and name != who:
-        who = f"{name}（{who}）"
-    since = shown_text(owner.opened_at)
-    return Editor(who, since if procinfo.parse_iso(since) is not None else "", shown_text(owner.host))
+    owner, trust = found
+    if owner is not None and (trust.verified or trust.other_host):
+        who = shown_text(owner.user) or "（未知）"
+        name = shown_text(owner.name)
+        if name and name != who:
+            who = f"{name}（{who}）"
+        if trust.other_host:
+            who += f"@{shown_text(owner.host)}"
+        since = shown_text(owner.opened_at)
+        return Editor(who, since if procinfo.parse_iso(since) is not None else "", shown_text(owner.host))
+    if not trust.holders:
+        return None  # nobody holds it (a stale record)
+    return Editor(shown_text("未核实：" + "、".join(trust.holders), 60), "")
 
 
 # ---------------------------------------------------------------------- saves and exports
