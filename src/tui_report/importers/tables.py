@@ -59,6 +59,11 @@ class Target:
     cols: tuple[Leaf, ...]
     label: str
 
+    @property
+    def name(self) -> str:
+        """The row's printed label, or the table's title for a row without one (表四)."""
+        return self.row.labels[-1] if self.row.labels else self.table.title
+
 
 @dataclass(slots=True)
 class Placement:
@@ -146,7 +151,7 @@ class _Matcher:
             self._put(row, group_target)
             self.placement.doubtful += 1
             self.placement.notes.append(
-                f"“{row.shown}”只印了一行、没有分项，已全部计入“{group_target.row.labels[-1]}”，请核对。"
+                f"“{row.shown}”只印了一行、没有分项，已全部计入“{group_target.name}”，请核对。"
             )
             return
         if index is None:
@@ -160,7 +165,7 @@ class _Matcher:
         if score < 100:
             self.placement.doubtful += 1
             self.placement.notes.append(
-                f"“{row.shown}”按“{target.row.labels[-1]}”读入（相似度{int(score)}%），请核对。"
+                f"“{row.shown}”按“{target.name}”读入（相似度{int(score)}%），请核对。"
             )
         else:
             self.placement.exact += 1
@@ -175,7 +180,7 @@ class _Matcher:
         if len(values) != width:
             self.placement.wrong_width += 1
             self.placement.notes.append(
-                f"“{target.row.labels[-1]}”一行有{len(values)}个数，报告格式为{width}个，已按位置读入前{min(width, len(values))}个。"
+                f"“{target.name}”一行有{len(values)}个数，报告格式为{width}个，已按位置读入前{min(width, len(values))}个。"
             )
         cells = self.placement.values.setdefault(target.table.key, {})
         for col, text in zip(target.cols, values, strict=False):
@@ -195,7 +200,7 @@ class _Matcher:
                 continue
             self.placement.missing += 1
             if target.table.key in tables_seen:
-                name = target.row.labels[-1] or target.table.title
+                name = target.name or target.table.title
                 self.placement.notes.append(f"表“{target.table.title}”中没有找到“{name}”一行。")
         for key in [t.key for t in self.placement.template.compiled.values() if t.key not in tables_seen]:
             self.placement.notes.append(f"没有找到表“{self.placement.template.table(key).title}”。")
