@@ -7,11 +7,12 @@ import random
 import zipfile
 
 import pytest
-from helpers import EXAMPLES
 
 from tui_report.export.office import export_document
 from tui_report.importers import ImportFailure, import_report
 from tui_report.storage.reportfile import load_report
+
+from .helpers import EXAMPLES, PUBLISHED_PDF
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +85,6 @@ def test_zip_bomb_and_wrong_kinds_are_refused(tmp_path):
 
 
 def test_mutated_pdf(tmp_path):
-    from helpers import PUBLISHED_PDF
 
     rng = random.Random(11)
     original = PUBLISHED_PDF.read_bytes()
