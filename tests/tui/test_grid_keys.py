@@ -109,3 +109,23 @@ def test_keys_typed_fast_stay_in_order(empty_report: Path) -> None:
             assert g.cell_id == "carried_over.research"
 
     run(scenario())
+
+
+def test_row_labels_stay_distinct_at_80_columns(full_copy: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(full_copy)
+        async with app.run_test(size=SIZE) as pilot:
+            for table in ("requests", "appeals", "proactive"):
+                await go_to_step(pilot, app, f"table:{table}")
+                layout = grid(app).glayout
+                assert layout is not None
+                shown = [row.label for row in layout.rows]
+                assert len(set(shown)) == len(shown), shown
+                if table == "requests":
+                    by_code = {label.split(" ")[0]: label for label in shown}
+                    # What tells the rows apart survives the cut, not only the number.
+                    assert by_code["三(三)7"].split(" ")[1][:2] != by_code["三(三)8"].split(" ")[1][:2]
+                    assert by_code["三(六)1"].split(" ")[1][:2] != by_code["三(六)2"].split(" ")[1][:2]
+                    assert "执法" in by_code["三(三)7"] and "查询" in by_code["三(三)8"]
+
+    run(scenario())

@@ -136,6 +136,42 @@ def _row_label(short: str, labels: tuple[str, ...]) -> str:
     return inner or short
 
 
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def distinct_labels(rows: Sequence[tuple[str, tuple[str, ...]]], width: int) -> list[str]:
+    """Row labels (``short`` code, label path) cut to ``width`` cells so that siblings stay apart.
+
+    A label shown after its short code (``三(三)7 属于行政执法案卷``) that does not fit drops the
+    words it shares with a sibling (``属于行政``), so that what tells the rows apart survives the
+    cut: ``三(三)7 执法案卷`` beside ``三(三)8 查询事项``. The status line shows the full label.
+    """
+    out: list[str] = []
+    for short, labels in rows:
+        label = _row_label(short, labels)
+        inner = label.removeprefix(f"{short} ")
+        if cell_len(label) > width and inner != label:
+            parent = labels[:-1]
+            shared = max(
+                (
+                    _common_prefix(inner, _row_label(s, ls).removeprefix(f"{s} "))
+                    for s, ls in rows
+                    if ls[:-1] == parent and ls != labels
+                ),
+                default=0,
+            )
+            if 0 < shared < len(inner):
+                label = f"{short} {inner[shared:]}"
+        out.append(clip_cells(label, width))
+    return out
+
+
 def build_layout(table: CompiledTable, width: int, widest: dict[str, int] | None = None) -> GridLayout:
     """Lay the table out for a grid ``width`` cells wide. ``widest`` maps cell ids to the width of
     their current text so that columns grow to fit large numbers."""
@@ -199,8 +235,15 @@ def _print_layout(table: CompiledTable, width: int, widest: dict[str, int]) -> G
                 kinds[j] = _cell_kind(table.cells, span.cell_id)
                 col_widest[j] = max(col_widest.get(j, 0), widest.get(span.cell_id, 0))
     widths = _col_widths(kinds, col_widest, width)
-    labels = [_row_label(leaf.short, leaf.labels) for leaf in table.rows]
-    label_w = _label_width(labels, width, sum(widths))
+    full_labels = [_row_label(leaf.short, leaf.labels) for leaf in table.rows]
+    label_w = _label_width(full_labels, width, sum(widths))
+    shown = dict(
+        zip(
+            (leaf.id for leaf in table.rows),
+            distinct_labels([(leaf.short, leaf.labels) for leaf in table.rows], label_w - 1),
+            strict=True,
+        )
+    )
     layout = GridLayout(label_w, _xs(widths), widths)
 
     def box(col: int, colspan: int) -> tuple[int, int]:
@@ -248,8 +291,6 @@ def _print_layout(table: CompiledTable, width: int, widest: dict[str, int]) -> G
                 lines[-1] = clip_cells(lines[-1] + "..", label_w - 1)
             wrapped[idx] = lines
     frozen = grid.header_rows if len(table.spec.blocks) == 1 else 0
-    # Screen line index where each printed head row starts.
-    first_line: dict[int, int] = {}
     out_lines: dict[int, list[Line]] = {}
     for r in range(grid.n_rows):
         if r in value_rows:
@@ -272,7 +313,7 @@ def _print_layout(table: CompiledTable, width: int, widest: dict[str, int]) -> G
         if r in value_rows:
             rid = leaf_of_row[r]
             leaf = table.row(rid)
-            label = clip_cells(_row_label(leaf.short, leaf.labels), label_w - 1)
+            label = shown[rid]
             pieces = [Piece(0, label_w, label, "label")]
             cells = []
             for cid, x, w in sorted(value_rows[r], key=lambda item: item[1]):
@@ -284,7 +325,6 @@ def _print_layout(table: CompiledTable, width: int, widest: dict[str, int]) -> G
             layout.rows.append(GridRow(label, full, tuple(cells), len(layout.body)))
             layout.body.append(Line(pieces, row=len(layout.rows) - 1))
         else:
-            first_line[r] = len(target)
             for line in out_lines[r]:
                 line.pieces.sort(key=lambda p: p.x)
                 target.append(line)
