@@ -229,3 +229,35 @@ def test_no_committed_edit_is_lost_to_kill_9(report_file: Path) -> None:
         session = EditSession.open(report_file)  # the lock is free
         session.discard_recovery()  # start the next round clean
         session.close()
+
+
+def test_a_journal_already_in_the_saved_file_is_recognised_as_the_own_save(report_file: Path) -> None:
+    """Killed between the save and the journal removal: reopening must not call the operator's own
+    save someone else's change, nor offer edits that are already in the file."""
+    session = EditSession.open(report_file)
+    session.report.texts["other.main"] = "已经保存的修改"
+    session.mark_edited()
+    entry = read_journal(report_file)
+    assert entry is not None
+    journaled = entry.file.read_bytes()
+    session.save()
+    session.close()
+    entry.file.write_bytes(journaled)  # the journal the kill left behind
+    again = EditSession.open(report_file)
+    assert again.pending_recovery() is None
+    again.close()
+    assert read_journal(report_file) is None
+
+
+def test_the_journal_reaches_the_disk_off_the_keystroke_path(report_file: Path) -> None:
+    from tui_report.storage import journal
+
+    session = EditSession.open(report_file)
+    synced = journal._SYNCER.synced
+    session.report.texts["other.main"] = "先写入，后落盘"
+    session.mark_edited()
+    entry = read_journal(report_file)  # in the file as soon as mark_edited returns …
+    assert entry is not None and "先写入，后落盘" in entry.report_text
+    assert journal.wait_synced(5.0)  # … and fsynced by the background thread
+    assert journal._SYNCER.synced > synced
+    session.close(discard=True)
