@@ -117,6 +117,9 @@ def test_bundle_holds_every_runtime_dependency(bundle: Path) -> None:
     assert manual == (ROOT / "docs" / "admin.md").read_text(encoding="utf-8")
     env = dict(line.split("=", 1) for line in (bundle / "bundle.env").read_text().splitlines())
     assert env["PYTHONS"] == "'{}.{}'".format(*sys.version_info[:2])
+    # the same wheels a county server gets: manylinux up to glibc 2.28 (Kylin V10, UOS 20)
+    glibc = tuple(int(n) for n in env["GLIBC"].strip("'").split("."))
+    assert (2, 17) <= glibc <= (2, 28)
 
 
 def test_installed_launcher_works_offline(installed: Path, tmp_path: Path) -> None:
@@ -233,6 +236,18 @@ def test_installer_says_why_it_cannot_install(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 1 and "校验和不符" in result.stderr
+    (wrong / "bundle.env").write_text(f"VERSION='0'\nARCHES='{arch}'\nPYTHONS='3.11'\nGLIBC='2.999'\n")
+    subprocess.run(
+        "sha256sum install.sh bundle.env > SHA256SUMS", shell=True, cwd=wrong, check=True, timeout=30
+    )
+    result = subprocess.run(
+        ["bash", wrong / "install.sh", "--prefix", prefix],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1 and "本安装包需要 2.999 或更高" in result.stderr
     rollback = subprocess.run(
         ["bash", stub / "install.sh", "--rollback", "--prefix", prefix],
         capture_output=True,

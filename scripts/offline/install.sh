@@ -147,6 +147,12 @@ install() {
     *" $arch "*) ;;
     *) die "本安装包适用于 ${ARCHES}，本机是 ${arch}；请使用对应平台的安装包" ;;
   esac
+  local libc
+  libc=$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $2}') || libc=""
+  if [ -n "${GLIBC:-}" ] && [ -n "$libc" ] &&
+    [ "$(printf '%s\n%s\n' "$GLIBC" "$libc" | sort -V | head -n 1)" != "$GLIBC" ]; then
+    die "本机的 glibc 是 ${libc}，本安装包需要 ${GLIBC} 或更高（麒麟 V10、统信 UOS 20 及以后的系统）"
+  fi
   if command -v sha256sum >/dev/null 2>&1; then
     (cd "$here" && sha256sum --quiet -c SHA256SUMS) || die "安装包文件不完整或已损坏（校验和不符），请重新复制安装包"
   fi
