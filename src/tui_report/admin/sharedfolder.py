@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tui_report.admin.results import Check, fail, ok, warn
 from tui_report.host import procinfo
+from tui_report.host.oserror import os_error_text
 from tui_report.safety.folder import check_can_save
 
 MAX_ENTRIES = 2000  # entries looked at in one folder: enough for a county, bounded for a hostile one
@@ -157,7 +158,7 @@ def program_folder_check(folder: Path, info: os.stat_result, sub: str) -> Check:
     except FileNotFoundError:
         return ok(f"{sub}/ 尚未创建（第一次打开或保存时自动创建）")
     except OSError as exc:
-        return fail(f"无法读取 {path}（{exc.strerror}）", f"ls -ld {path}")
+        return fail(f"无法读取 {path}（{os_error_text(exc)}）", f"ls -ld {path}")
     if not stat.S_ISDIR(sub_info.st_mode):
         return fail(
             f"{sub} 是{_kind(sub_info)}，不是文件夹：程序无法加锁或保存历史版本",
@@ -178,7 +179,7 @@ def _program_folder_entries(path: Path, sub: str, shown: str, fix: str) -> Check
     try:
         entries, more = _listing(path)
     except OSError as exc:
-        return fail(f"无法列出 {path}（{exc.strerror}）", fix)
+        return fail(f"无法列出 {path}（{os_error_text(exc)}）", fix)
     odd, locked = [], []
     for entry in entries:
         try:
@@ -206,7 +207,7 @@ def report_file_checks(folder: Path, info: os.stat_result) -> list[Check]:
     try:
         entries, more = _listing(folder)
     except OSError as exc:
-        return [fail(f"无法列出文件夹内容（{exc.strerror}）", f"chmod 2770 {folder}")]
+        return [fail(f"无法列出文件夹内容（{os_error_text(exc)}）", f"chmod 2770 {folder}")]
     odd, read_only, other_group, count = [], [], [], 0
     for entry in entries:
         if not entry.name.endswith(".toml"):
@@ -254,7 +255,7 @@ def _resolve_folder(folder: Path) -> tuple[os.stat_result | None, list[Check]]:
             fail(f"文件夹 {folder} 不存在", f"mkdir -p {folder}; chgrp nianbao {folder}; chmod 2770 {folder}")
         ]
     except OSError as exc:
-        return None, [fail(f"无法访问 {folder}（{exc.strerror}）", f"ls -ld {folder}")]
+        return None, [fail(f"无法访问 {folder}（{os_error_text(exc)}）", f"ls -ld {folder}")]
     checks: list[Check] = []
     if stat.S_ISLNK(info.st_mode):
         real = os.path.realpath(folder)
@@ -262,7 +263,7 @@ def _resolve_folder(folder: Path) -> tuple[os.stat_result | None, list[Check]]:
         try:
             info = os.stat(folder)
         except OSError as exc:
-            return None, [*checks, fail(f"符号链接 {folder} 指向的 {real} 无法访问（{exc.strerror}）")]
+            return None, [*checks, fail(f"符号链接 {folder} 指向的 {real} 无法访问（{os_error_text(exc)}）")]
     if not stat.S_ISDIR(info.st_mode):
         return None, [*checks, fail(f"{folder} 是{_kind(info)}，不是文件夹", "请指定报告所在的文件夹")]
     return info, checks

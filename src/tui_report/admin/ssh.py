@@ -9,6 +9,7 @@ import glob
 from pathlib import Path
 
 from tui_report.admin.results import Check, ok, warn
+from tui_report.host.oserror import os_error_text
 
 SSHD_CONFIG = Path("/etc/ssh/sshd_config")
 MAX_INCLUDE_DEPTH = 4
@@ -54,7 +55,7 @@ def ssh_checks(path: Path = SSHD_CONFIG) -> list[Check]:
     except FileNotFoundError:
         return [warn(f"未找到 {path}，未检查 SSH 服务的设置")]
     except OSError as exc:
-        return [warn(f"无法读取 {path}（{exc.strerror}），请以 root 身份检查 SSH 设置")]
+        return [warn(f"无法读取 {path}（{os_error_text(exc)}），请以 root 身份检查 SSH 设置")]
     try:
         interval = int(settings.get("clientaliveinterval", "0").rstrip("s"))
         count = int(settings.get("clientalivecountmax", "3"))

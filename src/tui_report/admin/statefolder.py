@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 from tui_report.admin.results import Check, fail, ok, warn
+from tui_report.host.oserror import os_error_text
 from tui_report.storage.journal import recovery_dir
 
 
@@ -25,7 +26,7 @@ def _folder_check(path: Path, label: str, strict: bool) -> Check:
     except FileNotFoundError:
         return _creatable(path)
     except OSError as exc:
-        return fail(f"无法访问{label} {path}（{exc.strerror}）", f"ls -ld {path}")
+        return fail(f"无法访问{label} {path}（{os_error_text(exc)}）", f"ls -ld {path}")
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
         return fail(
             f"{label} {path} 不是普通文件夹（可能是符号链接）", f"确认后删除：rm {path}（程序会重新创建）"

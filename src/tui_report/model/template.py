@@ -17,6 +17,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from tui_report.host.oserror import os_error_text
 from tui_report.host.toml import tomllib
 
 # Re-exported: long imported from here.
@@ -551,7 +552,7 @@ def load_template_file(path: Path) -> Template:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise TemplateError(f"模板文件 {path} 无法读取：{exc.strerror}") from exc
+        raise TemplateError(f"模板文件 {path} 无法读取：{os_error_text(exc)}") from exc
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:

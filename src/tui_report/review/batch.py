@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 
 from tui_report.export.office import ExportError, docx_bytes, html_text, pdf_bytes_many
+from tui_report.host.oserror import os_error_text
 from tui_report.model.report import Report
 from tui_report.review.desk import Review, UnitRow, review_folder
 from tui_report.review.files import UnsafeFile, read_plain_file, record_export
@@ -85,7 +86,7 @@ def export_folder(folder: Path, outdir: Path, fmt: str = "docx", roster: Path | 
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ExportError(f"无法创建输出文件夹 {outdir}（{exc.strerror}）") from exc
+        raise ExportError(f"无法创建输出文件夹 {outdir}（{os_error_text(exc)}）") from exc
     taken: set[str] = {INDEX_NAME}
     rendered = _render([r for _, r in chosen], fmt, result.warnings)
     for (row, report), data in zip(chosen, rendered, strict=True):

@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tui_report.host.oserror import os_error_text
 from tui_report.model.indicators import Figure, figures_of, indicator_values, review_spec, sum_figures
 from tui_report.model.report import CellValue, Report
 from tui_report.model.rules import Finding, check
@@ -304,7 +305,7 @@ def report_files(folder: Path) -> tuple[list[Path], set[str]]:
     except PermissionError as exc:
         raise ReviewError(f"没有读取文件夹 {folder} 的权限") from exc
     except OSError as exc:
-        raise ReviewError(f"无法读取文件夹 {folder}（{exc.strerror}）") from exc
+        raise ReviewError(f"无法读取文件夹 {folder}（{os_error_text(exc)}）") from exc
     files = sorted(
         folder / n for n in names if n.endswith(".toml") and not n.startswith(".") and n != ROSTER_NAME
     )
