@@ -224,3 +224,17 @@ def test_published_web_page(tmp_path, full_path):
     assert report.entered("requests", "new.research") is None
     assert report.values == full.values
     assert report.texts["overview.on_request"] == as_printed(full.texts["overview.on_request"])
+
+
+def test_pdf_tables_without_rules_read_from_the_lines(monkeypatch):
+    """A PDF whose tables have no ruling lines (pdfplumber finds no table): rows come from the text
+    lines, labels wrapped over two lines are joined, and the numbers still come out exact."""
+    import pdfplumber.page
+
+    ruled = import_report(PUBLISHED_PDF).report
+    monkeypatch.setattr(pdfplumber.page.Page, "find_tables", lambda self, *a, **k: [])
+    result = import_report(PUBLISHED_PDF)
+    assert result.report.values == ruled.values
+    assert result.report.texts == ruled.texts
+    assert all("请核对" in n.message for n in result.notes)  # wrapped labels read with doubt, said so
+    assert _errors(result.report) == []

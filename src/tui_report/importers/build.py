@@ -11,7 +11,7 @@ from typing import Literal
 
 from tui_report.host.toml import tomllib
 from tui_report.importers.source import ImportFailure, SourceDocument
-from tui_report.importers.tables import Placement, place_rows
+from tui_report.importers.tables import Placement, grid_from_lines, place_rows
 from tui_report.importers.texts import read_texts
 from tui_report.model.report import Report, cell_value
 from tui_report.model.template import TemplateError, UnitLevel, list_templates, schemas_dir
@@ -73,7 +73,11 @@ def build_report(
 ) -> ImportResult:
     grids = [b for b in source.blocks if not isinstance(b, str)]
     paragraphs = [b for b in source.blocks if isinstance(b, str)]
-    placements = [place_rows(t, grids) for t in list_templates()]
+    if grids:
+        placements = [place_rows(t, grids) for t in list_templates()]
+    else:  # tables printed without rules, or typed as text: rows from the lines
+        lines = source.lines or paragraphs
+        placements = [place_rows(t, [grid_from_lines(lines, t)]) for t in list_templates()]
     best: Placement = max(placements, key=lambda p: (p.score, p.template.first_year))
     texts = read_texts(paragraphs, best.template)
     if best.placed == 0 and texts.sections_found < 3:

@@ -124,7 +124,8 @@ def read_pdf(path: Path) -> SourceDocument:
                 blocks[-1] = _join(str(blocks[-1]), text)
             assembler.previous = item
             first = False
-    out = SourceDocument()
+    # Lines as laid out, spaces kept: for tables without rules, the spaces separate the cells.
+    out = SourceDocument(lines=[ln["text"].strip() for _, lines in pages for ln in lines])
     for block in blocks:
         if isinstance(block, str):
             out.add_paragraph(block)

@@ -28,6 +28,8 @@ class SourceDocument:
     """Paragraph texts and table grids, in the order they are read."""
 
     blocks: list[str | Grid] = field(default_factory=list)
+    # The text lines as laid out (PDF), for tables printed without rules: rows read from lines.
+    lines: list[str] = field(default_factory=list)
 
     def add_paragraph(self, text: str) -> None:
         for line in fold(text).replace("\r", "\n").split("\n"):

@@ -19,6 +19,8 @@ from tui_report.importers.source import Grid
 from tui_report.model.report import CellInputError, CellValue, parse_published_cell
 from tui_report.model.template import CompiledTable, Leaf, Template
 
+# A row label that starts a row: "一、", "（三）", "1." / "1、".
+_NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])")
 # Similarity (percent) at which a printed label is taken for a template label.
 FUZZY_MIN = 78
 
@@ -122,6 +124,12 @@ class _Matcher:
         for i in free:
             if self.targets[i].label == row.label:
                 return i, 100.0
+        # The parent labels typed into the same cell: "（三）不予公开 1.属于国家秘密".
+        suffixed = [
+            i for i in free if len(self.targets[i].label) >= 4 and row.label.endswith(self.targets[i].label)
+        ]
+        if suffixed:
+            return max(suffixed, key=lambda i: len(self.targets[i].label)), 100.0
         choices = {i: self.targets[i].label for i in free if self.targets[i].label}
         found = process.extractOne(row.label, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
         if found is None:
@@ -214,3 +222,38 @@ def place_rows(template: Template, grids: list[Grid]) -> Placement:
     for row in rows:
         matcher.place(row, printed)
     return matcher.finish()
+
+
+def grid_from_lines(lines: list[str], template: Template) -> Grid:
+    """Table rows from text lines, for tables printed without rules: in the sections that hold
+    tables, a line ending in numbers is a row (label, values). A line of numbers alone takes the
+    label from the line before it (a label wrapped over two lines), unless it is as wide as a row
+    that has no label (表四)."""
+    from tui_report.importers.texts import section_at
+
+    unlabelled = {len(t.cols_of(r)) for t in template.compiled.values() for r in t.rows if not r.labels}
+    grid: Grid = []
+    in_tables = False
+    pending = ""
+    for line in lines:
+        section = section_at(line, template)
+        if section is not None:
+            in_tables, pending = bool(template.sections[section].tables), ""
+            continue
+        if not in_tables:
+            continue
+        tokens = line.split()
+        count = 0
+        while count < len(tokens) and is_value(tokens[-1 - count]) and value_text(tokens[-1 - count]):
+            count += 1
+        if count == 0:
+            if _NUMBERED.match(line.strip()):
+                pending = line.strip()  # a numbered label whose numbers follow on a later line
+            continue
+        label = " ".join(tokens[: len(tokens) - count])
+        if (label and not _NUMBERED.match(label)) or (not label and count not in unlabelled):
+            label = pending + label  # the label began on the line before
+        values: list[str | None] = list(tokens[len(tokens) - count :])
+        grid.append([label, *values] if label else values)
+        pending = ""
+    return grid

@@ -69,6 +69,11 @@ def _section_of(paragraph: str, template: Template, start: int) -> int | None:
     return None
 
 
+def section_at(paragraph: str, template: Template) -> int | None:
+    """Index of any section whose heading this line is."""
+    return _section_of(paragraph, template, 0)
+
+
 def _part_lead(paragraph: str, section: Section, after: int) -> tuple[int, str] | None:
     """(part index, the paragraph without its heading) when it opens a numbered part after ``after``."""
     match = _PART_NUMBER.match(paragraph.strip())
