@@ -12,6 +12,7 @@ import os
 import stat
 from pathlib import Path
 
+from tui_report.host.oserror import os_error_text
 from tui_report.importers.build import ImportNote, ImportResult, build_report
 from tui_report.importers.source import MAX_SOURCE_BYTES, ImportFailure, SourceDocument
 from tui_report.model.template import UnitLevel
@@ -42,7 +43,7 @@ def _open_checked(path: Path) -> bytes:
     try:
         info = os.stat(path)
     except OSError as exc:
-        raise ImportFailure(f"{path}：无法读取（{exc.strerror or exc}）") from exc
+        raise ImportFailure(f"{path}：无法读取（{os_error_text(exc)}）") from exc
     if not stat.S_ISREG(info.st_mode):
         raise ImportFailure(f"{path}：不是普通文件")
     if info.st_size > MAX_SOURCE_BYTES:
@@ -51,7 +52,7 @@ def _open_checked(path: Path) -> bytes:
         with open(path, "rb") as handle:
             return handle.read(4096)
     except OSError as exc:
-        raise ImportFailure(f"{path}：无法读取（{exc.strerror or exc}）") from exc
+        raise ImportFailure(f"{path}：无法读取（{os_error_text(exc)}）") from exc
 
 
 def read_source(path: Path) -> SourceDocument:
@@ -71,7 +72,7 @@ def read_source(path: Path) -> SourceDocument:
     except ImportFailure:
         raise
     except Exception as exc:  # a damaged file: the libraries raise many kinds; never a traceback
-        raise ImportFailure(f"{path}：文件已损坏或格式不受支持，无法读取（{type(exc).__name__}）") from exc
+        raise ImportFailure(f"{path}：文件已损坏或格式不受支持，无法读取") from exc
 
 
 def import_report(

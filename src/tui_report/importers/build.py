@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from tui_report.host.oserror import os_error_text
 from tui_report.host.toml import tomllib
 from tui_report.importers.source import ImportFailure, SourceDocument
 from tui_report.importers.tables import Placement, grid_from_lines, place_rows
@@ -42,7 +43,9 @@ def _level_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return tuple((str(item["level"]), re.compile(str(item["pattern"]))) for item in data["levels"])
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, re.error) as exc:
-        raise TemplateError(f"导入规则文件 {path} 无法使用：{exc}") from exc
+        raise TemplateError(
+            f"导入规则文件 {path} 无法使用：{os_error_text(exc) if isinstance(exc, OSError) else exc}"
+        ) from exc
 
 
 def guess_level(unit: str) -> UnitLevel:

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from tui_report.host.oserror import os_error_text
 from tui_report.host.toml import tomllib
 from tui_report.model.report import CellValue, LastYear, Report, new_report
 from tui_report.model.template import CompiledTable, Template, TemplateError, schemas_dir, template_for_year
@@ -47,7 +48,9 @@ def carry_over_links() -> Links:
     try:
         return Links.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise TemplateError(f"结转对照文件 {path} 无法使用：{exc}") from exc
+        raise TemplateError(
+            f"结转对照文件 {path} 无法使用：{os_error_text(exc) if isinstance(exc, OSError) else exc}"
+        ) from exc
 
 
 def link_for(source: str, target: str) -> Link | None:

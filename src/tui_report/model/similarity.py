@@ -16,6 +16,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz, process
 
+from tui_report.host.oserror import os_error_text
 from tui_report.host.toml import tomllib
 from tui_report.model.report import Report
 from tui_report.model.rules import Finding, Location
@@ -43,7 +44,9 @@ def copied_text_rule() -> CopiedTextRule:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return CopiedTextRule.model_validate(data)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise TemplateError(f"规则文件 {path} 无法使用：{exc}") from exc
+        raise TemplateError(
+            f"规则文件 {path} 无法使用：{os_error_text(exc) if isinstance(exc, OSError) else exc}"
+        ) from exc
 
 
 @lru_cache(maxsize=4096)
