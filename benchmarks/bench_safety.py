@@ -420,7 +420,7 @@ def bench_journal_write(repeat: int) -> None:
         before: list[float] = []
         for _ in range(repeat):
             now.append(edit())
-            journal.atomic_write = durable_write  # type: ignore[attr-defined]
+            journal.atomic_write = durable_write  # type: ignore[attr-defined,assignment]
             try:
                 before.append(edit())
             finally:
