@@ -30,7 +30,9 @@ LINE_PITCH_PT = 28.95  # 225 mm / 22 lines
 TITLE_PT = 22.0  # 2号
 BODY_PT = 16.0  # 3号
 PAGE_NUMBER_PT = 14.0  # 4号
-TABLE_PT_CHOICES = (10.5, 9.0)  # 五号, then 小五 when a table does not fit in 五号
+# 五号, then 小五 when a table does not fit in 五号; 六号 and 小六 only for extreme numbers (five digits in
+# every cell of 表四 drawn in a wide fallback font such as DejaVu Serif).
+TABLE_PT_CHOICES = (10.5, 9.0, 7.5, 6.5)
 TABLE_CELL_PADDING_MM = 0.5  # left and right, each
 TITLE_MAX_EM = TEXT_WIDTH_MM / (TITLE_PT * 25.4 / 72)  # about 20 characters of 2号 on a line
 SENTENCE_ENDS = "。！？；.!?;"

@@ -27,6 +27,7 @@ MAX_LABEL_LINES = 2
 # Widths tried when a label leaves a single character on a line, in steps of this many ems.
 ORPHAN_STEP_EM = 0.25
 ORPHAN_MAX_EXTRA_EM = 6.0
+POLISH_MAX_EXTRA_EM = 2.0
 # A label must break the same way anywhere in this band below its room: renderers differ a little.
 BREAK_BAND_EM = (0.0, 0.2)
 
@@ -131,6 +132,10 @@ class _Layout:
             for s in cells
             if s.role != "value" and len(s.text.strip()) > 1 and (s.rowspan > 1 or s.role != "row_header")
         ]
+        # One-row labels: a single character on their last line is avoided where room allows.
+        self.row_labels = [
+            s for s in cells if s.role == "row_header" and s.rowspan == 1 and len(s.text.strip()) > 1
+        ]
         self.pad_em = pad_em
         self.latin = latin
         self.n_cols = grid.n_cols
@@ -178,6 +183,36 @@ class _Layout:
             ems = trial
         return ems
 
+    def _orphan(self, ems: Sequence[float], span: Span) -> bool:
+        return leaves_orphan(span.text, self.room(ems, span), self.latin)
+
+    def _soft_count(self, ems: Sequence[float]) -> int:
+        return sum(self._orphan(ems, s) for s in self.row_labels)
+
+    def polish(self, ems: list[float], floors: list[float]) -> list[float]:
+        """Then a column whose one-row labels end on a single character is made a little wider,
+        from columns with room to spare, where that leaves fewer such labels and no group label
+        with one. (Never narrower: that would wrap more labels and make the table taller.)"""
+        ems = list(ems)
+        for label in self.row_labels:
+            if not self._orphan(ems, label):
+                continue
+            col, trial = label.last_col, list(ems)
+            for _ in range(int(POLISH_MAX_EXTRA_EM / ORPHAN_STEP_EM)):
+                donors = [
+                    j for j in range(self.n_cols) if j != col and trial[j] - ORPHAN_STEP_EM >= floors[j]
+                ]
+                if not donors:
+                    break
+                donor = max(donors, key=lambda j: trial[j] - floors[j])
+                trial[col] += ORPHAN_STEP_EM
+                trial[donor] -= ORPHAN_STEP_EM
+                if not self._orphan(trial, label):
+                    if self._soft_count(trial) < self._soft_count(ems) and not self.orphans(trial):
+                        ems = trial
+                    break
+        return ems
+
 
 def solve(
     grid: PrintGrid,
@@ -212,7 +247,7 @@ def solve(
         ems = _interpolate(wrapped, natural, room)
     else:
         ems = _interpolate(least, wrapped, room)
-    ems = layout.fix_orphans(ems, least)
+    ems = layout.polish(layout.fix_orphans(ems, least), least)
     return tuple(e * unit + 2 * pad_mm for e in ems)
 
 
