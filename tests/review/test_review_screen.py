@@ -94,6 +94,29 @@ async def _test_enter_opens_read_only_when_someone_edits_and_f3_lists_findings(c
         assert county.holder.poll() is None  # the editor keeps the lock
 
 
+async def _test_enter_on_a_finding_opens_the_report_there(county: County) -> None:
+    app = ReviewApp(county.folder)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await loaded(pilot, screen)
+        await pilot.press("u")
+        units = [r[1] for r in cells(screen)]
+        for _ in range(units.index("丙乡人民政府")):
+            await pilot.press("down")
+        await pilot.press("f3")
+        await pilot.press("enter")  # the first finding: R1 in 表三
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        assert app.controller is not None and not app.controller.read_only
+        deadline = time.monotonic() + 5
+        while editor.current != "table:requests":
+            assert time.monotonic() < deadline, editor.current
+            await pilot.pause(0.05)
+        await pilot.press("ctrl+q")  # nothing changed: leaves without asking
+
+
 async def _test_desk_follows_the_folder(county: County) -> None:
     app = ReviewApp(county.folder)
     async with app.run_test(size=SIZE) as pilot:
@@ -138,3 +161,7 @@ def test_desk_follows_the_folder(county: County) -> None:
 
 def test_start_screen_offers_the_desk(county: County, monkeypatch: pytest.MonkeyPatch) -> None:
     asyncio.run(_test_start_screen_offers_the_desk(county, monkeypatch))
+
+
+def test_enter_on_a_finding_opens_the_report_there(county: County) -> None:
+    asyncio.run(_test_enter_on_a_finding_opens_the_report_there(county))

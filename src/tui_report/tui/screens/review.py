@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from tui_report.model.indicators import format_figure, review_spec
+from tui_report.model.rules import Finding
 from tui_report.review.desk import (
     InspectionCache,
     Review,
@@ -31,6 +32,7 @@ from tui_report.review.files import UnsafeFile, read_plain_file
 from tui_report.storage.errors import ReportFileError
 from tui_report.tui.app import ReportApp
 from tui_report.tui.controller import Controller
+from tui_report.tui.screens.editor import EditorScreen
 
 POLL_SECONDS = 2.0
 SORTS = {"state": "状态", "unit": "单位", "indicator": "指标"}
@@ -125,8 +127,8 @@ class ReviewScreen(Screen[None]):
 
     # ------------------------------------------------------------------ reading
     def poll(self) -> None:
-        if self._loading:
-            return
+        if self._loading or not self.is_current:
+            return  # (an editor on top: read again when the desk is shown again)
         if folder_signature(self.folder) != self._signature:
             self.load()
 
@@ -300,7 +302,16 @@ class ReviewScreen(Screen[None]):
         except (UnsafeFile, ReportFileError) as exc:
             self.notify(str(exc), title="无法读取", severity="error", timeout=8)
             return
-        self.app.push_screen(FindingsScreen(report, row.findings))
+        self.app.push_screen(FindingsScreen(report, row.findings), self._jump)
+
+    def _jump(self, finding: Finding | None) -> None:
+        """Enter on a finding: open the report there (as F3 in the editor does)."""
+        if finding is None:
+            return
+        self.action_open()
+        screen = self.app.screen
+        if isinstance(screen, EditorScreen):
+            self.app.call_after_refresh(screen.jump_to_finding, finding)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
