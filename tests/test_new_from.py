@@ -37,6 +37,8 @@ def test_new_from_carries_over_and_r7_r8_hold_then_break(tmp_path, full_path):
             "requests", f"carry_forward.{col}"
         )
     assert report.last_year is not None and report.last_year.year == last.year
+    # Just started: R7 holds (carry-over prefilled), R8 waits until 表二 is filled in.
+    assert _rules(check(report), "R7", "R8") == []
     # This year's 表二: documents in force = last year's + issued - repealed.
     for row in ("regulations", "normative"):
         in_force = last.entered("proactive", f"{row}.in_force")

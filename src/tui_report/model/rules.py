@@ -145,7 +145,11 @@ def _equation(
         return []
     pairs, labels = _equation_pairs(rule, table)
     findings: list[Finding] = []
+    year_to_year = any(t.lstrip("-").startswith("last:") for t in terms)
+    this_year_terms = [t.lstrip("-") for t in terms if not t.lstrip("-").startswith("last:")]
     for pair in pairs:
+        if year_to_year and all(values.get(_term_cell(rule, t, pair)) is None for t in this_year_terms):
+            continue  # R7/R8 on a row not filled in yet (a report just started from last year's)
         left = _side(rule, rule.left, pair, values, last_values)
         right = _side(rule, rule.right, pair, values, last_values)
         if left is None or right is None or left == right:
