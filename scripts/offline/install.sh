@@ -9,6 +9,7 @@
 # current -> the one in use, previous -> the one before (kept for rollback), bin/tui-report (the
 # launcher: UTF-8 locale when the session has none, umask 007), install.sh (this file, for rollback).
 # Nothing is fetched from the network: pip runs with --no-index from the bundle's wheels/.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi # `sh install.sh` on Debian/UOS is dash
 set -euo pipefail
 umask 022 # the environment must be readable by every operator, whatever the administrator's umask
 
