@@ -128,3 +128,35 @@ def test_draft_is_marked_on_every_page(dama_draft_pdf: Path) -> None:
         page_words = words(dama_draft_pdf, page)
         assert any(w.text == "草稿" and w.y1 < 37 * PT_PER_MM for w in page_words), f"page {page}"
         assert [w.text for w in page_number_words(page_words)] == ["—", str(page), "—"]
+
+
+def text_lines(pdf: Path) -> list[list[str]]:
+    """Each page's lines of text (pdftotext's reading order), spaces removed."""
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    return [
+        ["".join(line.split()) for line in page.splitlines() if line.strip()]
+        for page in out.stdout.split("\f")
+    ]
+
+
+def test_body_lines_hold_28_characters(dama_draft_pdf: Path) -> None:
+    # GB/T 9704: 28 characters of 3号 on a line. Lines of Chinese only (no digits) are counted.
+    chinese = [
+        line for page in text_lines(dama_draft_pdf) for line in page if not any(c.isascii() for c in line)
+    ]
+    lengths = [len(line) for line in chinese]
+    assert max(lengths) == 28
+    assert lengths.count(28) >= 20
+
+
+def test_phone_number_and_operator_subheading_stay_whole(full_pdf: Path, dama_draft_pdf: Path) -> None:
+    lines = [line for page in text_lines(full_pdf) for line in page]
+    assert any("0517-80000000" in line or "0517\u201180000000" in line for line in lines)
+    # The operator's own sub-heading lines are never the last body line of a page.
+    for page in text_lines(dama_draft_pdf):
+        body = [line for line in page if not re.fullmatch(r"—\d+—|草稿", line)]
+        if not body:
+            continue
+        assert not re.fullmatch(r"[（(][一二三四五六][）)].{2,12}", body[-1]), body[-1]
