@@ -95,3 +95,30 @@ def test_a_formula_naming_a_missing_cell_is_refused(tmp_path: Path, monkeypatch:
             review_spec("gov-info-disclosure-2021")
     finally:
         indicators.review_spec.cache_clear()
+
+
+def test_above_a_county_units_are_compared_with_last_year_only() -> None:
+    """A province-sized year: R15 still finds a unit copying last year, and the other units' texts
+    are not even compared (nor normalised)."""
+    from tui_report.review.desk import COMPARE_UNITS_UP_TO, Inspection, _add_copied_text
+
+    from .conftest import own_text
+
+    def inspection(unit: str, year: int, text: str) -> Inspection:
+        return Inspection(
+            f"/x/{unit}-{year}.toml",
+            unit=unit,
+            level="township",
+            year=year,
+            template="gov-info-disclosure-2021",
+            state="complete",
+            texts={"problems.main": text},
+        )
+
+    this_year = [inspection(f"单位{i}", 2024, own_text(f"u{i}", 200)) for i in range(COMPARE_UNITS_UP_TO + 1)]
+    this_year.append(inspection("抄袭乡", 2024, own_text("same", 200)))
+    this_year.append(inspection("抄袭镇", 2024, own_text("same", 200)))  # copies a neighbour: not looked for
+    last_year = [inspection("抄袭乡", 2023, own_text("same", 200))]
+    result = _add_copied_text(this_year, last_year)
+    flagged = {i.unit: i.state for i in result if i.findings}
+    assert flagged == {"抄袭乡": "needs_attention"}

@@ -56,6 +56,9 @@ STATE_ORDER = {code: i for i, code in enumerate(STATES)}
 COMPLETENESS_RULES = frozenset({"TABLE_INCOMPLETE", "TEXT_EMPTY", "META"})
 COPIED_TEXT_RULE = "R15"
 POOL_MIN_FILES = 200
+# The copied-text pass compares every pair of units of a year up to this many reports (a county);
+# above it (a province) each report is compared with last year's of its unit only.
+COMPARE_UNITS_UP_TO = 300
 
 
 InspectionCache = dict[str, tuple[tuple[int, int, int], "Inspection"]]
@@ -313,7 +316,8 @@ def report_files(folder: Path) -> tuple[list[Path], set[str]]:
 
 
 def _text_report(inspection: Inspection) -> Report:
-    return Report(
+    # Only the texts and the identity matter here: no validation (the file was validated).
+    return Report.model_construct(
         template=inspection.template,
         unit=inspection.unit,
         level=inspection.level,  # type: ignore[arg-type]
@@ -324,11 +328,22 @@ def _text_report(inspection: Inspection) -> Report:
 
 def _add_copied_text(this_year: list[Inspection], last_year: list[Inspection]) -> list[Inspection]:
     """R15: each report against last year's of the same unit and the other units' of this year
-    (the same folder pass as ``tui-report check``). New objects: inspections may be cached."""
+    (the same folder pass as ``tui-report check``). New objects: inspections may be cached.
+
+    Above :data:`COMPARE_UNITS_UP_TO` reports a year, units are compared with last year only: then
+    only the reports that have last year's report of their unit take part (the others could not
+    be found copying, and their texts need not even be normalised)."""
     pool = this_year + last_year
-    found = folder_copied_text([_text_report(i) for i in pool])
+    if len(this_year) > COMPARE_UNITS_UP_TO:
+        previous = {unit_key(i.unit) for i in last_year}
+        current = {unit_key(i.unit) for i in this_year}
+        pool = [i for i in this_year if unit_key(i.unit) in previous]
+        pool += [i for i in last_year if unit_key(i.unit) in current]
+    found = folder_copied_text([_text_report(i) for i in pool], max_same_year=COMPARE_UNITS_UP_TO)
+    copied_by_id = {id(i): copied for i, copied in zip(pool, found, strict=True)}
     result: list[Inspection] = []
-    for inspection, copied in zip(this_year, found, strict=False):
+    for inspection in this_year:
+        copied = copied_by_id.get(id(inspection), [])
         if copied:
             state = "needs_attention" if inspection.state == "complete" else inspection.state
             inspection = replace(inspection, findings=[*inspection.findings, *copied], state=state)
