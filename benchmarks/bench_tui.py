@@ -213,6 +213,9 @@ def app_session(tmp: Path, launch: Launcher = local) -> Figures:
         fig.rss_start_mb = term.peak_rss_mb()
         for _ in range(12):  # to 表三, one part at a time (each page is mounted on its first visit)
             fig.press(term, "page", KEYS["pgdn"])
+            # A loaded machine may pause longer than the quiet period within one repaint.
+            with contextlib.suppress(RuntimeError):
+                term.wait_for(lambda s: "申请人情况" in s, timeout=0.3)
             if "申请人情况" in term.text():
                 break
         else:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from tui_report.model.linebreak import cells, wrap
 from tui_report.model.progress import Step
 from tui_report.model.severities import SEVERITY_LABELS
 from tui_report.tui.controller import Controller
+from tui_report.tui.gridmodel import clip_cells
 from tui_report.tui.widgets.grid import TableGrid
 from tui_report.tui.widgets.page import Page
 from tui_report.tui.widgets.wrapped import WrappedText
@@ -47,7 +49,7 @@ class TablePage(Page):
         cid = grid.cell_id
         cell = self.table.cells[cid]
         row = grid.glayout.rows[grid.row]
-        where = f"{row.full_label} | {grid.glayout.col_label.get(cid, cell.col.short)}"
+        where = self._where(row.full_label, grid.glayout.col_label.get(cid, cell.col.short))
         if grid.problem:
             return where, grid.problem, "error"
         mark = self.controller.marks(self.step.target).get(cid)
@@ -56,6 +58,17 @@ class TablePage(Page):
         if cell.computed:
             return where, "= " + self.controller.formula(self.step.target, cell) + "（只读）", "computed"
         return where, self.controller.report.tpl.kind(cell.kind).hint, ""
+
+    def _where(self, row_label: str, col_label: str) -> str:
+        """Row and column labels in at most two lines (the line keeps its height, so a move never
+        resizes and repaints the grid above it); a longer row label is cut at its end."""
+        where = f"{row_label} | {col_label}"
+        width = self.query_one("#cell-where", WrappedText).content_size.width
+        room = cells(row_label)
+        while width > 10 and room > 6 and len(wrap(where, width)) > 2:
+            room -= 2
+            where = f"{clip_cells(row_label, room)} | {col_label}"
+        return where
 
     def show_status(self) -> None:
         """Redraw the status lines from the model (after a move, a commit, an undo, a dialog)."""
