@@ -51,3 +51,15 @@ def test_export_then_import_gives_the_report_back(tmp_path, name: str, suffix: s
     assert back.values == original.values
     assert back.texts == {k: as_printed(v) for k, v in original.texts.items() if as_printed(v)}
     assert back.preamble == {k: v for k, v in original.preamble.items() if v.strip()}
+
+
+@pytest.mark.parametrize("style", ["own-line", "run-in"])
+@pytest.mark.parametrize("suffix", ["docx", "html"])
+def test_both_subheading_styles_read_back(tmp_path, style: str, suffix: str) -> None:
+    original = load_report(EXAMPLES / "full-2024.toml")
+    original.export.subheadings = style  # type: ignore[assignment]
+    path = tmp_path / f"full.{suffix}"
+    export_document(original, path)
+    back = import_report(path).report
+    assert back.texts == {k: as_printed(v) for k, v in original.texts.items()}
+    assert back.values == original.values
