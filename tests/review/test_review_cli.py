@@ -168,3 +168,11 @@ def test_a_forged_lock_record_is_not_taken_for_an_editor(
     assert rows["甲乡人民政府"]["editing_by"] is None
     assert rows["丙乡人民政府"]["editing_by"] is None
     assert rows["戊镇人民政府"]["editing_by"]
+
+
+def test_text_output_for_a_pipe(county: County, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["review", str(county.folder)]) == 1  # not a terminal: the table as text
+    out = capsys.readouterr().out
+    assert "已完成 2/6" in out and "己乡人民政府" in out and "g.toml" in out
+    total = sum(r.cell("requests", "new.total") or 0 for r in county.reports.values())  # type: ignore[misc]
+    assert f"新收 {total}" in out.splitlines()[-1]

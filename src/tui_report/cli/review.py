@@ -66,6 +66,23 @@ def print_text(review: Review) -> None:
     out.write(f"{pad('状态', 8)} {pad('单位', 24)} 错误 警告 雷同  {pad('最后保存', 20)} 导出\n")
     for row in review.rows:
         out.write(row_line(row) + "\n")
+    county = county_line(review)
+    if county:
+        out.write(f"\n合计（各单位相加）：{county}\n")
+
+
+def county_line(review: Review) -> str:
+    """The county's indicators, e.g. ``新收 120，公开率 61.2%``."""
+    from tui_report.model.indicators import format_figure, review_spec
+
+    if not review.template or not review.county_indicators:
+        return ""
+    parts = []
+    for indicator in review_spec(review.template).indicators:
+        value = review.county_indicators.get(indicator.id)
+        if value is not None:
+            parts.append(f"{indicator.short} {format_figure(value, indicator.format)}")
+    return "，".join(parts)
 
 
 def run(args: argparse.Namespace) -> int:
