@@ -188,3 +188,18 @@ def test_version_folders_share_like_the_report_folder(report_file: Path) -> None
         assert not mode & stat.S_ISVTX
     with EditLock.acquire(report_file) as lock:
         assert stat.S_IMODE(lock.lock_path.stat().st_mode) == 0o660
+
+
+def test_new_force_goes_through_the_editing_session(
+    report_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = report_file.read_bytes()
+    argv = ["new", str(report_file), "--unit", "某乡人民政府", "--year", "2025", "--force"]
+    with EditLock.acquire(report_file):
+        assert cli_main(argv) == 2  # someone is editing: refused, nothing replaced
+    assert "未覆盖" in capsys.readouterr().err
+    assert report_file.read_bytes() == before
+    assert cli_main(argv) == 0
+    assert load_report(report_file).unit == "某乡人民政府"
+    assert any(v.file.read_bytes() == before for v in list_versions(report_file))  # the old file kept
+    assert "历史版本" in capsys.readouterr().out

@@ -159,6 +159,9 @@ class ReportApp(App[int]):
             except ReportFileError as error:
                 self.notify(str(error), title="无法打开", severity="error", timeout=10)
                 return
+        except UnsafeFileError as exc:  # a link, FIFO, device or huge file: no version can help
+            self.notify(str(exc), title="无法打开", severity="error", timeout=15)
+            return
         except ReportFileError as exc:
             self.offer_restore(path, exc)
             return
