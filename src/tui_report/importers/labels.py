@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 _NUMBERING = re.compile(r"^(\d+)[、．.]")
+# "一．总体情况", "一. 总体情况" as printed for "一、总体情况".
+_SECTION_NUMBERING = re.compile(r"^([一二三四五六七八九十]+)[．.，,]")
 _DROP = re.compile(r"[\s\u3000\u00a0]+")
 _VALUE = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _UNIT_SUFFIX = re.compile(r"(件|条|个|项|次|万元|元)$")
@@ -14,7 +16,7 @@ _UNIT_SUFFIX = re.compile(r"(件|条|个|项|次|万元|元)$")
 def normalise_label(text: str) -> str:
     """Full-width folded, spaces and line breaks removed, ``1、`` read as ``1.``."""
     folded = _DROP.sub("", unicodedata.normalize("NFKC", text))
-    return _NUMBERING.sub(r"\1.", folded)
+    return _SECTION_NUMBERING.sub(r"\1、", _NUMBERING.sub(r"\1.", folded))
 
 
 def value_text(text: str) -> str:
