@@ -27,7 +27,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui_report.model.report import CellInputError, parse_cell_input
+from tui_report.model.report import CellInputError, cell_value, format_value, parse_cell_input
 from tui_report.model.severities import SEVERITY_MARKS
 from tui_report.tui import gridnav
 from tui_report.tui.controller import Controller
@@ -274,19 +274,21 @@ class TableGrid(Widget, can_focus=True):
         cell = self.compiled.cells[cell_id]
         mark = self.controller.marks(self.table).get(cell_id)
         char = MARK_CHARS[mark.severity] if mark else ("=" if cell.computed else " ")
-        return CellView(self.controller.display(self.table, cell_id), char, cell.computed)
+        # The table's values straight from the report: this runs for every cell after a commit.
+        values = self.controller.report.values.get(self.table, {})
+        return CellView(format_value(cell_value(self.compiled, values, cell)), char, cell.computed)
 
     def refresh_cells(self) -> None:
         """Repaint the cells whose value or marker changed (after a commit, an undo, a fill)."""
-        widest = {cid: cell_len(self.controller.display(self.table, cid)) for cid in self.compiled.order}
+        views = {cid: self._view(cid) for cid in self.compiled.order}  # each value formatted once
+        widest = {cid: cell_len(view.text) for cid, view in views.items()}
         if any(widest[c] > self._widest.get(c, 0) and widest[c] + 3 > 6 for c in widest):
             old = self.glayout
             self._build()
             if old is None or self.glayout is None or old.col_w != self.glayout.col_w:
                 self.refresh()
                 return
-        for cid in self.compiled.order:
-            view = self._view(cid)
+        for cid, view in views.items():
             if self._shown.get(cid) != view:
                 self._shown[cid] = view
                 self._refresh_regions(self._cell_region(cid))
