@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err
+from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err, out
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,34 +25,41 @@ def run(args: argparse.Namespace) -> int:
 
     path: Path = args.file
     versions = list_versions(path)
-    out = sys.stdout
-    out.write(f"{path} 的历史版本（最新在前）：\n")
-    out.write(f"  {_pad('编号', 6)}  {_pad('保存时间', 19)}  {_pad('保存者', 12)}  大小\n")
-    try:
-        info = path.stat()
-    except OSError:
-        out.write(f"  {_pad('当前', 6)}  （文件不存在）\n")
-    else:
-        from datetime import datetime
-
-        from tui_report.host.procinfo import user_name
-
-        when = datetime.fromtimestamp(info.st_mtime).strftime("%Y-%m-%d %H:%M:%S")
-        out.write(
-            f"  {_pad('当前', 6)}  {when:<19}  {_pad(user_name(info.st_uid), 12)}  {_size(info.st_size)}\n"
-        )
+    out(f"{path} 的历史版本（最新在前）：\n")
+    out(f"  {_pad('编号', 6)}  {_pad('保存时间', 19)}  {_pad('保存者', 12)}  大小\n")
+    out(_current_line(path))
     for number, version in enumerate(versions, start=1):
         when = version.saved_at.strftime("%Y-%m-%d %H:%M:%S")
         same = "  （与当前文件相同）" if is_current(version, path) else ""
-        out.write(f"  {number:<6}  {when:<19}  {_pad(version.user, 12)}  {_size(version.size)}{same}\n")
+        out(f"  {number:<6}  {when:<19}  {_pad(version.user, 12)}  {_size(version.size)}{same}\n")
     if not versions:
-        out.write("  （还没有历史版本：第一次保存之后才会有）\n")
+        out("  （还没有历史版本：第一次保存之后才会有）\n")
     else:
-        out.write(f"恢复某个版本：tui-report restore {path} 编号\n")
+        out(f"恢复某个版本：tui-report restore {path} 编号\n")
     owner = current_owner(path)
-    if owner is not None:
-        out.write(f"注意：{owner.describe()}\n")
+    if owner is not None and owner.user == "?":
+        out("注意：报告正在被编辑（锁文件中的使用者信息无法核实）\n")
+    elif owner is not None:
+        out(f"注意：{owner.describe()}\n")
     return EXIT_OK
+
+
+def _current_line(path: Path) -> str:
+    """The current file's line: never follows a link (its target may be someone's private file)."""
+    import stat
+    from datetime import datetime
+
+    from tui_report.host.procinfo import user_name
+    from tui_report.storage.safefile import kind_of
+
+    try:
+        info = path.lstat()
+    except OSError:
+        return f"  {_pad('当前', 6)}  （文件不存在）\n"
+    if not stat.S_ISREG(info.st_mode):
+        return f"  {_pad('当前', 6)}  （不是普通文件，是{kind_of(info.st_mode)}）\n"
+    when = datetime.fromtimestamp(info.st_mtime).strftime("%Y-%m-%d %H:%M:%S")
+    return f"  {_pad('当前', 6)}  {when:<19}  {_pad(user_name(info.st_uid), 12)}  {_size(info.st_size)}\n"
 
 
 def _pad(text: str, width: int) -> str:
