@@ -364,3 +364,31 @@ def test_broken_file_offers_the_last_version(report_file: Path) -> None:
             await pilot.press("ctrl+q")
 
     run(scenario)
+
+
+def test_overwrite_onto_a_swapped_symlink_offers_save_as(report_file: Path, tmp_path: Path) -> None:
+    from tui_report.tui.screens.dialogs import PathDialog
+
+    other = tmp_path / "private.toml"
+    other.write_bytes(report_file.read_bytes())
+
+    async def scenario() -> None:
+        app = make_app(report_file)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, on(app, EditorScreen), "the editor")
+            assert app.controller is not None
+            app.controller.set_cell("requests", "new.natural", 7)
+            swap = report_file.with_name(".swap")
+            swap.symlink_to(other)
+            os.replace(swap, report_file)  # a colleague swaps the report for a link
+            await pilot.press("ctrl+s")
+            await until(pilot, on(app, OutsideChangeDialog), "the outside-change question")
+            await pilot.press("o")  # 覆盖
+            await until(pilot, on(app, PathDialog), "另存为 offered instead")
+            await pilot.press("escape")
+            app.controller.session.close(discard=True)
+            app.controller = None
+            await pilot.press("ctrl+q")
+
+    run(scenario)
+    assert report_file.is_symlink() and other.read_bytes() != b""  # nothing written through the link

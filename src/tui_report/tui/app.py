@@ -34,7 +34,7 @@ from tui_report.safety.folder import CannotEditError
 from tui_report.safety.hangup import HangupGuard, install_hangup_handlers
 from tui_report.safety.lock import LockedError, TakeOverError, current_owner
 from tui_report.session import EditSession, OutsideChange, OutsideChangeError, Recovery
-from tui_report.storage.errors import ReportFileError
+from tui_report.storage.errors import NotWritableHereError, ReportFileError
 from tui_report.storage.safefile import UnsafeFileError
 from tui_report.tui import recent, textual_compat
 from tui_report.tui.commands import ScreenCommands
@@ -488,6 +488,8 @@ class ReportApp(App[int]):
                     session.save(force=True)
                 except ReportFileError as exc:
                     self.notify(str(exc), title="保存失败", severity="error", timeout=10)
+                    if isinstance(exc, (NotWritableHereError, UnsafeFileError)):
+                        answered("save_as")  # the file cannot be replaced: another one can
                     return
                 if isinstance(self.screen, EditorScreen):
                     self.screen.refresh_status()

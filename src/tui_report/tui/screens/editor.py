@@ -19,7 +19,8 @@ from tui_report.model.history import CellEdit, Change, FieldEdit, TextEdit
 from tui_report.model.progress import STATE_LABELS, Step, sections_of, step_of_location
 from tui_report.model.rules import Finding
 from tui_report.session import OutsideChangeError
-from tui_report.storage.errors import ReportFileError
+from tui_report.storage.errors import NotWritableHereError, ReportFileError
+from tui_report.storage.safefile import UnsafeFileError
 from tui_report.tui.controller import Controller
 from tui_report.tui.gridmodel import clip_cells
 from tui_report.tui.textual_compat import footer_listing_keys
@@ -286,6 +287,12 @@ class EditorScreen(Screen[None]):
         except OutsideChangeError as exc:
             # Someone changed the file since it was loaded: ask, never overwrite silently.
             self.app.resolve_outside_change(self.controller, exc.change)  # type: ignore[attr-defined]
+            return
+        except (NotWritableHereError, UnsafeFileError) as exc:
+            # Not writable in place any more (or no longer a regular file): the edits are intact,
+            # another file is the way out.
+            self.notify(str(exc), title="无法在此保存，请另存为", severity="error", timeout=15)
+            self.action_save_as()
             return
         except ReportFileError as exc:
             self.notify(str(exc), title="保存失败", severity="error", timeout=10)
