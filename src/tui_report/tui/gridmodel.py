@@ -8,13 +8,13 @@ x positions, so the widget only has to paint them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from rich.cells import cell_len
 
-from tui_report.model.layout import print_grid
+from tui_report.model.layout import Span, print_grid
 from tui_report.model.template import CellDef, CompiledTable
 
 PieceRole = Literal["corner", "header", "caption", "label", "cell"]
@@ -223,109 +223,142 @@ def _cell_kind(cells: dict[str, CellDef], cid: str | None) -> str:
 
 
 def _print_layout(table: CompiledTable, width: int, widest: dict[str, int]) -> GridLayout:
-    grid = print_grid(table)
-    n_values = grid.n_cols - grid.label_cols
-    # Column kinds and widest text per printed value column.
-    kinds = ["count"] * n_values
-    col_widest: dict[int, int] = {}
-    for span in grid.spans:
-        if span.role == "value" and span.cell_id is not None:
-            j = span.col - grid.label_cols
-            if span.colspan == 1:
-                kinds[j] = _cell_kind(table.cells, span.cell_id)
-                col_widest[j] = max(col_widest.get(j, 0), widest.get(span.cell_id, 0))
-    widths = _col_widths(kinds, col_widest, width)
-    full_labels = [_row_label(leaf.short, leaf.labels) for leaf in table.rows]
-    label_w = _label_width(full_labels, width, sum(widths))
-    shown = dict(
-        zip(
-            (leaf.id for leaf in table.rows),
-            distinct_labels([(leaf.short, leaf.labels) for leaf in table.rows], label_w - 1),
-            strict=True,
+    return _PrintLayout(table, width, widest).build()
+
+
+HeadSpan = tuple[Span, list[str]]  # a head span of the printed grid and its wrapped text lines
+
+
+class _PrintLayout:
+    """The screen layout of a table from its printed grid, in steps: column widths, label width,
+    where each printed cell lands, head row heights, head lines, then the rows in printed order."""
+
+    def __init__(self, table: CompiledTable, width: int, widest: dict[str, int]) -> None:
+        self.table = table
+        self.grid = print_grid(table)
+        widths = self._col_widths(width, widest)
+        label_w = _label_width(
+            [_row_label(leaf.short, leaf.labels) for leaf in table.rows], width, sum(widths)
         )
-    )
-    layout = GridLayout(label_w, _xs(widths), widths)
+        self.layout = GridLayout(label_w, _xs(widths), widths)
+        cut = distinct_labels([(leaf.short, leaf.labels) for leaf in table.rows], label_w - 1)
+        self.shown = dict(zip((leaf.id for leaf in table.rows), cut, strict=True))
 
-    def box(col: int, colspan: int) -> tuple[int, int]:
-        """Screen x and width of printed columns ``col``.. (label columns fold into one)."""
-        if col < grid.label_cols:
-            end = col + colspan
-            if end <= grid.label_cols:
-                return 0, label_w
-            last = end - grid.label_cols - 1
-            return 0, label_w + layout.col_x[last] + widths[last]
-        j = col - grid.label_cols
-        last = j + colspan - 1
-        return label_w + layout.col_x[j], layout.col_x[last] + widths[last] - layout.col_x[j]
-
-    # Printed rows: which hold values, which are head (column headers, captions, corner).
-    value_rows: dict[int, list[tuple[str, int, int]]] = {}
-    leaf_of_row = {r: rid for rid, r in grid.data_row_of.items()}
-    for span in grid.spans:
-        if span.role == "value" and span.cell_id is not None:
-            value_rows.setdefault(span.row, []).append((span.cell_id, *box(span.col, span.colspan)))
-    # Screen height of each head row: enough for the wrapped header texts.
-    heights = {r: 1 for r in range(grid.n_rows) if r not in value_rows}
-    head_spans = [s for s in grid.spans if s.role in ("col_header", "corner", "caption")]
-    wrapped: dict[int, list[str]] = {}
-    for idx, span in enumerate(head_spans):
-        x, w = box(span.col, span.colspan)
-        if span.role == "caption":
-            wrapped[idx] = [clip_cells(span.text, w)]
-            continue
-        lines = wrap_cells(span.text, w - 1) if span.text else [""]
-        if span.role == "corner":
-            lines = lines[: max(1, span.rowspan * 2)]
-        wrapped[idx] = lines
-    for idx, span in sorted(enumerate(head_spans), key=lambda item: item[1].rowspan):
-        rows = range(span.row, span.row + span.rowspan)
-        need = len(wrapped[idx]) - sum(heights[r] for r in rows)
-        if need > 0 and span.role != "corner":
-            heights[span.last_row] += need
-    # Corner text never makes the head taller than the headers need.
-    for idx, span in enumerate(head_spans):
-        if span.role == "corner":
-            room = sum(heights[r] for r in range(span.row, span.row + span.rowspan))
-            lines = wrapped[idx][:room]
-            if len(wrapped[idx]) > room and lines:
-                lines[-1] = clip_cells(lines[-1] + "..", label_w - 1)
-            wrapped[idx] = lines
-    frozen = grid.header_rows if len(table.spec.blocks) == 1 else 0
-    out_lines: dict[int, list[Line]] = {}
-    for r in range(grid.n_rows):
-        if r in value_rows:
-            continue
-        out_lines[r] = [Line([]) for _ in range(heights[r])]
-    for idx, span in enumerate(head_spans):
-        x, w = box(span.col, span.colspan)
-        lines = wrapped[idx]
-        k = 0
-        for r in range(span.row, span.row + span.rowspan):
-            for line in out_lines[r]:
-                text = lines[k] if k < len(lines) else ""
-                role: PieceRole = (
-                    "caption" if span.role == "caption" else "corner" if span.role == "corner" else "header"
-                )
-                line.pieces.append(Piece(x, w, text, role))
-                k += 1
-    for r in range(grid.n_rows):
-        target = layout.head if r < frozen else layout.body
-        if r in value_rows:
-            rid = leaf_of_row[r]
-            leaf = table.row(rid)
-            label = shown[rid]
-            pieces = [Piece(0, label_w, label, "label")]
-            cells = []
-            for cid, x, w in sorted(value_rows[r], key=lambda item: item[1]):
-                pieces.append(Piece(x, w, "", "cell", cid))
-                layout.cell_box[cid] = (x - label_w, w)
-                layout.col_label[cid] = " / ".join(table.cells[cid].col.labels)
-                cells.append(cid)
-            full = " / ".join(leaf.labels)
-            layout.rows.append(GridRow(label, full, tuple(cells), len(layout.body)))
-            layout.body.append(Line(pieces, row=len(layout.rows) - 1))
-        else:
-            for line in out_lines[r]:
+    def build(self) -> GridLayout:
+        value_rows = self._value_rows()
+        head = self._head_spans()
+        heights = self._head_heights(head, value_rows)
+        self._fit_corners(head, heights)
+        head_lines = self._head_lines(head, heights, value_rows)
+        frozen = self.grid.header_rows if len(self.table.spec.blocks) == 1 else 0
+        leaf_of_row = {r: rid for rid, r in self.grid.data_row_of.items()}
+        for r in range(self.grid.n_rows):
+            if r in value_rows:
+                self._add_value_row(leaf_of_row[r], value_rows[r])
+                continue
+            target = self.layout.head if r < frozen else self.layout.body
+            for line in head_lines[r]:
                 line.pieces.sort(key=lambda p: p.x)
                 target.append(line)
-    return layout
+        return self.layout
+
+    def _col_widths(self, width: int, widest: dict[str, int]) -> list[int]:
+        """Column kinds and the widest text per printed value column give the widths."""
+        grid = self.grid
+        kinds = ["count"] * (grid.n_cols - grid.label_cols)
+        col_widest: dict[int, int] = {}
+        for span in grid.spans:
+            if span.role == "value" and span.cell_id is not None and span.colspan == 1:
+                j = span.col - grid.label_cols
+                kinds[j] = _cell_kind(self.table.cells, span.cell_id)
+                col_widest[j] = max(col_widest.get(j, 0), widest.get(span.cell_id, 0))
+        return _col_widths(kinds, col_widest, width)
+
+    def box(self, col: int, colspan: int) -> tuple[int, int]:
+        """Screen x and width of printed columns ``col``.. (label columns fold into one)."""
+        label_cols, layout = self.grid.label_cols, self.layout
+        label_w, xs, widths = layout.label_width, layout.col_x, layout.col_w
+        if col < label_cols:
+            end = col + colspan
+            if end <= label_cols:
+                return 0, label_w
+            last = end - label_cols - 1
+            return 0, label_w + xs[last] + widths[last]
+        j = col - label_cols
+        last = j + colspan - 1
+        return label_w + xs[j], xs[last] + widths[last] - xs[j]
+
+    def _value_rows(self) -> dict[int, list[tuple[str, int, int]]]:
+        """Printed rows that hold values: their cells with screen x and width."""
+        rows: dict[int, list[tuple[str, int, int]]] = {}
+        for span in self.grid.spans:
+            if span.role == "value" and span.cell_id is not None:
+                rows.setdefault(span.row, []).append((span.cell_id, *self.box(span.col, span.colspan)))
+        return rows
+
+    def _head_spans(self) -> list[HeadSpan]:
+        """Column headers, captions and corners with their text wrapped to their width."""
+        head: list[HeadSpan] = []
+        for span in self.grid.spans:
+            if span.role not in ("col_header", "corner", "caption"):
+                continue
+            _, w = self.box(span.col, span.colspan)
+            if span.role == "caption":
+                head.append((span, [clip_cells(span.text, w)]))
+                continue
+            lines = wrap_cells(span.text, w - 1) if span.text else [""]
+            if span.role == "corner":
+                lines = lines[: max(1, span.rowspan * 2)]
+            head.append((span, lines))
+        return head
+
+    def _head_heights(self, head: list[HeadSpan], value_rows: Collection[int]) -> dict[int, int]:
+        """Screen height of each head row: enough for the wrapped header texts (not the corner)."""
+        heights = {r: 1 for r in range(self.grid.n_rows) if r not in value_rows}
+        for span, lines in sorted(head, key=lambda item: item[0].rowspan):
+            need = len(lines) - sum(heights[r] for r in range(span.row, span.row + span.rowspan))
+            if need > 0 and span.role != "corner":
+                heights[span.last_row] += need
+        return heights
+
+    def _fit_corners(self, head: list[HeadSpan], heights: dict[int, int]) -> None:
+        """Corner text never makes the head taller than the headers need: cut it with "..."."""
+        for span, lines in head:
+            if span.role != "corner":
+                continue
+            room = sum(heights[r] for r in range(span.row, span.row + span.rowspan))
+            if len(lines) > room:
+                del lines[room:]
+                if lines:
+                    lines[-1] = clip_cells(lines[-1] + "..", self.layout.label_width - 1)
+
+    def _head_lines(
+        self, head: list[HeadSpan], heights: dict[int, int], value_rows: Collection[int]
+    ) -> dict[int, list[Line]]:
+        """The screen lines of each head row, each head span's text spread over its rows."""
+        out = {
+            r: [Line([]) for _ in range(heights[r])] for r in range(self.grid.n_rows) if r not in value_rows
+        }
+        for span, lines in head:
+            x, w = self.box(span.col, span.colspan)
+            role: PieceRole = (
+                "caption" if span.role == "caption" else "corner" if span.role == "corner" else "header"
+            )
+            screen_lines = [line for r in range(span.row, span.row + span.rowspan) for line in out[r]]
+            for k, line in enumerate(screen_lines):
+                line.pieces.append(Piece(x, w, lines[k] if k < len(lines) else "", role))
+        return out
+
+    def _add_value_row(self, rid: str, cells_at: list[tuple[str, int, int]]) -> None:
+        layout, table = self.layout, self.table
+        label = self.shown[rid]
+        pieces = [Piece(0, layout.label_width, label, "label")]
+        cells = []
+        for cid, x, w in sorted(cells_at, key=lambda item: item[1]):
+            pieces.append(Piece(x, w, "", "cell", cid))
+            layout.cell_box[cid] = (x - layout.label_width, w)
+            layout.col_label[cid] = " / ".join(table.cells[cid].col.labels)
+            cells.append(cid)
+        full = " / ".join(table.row(rid).labels)
+        layout.rows.append(GridRow(label, full, tuple(cells), len(layout.body)))
+        layout.body.append(Line(pieces, row=len(layout.rows) - 1))
