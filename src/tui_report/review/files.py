@@ -1,11 +1,11 @@
 """What the review desk reads about each file of a shared folder, without trusting any of it.
 
 Every file may be hostile: a FIFO (an ``open`` would wait forever), a symlink to somewhere else, a
-huge file, a forged lock record. Reports are read with ``O_NONBLOCK | O_NOFOLLOW`` after checking
-that they are plain files of a sane size. Who edits a report is read without taking its lock: the
-kernel's table of held ``flock`` locks (``/proc/locks``) says whether the lock file is held, and the
-record in it only supplies a name to show — cut short, stripped of control characters, never acted
-on.
+huge file, a forged lock record. Reports are read by ``storage.safefile.read_regular`` (no link
+followed, never blocking, bounded). Who edits a report is read without taking its lock: one read of
+the kernel's table of held ``flock`` locks (``/proc/locks``) tells which lock files are held at all,
+and ``safety.lock.inspect_lock`` checks the record of those against the kernel; what is shown of it
+is cut short and stripped of control characters, and nothing in it is acted on.
 """
 
 from __future__ import annotations
@@ -27,9 +27,6 @@ MAX_REPORT_BYTES = 4 * 1024 * 1024
 MAX_LOCK_BYTES = 64 * 1024
 MAX_SHOWN = 40
 EXPORT_SUFFIXES = (".docx", ".pdf", ".html")
-_OPEN_FLAGS = (
-    os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-)
 
 
 class UnsafeFile(Exception):
