@@ -9,12 +9,12 @@ from tui_report import __version__
 from tui_report.admin.fonts import font_checks
 from tui_report.admin.office import office_checks
 from tui_report.admin.results import Section, failures, warn
-
-__all__ = ["Section", "exit_code", "run_checks"]
 from tui_report.admin.sharedfolder import folder_checks, umask_checks
 from tui_report.admin.ssh import ssh_checks
 from tui_report.admin.statefolder import state_checks
 from tui_report.admin.terminal import python_checks, terminal_checks
+
+__all__ = ["Section", "exit_code", "run_checks"]
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 
