@@ -13,11 +13,9 @@ Only the cells that change are repainted, to keep each keystroke cheap over a sl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.actions import SkipAction
@@ -28,22 +26,13 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_report.model.report import CellInputError, cell_value, format_value, parse_cell_input
-from tui_report.model.severities import SEVERITY_MARKS
 from tui_report.tui import gridnav
 from tui_report.tui.controller import Controller
-from tui_report.tui.gridmodel import GridLayout, Line, build_layout, clip_cells
+from tui_report.tui.gridmodel import GridLayout, Line, build_layout
+from tui_report.tui.widgets.gridpaint import MARK_CHARS, CellView, GridPainter, PaintState
 
 # Characters that start an overwrite when typed on a cell (ASCII and full-width, from an IME).
 NUMBER_START = set("0123456789.-+") | {chr(0xFF10 + i) for i in range(10)} | set("．－＋")
-# Info findings leave cells unmarked.
-MARK_CHARS: dict[str, str] = {"error": SEVERITY_MARKS["error"], "warning": SEVERITY_MARKS["warning"]}
-
-
-@dataclass(frozen=True, slots=True)
-class CellView:
-    text: str
-    mark: str
-    computed: bool
 
 
 class TableGrid(Widget, can_focus=True):
@@ -169,6 +158,7 @@ class TableGrid(Widget, can_focus=True):
         self._shown: dict[str, CellView] = {}
         self._widest: dict[str, int] = {}
         self._styles: dict[str, Style] = {}
+        self._painter = GridPainter(self._style)
 
     # ------------------------------------------------------------------ geometry
     def _build(self) -> None:
@@ -313,74 +303,15 @@ class TableGrid(Widget, can_focus=True):
             line = layout.body[index] if index < len(layout.body) else None
         if line is None:
             return Strip.blank(width, self._style("cell"))
-        return self._paint(line, width)
-
-    def _paint(self, line: Line, width: int) -> Strip:
-        layout = self.glayout
-        assert layout is not None
-        label_w = layout.label_width
-        segments: list[Segment] = []
-        cursor = 0
-        base = self._style("cell")
-
-        def put(x: int, w: int, text: str, style: Style) -> None:
-            nonlocal cursor
-            if x < cursor or x >= width:
-                return
-            if x > cursor:
-                segments.append(Segment(" " * (x - cursor), base))
-            w = min(w, width - x)
-            text = clip_cells(text, w) if cell_len(text) > w else text
-            segments.append(Segment(text + " " * (w - cell_len(text)), style))
-            cursor = x + w
-
-        for piece in line.pieces:
-            if piece.role in ("corner", "caption") or piece.x < label_w:
-                if piece.role == "label":
-                    current = line.row == self.row
-                    mark = ">" if current else " "
-                    style = self._style("label-current" if current else "label")
-                    put(0, label_w, mark + clip_cells(piece.text, label_w - 2), style)
-                elif piece.role == "caption":
-                    put(0, width, " " + piece.text, self._style("caption"))
-                else:
-                    put(piece.x, piece.width, " " + piece.text, self._style(piece.role))
-                continue
-            x = piece.x - self.x_offset
-            if x < label_w:
-                continue
-            if piece.role == "cell" and piece.cell_id is not None:
-                text, style = self._cell_text(piece.cell_id, piece.width)
-                put(x, piece.width, text, style)
-            else:
-                put(x, piece.width, " " + piece.text, self._style("header"))
-        if cursor < width:
-            segments.append(Segment(" " * (width - cursor), base))
-        return Strip(segments, width)
-
-    def _cell_text(self, cell_id: str, width: int) -> tuple[str, Style]:
-        on_cursor = self.glayout is not None and cell_id == self.cell_id and self.has_focus
-        if on_cursor and self.mode is not None:
-            shown = self.buffer
-            room = width - 2
-            if cell_len(shown) > room:
-                shown = shown[-room:]
-            return " >" + shown + " " * max(0, room - cell_len(shown)), self._style("editing")
-        view = self._shown.get(cell_id) or self._view(cell_id)
-        room = width - 2
-        value = view.text if cell_len(view.text) <= room else "#" * room
-        text = " " + view.mark + " " * (room - cell_len(value)) + value
-        if on_cursor:
-            style = self._style("cursor")
-        elif view.mark == MARK_CHARS["error"]:
-            style = self._style("error")
-        elif view.mark == MARK_CHARS["warning"]:
-            style = self._style("warning")
-        elif view.computed:
-            style = self._style("computed")
-        else:
-            style = base if (base := self._style("cell")) else Style()
-        return text, style
+        state = PaintState(
+            layout,
+            self.row,
+            self.cell_id if self.has_focus else None,
+            self.buffer if self.mode is not None else None,
+            self.x_offset,
+            self._shown,
+        )
+        return self._painter.paint(line, width, state)
 
     # ------------------------------------------------------------------ cursor
     def _set_problem(self, problem: str | None) -> None:

@@ -1,0 +1,108 @@
+"""Painting a table grid's screen lines: what each cell shows and in which style.
+
+Kept apart from the grid widget (keys, cursor, editing): the painter reads the layout and a
+snapshot of the cursor and edit state, and returns one Strip per screen line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from tui_report.model.severities import SEVERITY_MARKS
+from tui_report.tui.gridmodel import GridLayout, Line, clip_cells
+
+# Info findings leave cells unmarked.
+MARK_CHARS: dict[str, str] = {"error": SEVERITY_MARKS["error"], "warning": SEVERITY_MARKS["warning"]}
+
+
+@dataclass(frozen=True, slots=True)
+class CellView:
+    """What a cell shows: its value as text, its mark (error, warning, ``=`` computed, blank)."""
+
+    text: str
+    mark: str
+    computed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PaintState:
+    """The grid's state a line depends on."""
+
+    layout: GridLayout
+    row: int  # the cursor's row (its label is marked)
+    cursor_cell: str | None  # the cell under the cursor while the grid has the focus
+    editing: str | None  # the text being typed into the cursor cell, if editing
+    x_offset: int
+    views: dict[str, CellView]
+
+
+class GridPainter:
+    def __init__(self, style: Callable[[str], Style]) -> None:
+        # ``style("cell")`` etc.: the grid's component styles (table-grid--<name>).
+        self.style = style
+
+    def paint(self, line: Line, width: int, state: PaintState) -> Strip:
+        label_w = state.layout.label_width
+        segments: list[Segment] = []
+        cursor = 0
+        base = self.style("cell")
+
+        def put(x: int, w: int, text: str, style: Style) -> None:
+            nonlocal cursor
+            if x < cursor or x >= width:
+                return
+            if x > cursor:
+                segments.append(Segment(" " * (x - cursor), base))
+            w = min(w, width - x)
+            text = clip_cells(text, w) if cell_len(text) > w else text
+            segments.append(Segment(text + " " * (w - cell_len(text)), style))
+            cursor = x + w
+
+        for piece in line.pieces:
+            if piece.role in ("corner", "caption") or piece.x < label_w:
+                if piece.role == "label":
+                    current = line.row == state.row
+                    style = self.style("label-current" if current else "label")
+                    put(0, label_w, (">" if current else " ") + clip_cells(piece.text, label_w - 2), style)
+                elif piece.role == "caption":
+                    put(0, width, " " + piece.text, self.style("caption"))
+                else:
+                    put(piece.x, piece.width, " " + piece.text, self.style(piece.role))
+                continue
+            x = piece.x - state.x_offset
+            if x < label_w:
+                continue
+            if piece.role == "cell" and piece.cell_id is not None:
+                put(x, piece.width, *self.cell_text(piece.cell_id, piece.width, state))
+            else:
+                put(x, piece.width, " " + piece.text, self.style("header"))
+        if cursor < width:
+            segments.append(Segment(" " * (width - cursor), base))
+        return Strip(segments, width)
+
+    def cell_text(self, cell_id: str, width: int, state: PaintState) -> tuple[str, Style]:
+        on_cursor = cell_id == state.cursor_cell
+        room = width - 2
+        if on_cursor and state.editing is not None:
+            shown = state.editing
+            if cell_len(shown) > room:
+                shown = shown[-room:]
+            return " >" + shown + " " * max(0, room - cell_len(shown)), self.style("editing")
+        view = state.views[cell_id]
+        value = view.text if cell_len(view.text) <= room else "#" * room
+        text = " " + view.mark + " " * (room - cell_len(value)) + value
+        if on_cursor:
+            name = "cursor"
+        elif view.mark == MARK_CHARS["error"]:
+            name = "error"
+        elif view.mark == MARK_CHARS["warning"]:
+            name = "warning"
+        else:
+            name = "computed" if view.computed else "cell"
+        return text, self.style(name)
