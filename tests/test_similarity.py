@@ -103,3 +103,16 @@ def test_check_compares_with_the_folder(tmp_path, dama_path):
     record = json.loads(result.stdout)
     messages = [f["message"] for f in record["findings"] if f["rule"] == "R15"]
     assert any(m.startswith("与上年报告第五部分相似度100%") for m in messages)
+
+
+def test_one_warning_per_part_however_many_copies(dama_path):
+    dama = load_report(dama_path)
+    reports = []
+    for i in range(5):
+        report = dama.model_copy(deep=True)
+        report.unit = f"第{i}号单位"
+        reports.append(report)
+    findings = folder_copied_text(reports)[0]
+    parts = [f.locations[0].text for f in findings]
+    assert len(parts) == len(set(parts))  # one per part, not one per other report
+    assert all("另有3份报告相似度也在80%以上" in f.message for f in findings)

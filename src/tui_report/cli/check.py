@@ -50,7 +50,7 @@ def _load_any(path: Path) -> tuple[Report | None, str]:
 def _folder_findings(loaded: list[tuple[Path, Report]]) -> dict[int, tuple[Report | None, list[Finding]]]:
     """Per checked report (by id): last year's report found in its folder, and its R15 findings."""
     from tui_report.model.similarity import folder_copied_text
-    from tui_report.storage.siblings import FolderReports, last_year_of
+    from tui_report.storage.siblings import FolderReports, last_year_index
 
     folders = FolderReports(loaded)
     found: dict[int, tuple[Report | None, list[Finding]]] = {}
@@ -62,9 +62,11 @@ def _folder_findings(loaded: list[tuple[Path, Report]]) -> dict[int, tuple[Repor
         pool_ids = {id(r) for r in pool}
         pool = pool + [r for r in checked if id(r) not in pool_ids]
         checked_ids = {id(r) for r in checked}
+        index = last_year_index(pool)
         for report, findings in zip(pool, folder_copied_text(pool), strict=True):
             if id(report) in checked_ids:
-                found[id(report)] = (last_year_of(report, pool), findings)
+                last = index.get((report.unit.strip(), report.year - 1)) if report.unit.strip() else None
+                found[id(report)] = (last, findings)
     return found
 
 

@@ -20,7 +20,7 @@ from tui_report.host.oserror import os_error_text
 from tui_report.host.toml import tomllib
 from tui_report.model.report import Report
 from tui_report.model.rules import Finding, Location
-from tui_report.model.template import Severity, Template, TemplateError, schemas_dir
+from tui_report.model.template import Severity, Template, TemplateError, get_template, schemas_dir
 
 RULE_FILE = ("checks", "copied-text.toml")
 _DROP_CATEGORIES = ("P", "Z", "S", "C")  # punctuation, spaces, symbols, control characters
@@ -35,6 +35,7 @@ class CopiedTextRule(BaseModel):
     min_chars: int = Field(ge=0)
     message_last_year: str
     message_other: str
+    message_more: str
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +63,11 @@ def similarity(a: str, b: str, cutoff: float = 0) -> float:
 
 
 _NUMERALS = "一二三四五六七八九十"
+
+
+@lru_cache(maxsize=256)
+def _part_name(template_id: str, key: str) -> str:
+    return part_name(get_template(template_id), key)
 
 
 def part_name(template: Template, key: str) -> str:
@@ -95,18 +101,27 @@ def _comparable(report: Report, min_chars: int) -> _Texts:
     return _Texts(f"{report.unit}{report.year}年报告", texts)
 
 
-def _finding(report: Report, key: str, score: float, theirs: str | None) -> Finding:
+def _finding(report: Report, key: str, score: float, theirs: str | None, more: int = 0) -> Finding:
+    """One warning for a part: last year's (``theirs`` None) or the most similar other report,
+    with how many more reports are as similar."""
     rule = copied_text_rule()
-    values = {"part": part_name(report.tpl, key), "percent": int(score), "other": theirs or ""}
+    values = {"part": _part_name(report.template, key), "percent": int(score), "other": theirs or ""}
     message = (rule.message_last_year if theirs is None else rule.message_other).format(**values)
+    if more:
+        message += rule.message_more.format(count=more, threshold=rule.threshold)
     return Finding(rule.id, rule.severity, message, (Location(text=key),))
+
+
+def _best_others(report: Report, key: str, matches: list[tuple[float, str]]) -> Finding:
+    score, title = max(matches)
+    return _finding(report, key, score, title, len(matches) - 1)
 
 
 def copied_text_findings(
     report: Report, last_year: Report | None, others: Sequence[Report] = ()
 ) -> list[Finding]:
     """R15 warnings: parts at least ``threshold`` % similar to last year's same part or to the same
-    part of another report. One finding per part and other report."""
+    part of another report: per part one for last year and one naming the most similar other."""
     rule = copied_text_rule()
     mine = _comparable(report, rule.min_chars)
     findings: list[Finding] = []
@@ -115,13 +130,20 @@ def copied_text_findings(
         compared.append((_comparable(last_year, rule.min_chars), True))
     compared.extend((_comparable(other, rule.min_chars), False) for other in others if other is not report)
     for key, text in mine.texts.items():
+        others_alike: list[tuple[float, str]] = []
         for theirs, is_last_year in compared:
             other_text = theirs.texts.get(key)
             if other_text is None:
                 continue
             score = similarity(text, other_text, rule.threshold)
-            if score >= rule.threshold:
-                findings.append(_finding(report, key, score, None if is_last_year else theirs.title))
+            if score < rule.threshold:
+                continue
+            if is_last_year:
+                findings.append(_finding(report, key, score, None))
+            else:
+                others_alike.append((score, theirs.title))
+        if others_alike:
+            findings.append(_best_others(report, key, others_alike))
     return findings
 
 
@@ -179,10 +201,13 @@ def folder_copied_text(reports: Sequence[Report], max_same_year: int = 300) -> l
         for group in by_year.values():
             if len(group) > max_same_year:
                 continue
+            alike: dict[int, list[tuple[float, str]]] = {}
             for a, b, score in similar_pairs([comparable[i].texts[key] for i in group], rule.threshold):
                 first, second = group[a], group[b]
                 if reports[first].unit.strip() == reports[second].unit.strip():
                     continue
-                out[first].append(_finding(reports[first], key, score, comparable[second].title))
-                out[second].append(_finding(reports[second], key, score, comparable[first].title))
+                alike.setdefault(first, []).append((score, comparable[second].title))
+                alike.setdefault(second, []).append((score, comparable[first].title))
+            for i, matches in alike.items():
+                out[i].append(_best_others(reports[i], key, matches))
     return out

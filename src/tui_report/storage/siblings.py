@@ -73,6 +73,16 @@ def last_year_of(report: Report, candidates: Iterable[Report]) -> Report | None:
     return matches[0] if len(matches) == 1 else None
 
 
+def last_year_index(candidates: Iterable[Report]) -> dict[tuple[str, int], Report | None]:
+    """(unit, year) → the one report of that unit and year (None when there are several): a folder
+    of thousands looks each report's last year up once, not by scanning the folder each time."""
+    index: dict[tuple[str, int], Report | None] = {}
+    for candidate in candidates:
+        key = (candidate.unit.strip(), candidate.year)
+        index[key] = None if key in index else candidate
+    return index
+
+
 def last_year_beside(path: Path, report: Report) -> Report | None:
     """Last year's report of the same unit in the folder of ``path`` (the text page's 上年文字)."""
     return last_year_of(report, FolderReports().in_folder(path.parent))
