@@ -248,6 +248,8 @@ def number_problem(value: object) -> str | None:
 
 def value_problem(value: object, kind: CellKind | KindSpec) -> str | None:
     """Why a stored value does not fit its cell kind (bounds, sign, precision), or None."""
+    if type(value) is int and 0 <= value <= MAX_CELL_VALUE:
+        return None  # the common case, asked after every keystroke for every cell: no more to check
     problem = number_problem(value)
     if problem is not None:
         return problem

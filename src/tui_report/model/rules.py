@@ -275,13 +275,13 @@ def _cell_findings(report: Report, table: CompiledTable, values: Values) -> list
     findings: list[Finding] = []
     template = report.tpl
     messages = template.messages
+    kinds = {k.key: k for k in template.kinds}
     entered = report.values.get(table.key, {})
     for cell_id, value in entered.items():
         cell = table.cells.get(cell_id)
-        where = (Location(table.key, cell_id),)
         if cell is None:
             message = messages.unknown_cell.format(table=table.title, cell=cell_id)
-            findings.append(Finding("CELL", "error", message, where))
+            findings.append(Finding("CELL", "error", message, (Location(table.key, cell_id),)))
         elif cell.computed:
             computed = values.get(cell_id)
             computed_value = computed if computed is not None else 0
@@ -292,12 +292,16 @@ def _cell_findings(report: Report, table: CompiledTable, values: Values) -> list
                     computed=format_value(computed_value),
                     diff=format_value(abs_diff(value, computed_value)),
                 )
-                findings.append(Finding(cell.rule or "SUM", "error", message, where))
+                findings.append(
+                    Finding(cell.rule or "SUM", "error", message, (Location(table.key, cell_id),))
+                )
         else:
-            problem = value_problem(value, template.kind(cell.kind))
+            problem = value_problem(value, kinds[cell.kind])
             if problem:
                 message = messages.value_problem.format(table=table.title, cell=cell.name, problem=problem)
-                findings.append(Finding(table.spec.value_rule, "error", message, where))
+                findings.append(
+                    Finding(table.spec.value_rule, "error", message, (Location(table.key, cell_id),))
+                )
     return findings
 
 
