@@ -336,3 +336,31 @@ def test_heartbeat_is_the_last_edit(report_file: Path, monkeypatch: pytest.Monke
     )
     assert first != "2030-01-01T00:00:00+08:00"
     session.close()
+
+
+def test_a_forged_record_is_not_trusted_and_nothing_is_signalled(
+    report_file: Path, holders: list[Holder]
+) -> None:
+    """The lock file is group-writable: its JSON may name any process. Only the kernel's view
+    (who holds the flock, as which user) decides whether anything may be signalled."""
+    holder = Holder(report_file)
+    holders.append(holder)
+    bystander = subprocess.Popen(["sleep", "60"])  # "my login shell"
+    try:
+        forged = {**json.loads(lock_path_for(report_file).read_text(encoding="utf-8"))}
+        forged.update(pid=bystander.pid, pid_start_ticks=procinfo.pid_start_ticks(bystander.pid))
+        lock_path_for(report_file).write_text(json.dumps(forged), encoding="utf-8")
+        with pytest.raises(LockedError) as info:
+            EditSession.open(report_file)
+        assert "锁文件内容不可信" in str(info.value) and str(holder.pid) in str(info.value)
+        assert info.value.owner is None and not info.value.can_take_over
+        claimed = info.value.claimed
+        assert claimed is not None and claimed.pid == bystander.pid
+        with pytest.raises(TakeOverError, match="不可信"):
+            EditSession.take_over(report_file, claimed, timeout=0.5)
+        with pytest.raises(TakeOverError):
+            end_session(claimed)  # without the report to verify against: refused too
+        assert bystander.poll() is None and holder.proc.poll() is None  # nobody was signalled
+    finally:
+        bystander.kill()
+        bystander.wait()
