@@ -56,7 +56,7 @@ def _folder_findings(loaded: list[tuple[Path, Report]]) -> dict[int, tuple[Repor
     found: dict[int, tuple[Report | None, list[Finding]]] = {}
     by_folder: dict[Path, list[Report]] = {}
     for path, report in loaded:
-        by_folder.setdefault(path.resolve().parent, []).append(report)
+        by_folder.setdefault(folders.canonical.folder(path.parent), []).append(report)
     for folder, checked in by_folder.items():
         pool = folders.in_folder(folder)
         pool_ids = {id(r) for r in pool}

@@ -2,7 +2,9 @@
 reports compared for copied text (R15).
 
 Every file in a shared folder may be hostile: only regular ``*.toml`` files (no symlinks, FIFOs or
-huge files) are read, and one that cannot be read is passed over.
+huge files) are read, and one that cannot be read is passed over. A folder with more report files
+than a county has (``MAX_FOLDER_REPORTS``) is not read: only the reports named on the command line
+are compared then.
 """
 
 from __future__ import annotations
@@ -15,6 +17,23 @@ from pathlib import Path
 from tui_report.model.report import Report
 
 MAX_REPORT_BYTES = 4 * 1024 * 1024
+MAX_FOLDER_REPORTS = 500
+
+
+class _Canonical:
+    """Canonical paths with one ``resolve()`` per folder, not per file (10,000 files in a folder)."""
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, Path] = {}
+
+    def folder(self, folder: Path) -> Path:
+        resolved = self._folders.get(folder)
+        if resolved is None:
+            resolved = self._folders[folder] = folder.resolve()
+        return resolved
+
+    def file(self, path: Path) -> Path:
+        return self.folder(path.parent) / path.name
 
 
 def _regular_report_files(folder: Path) -> list[Path]:
@@ -39,26 +58,30 @@ class FolderReports:
     """Reports by folder, each folder read once; reports already loaded are reused."""
 
     def __init__(self, loaded: Iterable[tuple[Path, Report]] = ()) -> None:
-        self._by_path: dict[Path, Report] = {p.resolve(): r for p, r in loaded}
+        self.canonical = _Canonical()
+        self._by_path: dict[Path, Report] = {self.canonical.file(p): r for p, r in loaded}
         self._folders: dict[Path, list[Report]] = {}
 
     def in_folder(self, folder: Path) -> list[Report]:
+        """The reports in a folder (those already loaded reused); none when it holds more report
+        files than ``MAX_FOLDER_REPORTS``."""
         from tui_report.storage.errors import ReportFileError
         from tui_report.storage.reportfile import load_report
 
-        folder = folder.resolve()
+        folder = self.canonical.folder(folder)
         found = self._folders.get(folder)
         if found is not None:
             return found
         found = []
-        for path in _regular_report_files(folder):
-            report = self._by_path.get(path.resolve())
+        paths = _regular_report_files(folder)
+        for path in paths if len(paths) <= MAX_FOLDER_REPORTS else []:
+            report = self._by_path.get(path)  # scandir's paths under a resolved folder are canonical
             if report is None:
                 try:
                     report = load_report(path)
                 except (ReportFileError, OSError, ValueError):
                     continue
-                self._by_path[path.resolve()] = report
+                self._by_path[path] = report
             found.append(report)
         self._folders[folder] = found
         return found
