@@ -109,7 +109,7 @@ def _check_replaceable(
 def may_write(path: Path) -> bool:
     """Whether this operator may write the existing file in place (effective ids, like the kernel)."""
     if os.access in os.supports_effective_ids:
-        return os.access(path, os.W_OK, effective_ids=True, follow_symlinks=False)
+        return os.access(path, os.W_OK, effective_ids=True)  # the caller lstat-ed a regular file
     return os.access(path, os.W_OK)  # pragma: no cover
 
 
