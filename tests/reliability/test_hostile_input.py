@@ -117,3 +117,19 @@ def test_errno_texts_are_chinese(tmp_path: Path) -> None:
         assert word in message
         for english in ("No such file", "Is a directory", "Permission denied", "Too many levels"):
             assert english not in message
+
+
+def test_file_errors_cross_a_process_boundary_intact() -> None:
+    import pickle
+
+    from tui_report.safety.folder import CannotEditError
+    from tui_report.storage.safefile import UnsafeFileError
+
+    for error in (
+        ReportFileError("/x/r.toml", "原因", 3, 4),
+        CannotEditError("/x/r.toml", ["甲", "乙"]),
+        UnsafeFileError("/x/r.toml", "是符号链接"),
+    ):
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error) and str(copy) == str(error)
+        assert copy.__dict__ == error.__dict__

@@ -27,6 +27,20 @@ class ReportFileError(Exception):
             where += f" 第{line}行" + (f"第{column}列" if column is not None else "")
         super().__init__(f"{where}：{message}")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Subclasses take other arguments (reasons, owner, change): rebuild from the attributes, so
+        # that the error crosses a process boundary (forked workers, the two-user tests) intact.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(
+    cls: type[ReportFileError], args: tuple[object, ...], state: dict[str, object]
+) -> ReportFileError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class NotWritableHereError(ReportFileError):
     """This operator may not replace the file in place right now (permissions changed since it was
