@@ -379,9 +379,9 @@ class EditLock:
             except OSError as exc:
                 if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                     raise ReportFileError(report_path, f"无法加锁（{os_error_text(exc)}）") from exc
+            # A record naming a dead or wrong process is kept: if it never checks out, the contender
+            # is told the file's content cannot be trusted (and who really holds the lock).
             owner = _record_in(fd)
-            if owner is not None and owner.is_alive() is False:
-                owner = None
             trust = _trust(owner, info)
             if (owner is not None and (trust.verified or trust.other_host)) or attempt == attempts - 1:
                 raise LockedError(report_path, owner, trust)
