@@ -176,3 +176,23 @@ def test_text_output_for_a_pipe(county: County, capsys: pytest.CaptureFixture[st
     assert "已完成 2/6" in out and "己乡人民政府" in out and "g.toml" in out
     total = sum(r.cell("requests", "new.total") or 0 for r in county.reports.values())  # type: ignore[misc]
     assert f"新收 {total}" in out.splitlines()[-1]
+
+
+def test_a_file_that_breaks_the_checks_does_not_stop_the_review(
+    county: County, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_report.review import desk
+
+    real_check = desk.check  # type: ignore[attr-defined]
+
+    def fragile(report, last_year=None):  # type: ignore[no-untyped-def]
+        if report.unit == "丙乡人民政府":
+            raise RuntimeError("boom")
+        return real_check(report, last_year)
+
+    monkeypatch.setattr(desk, "check", fragile)
+    code, rows = review_json(capsys, str(county.folder))
+    assert code == 1
+    broken = rows["c.toml"]
+    assert broken["state"] == "无法读取" and "无法检查" in str(broken["problem"])
+    assert rows["甲乡人民政府"]["state"] == "已完成"

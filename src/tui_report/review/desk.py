@@ -147,7 +147,10 @@ def _parses_as_roster(path: Path) -> bool:
 
 
 def _inspect(path: str) -> Inspection:
-    return inspect_file(path)
+    try:
+        return inspect_file(path)
+    except Exception as exc:  # one odd file must not stop the review of all the others
+        return Inspection(path, problem=f"无法检查（{type(exc).__name__}: {exc}）")
 
 
 def inspect_all(paths: list[str], processes: int | None = None) -> list[Inspection]:
