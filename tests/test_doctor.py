@@ -137,6 +137,11 @@ def test_hostile_folder_never_hangs(tmp_path: Path) -> None:
         for line in lines
     )
     assert "Traceback" not in result.stdout + result.stderr
+    report = folder / "报告.toml"
+    report.write_text("")
+    named = doctor(str(report), "--no-render")
+    assert f"  ! {report} 是报告文件，检查它所在的文件夹 {folder}" in named.stdout
+    assert "  ✗ .locks 是命名管道，不是文件夹：程序无法加锁或保存历史版本" in named.stdout
     missing = doctor(str(tmp_path / "nowhere"), "--no-render")
     assert missing.returncode == 1 and f"  ✗ 文件夹 {tmp_path / 'nowhere'} 不存在" in missing.stdout
 

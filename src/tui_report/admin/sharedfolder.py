@@ -271,7 +271,13 @@ def _resolve_folder(folder: Path) -> tuple[os.stat_result | None, list[Check]]:
 
 def folder_checks(folder: Path, env: Mapping[str, str] | None = None) -> list[Check]:
     env = os.environ if env is None else env
+    notes: list[Check] = []
+    if folder.suffix == ".toml" and os.path.isfile(folder) and not os.path.islink(folder):
+        # An administrator naming a report means its folder.
+        notes.append(warn(f"{folder} 是报告文件，检查它所在的文件夹 {folder.absolute().parent}"))
+        folder = folder.absolute().parent
     info, checks = _resolve_folder(folder)
+    checks = notes + checks
     if info is None:
         return [*checks, *umask_checks(env)]
     checks += group_checks(folder, info)
