@@ -143,6 +143,8 @@ def test_installed_launcher_works_offline(installed: Path, tmp_path: Path) -> No
     assert "! 登录会话的 umask 是 0022" in doctor.stdout
     assert "tui-report 已自动改用" in doctor.stdout  # the locale the launcher set
     assert str(installed / "versions") in doctor.stdout  # the installed Python, not this checkout's
+    current = os.readlink(installed / "current").split("/")[-1]
+    assert f"  ✓ 安装在 {installed}，版本 {current}" in doctor.stdout
     check = offline(launcher, "check", "x.toml", env=env, cwd=folder)
     assert check.returncode == 0, check.stdout + check.stderr
     export = offline(launcher, "export", "x.toml", "-o", "x.docx", env=env, cwd=folder)
@@ -181,6 +183,11 @@ def test_reinstall_upgrades_in_place_and_rolls_back(bundle: Path, installed: Pat
     assert back.returncode == 0, back.stdout + back.stderr
     assert os.readlink(installed / "current") == first
     assert os.readlink(installed / "previous") == second
+    doctor = offline(installed / "bin" / "tui-report", "doctor", "--no-render")
+    assert (
+        f"上一个版本 {second.split('/')[-1]} 已保留，回退：sudo bash {installed}/install.sh --rollback"
+        in doctor.stdout
+    )
     version = offline(installed / "bin" / "tui-report", "--version")
     assert version.stdout.strip() == f"tui-report {__version__}"
 

@@ -9,6 +9,7 @@ import sys
 import termios
 import time
 from collections.abc import Mapping
+from pathlib import Path
 
 from tui_report.admin.results import Check, fail, ok, warn
 
@@ -25,7 +26,21 @@ def python_checks() -> list[Check]:
     where = f"{version}（{sys.executable}）"
     if sys.version_info[:2] < MIN_PYTHON:
         return [fail(f"Python {where} 太旧", "需要 Python 3.10 或更高版本；请用离线安装包重新安装")]
-    return [ok(f"Python {where}")]
+    installed = install_check(Path(sys.prefix))
+    return [ok(f"Python {where}"), *([installed] if installed else [])]
+
+
+def install_check(env_dir: Path) -> Check | None:
+    """Where install.sh put this environment, and the version kept for rollback (None when the
+    program was not installed from the offline bundle)."""
+    if env_dir.parent.name != "versions" or not (env_dir.parent.parent / "current").is_symlink():
+        return None
+    root = env_dir.parent.parent
+    text = f"安装在 {root}，版本 {env_dir.name}"
+    previous = root / "previous"
+    if previous.is_symlink():
+        text += f"；上一个版本 {Path(os.readlink(previous)).name} 已保留，回退：sudo bash {root}/install.sh --rollback"
+    return ok(text)
 
 
 def _is_utf8(value: str) -> bool:
