@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import select
 import struct
 import subprocess
 import sys
@@ -277,3 +278,52 @@ def test_sshd_keepalive_as_sshd_reads_it(tmp_path: Path) -> None:
     config.write_text("Match User lisi\n  ClientAliveInterval 60\n")  # only for lisi
     assert ssh_checks(config)[0].status is Status.WARN
     assert ssh_checks(tmp_path / "nowhere")[0].status is Status.WARN
+
+
+def test_the_command_asks_its_real_terminal() -> None:
+    """`tui-report doctor` in a pseudo-terminal (its controlling terminal, /dev/tty) drawn by pyte,
+    which answers the cursor position query after drawing what came before it."""
+    import pty
+
+    import pyte
+
+    class Terminal(pyte.Screen):  # type: ignore[misc]
+        def __init__(self, fd: int) -> None:
+            super().__init__(80, 24)
+            self.fd = fd
+
+        def write_process_input(self, data: str) -> None:
+            os.write(self.fd, data.encode())
+
+    env = {**os.environ, "LANG": "C.UTF-8", "TERM": "xterm-256color"}
+    env.pop("LC_ALL", None)
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - child
+        try:
+            os.execve(sys.executable, [sys.executable, "-m", "tui_report", "doctor", "--no-render"], env)
+        finally:
+            os._exit(127)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    stream = pyte.ByteStream(Terminal(fd))
+    output = b""
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.5)
+            if not ready:
+                continue
+            try:
+                data = os.read(fd, 65536)
+            except OSError:  # EIO: the program has exited and closed the terminal
+                break
+            if not data:
+                break
+            output += data
+            stream.feed(data)
+    finally:
+        os.close(fd)
+        os.waitpid(pid, 0)
+    text = output.decode("utf-8", "replace")
+    assert "✓ 窗口 80×24" in text
+    assert "✓ 终端按 UTF-8 显示中文（“中”占两格）" in text
+    assert "✓ 有歧义宽度的字符（“ ”等）按半角显示" in text
