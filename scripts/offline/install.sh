@@ -165,6 +165,9 @@ install() {
 
   stamp=$(date +%Y%m%d%H%M%S)
   name="$VERSION-$stamp"
+  while [ -e "$prefix/versions/$name" ]; do # installed twice within a second: never reuse a folder
+    name="$name-1"
+  done
   target="$prefix/versions/$name"
   say "安装 tui-report $VERSION 到 $target（Python：$py）"
   if [ "$shared" -eq 0 ]; then
