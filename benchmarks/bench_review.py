@@ -76,9 +76,12 @@ def timed(command: list[str]) -> tuple[float, float]:
     return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-async def screen_open(folder: Path) -> float:
+async def screen_open(folder: Path) -> tuple[float, float]:
+    """Seconds to import the app, and from creating the review app to every row shown."""
+    start = time.perf_counter()
     from tui_report.tui.screens.review import ReviewApp, ReviewScreen
 
+    imported = time.perf_counter() - start
     start = time.perf_counter()
     app = ReviewApp(folder)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -87,7 +90,7 @@ async def screen_open(folder: Path) -> float:
         while screen.review is None:
             await pilot.pause(0.01)
         await pilot.pause()
-        return time.perf_counter() - start
+        return imported, time.perf_counter() - start
 
 
 def main() -> None:
@@ -110,8 +113,11 @@ def main() -> None:
                 f"{n:>8} {review:>9.2f} s / {review_cpu:>6.2f} s {check:>11.2f} s / {check_cpu:>6.2f} s  {target}"
             )
             if n == 500:
-                opened = asyncio.run(screen_open(folder))
-                print(f"{'':>8} review screen, all 500 rows shown: {opened:.2f} s  (target ≤ 1 s)")
+                imported, opened = asyncio.run(screen_open(folder))
+                print(
+                    f"{'':>8} review screen: app start to all 500 rows shown {opened:.2f} s (target ≤ 1 s),"
+                    f" after importing the app in {imported:.2f} s"
+                )
 
 
 if __name__ == "__main__":
