@@ -392,3 +392,32 @@ def test_overwrite_onto_a_swapped_symlink_offers_save_as(report_file: Path, tmp_
 
     run(scenario)
     assert report_file.is_symlink() and other.read_bytes() != b""  # nothing written through the link
+
+
+def test_file_changing_again_between_the_check_and_the_reload_does_not_crash(report_file: Path) -> None:
+    """The quiet reload (no unsaved edits) races a second outside change that breaks the file."""
+    from tui_report.storage.errors import ReportFileError
+
+    async def scenario() -> None:
+        app = make_app(report_file)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, on(app, EditorScreen), "the editor")
+            assert app.controller is not None
+            session = app.controller.session
+            text = report_file.read_text(encoding="utf-8")
+            report_file.write_text(text.replace("commercial = 0", "commercial = 8", 1), encoding="utf-8")
+
+            def reload_after_it_broke() -> None:
+                report_file.write_bytes(b"[report\n")  # broken between the check and the reload
+                raise ReportFileError(report_file, "TOML 格式错误")
+
+            session.reload = reload_after_it_broke  # type: ignore[method-assign]
+            app.check_files()
+            await pilot.pause()
+            assert app.is_running and isinstance(app.screen, EditorScreen)
+            assert any("无法重新载入" in str(n.title) for n in app._notifications)
+            app.controller.session.close()
+            app.controller = None
+            await pilot.press("ctrl+q")
+
+    run(scenario)
