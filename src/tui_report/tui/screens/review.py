@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import ClassVar
 
@@ -38,7 +39,10 @@ POLL_SECONDS = 2.0
 SORTS = {"state": "状态", "unit": "单位", "indicator": "指标"}
 
 
-def folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+Signature = tuple[tuple[str, int, int], ...]
+
+
+def folder_signature(folder: Path) -> Signature:
     """Names, sizes and modification times of the folder's files and of its lock files: any save,
     new report, or editor coming or going changes it (cheap: two directory scans)."""
     found: list[tuple[str, int, int]] = []
@@ -107,6 +111,8 @@ class ReviewScreen(Screen[None]):
         self.sort_by = "state"
         self.indicator = 0  # index into the template's indicators
         self.cache: InspectionCache = {}
+        # The first reading, started before the app (``tui-report review DIR``): see ReviewApp.
+        self.prefetched: Future[tuple[Signature, Review]] | None = None
         self._signature: tuple[tuple[str, int, int], ...] | None = None
         self._loading = False
 
@@ -138,11 +144,15 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="review-read")
     def _read(self) -> None:
-        signature = folder_signature(self.folder)
+        prefetched, self.prefetched = self.prefetched, None
         try:
-            # Forked workers only while no report is open here: a fork would share its edit lock.
-            processes = 1 if getattr(self.app, "controller", None) is not None else None
-            review = review_folder(self.folder, self.roster, self.year, processes, cache=self.cache)
+            if prefetched is not None:
+                signature, review = prefetched.result()
+            else:
+                signature = folder_signature(self.folder)
+                # Forked workers only while no report is open here: a fork would share its edit lock.
+                processes = 1 if getattr(self.app, "controller", None) is not None else None
+                review = review_folder(self.folder, self.roster, self.year, processes, cache=self.cache)
         except ReviewError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -336,9 +346,21 @@ class ReviewApp(ReportApp):
         self.roster = roster
         self.year = year
         self.desk: ReviewScreen | None = None
+        # Reading the folder starts now, while the app starts (and before it has threads of its own
+        # that a fork of the reader pool would copy).
+        self._cache: InspectionCache = {}
+        reader = ThreadPoolExecutor(1, thread_name_prefix="tui-report-review")
+        self._prefetch: Future[tuple[Signature, Review]] = reader.submit(self._first_read)
+        reader.shutdown(wait=False)  # the submitted reading still runs; the thread ends after it
+
+    def _first_read(self) -> tuple[Signature, Review]:
+        signature = folder_signature(self.folder)
+        return signature, review_folder(self.folder, self.roster, self.year, cache=self._cache)
 
     def get_default_screen(self) -> Screen[None]:
         self.desk = ReviewScreen(self.folder, self.roster, self.year)
+        self.desk.cache = self._cache
+        self.desk.prefetched = self._prefetch
         return self.desk
 
     def close_report(self, controller: Controller) -> None:
