@@ -237,6 +237,8 @@ def format_value(value: CellValue | None) -> str:
 def number_problem(value: object) -> str | None:
     """Why a value read from a file is not a usable number at all (any kind), or None: not a number,
     not finite (nan, inf), or beyond ±MAX_CELL_VALUE."""
+    if type(value) is int and -MAX_CELL_VALUE <= value <= MAX_CELL_VALUE:
+        return None  # the common case, asked for every cell of every file read
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         return "不是数字"
     if isinstance(value, Decimal) and not value.is_finite():
