@@ -43,7 +43,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--level",
         default=None,
         type=level_arg,
-        help="单位层级：" + "、".join(f"{zh}（{en}）" for en, zh in LEVEL_WORDS.items()) + "；默认乡镇",
+        help="单位层级："
+        + "、".join(f"{zh}（{en}）" for en, zh in LEVEL_WORDS.items())
+        + "；默认乡镇（用 --from 时沿用上年）",
     )
     new.add_argument("--template", default=None, help="模板编号（默认按年度选择，见 tui-report templates）")
     new.add_argument("--force", action="store_true", help="文件已存在时覆盖")
