@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -68,11 +70,19 @@ class EditorScreen(Screen[None]):
         Binding("ctrl+s", "save", "保存", key_display="^S", id="editor.save"),
         Binding("f5", "save", "保存", key_display="F5", id="editor.save_f5", show=False),
         Binding("f3", "findings", "问题", key_display="F3", id="editor.findings"),
-        Binding("f4", "fill_zero", "填0", key_display="F4", id="editor.fill_zero"),
-        Binding("pageup", "step(-1)", "上一部分", key_display="PgUp", id="editor.prev", show=False),
-        Binding("pagedown", "step(1)", "下一部分", key_display="PgDn", id="editor.next"),
-        Binding("f7", "step(-1)", "上一部分", key_display="F7", id="editor.prev_f7", show=False),
-        Binding("f8", "step(1)", "下一部分", key_display="F8", id="editor.next_f8", show=False),
+        Binding("f4", "fill_zero", "填0", key_display="F4", id="editor.fill_zero", priority=True),
+        # Priority: the app runs them as they arrive and holds what comes after until the new page
+        # has the focus (see action_step), so that typing or pasting right after PgDn lands there.
+        Binding(
+            "pageup", "step(-1)", "上一部分", key_display="PgUp", id="editor.prev", show=False, priority=True
+        ),
+        Binding("pagedown", "step(1)", "下一部分", key_display="PgDn", id="editor.next", priority=True),
+        Binding(
+            "f7", "step(-1)", "上一部分", key_display="F7", id="editor.prev_f7", show=False, priority=True
+        ),
+        Binding(
+            "f8", "step(1)", "下一部分", key_display="F8", id="editor.next_f8", show=False, priority=True
+        ),
         Binding("f6", "toggle_sidebar", "目录", key_display="F6", id="editor.sidebar", show=False),
         Binding("f9", "export", "导出", key_display="F9", id="editor.export", show=False),
         Binding("ctrl+z", "undo", "撤销", key_display="^Z", id="editor.undo", show=False),
@@ -236,7 +246,19 @@ class EditorScreen(Screen[None]):
         event.stop()
         await self.show_step(event.option_list.step_at[event.option_index])
 
+    async def after_pending_input(self) -> None:
+        """Wait until the focused widget has handled the keys that arrived before this one (they
+        wait in its own queue; a priority key is run by the app at once)."""
+        focused = self.focused
+        if focused is None:
+            return
+        handled = asyncio.Event()
+        focused.call_later(handled.set)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(handled.wait(), timeout=1.0)
+
     async def action_step(self, delta: int) -> None:
+        await self.after_pending_input()
         index = next(i for i, s in enumerate(self.steps) if s.key == self.current)
         target = index + delta
         if 0 <= target < len(self.steps):
@@ -311,7 +333,9 @@ class EditorScreen(Screen[None]):
             FindingsScreen(self.controller.report, self.controller.findings), self.jump_to_finding
         )
 
-    def action_fill_zero(self) -> None:
+    async def action_fill_zero(self) -> None:
+        # Priority (like PgDn), so that it acts on the table shown when it was pressed.
+        await self.after_pending_input()
         page = self.page
         if not isinstance(page, TablePage):
             self.notify("“填0”只用于表格：请先打开一张表。", timeout=3)
@@ -373,7 +397,11 @@ class EditorScreen(Screen[None]):
         commands += [
             ("保存", "Ctrl+S 或 F5", self.action_save),
             ("问题列表", "F3：列出所有错误和警告，Enter 跳到该处", self.action_findings),
-            ("本表空格填0", "F4：把当前表格中所有空格填为0", self.action_fill_zero),
+            (
+                "本表空格填0",
+                "F4：把当前表格中所有空格填为0",
+                lambda: self.app.call_later(self.action_fill_zero),
+            ),
             ("撤销", "Ctrl+Z", lambda: self.app.call_later(self.action_undo)),
             ("重做", "Ctrl+Y", lambda: self.app.call_later(self.action_redo)),
             ("导出 Word", "F9：导出 .docx；有错误时可选择导出草稿", self.action_export),

@@ -120,7 +120,7 @@ class MetaPage(Page):
         self.query_one("#field-level", OptionList).highlighted = list(LEVEL_LABELS).index(report.level)
 
     def focus_first(self) -> None:
-        self.query_one("#field-unit", Input).focus()
+        self.focus_now(self.query_one("#field-unit", Input))
 
 
 class PreamblePage(Page):
@@ -163,6 +163,13 @@ class PreamblePage(Page):
 
     def flush(self) -> None:
         preamble = self.controller.report.preamble
+        # The boxes' own values: an Input's Changed message may still be on its way.
+        for field in self.controller.report.tpl.preamble:
+            value = self.query_one(f"#field-preamble-{field.key}", Input).value
+            if value:
+                preamble[field.key] = value
+            else:
+                preamble.pop(field.key, None)
         edits = []
         for field in self.controller.report.tpl.preamble:
             before = self._committed.get(field.key, "")
@@ -182,10 +189,10 @@ class PreamblePage(Page):
                 widget.value = value
 
     def focus_first(self) -> None:
-        self.query(Input).first().focus()
+        self.focus_now(self.query(Input).first())
 
     def go_to(self, cell: str | None = None, field: str | None = None) -> None:
         if field and field.startswith("preamble."):
-            self.query_one(f"#field-preamble-{field.removeprefix('preamble.')}", Input).focus()
+            self.focus_now(self.query_one(f"#field-preamble-{field.removeprefix('preamble.')}", Input))
         else:
             self.focus_first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.containers import Vertical
+from textual.widget import Widget
 
 from tui_report.model.progress import Step
 from tui_report.tui.controller import Controller
@@ -19,6 +20,12 @@ class Page(Vertical):
         super().__init__(id=page_id(step.key), classes="page")
         self.controller = controller
         self.step = step
+
+    def focus_now(self, widget: Widget) -> None:
+        """Focus ``widget`` at once. ``Widget.focus()`` defers it to the app's queue, behind keys
+        and pastes that arrived while the page was being shown (PgDn then typing at once): they
+        would go to the page left behind."""
+        self.screen.set_focus(widget)
 
     def flush(self) -> None:
         """Commit what is being typed as an undoable change."""

@@ -94,10 +94,10 @@ class TablePage(Page):
         self.show_status()
 
     def focus_first(self) -> None:
-        self.grid.focus()
+        self.focus_now(self.grid)
 
     def go_to(self, cell: str | None = None, field: str | None = None) -> None:
-        self.grid.focus()
+        self.focus_now(self.grid)
         if cell is not None:
             self.grid.go_to_cell(cell)
             self.show_status()

@@ -93,7 +93,10 @@ class TextPage(Page):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
-        text = event.text_area.text
+        self._take(event.text_area.text)
+
+    def _take(self, text: str) -> None:
+        """The box's text into the model (uncommitted: undo records it on flush)."""
         report = self.controller.report
         if report.texts.get(self.step.target, "") == text:
             return
@@ -111,6 +114,9 @@ class TextPage(Page):
         self.flush()
 
     def flush(self) -> None:
+        # The box's own text: its Changed message may still be on its way (Ctrl+S or PgDn right
+        # after a paste reach the screen before it).
+        self._take(self.editor.text)
         text = self.controller.report.texts.get(self.step.target, "")
         if text != self._committed:
             change = Change(self.part.title, (TextEdit(self.step.target, self._committed, text),))
@@ -125,7 +131,7 @@ class TextPage(Page):
         self.query_one(".text-count", Static).update(self._count_text(text))
 
     def focus_first(self) -> None:
-        self.editor.focus()
+        self.focus_now(self.editor)
 
     def action_toggle_last_year(self) -> None:
         """Last year's text of the same part beside the box (found in the report's folder)."""
