@@ -98,3 +98,67 @@ def test_the_findings_list_shows_each_message_whole(full_copy: Path) -> None:
                 assert not any(line.strip()[:1] in NO_LINE_START for line in lines[1:]), lines
 
     run(scenario())
+
+
+def test_read_only_offers_save_as_and_wraps_its_banner(full_copy: Path) -> None:
+    from textual.widgets import Footer
+
+    from tui_report.session import EditSession
+    from tui_report.tui.app import ReportApp
+    from tui_report.tui.screens.dialogs import PathDialog
+
+    async def scenario() -> None:
+        reason = "该文件夹不允许你保存（权限不足），请另存为到自己的文件夹，或请管理员把你加入报告组，" * 2
+        app = ReportApp(EditSession.open(full_copy, read_only=True), note=reason)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            banner = app.screen.query_one("#banner", WrappedText)
+            assert reason.strip() in banner.text and banner.size.height >= 3  # wrapped, not cut
+            footer_keys = {
+                b.binding.description for b in app.screen.active_bindings.values() if b.binding.show
+            }
+            assert "另存为" in footer_keys and "保存" not in footer_keys
+            assert app.screen.query_one(Footer)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, PathDialog)
+
+    run(scenario())
+
+
+def test_new_report_suggests_a_chinese_file_name(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from tui_report.tui.screens.dialogs import NewReportDialog
+
+    async def scenario() -> None:
+        app = make_app(None, cwd=tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("n")
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, NewReportDialog)
+            await type_text(pilot, "某某乡人民政府")  # noqa: the unit, typed key by key
+            await pilot.pause()
+            year = dialog.query_one("#new-year", Input).value
+            assert dialog.query_one("#new-file", Input).value == f"某某乡人民政府{year}年报.toml"
+
+    run(scenario())
+
+
+def test_ctrl_home_and_ctrl_end_in_a_long_text(full_copy: Path) -> None:
+    from textual.widgets import TextArea
+
+    async def scenario() -> None:
+        app = make_app(full_copy)
+        async with app.run_test(size=SIZE) as pilot:
+            await go_to_step(pilot, app, "text:overview.summary")
+            box = app.focused
+            assert isinstance(box, TextArea)
+            box.load_text("很长的一段文字。" * 700)  # about 5,600 characters
+            await pilot.press("ctrl+end")
+            assert box.cursor_location == box.document.end
+            await pilot.press("ctrl+home")
+            assert box.cursor_location == (0, 0)
+
+    run(scenario())

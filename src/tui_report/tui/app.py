@@ -644,20 +644,11 @@ class ReportApp(App[int]):
 
     # ------------------------------------------------------------------ export
     def start_export(self, controller: Controller) -> None:
-        """F9: export to Word through the export module, if this installation has it."""
+        """F9: export to Word (python-docx is loaded here, on first use)."""
+        from tui_report.export import office
         from tui_report.model.report import ExportSettings, SubheadingStyle
         from tui_report.tui.screens.dialogs import ConfirmDialog, ExportDialog
 
-        try:
-            from tui_report.export import office  # type: ignore[attr-defined,unused-ignore]
-        except ImportError:
-            self.notify(
-                "本版本没有安装 Word 导出功能（tui_report.export.office）。",
-                title="无法导出",
-                severity="warning",
-                timeout=6,
-            )
-            return
         controller.recheck()
         errors = has_errors(controller.findings)
         default = controller.session.path.with_suffix(".docx")

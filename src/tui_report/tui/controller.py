@@ -7,7 +7,6 @@ No Textual here, so the same logic is tested without a terminal.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from tui_report.model.history import CellEdit, Change, History
@@ -34,7 +33,6 @@ class Controller:
         self.findings: list[Finding] = []
         self.progress: Progress
         self._marks: dict[str, dict[str, CellMark]] = {}
-        self.listeners: list[Callable[[], None]] = []
         self.recheck()
 
     @property
@@ -109,8 +107,6 @@ class Controller:
                 else:
                     severity = "error" if "error" in (old.severity, finding.severity) else old.severity
                     marks[loc.cell] = CellMark(severity, (*old.messages, finding.message))
-        for listener in list(self.listeners):
-            listener()
 
     def marks(self, table: str) -> dict[str, CellMark]:
         return self._marks.get(table, {})

@@ -131,6 +131,7 @@ class NewReportDialog(ModalScreen[dict[str, str] | None]):
         super().__init__()
         self.folder = folder
         self.year = year
+        self._suggested = self.file_name(unit, str(year))
         # Prefilled when starting from last year's report (从上年报告新建).
         self.unit = unit
         self.level = level if level in LEVEL_LABELS else "township"
@@ -150,7 +151,7 @@ class NewReportDialog(ModalScreen[dict[str, str] | None]):
             )
             yield levels
             yield Static("文件名", classes="field-label")
-            yield Input(str(self.folder / f"nianbao-{self.year}.toml"), id="new-file")
+            yield Input(self._suggested, id="new-file")
             yield Static("", id="new-problem", classes="error")
             with Horizontal(classes="buttons"):
                 yield _button("创建", "create", "primary")
@@ -169,15 +170,22 @@ class NewReportDialog(ModalScreen[dict[str, str] | None]):
         else:
             self.focus_next()
 
+    @staticmethod
+    def file_name(unit: str, year: str) -> str:
+        """The name a clerk expects: 某某乡人民政府2025年报.toml (in the folder shown)."""
+        unit = "".join(ch for ch in unit.strip() if ch not in '/\\:*?"<>|') or "某某单位"
+        return f"{unit}{year.strip()}年报.toml"
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "new-year":
-            year = event.value.strip()
-            file_input = self.query_one("#new-file", Input)
-            if year.isdigit() and file_input.value.endswith(f"nianbao-{self.year}.toml"):
-                file_input.value = (
-                    file_input.value.removesuffix(f"nianbao-{self.year}.toml") + f"nianbao-{year}.toml"
-                )
-                self.year = int(year)
+        if event.input.id not in ("new-unit", "new-year"):
+            return
+        file_input = self.query_one("#new-file", Input)
+        if file_input.value != self._suggested:
+            return  # the operator chose a name: keep it
+        unit = self.query_one("#new-unit", Input).value
+        year = self.query_one("#new-year", Input).value
+        self._suggested = self.file_name(unit, year)
+        file_input.value = self._suggested
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -197,6 +205,8 @@ class NewReportDialog(ModalScreen[dict[str, str] | None]):
         index = levels.highlighted or 0
         level = levels.get_option_at_index(index).id or "township"
         path = self.query_one("#new-file", Input).value.strip()
+        if path and not Path(path).expanduser().is_absolute():
+            path = str(self.folder / path)  # a bare name is created in the folder shown
         problem = ""
         if not unit:
             problem = "请填写单位名称"

@@ -23,6 +23,7 @@ from tui_report.model.rules import Finding
 from tui_report.session import OutsideChangeError
 from tui_report.storage.errors import NotWritableHereError, ReportFileError
 from tui_report.storage.safefile import UnsafeFileError
+from tui_report.tui.appapi import report_app
 from tui_report.tui.controller import Controller
 from tui_report.tui.gridmodel import clip_cells
 from tui_report.tui.textual_compat import footer_listing_keys
@@ -69,6 +70,9 @@ class EditorScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "保存", key_display="^S", id="editor.save"),
         Binding("f5", "save", "保存", key_display="F5", id="editor.save_f5", show=False),
+        # Read-only, the same keys offer 另存为 (check_action shows one or the other).
+        Binding("ctrl+s", "save_copy", "另存为", key_display="^S", id="editor.save_as"),
+        Binding("f5", "save_copy", "另存为", key_display="F5", id="editor.save_as_f5", show=False),
         Binding("f3", "findings", "问题", key_display="F3", id="editor.findings"),
         Binding("f4", "fill_zero", "填0", key_display="F4", id="editor.fill_zero", priority=True),
         # Priority: the app runs them as they arrive and holds what comes after until the new page
@@ -308,7 +312,7 @@ class EditorScreen(Screen[None]):
             self.controller.session.save()
         except OutsideChangeError as exc:
             # Someone changed the file since it was loaded: ask, never overwrite silently.
-            self.app.resolve_outside_change(self.controller, exc.change)  # type: ignore[attr-defined]
+            report_app(self).resolve_outside_change(self.controller, exc.change)
             return
         except (NotWritableHereError, UnsafeFileError) as exc:
             # Not writable in place any more (or no longer a regular file): the edits are intact,
@@ -319,7 +323,7 @@ class EditorScreen(Screen[None]):
         except ReportFileError as exc:
             self.notify(str(exc), title="保存失败", severity="error", timeout=10)
             return
-        self.app.remember(self.controller.session.path)  # type: ignore[attr-defined]
+        report_app(self).remember(self.controller.session.path)
         self.refresh_status()
         self.notify(f"已保存：{self.controller.session.path}", timeout=3)
 
@@ -351,7 +355,12 @@ class EditorScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "fill_zero":
             return isinstance(self.page, TablePage)
+        if action in ("save", "save_copy"):
+            return self.controller.read_only == (action == "save_copy")
         return True
+
+    def action_save_copy(self) -> None:
+        self.action_save_as()
 
     async def _after_history(self, change: Change | None, verb: str) -> None:
         if change is None:
@@ -376,7 +385,7 @@ class EditorScreen(Screen[None]):
 
     def action_export(self) -> None:
         self.flush()
-        self.app.start_export(self.controller)  # type: ignore[attr-defined]
+        report_app(self).start_export(self.controller)
 
     def palette_commands(self) -> list[PaletteCommand]:
         commands: list[PaletteCommand] = []
@@ -427,7 +436,7 @@ class EditorScreen(Screen[None]):
             except ReportFileError as exc:
                 self.notify(str(exc), title="保存失败", severity="error", timeout=10)
                 return
-            self.app.remember(path)  # type: ignore[attr-defined]
+            report_app(self).remember(path)
             self.refresh_status()
             self.notify(f"已另存为：{path}", timeout=3)
 
@@ -437,7 +446,7 @@ class EditorScreen(Screen[None]):
 
     def action_close_report(self) -> None:
         self.flush()
-        self.app.close_report(self.controller)  # type: ignore[attr-defined]
+        report_app(self).close_report(self.controller)
 
     def focus_chain_help(self) -> tuple[str, list[str]]:
         """Title and notes for F1, from the focused widget up."""

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui_report.tui.appapi import report_app
 from tui_report.tui.gridmodel import clip_cells
 from tui_report.tui.recent import Summary, example_path, load_recent, reports_in, summarize
 from tui_report.tui.widgets.wrapped import WrappedText
@@ -104,10 +105,10 @@ class StartScreen(Screen[None]):
             self.actions[index]()
 
     def _open(self, path: Path) -> None:
-        self.app.open_path(path)  # type: ignore[attr-defined]
+        report_app(self).open_path(path)
 
     def action_new(self) -> None:
-        self.app.new_report_dialog(self.cwd)  # type: ignore[attr-defined]
+        report_app(self).new_report_dialog(self.cwd)
 
     def action_new_from(self) -> None:
         """从上年报告新建: the highlighted report is last year's."""
@@ -125,14 +126,14 @@ class StartScreen(Screen[None]):
         except ReportFileError as exc:
             self.notify(str(exc), title="无法读取上年报告", severity="error", timeout=10)
             return
-        self.app.new_report_dialog(self.cwd, last)  # type: ignore[attr-defined]
+        report_app(self).new_report_dialog(self.cwd, last)
 
     def action_example(self) -> None:
         path = example_path()
         if path is None:
             self.notify("没有找到示例报告", severity="warning")
             return
-        self.app.open_path(path, read_only=True)  # type: ignore[attr-defined]
+        report_app(self).open_path(path, read_only=True)
 
     def action_review(self) -> None:
         from tui_report.tui.screens.review import ReviewScreen

@@ -23,14 +23,25 @@ def char_count(text: str) -> int:
 
 
 class ReportTextArea(TextArea, inherit_bindings=False):
-    """A TextArea without its PgUp/PgDn and F6/F7 bindings: those keys move between report sections
-    (and as ordinary, not priority, bindings they stay in order with the characters typed before)."""
+    """A TextArea without its PgUp/PgDn and F6/F7 bindings (those keys move between report
+    sections), with Ctrl+Home / Ctrl+End to the start / end of the whole text: the end of a
+    5,000-character text is one key away."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        b
-        for b in TextArea.BINDINGS
-        if isinstance(b, Binding) and b.key not in ("pageup", "pagedown", "f6", "f7")
+        *(
+            b
+            for b in TextArea.BINDINGS
+            if isinstance(b, Binding) and b.key not in ("pageup", "pagedown", "f6", "f7")
+        ),
+        Binding("ctrl+home", "text_start", "到全文开头", key_display="^Home", show=False),
+        Binding("ctrl+end", "text_end", "到全文末尾", key_display="^End", show=False),
     ]
+
+    def action_text_start(self) -> None:
+        self.move_cursor((0, 0))
+
+    def action_text_end(self) -> None:
+        self.move_cursor(self.document.end)
 
 
 class TextTyped(Message):
