@@ -43,8 +43,7 @@ def test_raw_paste_keeps_ideographic_and_no_break_spaces(empty_report: Path, app
     app = app_in_pty(empty_report)
     app.wait_for("报告信息")
     app.settle()
-    app.send("\x1b[6~")  # PgDn: from the preamble to the first text part
-    app.wait_for("字数")
+    app.wait_for("字数")  # the first open page of a blank report is a text part
     app.settle()
     pasted = "\u3000\u3000首行缩进\u00a0第二句。"
     app.send(pasted)  # one write, no \x1b[200~ … \x1b[201~ around it
@@ -53,15 +52,17 @@ def test_raw_paste_keeps_ideographic_and_no_break_spaces(empty_report: Path, app
     app.send("\x13")  # Ctrl+S
     app.wait_for(lambda s: "已保存" in s.splitlines()[0])
     saved = load_report(empty_report)
-    assert saved.texts["overview.summary"] == pasted
+    assert pasted in saved.texts.values()
 
 
 def test_escape_and_ctrl_s_in_one_write_close_the_dialog_and_save(empty_report: Path, app_in_pty) -> None:  # type: ignore[no-untyped-def]
     app = app_in_pty(empty_report)
     app.wait_for("报告信息")
     app.settle()
-    for _ in range(8):
-        app.send("\x1b[6~")  # PgDn to 表三 (as in test_terminal)
+    for _ in range(12):  # PgDn until 表三 shows
+        if "申请人情况" in app.text():
+            break
+        app.send("\x1b[6~")
         app.settle(0.15)
     app.wait_for("申请人情况")
     app.send("7\r")

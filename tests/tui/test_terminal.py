@@ -75,8 +75,9 @@ def test_type_into_a_table_and_a_text_then_save(empty_report: Path, tmp_path: Pa
             f"{command}; echo EXIT $?; sleep 30",
         )
         tmux.wait_for(lambda s: "报告信息" in s and "前言" in s, "the wizard")
-        # The first open page is the preamble; the next one is the first text part.
-        tmux("send-keys", "-t", "app", "PageDown")
+        # The first open page is the first required text part ((一)); the one before it is the
+        # optional 总体情况概述.
+        tmux("send-keys", "-t", "app", "PageUp")
         tmux.wait_for(lambda s: "总体情况概述" in s and "字数" in s, "the text part")
         text = "本年度全面推进政务公开，“三安全一稳定”信息严格审查。"
         tmux("send-keys", "-t", "app", "-l", text)

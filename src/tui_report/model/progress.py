@@ -92,10 +92,9 @@ def step_state(report: Report, step: Step, error_targets: set[str]) -> State:
     if step.kind == "meta":
         return "complete" if report.unit.strip() else "partial"
     if step.kind == "preamble":
-        filled = sum(1 for f in template.preamble if report.preamble.get(f.key, "").strip())
-        if filled == 0:
-            return "empty"
-        return "complete" if filled == len(template.preamble) else "partial"
+        # Every preamble field may stay empty (most published reports state the period inside
+        # 总体情况): nothing left to do there.
+        return "complete"
     if step.kind == "text":
         if report.texts.get(step.target, "").strip():
             return "complete"

@@ -151,7 +151,9 @@ def new_report(
     unit: str, year: int, level: UnitLevel = "township", template_id: str = DEFAULT_TEMPLATE
 ) -> Report:
     template = get_template(template_id)
-    preamble = {f.key: f.default.format(year=year, unit=unit) for f in template.preamble if f.default}
+    # No preamble text unless the operator chooses it: the template's default is offered as a
+    # suggestion in the app (F2), not written into the report.
+    preamble: dict[str, str] = {}
     return Report(
         template=template.id,
         template_version=template.version,

@@ -216,13 +216,27 @@ class EditorScreen(Screen[None]):
         if progress_text != self._progress_text:
             self.query_one("#progress", Static).update(progress_text)
             self._progress_text = progress_text
-        self.query_one(SectionList).update_states(progress, self.current, SIDEBAR_WIDTH - 2)
+        sections = self.query_one(SectionList)
+        sections.will_print = self._will_print()
+        sections.update_states(progress, self.current, SIDEBAR_WIDTH - 2)
         page = self.page
         if isinstance(page, TablePage):
             page.show_status()
         show = getattr(self.app, "show_journal_problem", None)
         if callable(show):
             show(session)
+
+    def _will_print(self) -> dict[str, str]:
+        """Text parts left empty that the document prints as a word (六 → “无”)."""
+        report = self.controller.report
+        words: dict[str, str] = {}
+        for step in self.steps:
+            if step.kind != "text":
+                continue
+            part = report.tpl.text_part(step.target)
+            if part.empty_prints is not None and not report.texts.get(step.target, "").strip():
+                words[step.key] = part.empty_prints
+        return words
 
     def on_table_grid_committed(self, event: TableGrid.Committed) -> None:
         self.refresh_status()

@@ -124,7 +124,31 @@ class MetaPage(Page):
 
 
 class PreamblePage(Page):
-    HELP = "前言：统计期限、发布网址、联系方式等。Tab/Shift+Tab 在各项之间移动。"
+    HELP = (
+        "前言：统计期限、发布网址、联系方式等，都可以不填。Tab/Shift+Tab 在各项之间移动；"
+        "有建议写法的项目（如统计期限），在空白时按 F2 填入建议。"
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "suggest", "填入建议", key_display="F2", id="preamble.suggest"),
+    ]
+
+    def suggestion(self, key: str) -> str:
+        """The template's suggested text for a field (the year and unit filled in), or ""."""
+        report = self.controller.report
+        field = next(f for f in report.tpl.preamble if f.key == key)
+        return field.default.format(year=report.year, unit=report.unit) if field.default else ""
+
+    def action_suggest(self) -> None:
+        focused = self.screen.focused
+        if not isinstance(focused, Input) or self.controller.read_only:
+            return
+        key = (focused.id or "").removeprefix("field-preamble-")
+        text = self.suggestion(key)
+        if not text:
+            self.app.notify("这一项没有建议写法", timeout=2)
+        elif not focused.value:
+            focused.value = text
+            focused.cursor_position = len(text)
 
     def __init__(self, controller: Controller, step: Step) -> None:
         super().__init__(controller, step)
@@ -136,8 +160,12 @@ class PreamblePage(Page):
         with FormScroll(classes="form"):
             for field in report.tpl.preamble:
                 yield Static(field.label, classes="field-label")
+                suggestion = self.suggestion(field.key)
                 yield _input(
-                    report.preamble.get(field.key, ""), f"preamble.{field.key}", self.controller.read_only
+                    report.preamble.get(field.key, ""),
+                    f"preamble.{field.key}",
+                    self.controller.read_only,
+                    placeholder=f"F2 填入：{suggestion}" if suggestion else "可不填",
                 )
                 if field.guidance:
                     yield WrappedText(field.guidance, classes="guidance")

@@ -56,6 +56,9 @@ class SectionList(OptionList, inherit_bindings=False):
     def _single(self, option_id: str) -> bool:
         return any(len(s.steps) == 1 and s.steps[0].key == option_id for s in self.sections)
 
+    # Steps left empty that the export prints as a word (六 → 无): marked with that word.
+    will_print: dict[str, str] = {}  # noqa: RUF012  (replaced, never mutated)
+
     def update_states(self, progress: Progress, current: str, width: int) -> None:
         """Rewrite the prompts whose mark changed (cheap: usually one or two)."""
         self.current = current
@@ -76,7 +79,8 @@ class SectionList(OptionList, inherit_bindings=False):
                 state = progress.steps.get(option_id, "empty")
             pointer = ">" if option_id == current else " "
             indent = " " if self._indent[index] else ""
-            prompt = f"{pointer}{indent}[{STATE_MARKS[state]}]{self._titles[index]}"
+            mark = self.will_print.get(option_id) or STATE_MARKS[state]
+            prompt = f"{pointer}{indent}[{mark}]{self._titles[index]}"
             prompts.append(clip_cells(prompt, width))
         return prompts
 

@@ -99,6 +99,8 @@ class TextPage(Page):
         return self.query_one("#text-editor", TextArea)
 
     def _count_text(self, text: str) -> str:
+        if self.part.empty_prints is not None and not text.strip():
+            return f"字数：0（留空将打印“{self.part.empty_prints}”）"
         optional = "（可不填）" if not self.part.required else ""
         return f"字数：{char_count(text)}{optional}"
 
