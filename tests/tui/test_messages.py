@@ -162,3 +162,27 @@ def test_ctrl_home_and_ctrl_end_in_a_long_text(full_copy: Path) -> None:
             assert box.cursor_location == (0, 0)
 
     run(scenario())
+
+
+def test_the_saved_mark_is_true(full_copy: Path) -> None:
+    from textual.widgets import Input
+
+    async def scenario() -> None:
+        app = make_app(full_copy)
+        async with app.run_test(size=SIZE) as pilot:
+            await go_to_step(pilot, app, "preamble")
+            screen = editor(app)
+            field = app.focused
+            assert isinstance(field, Input)
+            await pilot.press("end", "x")  # typing, not yet committed
+            await pilot.pause()
+            assert "*未保存" in screen._title_text
+            await pilot.press("backspace")  # typed back to the saved text
+            await pilot.pause()
+            assert "已保存" in screen._title_text
+            await pilot.press("end", "y", "tab")  # committed
+            await pilot.press("ctrl+z")  # undone back to the saved content
+            await pilot.pause()
+            assert "已保存" in screen._title_text and not app.controller.session.dirty  # type: ignore[union-attr]
+
+    run(scenario())

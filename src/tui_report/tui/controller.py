@@ -108,6 +108,18 @@ class Controller:
                     severity = "error" if "error" in (old.severity, finding.severity) else old.severity
                     marks[loc.cell] = CellMark(severity, (*old.messages, finding.message))
 
+    def matches_saved(self) -> bool:
+        """Is the report what was last loaded or saved (after undoing back to it, say)?"""
+        now, saved = self.report, self.session.base_report
+        return (now.unit, now.level, now.year, now.preamble, now.texts, now.values) == (
+            saved.unit,
+            saved.level,
+            saved.year,
+            saved.preamble,
+            saved.texts,
+            saved.values,
+        )
+
     def marks(self, table: str) -> dict[str, CellMark]:
         return self._marks.get(table, {})
 

@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -29,13 +29,10 @@ from tui_report.tui.gridmodel import clip_cells
 from tui_report.tui.textual_compat import footer_listing_keys
 from tui_report.tui.widgets.formpages import MetaPage, PreamblePage
 from tui_report.tui.widgets.grid import TableGrid
-from tui_report.tui.widgets.page import Page, page_id
+from tui_report.tui.widgets.page import Page, TextTyped, page_id
 from tui_report.tui.widgets.sections import SectionList
 from tui_report.tui.widgets.tablepage import TablePage
 from tui_report.tui.widgets.wrapped import WrappedText
-
-if TYPE_CHECKING:
-    from tui_report.tui.widgets.textpage import TextTyped
 
 PaletteCommand = tuple[str, str, Callable[[], object]]
 SIDEBAR_WIDTH = 18
@@ -250,7 +247,10 @@ class EditorScreen(Screen[None]):
         if self._recheck_timer is not None:
             self._recheck_timer.stop()
         self._recheck_timer = self.set_timer(0.4, self._recheck_after_typing)
-        if "*未保存" not in self._title_text:
+        session = self.controller.session
+        if session.dirty and self.controller.matches_saved():
+            session.dirty = False  # typed back to what is in the file
+        if ("*未保存" in self._title_text) != session.dirty:
             self.refresh_status()
 
     def _recheck_after_typing(self) -> None:
@@ -386,6 +386,8 @@ class EditorScreen(Screen[None]):
         cell = where if key.startswith("table:") else None
         if key != self.current or cell is not None:
             await self.show_step(key, cell=cell)
+        if self.controller.matches_saved():
+            self.controller.session.dirty = False  # undone back to what is in the file
         self.refresh_status()
         self.notify(f"已{verb}：{change.label}", timeout=2)
 

@@ -15,7 +15,7 @@ from tui_report.model.progress import Step
 from tui_report.model.report import year_text_problem
 from tui_report.model.template import LEVEL_LABELS
 from tui_report.tui.controller import Controller
-from tui_report.tui.widgets.page import Page
+from tui_report.tui.widgets.page import Page, TextTyped
 from tui_report.tui.widgets.wrapped import WrappedText
 
 
@@ -70,6 +70,7 @@ class MetaPage(Page):
             if report.unit != event.value:
                 report.unit = event.value
                 self.controller.session.mark_edited()
+                self.post_message(TextTyped())
         elif event.input.id == "field-year":
             text = event.value.strip().translate({0xFF10 + i: ord("0") + i for i in range(10)})
             problem = year_text_problem(text, report.tpl)
@@ -77,6 +78,7 @@ class MetaPage(Page):
                 if report.year != int(text):
                     report.year = int(text)
                     self.controller.session.mark_edited()
+                    self.post_message(TextTyped())
                     event.input.remove_class("-invalid")
             else:
                 event.input.add_class("-invalid")
@@ -180,6 +182,7 @@ class PreamblePage(Page):
             else:
                 preamble.pop(key, None)
             self.controller.session.mark_edited()
+            self.post_message(TextTyped())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widget import Widget
 
 from tui_report.model.progress import Step
 from tui_report.tui.controller import Controller
+
+
+class TextTyped(Message):
+    """Typing changed the model (a text part, a form field): the saved mark and, a little later,
+    the checks follow."""
 
 
 class Page(Vertical):

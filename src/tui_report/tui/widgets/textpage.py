@@ -7,13 +7,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.widgets import Static, TextArea
 
 from tui_report.model.history import Change, TextEdit
 from tui_report.model.progress import Step
 from tui_report.tui.controller import Controller
-from tui_report.tui.widgets.page import Page
+from tui_report.tui.widgets.page import Page, TextTyped
 from tui_report.tui.widgets.wrapped import WrappedText
 
 
@@ -42,10 +41,6 @@ class ReportTextArea(TextArea, inherit_bindings=False):
 
     def action_text_end(self) -> None:
         self.move_cursor(self.document.end)
-
-
-class TextTyped(Message):
-    """Text changed in an editor (the model is current; checks may rerun a little later)."""
 
 
 class TextPage(Page):
