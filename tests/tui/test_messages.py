@@ -186,3 +186,19 @@ def test_the_saved_mark_is_true(full_copy: Path) -> None:
             assert "已保存" in screen._title_text and not app.controller.session.dirty  # type: ignore[union-attr]
 
     run(scenario())
+
+
+def test_a_narrow_window_gives_a_table_the_room(full_copy: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(full_copy)
+        async with app.run_test(size=(60, 20)) as pilot:
+            screen = editor(app)
+            side = screen.query_one("#side")
+            await go_to_step(pilot, app, "table:requests")
+            assert not side.display
+            await pilot.press("f6")
+            assert side.display  # F6 still toggles
+            await go_to_step(pilot, app, "text:problems.main")
+            assert side.display
+
+    run(scenario())

@@ -81,3 +81,13 @@ def test_help_from_the_palette(full_copy: Path) -> None:
             assert isinstance(app.screen, HelpScreen)
 
     run(scenario())
+
+
+def test_a_table_by_its_name(full_copy: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(full_copy)
+        async with app.run_test(size=SIZE) as pilot:
+            names = await palette_names(pilot, app, "表三")
+            assert names[0].startswith("跳到：表三 三、"), names
+
+    run(scenario())

@@ -174,6 +174,7 @@ class KindSpec(_Strict):
 class TableSpec(_Strict):
     key: str = Field(pattern=KEY_PATTERN)
     title: str
+    name: str = ""  # what operators call it (表三); the command palette finds it by that name
     value_rule: str = "R4"
     blocks: list[Block]
     rules: list[Rule] = []

@@ -36,6 +36,8 @@ from tui_report.tui.widgets.wrapped import WrappedText
 
 PaletteCommand = tuple[str, str, Callable[[], object]]
 SIDEBAR_WIDTH = 18
+# Below this many columns a table page hides the section list (the tables need the room).
+NARROW_WIDTH = 80
 
 
 def step_of_change(change: Change) -> tuple[str, str | None]:
@@ -105,6 +107,7 @@ class EditorScreen(Screen[None]):
         self._recheck_timer: Timer | None = None
         self._title_text = ""
         self._progress_text = ""
+        self._sidebar_chosen = False
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -184,6 +187,7 @@ class EditorScreen(Screen[None]):
         page = await self._page_for(step)
         self.current = key
         self.switcher.current = page.id
+        self._fit_sidebar()
         self.query_one(SectionList).highlight_step(key)
         self.refresh_status()
         if cell is not None or field is not None:
@@ -301,6 +305,17 @@ class EditorScreen(Screen[None]):
     def action_toggle_sidebar(self) -> None:
         side = self.query_one("#side")
         side.display = not side.display
+        self._sidebar_chosen = True  # the operator decides from now on
+
+    def _fit_sidebar(self) -> None:
+        """On a table page in a narrow window the section list steps aside (F6 brings it back)."""
+        if self._sidebar_chosen:
+            return
+        narrow = 0 < self.size.width < NARROW_WIDTH
+        self.query_one("#side").display = not (narrow and isinstance(self.page, TablePage))
+
+    def on_resize(self) -> None:
+        self._fit_sidebar()
 
     async def jump_to_finding(self, finding: Finding | None) -> None:
         if finding is None or not finding.locations:
@@ -410,8 +425,9 @@ class EditorScreen(Screen[None]):
             for step in section.steps:
                 name = section.heading if len(section.steps) == 1 else f"{section.heading} > {step.title}"
                 if step.kind == "table":
-                    # Operators call the tables by their part's numeral: 表二, 表三, 表四.
-                    name = f"表{section.heading[0]} {name}"
+                    # Operators call the tables by the name the template gives them (表三).
+                    table_name = self.controller.report.tpl.table(step.target).spec.name
+                    name = f"{table_name} {name}" if table_name else name
                 commands.append(
                     (
                         f"跳到：{name}",
