@@ -43,6 +43,7 @@ KEY_BYTES = {
     "tab": b"\t",
     "enter": b"\r",
     "pagedown": b"\x1b[6~",
+    "pageup": b"\x1b[5~",
     "ctrl+u": b"\x15",
     "ctrl+s": b"\x13",
     "f4": b"\x1bOS",
@@ -78,8 +79,14 @@ async def _plan(path: Path, target_path: Path, fill_zero: bool) -> list[Op]:
             app.post_message(events.Paste(text))  # as the terminal driver delivers it
             await pilot.pause()
 
+        report = app.controller.report  # type: ignore[union-attr]
         steps = list(screen.steps)  # type: ignore[attr-defined]
-        start = next(i for i, s in enumerate(steps) if s.key == screen.current)  # type: ignore[attr-defined]
+        opened = next(i for i, s in enumerate(steps) if s.key == screen.current)  # type: ignore[attr-defined]
+        # The app opens on the first part still to do; the operator goes back (PgUp) to any
+        # earlier part that needs input, then forward through the rest.
+        start = min(opened, next(i for i, s in enumerate(steps) if _needs_input(report, target, s)))
+        for _ in range(opened - start):
+            await press("pageup")
         for index, step in enumerate(steps[start:]):
             if index:
                 await press("pagedown")
@@ -100,6 +107,16 @@ async def _plan(path: Path, target_path: Path, fill_zero: bool) -> list[Op]:
             wrong += ["preamble"] if done.preamble != target.preamble else []
             raise RuntimeError(f"the plan does not enter the example: {wrong}")
     return ops
+
+
+def _needs_input(report, target, step) -> bool:  # type: ignore[no-untyped-def]
+    if step.kind == "preamble":
+        return bool(report.preamble != target.preamble)
+    if step.kind == "text":
+        return bool(report.texts.get(step.target, "") != target.texts.get(step.target, ""))
+    if step.kind == "table":
+        return bool(report.values.get(step.target, {}) != target.values.get(step.target, {}))
+    return False
 
 
 async def _plan_preamble(app, screen, target, press, paste) -> None:  # type: ignore[no-untyped-def]
@@ -271,7 +288,7 @@ def measure(src: Path, fill_zero: bool) -> dict[str, object]:
                     term.send(b"\x1b[200~" + value.encode() + b"\x1b[201~")
                 else:
                     term.send(KEY_BYTES.get(value, value.encode()))
-                if value == "pagedown":  # the operator looks for the next page before going on
+                if value in ("pagedown", "pageup"):  # the operator looks for the page before going on
                     term.wait_for(lambda t, page=page: t.text().splitlines()[1] != page, timeout=10)
                 end = time.monotonic() + KEY_DELAY
                 while time.monotonic() < end:
