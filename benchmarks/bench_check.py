@@ -58,11 +58,12 @@ def run_cli(paths: list[Path]) -> float:
     result = subprocess.run(
         [sys.executable, "-m", "tui_report", "check", "--json", *map(str, paths)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         env=env,
     )
     elapsed = time.perf_counter() - start
-    assert result.returncode in (0, 1), result.returncode
+    # Exit 1 is also what Python returns for a traceback: a crash must not pass as "has errors".
+    assert result.returncode in (0, 1) and b"Traceback" not in result.stderr, result.stderr[-2000:]
     return elapsed
 
 

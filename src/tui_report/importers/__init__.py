@@ -11,13 +11,16 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_report.host.oserror import os_error_text
-from tui_report.importers.build import ImportNote, ImportResult, build_report
 from tui_report.importers.source import MAX_SOURCE_BYTES, ImportFailure, SourceDocument
-from tui_report.model.template import UnitLevel
 
-__all__ = ["SUFFIXES", "ImportFailure", "ImportNote", "ImportResult", "import_report", "is_document"]
+if TYPE_CHECKING:
+    from tui_report.importers.build import ImportResult
+    from tui_report.model.template import UnitLevel
+
+__all__ = ["SUFFIXES", "ImportFailure", "import_report", "is_document"]
 
 SUFFIXES = (".docx", ".html", ".htm", ".pdf")
 
@@ -81,5 +84,8 @@ def import_report(
     year: int | None = None,
     level: UnitLevel | None = None,
 ) -> ImportResult:
+    # The matching (rapidfuzz) loads only here: `check` of .toml files never pays for it.
+    from tui_report.importers.build import build_report
+
     path = Path(path)
     return build_report(read_source(path), path, unit, year, level)
