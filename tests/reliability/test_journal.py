@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from tui_report.session import EditSession, OutsideChangeError
-from tui_report.storage.journal import JournalError, ensure_recovery_dir, journal_path, read_journal
+from tui_report.storage.journal import (
+    JournalError,
+    ensure_recovery_dir,
+    journal_path,
+    read_journal,
+    read_journal_file,
+)
 
 from ._helpers import NOBODY, run_as
 
@@ -143,7 +149,8 @@ def test_edits_before_deciding_keep_the_older_journal(report_file: Path, state_d
     _edit(session, "新会话直接开始修改")  # the operator ignored the offer
     older = list((state_dir / "recovery").glob("*.older.json"))
     assert len(older) == 1
-    assert "旧会话的修改" in json.loads(older[0].read_text(encoding="utf-8"))["report"]
+    entry = read_journal_file(older[0])
+    assert entry is not None and "旧会话的修改" in entry.report_text
     session.close()
 
 
@@ -260,4 +267,92 @@ def test_the_journal_reaches_the_disk_off_the_keystroke_path(report_file: Path) 
     assert entry is not None and "先写入，后落盘" in entry.report_text
     assert journal.wait_synced(5.0)  # … and fsynced by the background thread
     assert journal._SYNCER.synced > synced
+    session.close(discard=True)
+
+
+def _same_as_journal(session: EditSession, report_file: Path) -> bool:
+    entry = read_journal(report_file)
+    assert entry is not None
+    return entry.report().model_dump() == session.report.model_dump()
+
+
+def test_edit_lines_replay_to_the_report_shown(report_file: Path) -> None:
+    """Every kind of edit (count, amount, cleared cell, text with quotes and new lines, removed
+    text, preamble) appended as a line reads back as exactly the report in memory."""
+    import random
+    from decimal import Decimal
+
+    from tui_report.storage import journal
+
+    rng = random.Random(11)
+    session = EditSession.open(report_file)
+    tpl = session.report.tpl
+    cells = [(t, c) for t, compiled in tpl.compiled.items() for c in compiled.input_cells()]
+    texts = list(tpl.text_keys())
+    for step in range(120):
+        table, cell_id = rng.choice(cells)
+        kind = tpl.table(table).cells[cell_id].kind
+        roll = rng.random()
+        if roll < 0.5:
+            value = (
+                Decimal(f"{rng.randint(0, 999)}.{rng.randint(1, 99)}")
+                if kind == "amount"
+                else rng.randint(0, 99)
+            )
+            session.report.set_cell(table, cell_id, value)
+        elif roll < 0.65:
+            session.report.set_cell(table, cell_id, None)
+        elif roll < 0.85:
+            session.report.texts[rng.choice(texts)] = f'第{step}次"修改"\n\t"""引号""" \\ 末尾'
+        else:
+            session.report.texts.pop(rng.choice(texts), None)
+        session.mark_edited()
+        assert _same_as_journal(session, report_file), f"step {step}"
+    assert session._journal.writes == 120 and 0 < session._journal._log_lines < journal.COMPACT_LINES
+    session.close(discard=True)
+
+
+def test_a_torn_last_line_is_ignored(report_file: Path) -> None:
+    """A kill -9 during the append can leave part of a line: the edits before it still read."""
+    session = EditSession.open(report_file)
+    _edit(session, "第一次")
+    _edit(session, "第二次")
+    file = journal_path(report_file)
+    whole = file.read_bytes()
+    with open(file, "ab") as out:
+        out.write('{"seq": 99, "set": [[["texts", "other", "main"], "撕裂'.encode())
+    assert _journaled_text(report_file) == "第二次"
+    file.write_bytes(whole[: whole.rindex(b"\n", 0, len(whole) - 1) + 1])  # the last line lost
+    assert _journaled_text(report_file) == "第一次"
+    session.close(discard=True)
+
+
+def test_the_snapshot_is_rewritten_every_so_often(report_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui_report.storage import journal
+
+    monkeypatch.setattr(journal, "COMPACT_LINES", 3)
+    session = EditSession.open(report_file)
+    for n in range(8):
+        _edit(session, f"第{n}次")
+        lines = journal_path(report_file).read_bytes().count(b"\n")
+        assert lines == 1 + n % 4  # snapshot, three edit lines, snapshot again …
+        assert _journaled_text(report_file) == f"第{n}次"
+    session.close(discard=True)
+
+
+def test_a_journal_moved_away_is_written_whole_again(report_file: Path) -> None:
+    """The file is no longer the one we appended to (set aside, deleted, replaced): no edit line
+    goes to a file nobody reads."""
+    session = EditSession.open(report_file)
+    _edit(session, "第一次")
+    file = journal_path(report_file)
+    file.rename(file.with_name("elsewhere.json"))
+    _edit(session, "第二次")
+    assert _journaled_text(report_file) == "第二次"
+    file.unlink()
+    _edit(session, "第三次")
+    assert _journaled_text(report_file) == "第三次"
+    file.write_bytes(file.read_bytes())  # same content, another inode
+    _edit(session, "第四次")
+    assert _journaled_text(report_file) == "第四次"
     session.close(discard=True)

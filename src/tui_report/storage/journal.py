@@ -5,10 +5,16 @@ One JSON file per report in a per-user folder that no one else can read (mode 07
     $XDG_STATE_HOME/tui-report/recovery/      (default ~/.local/state/tui-report/recovery/)
         2024年报.toml-1f2e3d4c5b6a7980.json
 
-It holds the whole report as TOML text (read back with the same strict loader as report files),
-the fingerprint and text of the file as it was loaded (the base, for a three-way merge), and who
-wrote it. Each write is atomic (temp file, fsync, rename, folder fsync), so after ``kill -9`` the
-journal is the previous edit or this one, never a mix.
+Its first line is a JSON snapshot: the whole report as TOML text (read back with the same strict
+loader as report files), the fingerprint and text of the file as it was loaded (the base, for a
+three-way merge), and who wrote it. The snapshot is written atomically (temp file, rename; fsync
+and folder fsync), at the first edit and again every :data:`COMPACT_LINES` edits (or
+:data:`COMPACT_BYTES` of log). Every edit in between appends one JSON line with the fields it
+changed (``{"seq", "at", "set": [[path, value], …], "del": [path, …]}``), written with a single
+``os.write()`` of the complete line to a descriptor opened ``O_APPEND|O_NOFOLLOW``. A ``kill -9``
+during that write can leave only the last line torn; the reader ignores a line that does not parse
+(and everything after it), which is an edit whose ``write()`` had not returned, so never one the
+screen confirmed. The snapshot before it is whole, so the journal is always readable.
 
 The journal is removed only when its edits are in a saved file, or the operator chose 丢弃 (and
 confirmed it). A session removes only a journal it wrote itself; an earlier session's journal stays
@@ -30,22 +36,30 @@ import stat
 import threading
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from tui_report import __version__
 from tui_report.host import procinfo
+from tui_report.host.toml import tomllib
 from tui_report.model.report import Report
 from tui_report.storage.atomic import atomic_write, fsync_path
 from tui_report.storage.errors import ReportFileError, os_error_text
 from tui_report.storage.fingerprint import Fingerprint
-from tui_report.storage.reportfile import dumps_report, loads_report
-from tui_report.storage.safefile import MAX_REPORT_BYTES, read_regular
+from tui_report.storage.reportfile import loads_report, plain_report_data
+from tui_report.storage.safefile import MAX_REPORT_BYTES, SAFE_FLAGS, read_regular
 from tui_report.storage.statedir import state_dir
 
 JOURNAL_FORMAT = 1
 # Typing within one field is journaled at most this often; a committed edit always at once.
 DEBOUNCE_SECONDS = 1.0
+# The snapshot is rewritten (and the log of edit lines dropped) after this many edit lines or
+# bytes of them: each edit costs one small append, one edit in COMPACT_LINES a full rewrite.
+COMPACT_LINES = 200
+COMPACT_BYTES = 256 * 1024
 
 
 class JournalError(Exception):
@@ -132,6 +146,12 @@ def read_journal(report_path: Path | str) -> JournalEntry | None:
         if not older:
             return None
         file = older[-1]
+    return read_journal_file(file)
+
+
+def read_journal_file(file: Path) -> JournalEntry | None:
+    """One journal file (snapshot plus edit lines), or None when it is gone or damaged (then it is
+    moved aside as ``.bad``)."""
     try:
         raw, _info = read_regular(file, MAX_JOURNAL_BYTES)
     except ReportFileError as exc:
@@ -139,8 +159,10 @@ def read_journal(report_path: Path | str) -> JournalEntry | None:
             return None
         raise JournalError(f"无法读取恢复记录：{exc}") from exc
     try:
-        data = json.loads(raw.decode("utf-8"))
-        return _entry_from_json(file, data)
+        header, _sep, log = raw.decode("utf-8").partition("\n")
+        entry = _entry_from_json(file, json.loads(header))
+        _replay(entry, log)
+        return entry
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError, RecursionError):
         with contextlib.suppress(OSError):
             os.replace(file, file.with_name(file.name + f".{int(time.time())}.bad"))
@@ -165,6 +187,75 @@ def _entry_from_json(file: Path, data: Any) -> JournalEntry:
     )
 
 
+def _replay(entry: JournalEntry, log: str) -> None:
+    """Apply the edit lines after the snapshot. The first line that does not parse ends the log:
+    only the last line can be torn (a ``kill -9`` during its ``write()``), never an acknowledged one."""
+    changes: list[dict[str, Any]] = []
+    for line in log.split("\n"):
+        try:
+            change = json.loads(line)
+        except (json.JSONDecodeError, RecursionError):
+            break
+        if not isinstance(change, dict) or not isinstance(change.get("seq"), int):
+            break
+        changes.append(change)
+    if not changes:
+        return
+    data = tomllib.loads(entry.report_text, parse_float=Decimal)
+    for change in changes:
+        for path in change.get("del", []):
+            _delete(data, [str(p) for p in path])
+        for path, value in change.get("set", []):
+            _set(data, [str(p) for p in path], _from_json(value))
+        entry.seq = change["seq"]
+        entry.saved_at = str(change.get("at", entry.saved_at))
+    entry.report_text = tomli_w.dumps(data, multiline_strings=True)
+
+
+def _set(data: dict[str, Any], path: list[str], value: Any) -> None:
+    node = data
+    for part in path[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    node[path[-1]] = value
+
+
+def _delete(data: dict[str, Any], path: list[str]) -> None:
+    trail = [data]
+    for part in path[:-1]:
+        child = trail[-1].get(part)
+        if not isinstance(child, dict):
+            return
+        trail.append(child)
+    trail[-1].pop(path[-1], None)
+    for node, part in zip(reversed(trail[:-1]), reversed(path[:-1]), strict=True):
+        if node[part]:
+            break
+        del node[part]  # an emptied table goes, as report_to_data leaves it out
+
+
+def _flatten(data: dict[str, Any], prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
+    """Leaf path → value (a table is never a leaf, so a dict value is a tagged Decimal)."""
+    flat: dict[tuple[str, ...], Any] = {}
+    for key, value in data.items():
+        path = (*prefix, key)
+        if isinstance(value, dict):
+            flat.update(_flatten(value, path))
+        else:
+            flat[path] = value
+    return flat
+
+
+def _to_json(value: Any) -> Any:
+    return {"decimal": str(value)} if isinstance(value, Decimal) else value
+
+
+def _from_json(value: Any) -> Any:
+    return Decimal(value["decimal"]) if isinstance(value, dict) else value
+
+
 class Journal:
     """The journal of one editing session.
 
@@ -182,6 +273,12 @@ class Journal:
         self.last_write = 0.0
         self.writes = 0
         self._folder_ready: Path | None = None
+        self._lock = threading.Lock()
+        self._fd: int | None = None  # O_APPEND descriptor on the snapshot this journal wrote
+        self._size = 0  # the file's size after our last write (someone else wrote: snapshot)
+        self._flat: dict[tuple[str, ...], Any] = {}  # the journaled report, leaf path → value
+        self._log_lines = 0
+        self._log_bytes = 0
 
     def record(self, report: Report, *, commit: bool = True) -> bool:
         """Journal ``report``; returns whether it was written now. Raises :class:`JournalError`."""
@@ -194,21 +291,83 @@ class Journal:
     def write(self, report: Report, *, durable: bool = False) -> None:
         """Write the journal now: on return the bytes are in the file (a ``kill -9`` loses
         nothing). Reaching the disk (fsync) is left to a background thread unless ``durable``
-        (hang-up, exit): an fsync can take 10–100 ms on a busy disk, too long for a keystroke."""
+        (hang-up, exit): an fsync can take 10–100 ms on a busy disk, too long for a keystroke.
+
+        An edit line is appended when the snapshot in the file is ours and unchanged since we
+        wrote it (same inode at the path); otherwise, and every :data:`COMPACT_LINES` lines, the
+        whole snapshot is rewritten atomically."""
         # Serializing may race with an edit when called from a signal fallback thread: retry.
         for attempt in range(3):
             try:
-                text = dumps_report(report)
+                data = plain_report_data(report)
                 break
             except RuntimeError:
                 if attempt == 2:
                     raise
+        # A signal fallback thread may write while the loop thread is in here: one at a time
+        # (but never wait forever on a thread that is stuck: then write a whole snapshot).
+        locked = self._lock.acquire(timeout=1.0)
+        try:
+            if not (locked and self._append(data, durable=durable)):
+                self._write_snapshot(data, durable=durable)
+        finally:
+            if locked:
+                self._lock.release()
+        self.pending = False
+        self.last_write = time.monotonic()
+        self.writes += 1
+
+    def _append(self, data: dict[str, Any], *, durable: bool) -> bool:
+        """Append one edit line; False when a snapshot must be written instead."""
+        fd = self._fd
+        if fd is None or self._log_lines >= COMPACT_LINES or self._log_bytes >= COMPACT_BYTES:
+            return False
+        try:
+            now, ours = os.lstat(self.file), os.fstat(fd)
+        except OSError:
+            return False
+        if (now.st_dev, now.st_ino) != (ours.st_dev, ours.st_ino) or now.st_size != self._size:
+            return False  # removed, set aside, replaced or written by someone else: start over
+        flat = _flatten(data)
+        old = self._flat
+        changes = {
+            "seq": self.seq + 1,
+            "at": procinfo.now_iso(),
+            "set": [
+                [list(k), _to_json(v)]
+                for k, v in flat.items()
+                if k not in old or old[k] != v or type(old[k]) is not type(v)
+            ],
+            "del": [list(k) for k in old if k not in flat],
+        }
+        line = (json.dumps(changes, ensure_ascii=False) + "\n").encode("utf-8")
+        try:
+            written = os.write(fd, line)
+            if written != len(line):
+                raise OSError(errno.EIO, "short write")
+            if durable:
+                os.fsync(fd)
+        except OSError:
+            # A partial line (disk full) must not stay at the end: rewrite the whole snapshot.
+            self._close_fd()
+            return False
+        if not durable:
+            _SYNCER.request(self.file)
+        self.seq += 1
+        self._flat = flat
+        self._size += len(line)
+        self._log_lines += 1
+        self._log_bytes += len(line)
+        return True
+
+    def _write_snapshot(self, data: dict[str, Any], *, durable: bool) -> None:
+        self._close_fd()
         self.seq += 1
         pid = os.getpid()
         payload = {
             "format": JOURNAL_FORMAT,
             "doc_path": os.path.realpath(os.path.abspath(self.report_path)),
-            "report": text,
+            "report": tomli_w.dumps(data, multiline_strings=True),
             "base": self.base.to_json() if self.base else None,
             "base_text": self.base_text,
             "user": procinfo.user_name(),
@@ -222,21 +381,44 @@ class Journal:
         if self._folder_ready != recovery_dir():  # checked once per folder, not per keystroke
             self.file = ensure_recovery_dir() / self.file.name
             self._folder_ready = self.file.parent
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        # One line (JSON escapes every newline inside strings), ended: edit lines follow it.
+        raw = (json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8")
         try:
-            atomic_write(self.file, data, mode=0o600, durable=durable)
+            atomic_write(self.file, raw, mode=0o600, durable=durable)
         except ReportFileError as exc:
             self._folder_ready = None  # the folder may have gone: check it again next time
             raise JournalError(_journal_write_text(exc)) from exc
         if not durable:
             _SYNCER.request(self.file)
-        self.pending = False
-        self.last_write = time.monotonic()
-        self.writes += 1
+        self._open_for_append(len(raw))
+        self._flat = _flatten(data)
+        self._log_lines = self._log_bytes = 0
+
+    def _open_for_append(self, size: int) -> None:
+        """Keep a descriptor on the snapshot just written, for the edit lines that follow."""
+        try:
+            fd = os.open(self.file, os.O_WRONLY | os.O_APPEND | SAFE_FLAGS)
+        except OSError:
+            return  # the next edit writes a whole snapshot again
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != size:
+            os.close(fd)
+            return
+        self._fd, self._size = fd, size
+
+    def _close_fd(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+
+    def __del__(self) -> None:
+        self._close_fd()
 
     def remove(self) -> None:
         """Delete this session's journal — only if this session wrote it: a journal left by an
         earlier session (same file name) is that session's edits, not ours to drop."""
+        self._close_fd()
         if self.writes:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.file)

@@ -396,9 +396,14 @@ def _plain_decimals(node: Any) -> Any:
     return node
 
 
+def plain_report_data(report: Report) -> dict[str, Any]:
+    """What :func:`dumps_report` writes, as nested tables (the journal diffs these)."""
+    data: dict[str, Any] = _plain_decimals(report_to_data(report))
+    return data
+
+
 def dumps_report(report: Report) -> str:
-    data = _plain_decimals(report_to_data(report))
-    return tomli_w.dumps(data, multiline_strings=True)
+    return tomli_w.dumps(plain_report_data(report), multiline_strings=True)
 
 
 def _same(a: Report, b: Report) -> bool:
