@@ -322,6 +322,8 @@ def test_a_torn_last_line_is_ignored(report_file: Path) -> None:
     with open(file, "ab") as out:
         out.write('{"seq": 99, "set": [[["texts", "other", "main"], "撕裂'.encode())
     assert _journaled_text(report_file) == "第二次"
+    file.write_bytes(whole + b'{"seq": 99, "set": [[[], 1]]}\n{"seq": 100, "del": [["x"]]}\n')
+    assert _journaled_text(report_file) == "第二次"  # not a line of ours: the log ends there
     file.write_bytes(whole[: whole.rindex(b"\n", 0, len(whole) - 1) + 1])  # the last line lost
     assert _journaled_text(report_file) == "第一次"
     session.close(discard=True)

@@ -46,7 +46,7 @@ from tui_report import __version__
 from tui_report.host import procinfo
 from tui_report.host.toml import tomllib
 from tui_report.model.report import Report
-from tui_report.storage.atomic import atomic_write, fsync_path
+from tui_report.storage.atomic import atomic_write, fsync_folder, fsync_path
 from tui_report.storage.errors import ReportFileError, os_error_text
 from tui_report.storage.fingerprint import Fingerprint
 from tui_report.storage.reportfile import loads_report, plain_report_data
@@ -190,26 +190,45 @@ def _entry_from_json(file: Path, data: Any) -> JournalEntry:
 def _replay(entry: JournalEntry, log: str) -> None:
     """Apply the edit lines after the snapshot. The first line that does not parse ends the log:
     only the last line can be torn (a ``kill -9`` during its ``write()``), never an acknowledged one."""
-    changes: list[dict[str, Any]] = []
+    changes = []
     for line in log.split("\n"):
-        try:
-            change = json.loads(line)
-        except (json.JSONDecodeError, RecursionError):
-            break
-        if not isinstance(change, dict) or not isinstance(change.get("seq"), int):
+        change = _edit_line(line)
+        if change is None:
             break
         changes.append(change)
     if not changes:
         return
     data = tomllib.loads(entry.report_text, parse_float=Decimal)
-    for change in changes:
-        for path in change.get("del", []):
-            _delete(data, [str(p) for p in path])
-        for path, value in change.get("set", []):
-            _set(data, [str(p) for p in path], _from_json(value))
-        entry.seq = change["seq"]
-        entry.saved_at = str(change.get("at", entry.saved_at))
+    for seq, saved_at, removed, updated in changes:
+        for path in removed:
+            _delete(data, path)
+        for path, value in updated:
+            _set(data, path, value)
+        entry.seq = seq
+        entry.saved_at = saved_at or entry.saved_at
     entry.report_text = tomli_w.dumps(data, multiline_strings=True)
+
+
+_EditLine = tuple[int, str, list[list[str]], list[tuple[list[str], Any]]]
+
+
+def _edit_line(line: str) -> _EditLine | None:
+    """One edit line, or None when it is torn or not one of ours."""
+    try:
+        change = json.loads(line)
+        if not isinstance(change, dict) or not isinstance(change.get("seq"), int):
+            return None
+        removed = [_key_path(path) for path in change.get("del", [])]
+        updated = [(_key_path(path), _from_json(value)) for path, value in change.get("set", [])]
+        return change["seq"], str(change.get("at", "")), removed, updated
+    except (json.JSONDecodeError, RecursionError, TypeError, ValueError, KeyError, ArithmeticError):
+        return None
+
+
+def _key_path(path: Any) -> list[str]:
+    if not isinstance(path, list) or not path or not all(isinstance(p, str) for p in path):
+        raise ValueError("not a key path")
+    return path
 
 
 def _set(data: dict[str, Any], path: list[str], value: Any) -> None:
@@ -322,6 +341,8 @@ class Journal:
         fd = self._fd
         if fd is None or self._log_lines >= COMPACT_LINES or self._log_bytes >= COMPACT_BYTES:
             return False
+        if self._folder_ready != recovery_dir():
+            return False  # the state folder moved (another $XDG_STATE_HOME): a snapshot there
         try:
             now, ours = os.lstat(self.file), os.fstat(fd)
         except OSError:
@@ -347,6 +368,7 @@ class Journal:
                 raise OSError(errno.EIO, "short write")
             if durable:
                 os.fsync(fd)
+                fsync_folder(self.file.parent)  # the snapshot's rename may not be synced yet
         except OSError:
             # A partial line (disk full) must not stay at the end: rewrite the whole snapshot.
             self._close_fd()
@@ -413,7 +435,8 @@ class Journal:
             self._fd = None
 
     def __del__(self) -> None:
-        self._close_fd()
+        if getattr(self, "_fd", None) is not None:
+            self._close_fd()
 
     def remove(self) -> None:
         """Delete this session's journal — only if this session wrote it: a journal left by an
