@@ -2,8 +2,9 @@
 
 - lock: uncontended acquire + release; N processes racing for one report, R rounds (exactly one
   winner each round; every loser told who won);
-- journal: time per committed edit (atomic, fsynced journal write) beside a plain atomic save of the
-  report as the baseline;
+- journal: time per committed edit (one appended edit line, fsync in the background) beside, in the
+  same run and alternating, the same edit with the whole snapshot rewritten (the journal before edit
+  lines), and a plain atomic save of the report as the baseline;
 - kills: saves killed at random points (report always whole), and committed edits killed with
   SIGKILL (journal holds the last acknowledged edit);
 - hang-up → exit: the real ``tui-report`` in a pseudo-terminal at 80×24, two cells typed into table 三,
@@ -42,6 +43,7 @@ from tui_report.host import procinfo  # noqa: E402
 from tui_report.model.report import new_report  # noqa: E402
 from tui_report.safety.lock import EditLock, LockedError, current_owner  # noqa: E402
 from tui_report.session import EditSession  # noqa: E402
+from tui_report.storage import journal  # noqa: E402
 from tui_report.storage.journal import read_journal  # noqa: E402
 from tui_report.storage.reportfile import dumps_report, load_report, save_report  # noqa: E402
 from tui_report.storage.versions import list_versions  # noqa: E402
@@ -144,6 +146,7 @@ def bench_lock(report: Path, procs: int, rounds: int) -> None:
 
 
 def bench_journal(report: Path, repeat: int) -> None:
+    compact_lines = journal.COMPACT_LINES
     session = EditSession.open(report)
     n = [0]
 
@@ -153,6 +156,20 @@ def bench_journal(report: Path, repeat: int) -> None:
         session.mark_edited()
 
     print(f"journal: committed edit (mark_edited, fsynced): {summary(timings_ms(edit, repeat))}")
+
+    # The same edit with the whole snapshot rewritten every time (the journal before edit lines),
+    # alternating with the appended edit line, same run.
+    appended: list[float] = []
+    snapshot: list[float] = []
+    for _ in range(repeat):
+        appended += timings_ms(edit, 1)
+        journal.COMPACT_LINES = 0
+        try:
+            snapshot += timings_ms(edit, 1)
+        finally:
+            journal.COMPACT_LINES = compact_lines
+    print(f"journal: committed edit, one appended line: {summary(appended)}")
+    print(f"baseline: committed edit, whole snapshot rewritten: {summary(snapshot)}")
 
     def typing() -> None:
         n[0] += 1
