@@ -53,8 +53,10 @@ def app_in_pty(empty_report: Path) -> Iterator[Callable[..., PtyProcess]]:
 
 
 def type_into_table_three(proc: PtyProcess) -> None:
-    """The empty report opens on the preamble; table 三 is eight pages further."""
-    for _ in range(8):
+    """PgDn from the first open page until table 三 shows."""
+    for _ in range(12):
+        if "申请人情况" in proc.text():
+            break
         proc.send(PAGE_DOWN)
         proc.settle(0.15)
     proc.wait_for(lambda s: "三、收到和处理政府信息公开申请情况" in s and "申请人情况" in s)
@@ -119,7 +121,8 @@ def test_text_being_typed_survives_a_hang_up(
     app_in_pty: Callable[..., PtyProcess], empty_report: Path
 ) -> None:
     proc = app_in_pty()
-    proc.send(PAGE_DOWN)  # the first text part
+    proc.wait_for("字数")  # a blank report opens on its first required text part, (一)
+    proc.send("\x1b[5~")  # PgUp: the optional 总体情况概述 before it
     proc.wait_for(lambda s: "总体情况概述" in s and "字数" in s)
     text = "本年度全面推进政务公开，信息严格审查。"
     proc.type(text)
