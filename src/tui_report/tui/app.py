@@ -14,7 +14,6 @@ import gc
 import os
 import sys
 import threading
-import time
 import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -24,7 +23,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 
 from tui_report.host.terminal import escape_controls
 from tui_report.model.report import Report, new_report
@@ -32,13 +31,14 @@ from tui_report.model.rules import has_errors
 from tui_report.model.template import TemplateError, template_for_year
 from tui_report.safety.folder import CannotEditError
 from tui_report.safety.hangup import HangupGuard, install_hangup_handlers
-from tui_report.safety.lock import LockedError, TakeOverError, current_owner
-from tui_report.session import EditSession, OutsideChange, OutsideChangeError, Recovery
-from tui_report.storage.errors import NotWritableHereError, ReportFileError
+from tui_report.safety.lock import LockedError
+from tui_report.session import EditSession, OutsideChange, OutsideChangeError
+from tui_report.storage.errors import ReportFileError
 from tui_report.storage.safefile import UnsafeFileError
 from tui_report.tui import recent, textual_compat
 from tui_report.tui.commands import ScreenCommands
 from tui_report.tui.controller import Controller
+from tui_report.tui.safety_flows import SafetyFlows
 from tui_report.tui.screens.editor import EditorScreen
 
 # The start screen, dialogs, help and findings are imported when first needed: start-up time.
@@ -118,10 +118,8 @@ class ReportApp(App[int]):
         # Shown above the editor of the first session (why it is read-only, for instance).
         self._note = note
         self.guard: HangupGuard | None = None
-        # A read-only view of a report someone else had: offer to edit once they are gone.
-        self._offer_edit_when_free: Path | None = None
-        self._waiting = threading.Event()
-        self._journal_problem_shown: str | None = None
+        # The lock, recovery and outside-change flows (dialogs over the session's answers).
+        self.safety = SafetyFlows(self)
 
     # ------------------------------------------------------------------ screens
     def get_default_screen(self) -> Screen[None]:
@@ -148,7 +146,7 @@ class ReportApp(App[int]):
         try:
             session = EditSession.open(path, read_only=read_only)
         except LockedError as exc:
-            self.ask_locked(exc)
+            self.safety.ask_locked(exc)
             return
         except CannotEditError as exc:
             # Saving there would fail: say why before any typing, and show the report read-only.
@@ -163,17 +161,17 @@ class ReportApp(App[int]):
             self.notify(str(exc), title="无法打开", severity="error", timeout=15)
             return
         except ReportFileError as exc:
-            self.offer_restore(path, exc)
+            self.safety.offer_restore(path, exc)
             return
-        self._edit(session, note)
+        self.edit_session(session, note)
 
-    def _edit(self, session: EditSession, note: str = "", step: str | None = None) -> None:
+    def edit_session(self, session: EditSession, note: str = "", step: str | None = None) -> None:
         if self.controller is not None and self.controller.session is not session:
             self.controller.session.close()
         self.controller = Controller(session)
         if not session.read_only:
             recent.remember(session.path)
-            self._offer_edit_when_free = None
+            self.safety.offer_edit_when_free = None
         for problem in session.warnings:
             self.notify(problem, title="注意", severity="warning", timeout=15)
         screen = EditorScreen(self.controller, (note + " " + self.banner).strip())
@@ -181,9 +179,9 @@ class ReportApp(App[int]):
             screen.current = step
         self._replace_top(screen)
         if not session.read_only:
-            self.call_after_refresh(self.offer_recovery, session)
+            self.call_after_refresh(self.safety.offer_recovery, session)
 
-    def _rebuild(self, session: EditSession) -> None:
+    def rebuild_session(self, session: EditSession) -> None:
         """Show the session again after its report object was replaced (recover, reload, merge)."""
         step = self.screen.current if isinstance(self.screen, EditorScreen) else None
         self.controller = Controller(session)
@@ -213,7 +211,7 @@ class ReportApp(App[int]):
             except (ReportFileError, TemplateError) as exc:
                 self.notify(str(exc), title="无法创建", severity="error", timeout=10)
                 return
-            self._edit(session)
+            self.edit_session(session)
 
         if last is None:
             self.push_screen(NewReportDialog(folder, date.today().year - 1), done)
@@ -227,7 +225,7 @@ class ReportApp(App[int]):
         def leave() -> None:
             controller.session.close()
             self.controller = None
-            self._offer_edit_when_free = None
+            self.safety.offer_edit_when_free = None
             self._replace_top(StartScreen(self.cwd, self.banner))
 
         self._ask_unsaved(controller, "关闭", leave)
@@ -288,12 +286,12 @@ class ReportApp(App[int]):
             )
         self.call_after_refresh(self._after_first_paint)
         self.set_interval(1.0, self._flush_journal)
-        self.set_interval(self.CHECK_SECONDS, self.check_files)
+        self.set_interval(self.CHECK_SECONDS, self.safety.check_files)
         if self._locked_at_start is not None:
             error, self._locked_at_start = self._locked_at_start, None
-            self.call_after_refresh(self.ask_locked, error)
+            self.call_after_refresh(self.safety.ask_locked, error)
         elif self.controller is not None:
-            self.call_after_refresh(self.offer_recovery, self.controller.session)
+            self.call_after_refresh(self.safety.offer_recovery, self.controller.session)
 
     async def on_event(self, event: events.Event) -> None:
         # A space Python does not call printable (U+3000 ideographic space, U+00A0 no-break space)
@@ -332,286 +330,13 @@ class ReportApp(App[int]):
         if self.controller is not None:
             self.controller.session.flush()
 
-    def show_journal_problem(self, session: EditSession) -> None:
-        problem = session.journal_problem
-        if problem and problem != self._journal_problem_shown:
-            self.notify(problem, title="恢复记录", severity="error", timeout=15)
-        self._journal_problem_shown = problem
-
-    def ask_locked(self, error: LockedError) -> None:
-        """Someone has the report: 只读打开 / 等待 / 结束旧会话并接管 / 取消."""
-        from tui_report.tui.screens.safety import LockDialog
-
-        path = error.path
-
-        def answered(choice: str | None) -> None:
-            if choice == "read_only":
-                try:
-                    session = EditSession.open(path, read_only=True)
-                except ReportFileError as exc:
-                    self.notify(str(exc), title="无法打开", severity="error", timeout=10)
-                    return
-                self._edit(session, f"{error.reason}。")
-                self._offer_edit_when_free = path
-            elif choice == "wait":
-                self.wait_for_lock(error)
-            elif choice == "take_over" and error.owner is not None:
-                self.notify("正在结束旧会话……", timeout=3)
-                self._take_over(path, error)
-
-        self.push_screen(LockDialog(error), answered)
-
-    def wait_for_lock(self, error: LockedError) -> None:
-        from tui_report.tui.screens.safety import WaitDialog
-
-        path = error.path
-        self._waiting.set()
-        dialog = WaitDialog(f"正在等待：《{path.name}》{error.reason}。")
-
-        def stopped(choice: str | None) -> None:
-            self._waiting.clear()
-
-        def got(session: EditSession) -> None:
-            if not self._waiting.is_set():
-                session.close()  # the operator stopped waiting just as the lock came free
-                return
-            self._waiting.clear()
-            if self.screen is dialog:
-                dialog.dismiss("done")
-            self.notify(f"《{path.name}》现在可以编辑了", timeout=5)
-            self._edit(session)
-
-        def failed(message: str) -> None:
-            self._waiting.clear()
-            if self.screen is dialog:
-                dialog.dismiss("failed")
-            self.notify(message, title="无法打开", severity="error", timeout=10)
-
-        def work() -> None:
-            while self._waiting.is_set():
-                try:
-                    session = EditSession.open(path)
-                except LockedError:
-                    time.sleep(1.0)
-                    continue
-                except ReportFileError as exc:
-                    self.call_from_thread(failed, str(exc))
-                    return
-                self.call_from_thread(got, session)
-                return
-
-        self.push_screen(dialog, stopped)
-        self.run_worker(work, thread=True, exclusive=False, name="wait-for-lock")
-
-    def _take_over(self, path: Path, error: LockedError) -> None:
-        owner = error.owner
-        assert owner is not None
-
-        def done(session: EditSession) -> None:
-            self.notify("已结束旧会话并接管", timeout=4)
-            self._edit(session)
-
-        def failed(message: str) -> None:
-            self.notify(message, title="无法接管", severity="error", timeout=10)
-
-        def work() -> None:
-            try:
-                session = EditSession.take_over(path, owner)
-            except (TakeOverError, ReportFileError) as exc:
-                self.call_from_thread(failed, str(exc))
-                return
-            self.call_from_thread(done, session)
-
-        self.run_worker(work, thread=True, name="take-over")
-
-    def offer_recovery(self, session: EditSession) -> None:
-        """Unsaved edits of an earlier session: 恢复 / 查看差异 / 丢弃."""
-        from tui_report.tui.screens.safety import ChangesScreen, RecoveryDialog
-
-        if self.controller is None or self.controller.session is not session:
-            return
-        recovery = session.pending_recovery()
-        if recovery is None:
-            return
-
-        def answered(choice: str | None) -> None:
-            if choice == "recover":
-                session.recover()
-                self._rebuild(session)
-                self.notify(f"已恢复 {len(recovery.changes)} 处修改，请检查后保存（Ctrl+S）", timeout=8)
-            elif choice == "diff":
-                groups = [("未保存的修改（文件 → 恢复记录）", recovery.changes)]
-                if recovery.file_changed_since:
-                    groups.append(("此后他人对文件的修改", recovery.theirs))
-                    groups.append(("双方都改过的项目", recovery.conflicts))
-                self.push_screen(
-                    ChangesScreen("恢复记录的差异", groups), lambda _: self.offer_recovery(session)
-                )
-            elif choice == "discard":
-                self._confirm_discard(session, recovery)
-
-        self.push_screen(RecoveryDialog(recovery), answered)
-
-    def _confirm_discard(self, session: EditSession, recovery: Recovery) -> None:
-        """丢弃 deletes edits for good: ask once more (No goes back to the offer)."""
-        from tui_report.tui.screens.dialogs import ConfirmDialog
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                session.discard_recovery()
-                self.notify("已丢弃上次未保存的修改", timeout=4)
-            else:
-                self.offer_recovery(session)
-
-        question = f"确定丢弃上次未保存的 {len(recovery.changes)} 处修改吗？丢弃后无法找回。"
-        self.push_screen(ConfirmDialog(question, "丢弃"), answered)
-
     def resolve_outside_change(
         self, controller: Controller, change: OutsideChange, then: Callable[[], None] | None = None
     ) -> None:
-        """The file changed outside: 重新载入 / 覆盖 / 另存为 / 合并 / 取消. Never a silent overwrite."""
-        from tui_report.tui.screens.safety import ChangesScreen, OutsideChangeDialog
-
-        session = controller.session
-
-        def answered(choice: str | None) -> None:
-            if choice == "reload":
-                try:
-                    session.reload()
-                except ReportFileError as exc:
-                    self.notify(str(exc), title="无法重新载入", severity="error", timeout=10)
-                    return
-                self._rebuild(session)
-                self.notify("已重新载入文件", timeout=4)
-            elif choice == "overwrite":
-                try:
-                    session.save(force=True)
-                except ReportFileError as exc:
-                    self.notify(str(exc), title="保存失败", severity="error", timeout=10)
-                    if isinstance(exc, (NotWritableHereError, UnsafeFileError)):
-                        answered("save_as")  # the file cannot be replaced: another one can
-                    return
-                if isinstance(self.screen, EditorScreen):
-                    self.screen.refresh_status()
-                self.notify(f"已保存（覆盖）：{session.path}", timeout=4)
-                if then is not None:
-                    then()
-            elif choice == "save_as":
-                for screen in self.screen_stack:
-                    if isinstance(screen, EditorScreen):
-                        screen.action_save_as()
-                        break
-            elif choice == "merge":
-                conflicts = session.merge_outside()
-                self._rebuild(session)
-                more = f"；{len(conflicts)} 处双方都改过，保留了你的内容" if conflicts else ""
-                self.notify(f"已合并对方的修改{more}。请检查后保存（Ctrl+S）", timeout=10)
-            elif choice == "diff":
-                groups = [
-                    ("对方的修改（载入时 → 现在的文件）", change.theirs),
-                    ("双方都改过的项目", change.conflicts),
-                ]
-                self.push_screen(
-                    ChangesScreen("文件在外部被修改", groups),
-                    lambda _: self.resolve_outside_change(controller, change, then),
-                )
-
-        self.push_screen(OutsideChangeDialog(change, session.dirty), answered)
+        self.safety.resolve_outside_change(controller, change, then)
 
     def check_files(self) -> None:
-        """Every few seconds and when the terminal gets the focus back: has the report changed
-        outside, and (viewing read-only) has its editor gone?"""
-        controller = self.controller
-        if (
-            controller is None
-            or isinstance(self.screen, ModalScreen)
-            or not isinstance(self.screen, EditorScreen)
-        ):
-            return
-        session = controller.session
-        if (
-            session.read_only
-            and self._offer_edit_when_free == session.path
-            and current_owner(session.path) is None
-        ):
-            self._offer_edit_when_free = None
-            self.offer_edit(controller)
-            return
-        change = session.outside_change()
-        if change is None:
-            return
-        if not session.dirty and change.kind == "modified":
-            # Nothing of ours to lose: follow the file (like an editor's autoread). It may change
-            # again (or break) between the check and the reload: say so, never crash.
-            try:
-                session.reload()
-            except ReportFileError as exc:
-                self.notify(str(exc), title="无法重新载入", severity="warning", timeout=8)
-                return
-            self._rebuild(session)
-            self.notify(f"{change.message}，已重新载入", timeout=6)
-        elif session.read_only:
-            self.notify(change.message, severity="warning", timeout=6)
-        else:
-            self.resolve_outside_change(controller, change)
-
-    def on_app_focus(self, event: events.AppFocus) -> None:
-        self.check_files()
-
-    def offer_edit(self, controller: Controller) -> None:
-        from tui_report.tui.screens.dialogs import ConfirmDialog
-
-        session = controller.session
-
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                editable = session.try_edit()
-            except ReportFileError as exc:
-                self.notify(str(exc), title="无法编辑", severity="error", timeout=10)
-                return
-            if not editable:
-                self.notify("报告又被别人打开了", severity="warning", timeout=5)
-                return
-            self._edit(session)
-
-        self.push_screen(
-            ConfirmDialog(f"《{session.path.name}》现在没有人在编辑。重新载入并编辑吗？", "重新载入并编辑"),
-            answered,
-        )
-
-    def offer_restore(self, path: Path, error: ReportFileError) -> None:
-        """A report that cannot be read: say where and why, and offer the last kept version."""
-        from tui_report.session import restore_version
-        from tui_report.storage.versions import list_versions
-        from tui_report.tui.screens.dialogs import ConfirmDialog
-
-        versions = list_versions(path)
-        if not versions:
-            self.notify(str(error), title="无法打开", severity="error", timeout=15)
-            return
-        newest = versions[0]
-
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                restore_version(path, "1")
-            except ReportFileError as exc:
-                self.notify(str(exc), title="无法恢复", severity="error", timeout=10)
-                return
-            self.notify("已恢复历史版本（出错的文件也保留为历史版本）", timeout=6)
-            self.open_path(path)
-
-        when = newest.saved_at.strftime("%m月%d日 %H:%M")
-        self.push_screen(
-            ConfirmDialog(
-                f"{error}\n\n文件未被改动。要恢复最近的历史版本（{when}，{newest.user} 保存）吗？",
-                "恢复该版本",
-            ),
-            answered,
-        )
+        self.safety.check_files()
 
     # ------------------------------------------------------------------ help and palette
     def action_help(self) -> None:

@@ -223,7 +223,7 @@ class EditorScreen(Screen[None]):
         page = self.page
         if isinstance(page, TablePage):
             page.show_status()
-        show = getattr(self.app, "show_journal_problem", None)
+        show = getattr(getattr(self.app, "safety", None), "show_journal_problem", None)
         if callable(show):
             show(session)
 
