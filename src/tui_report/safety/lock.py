@@ -452,19 +452,9 @@ class EditLock:
 def inspect_lock(report_path: Path | str) -> tuple[LockOwner | None, LockTrust] | None:
     """The record in the lock file and what the kernel says about it; None when there is no lock
     file or it cannot be opened safely."""
-    report_path = Path(report_path)
-    try:
-        dir_fd = _locks_dir_fd_existing(report_path)
-    except ReportFileError:
+    fd = _open_existing_lock_file(Path(report_path))
+    if fd is None:
         return None
-    if dir_fd is None:
-        return None
-    try:
-        fd = os.open(lock_path_for(report_path).name, os.O_RDONLY | SAFE_FLAGS, dir_fd=dir_fd)
-    except OSError:
-        return None
-    finally:
-        os.close(dir_fd)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -473,6 +463,23 @@ def inspect_lock(report_path: Path | str) -> tuple[LockOwner | None, LockTrust] 
         return owner, _trust(owner, info)
     finally:
         os.close(fd)
+
+
+def _open_existing_lock_file(report_path: Path) -> int | None:
+    """The report's lock file opened for reading (no links followed, never blocking); None when
+    there is none or it cannot be opened safely."""
+    try:
+        dir_fd = _locks_dir_fd_existing(report_path)
+    except ReportFileError:
+        return None
+    if dir_fd is None:
+        return None
+    try:
+        return os.open(lock_path_for(report_path).name, os.O_RDONLY | SAFE_FLAGS, dir_fd=dir_fd)
+    except OSError:
+        return None
+    finally:
+        os.close(dir_fd)
 
 
 def _locks_dir_fd_existing(report_path: Path) -> int | None:
@@ -509,19 +516,9 @@ def read_owner(report_path: Path | str, *, attempts: int = 10) -> LockOwner | No
 def current_owner(report_path: Path | str) -> LockOwner | None:
     """Who holds the lock right now, or None when it is free (a quick probe; for display only).
     A holder whose record cannot be verified is ``LockOwner(user="?")``."""
-    report_path = Path(report_path)
-    try:
-        dir_fd = _locks_dir_fd_existing(report_path)
-    except ReportFileError:
+    fd = _open_existing_lock_file(Path(report_path))
+    if fd is None:
         return None
-    if dir_fd is None:
-        return None
-    try:
-        fd = os.open(lock_path_for(report_path).name, os.O_RDONLY | SAFE_FLAGS, dir_fd=dir_fd)
-    except OSError:
-        return None
-    finally:
-        os.close(dir_fd)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
