@@ -77,47 +77,47 @@ def docx_to_pdf(
         folder = Path(tmp)
         source = folder / "report.docx"
         source.write_bytes(docx)
-        profile = (folder / "profile").as_uri()
-        env = dict(os.environ)
-        if fonts is not None and Path(SYSTEM_FONTCONFIG).is_file() and "FONTCONFIG_FILE" not in env:
-            config = folder / "fonts.conf"
-            config.write_text(fontconfig_xml(fonts), encoding="utf-8")
-            env["FONTCONFIG_FILE"] = str(config)
-        command = [
-            program,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            "pdf:writer_pdf_Export",
-            "--outdir",
-            str(folder / "out"),
-            str(source),
-        ]
-        try:
-            result = subprocess.run(
-                command,
-                capture_output=True,
-                timeout=timeout_s,
-                check=False,
-                stdin=subprocess.DEVNULL,
-                env=env,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise PdfRenderError(
-                f"LibreOffice 在 {timeout_s:.0f} 秒内没有完成 PDF 转换，已放弃。请稍后再试。"
-            ) from exc
-        except OSError as exc:
-            raise PdfRenderError(
-                f"无法运行 LibreOffice（{program}）：{exc.strerror}。{INSTALL_HINT}"
-            ) from exc
+        result = _convert(program, [source], folder, fonts, timeout_s)
         target = folder / "out" / "report.pdf"
         if not target.is_file():
             detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()
             tail = f"（{detail[-1]}）" if detail else ""
             raise PdfRenderError(f"LibreOffice 未能生成 PDF，退出码 {result.returncode}{tail}。")
         return target.read_bytes()
+
+
+def _convert(
+    program: str, sources: Sequence[Path], folder: Path, fonts: FontSet | None, timeout: float
+) -> subprocess.CompletedProcess[bytes]:
+    """One LibreOffice run converting ``sources`` into ``folder/out``, with its own profile and our
+    font aliases (fontconfig file in ``folder``)."""
+    env = dict(os.environ)
+    if fonts is not None and Path(SYSTEM_FONTCONFIG).is_file() and "FONTCONFIG_FILE" not in env:
+        config = folder / "fonts.conf"
+        config.write_text(fontconfig_xml(fonts), encoding="utf-8")
+        env["FONTCONFIG_FILE"] = str(config)
+    command = [
+        program,
+        f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        "pdf:writer_pdf_Export",
+        "--outdir",
+        str(folder / "out"),
+        *map(str, sources),
+    ]
+    try:
+        return subprocess.run(
+            command, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL, env=env
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise PdfRenderError(
+            f"LibreOffice 在 {timeout:.0f} 秒内没有完成 PDF 转换，已放弃。请稍后再试。"
+        ) from exc
+    except OSError as exc:
+        raise PdfRenderError(f"无法运行 LibreOffice（{program}）：{exc.strerror}。{INSTALL_HINT}") from exc
 
 
 def docxs_to_pdfs(
@@ -141,35 +141,7 @@ def docxs_to_pdfs(
             source = folder / f"report-{index:05d}.docx"
             source.write_bytes(data)
             sources.append(source)
-        env = dict(os.environ)
-        if fonts is not None and Path(SYSTEM_FONTCONFIG).is_file() and "FONTCONFIG_FILE" not in env:
-            config = folder / "fonts.conf"
-            config.write_text(fontconfig_xml(fonts), encoding="utf-8")
-            env["FONTCONFIG_FILE"] = str(config)
-        command = [
-            program,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            "pdf:writer_pdf_Export",
-            "--outdir",
-            str(folder / "out"),
-            *map(str, sources),
-        ]
-        try:
-            subprocess.run(
-                command, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL, env=env
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise PdfRenderError(
-                f"LibreOffice 在 {timeout:.0f} 秒内没有完成 PDF 转换，已放弃。请稍后再试。"
-            ) from exc
-        except OSError as exc:
-            raise PdfRenderError(
-                f"无法运行 LibreOffice（{program}）：{exc.strerror}。{INSTALL_HINT}"
-            ) from exc
+        _convert(program, sources, folder, fonts, timeout)
         results: list[bytes | None] = []
         for source in sources:
             target = folder / "out" / (source.stem + ".pdf")

@@ -42,6 +42,23 @@ class Location:
         return self.field or ""
 
 
+def describe_location(template: Template | None, loc: Location) -> str:
+    """Where a finding points, in words (表 title：cell name, the text part's title)."""
+    if template is None:
+        return loc.path
+    if loc.table is not None and loc.table in template.compiled:
+        table = template.table(loc.table)
+        if loc.cell and loc.cell in table.cells:
+            return f"{table.title}：{table.cells[loc.cell].name}"
+        return table.title
+    if loc.text is not None:
+        try:
+            return template.text_part(loc.text).title
+        except KeyError:
+            return loc.text
+    return {"unit": "单位名称"}.get(loc.field or "", loc.field or "")
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     rule: str

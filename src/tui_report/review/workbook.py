@@ -16,7 +16,7 @@ from typing import Any
 
 from tui_report.model.indicators import Figure, ReviewSpec, column_value, review_spec
 from tui_report.model.report import CellValue
-from tui_report.model.rules import SEVERITY_LABELS, Finding, Location
+from tui_report.model.rules import SEVERITY_LABELS, Finding, describe_location
 from tui_report.model.template import LEVEL_LABELS, Template, get_template
 from tui_report.review.desk import Review, UnitRow
 from tui_report.storage.atomic import atomic_write
@@ -41,23 +41,6 @@ def _number(value: CellValue | Figure | None) -> int | float | None:
     if value is None or isinstance(value, int):
         return value
     return float(value) if isinstance(value, (Decimal, float)) else None
-
-
-def describe_location(template: Template | None, loc: Location) -> str:
-    """Where a finding points, in words (表 title：cell name, the text part's title)."""
-    if template is None:
-        return loc.path
-    if loc.table is not None and loc.table in template.compiled:
-        table = template.table(loc.table)
-        if loc.cell and loc.cell in table.cells:
-            return f"{table.title}：{table.cells[loc.cell].name}"
-        return table.title
-    if loc.text is not None:
-        try:
-            return template.text_part(loc.text).title
-        except KeyError:
-            return loc.text
-    return {"unit": "单位名称"}.get(loc.field or "", loc.field or "")
 
 
 class _Sheet:

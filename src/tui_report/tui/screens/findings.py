@@ -12,27 +12,14 @@ from textual.widgets.option_list import Option
 
 from tui_report.model.linebreak import wrap
 from tui_report.model.report import Report
-from tui_report.model.rules import Finding, Location
+from tui_report.model.rules import Finding, Location, describe_location
 from tui_report.model.severities import SEVERITY_LABELS, SEVERITY_MARKS
 from tui_report.tui.widgets.wrapped import WrappedText
 
 
 def describe(report: Report, loc: Location) -> str:
     """Where a finding points, in words: 表三 三(七)·自然人, （二）依申请公开情况, 单位名称."""
-    template = report.tpl
-    if loc.table is not None:
-        table = template.table(loc.table)
-        if loc.cell and loc.cell in table.cells:
-            return f"{table.title}：{table.cells[loc.cell].name}"
-        return table.title
-    if loc.text is not None:
-        try:
-            return template.text_part(loc.text).title
-        except KeyError:
-            return loc.text
-    if loc.field == "unit":
-        return "单位名称"
-    return loc.field or ""
+    return describe_location(report.tpl, loc)
 
 
 class FindingsScreen(Screen[Finding | None]):
