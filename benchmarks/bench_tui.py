@@ -19,6 +19,11 @@ regions the bytes of each key kind went to (parsed from the cursor moves in the 
 ``--no-ssh``, one more run of each app goes through a real sshd on 127.0.0.1 (a throwaway server as
 in tests/reliability/_sshd.py; bytes as the client's terminal receives them).
 
+Unless ``--no-floor``, two variants of the minimal app are started too, not judged: one that first
+imports Pydantic and one that first reads the report with tui_report's model (Pydantic models for
+the template and the file, then the template's checks). They show the floor of the start-up figures:
+what any app pays that reads a report the way tui-report must before it can show it.
+
 Prints a table; exits 1 if a target of issue #11 is missed.
 """
 
@@ -244,13 +249,19 @@ def app_session(tmp: Path, launch: Launcher = local) -> Figures:
         term.close()
 
 
-def baseline_session(tmp: Path, launch: Launcher = local) -> Figures:
-    term = launch([sys.executable, str(Path(__file__).with_name("baseline_app.py"))], env_for(tmp))
+def baseline_session(tmp: Path, launch: Launcher = local, variant: list[str] | None = None) -> Figures:
+    """The minimal app; with ``variant`` (``--pydantic``, ``--load``) only its start is measured."""
+    argv = [sys.executable, str(Path(__file__).with_name("baseline_app.py"))]
+    if variant is not None:
+        argv += variant
+    term = launch(argv, env_for(tmp))
     fig = Figures()
     try:
         fig.start_s = term.wait_for(lambda s: "col6" in s and "row 3" in s)
         term.drain(0.3)
         fig.rss_start_mb = term.peak_rss_mb()
+        if variant is not None:
+            return fig
         for data in ARROWS + [KEYS["left"]] * 3:
             fig.press(term, "move", data)
         term.drain(0.3)
@@ -299,6 +310,8 @@ def merged(figs: list[Figures], kind: str) -> tuple[list[float], list[float]]:
     return sizes, times
 
 
+FLOOR_PYDANTIC = "imports Pydantic"
+FLOOR_LOAD = "reads the report with tui_report's model"
 KINDS = ["move", "tab", "type", "commit", "clear", "page", "fill"]
 # Targets of issue #11: (kind, bytes median limit, latency limit as a multiple of the baseline's move).
 BYTE_TARGETS = {"move": 300.0, "tab": 300.0, "type": 150.0, "commit": 800.0}
@@ -374,6 +387,17 @@ def start_table(apps: list[Figures], bases: list[Figures]) -> bool:
     return ok
 
 
+def floor_table(floors: dict[str, list[Figures]], bases: list[Figures]) -> None:
+    """The start of the minimal app that first does what tui-report cannot skip: not judged, it
+    shows how much of the start-up target is left for tui-report's own work."""
+    base_start = median([f.start_s for f in bases])
+    base_rss = max(f.rss_start_mb for f in bases)
+    print("\nfloor: the minimal app that first ...          start, s  ratio  RSS, MB  ratio")
+    for name, figs in floors.items():
+        start, rss = median([f.start_s for f in figs]), max(f.rss_start_mb for f in figs)
+        print(f"  {name:<44}{start:>8.3f}{start / base_start:>7.2f}{rss:>9.1f}{rss / base_rss:>7.2f}")
+
+
 DOCX_CHECK = """
 import asyncio, sys
 from pathlib import Path
@@ -403,10 +427,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-ssh", action="store_true", help="skip the run over a loopback sshd")
     parser.add_argument("--regions", action="store_true", help="print where the bytes of each key go")
+    parser.add_argument(
+        "--no-floor", dest="floor", action="store_false", help="skip the minimal app's variants (the floor)"
+    )
     args = parser.parse_args()
 
     apps: list[Figures] = []
     bases: list[Figures] = []
+    floors: dict[str, list[Figures]] = {FLOOR_PYDANTIC: [], FLOOR_LOAD: []}
     ssh_apps: list[Figures] = []
     ssh_bases: list[Figures] = []
     ssh_note = ""
@@ -415,6 +443,9 @@ def main() -> int:
         for _ in range(args.runs):  # interleaved, so that both see the same machine load
             bases.append(baseline_session(tmp))
             apps.append(app_session(tmp))
+            if args.floor:
+                floors[FLOOR_PYDANTIC].append(baseline_session(tmp, variant=["--pydantic"]))
+                floors[FLOOR_LOAD].append(baseline_session(tmp, variant=["--load", str(EXAMPLE)]))
         docx = docx_imported(tmp)
         if not args.no_ssh:
             try:
@@ -434,6 +465,8 @@ def main() -> int:
         f"{'python-docx imported at start':<34}{'yes' if docx else 'no':>11}{'':>17}  no                {'yes' if not docx else 'NO'}"
     )
     ok = ok and not docx
+    if args.floor:
+        floor_table(floors, bases)
     ok = key_table("keys, local pty", apps, bases) and ok
     if args.regions:
         region_table(apps)

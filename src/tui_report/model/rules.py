@@ -6,11 +6,9 @@ Python over dicts so that it can run after every keystroke.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
 from tui_report.model.report import CellValue, Report, format_value, normalise_number_text, value_problem
 
@@ -18,7 +16,7 @@ from tui_report.model.report import CellValue, Report, format_value, normalise_n
 from tui_report.model.severities import SEVERITY_LABELS as SEVERITY_LABELS
 from tui_report.model.severities import SEVERITY_ORDER as SEVERITY_ORDER
 from tui_report.model.severities import Severity
-from tui_report.model.template import CompiledTable, Rule, Template
+from tui_report.model.template import CompiledTable, Rule, Template, rule_regex
 
 MAX_NAMED_CELLS = 6
 
@@ -102,13 +100,8 @@ def _cells(table: CompiledTable, patterns: list[str]) -> list[str]:
     return found
 
 
-@lru_cache(maxsize=256)
-def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.MULTILINE)
-
-
 def text_matches(text: str, patterns: list[str]) -> bool:
-    return any(_regex(p).search(text) for p in patterns)
+    return any(rule_regex(p).search(text) for p in patterns)
 
 
 # ---------------------------------------------------------------------- rule kinds
@@ -260,7 +253,7 @@ def _text_number(rule: Rule, report: Report, table: CompiledTable, values: Value
         if not text:
             continue
         for pattern in rule.patterns:
-            for match in _regex(pattern).finditer(text):
+            for match in rule_regex(pattern).finditer(text):
                 quoted = int(normalise_number_text(match.group("n")))
                 if quoted == expected:
                     continue

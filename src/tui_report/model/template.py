@@ -106,6 +106,13 @@ _CHAR_CLASS = re.compile(r"\[\^?\]?[^\]]*\]")
 _REPEAT = re.compile(r"[*+]|\{(\d*)(,?)(\d*)\}")
 
 
+@lru_cache(maxsize=256)
+def rule_regex(pattern: str) -> re.Pattern[str]:
+    """A rule's text pattern, compiled as the checks run it (one compile per pattern and process:
+    the template's check of the pattern and every later search share it)."""
+    return re.compile(pattern, re.MULTILINE)
+
+
 def unbounded_repeat(pattern: str) -> str | None:
     """The first repeat in a regular expression without an upper bound up to MAX_PATTERN_REPEAT
     (``*``, ``+``, ``{n,}``, ``{0,500}``), or None when every repeat is bounded."""
@@ -148,7 +155,7 @@ class Rule(_Strict):
             raise ValueError(f"规则 {self.id}：text_number 需要 cells，且每个正则都要有命名分组 (?P<n>…)")
         for pattern in self.patterns:
             try:
-                re.compile(pattern)
+                rule_regex(pattern)
             except re.error as exc:
                 raise ValueError(f"规则 {self.id}：正则表达式 {pattern!r} 无效：{exc}") from exc
             repeat = unbounded_repeat(pattern)
