@@ -4,6 +4,7 @@ starts with closing punctuation), grow as needed, are redrawn after dialogs and 
 from __future__ import annotations
 
 import asyncio
+import shutil
 from pathlib import Path
 
 from tui_report.model.linebreak import NO_LINE_START, cells
@@ -11,7 +12,7 @@ from tui_report.tui.app import make_app
 from tui_report.tui.widgets.tablepage import TablePage
 from tui_report.tui.widgets.wrapped import WrappedText
 
-from .conftest import SIZE
+from .conftest import EXAMPLES, SIZE
 from .helpers import editor, go_to_step, grid, type_text
 
 
@@ -57,6 +58,39 @@ def test_a_whole_r1_message_in_the_status_line_at_80x24(full_copy: Path) -> None
             await pilot.press("ctrl+z")
             await pilot.pause()
             assert "[错误]" not in info.text
+
+    run(scenario())
+
+
+def test_moving_off_a_long_message_does_not_move_the_grid(tmp_path: Path) -> None:
+    """The message lines keep the height of the longest message while the page is shown: a
+    shrink would give the grid a new size, and the terminal would get the whole grid again."""
+    report = tmp_path / "dama.toml"
+    shutil.copy(EXAMPLES / "dama-2021.toml", report)  # no requests at all: every 表三 cell is 0
+
+    async def scenario() -> None:
+        app = make_app(report)
+        async with app.run_test(size=SIZE) as pilot:
+            await go_to_step(pilot, app, "table:requests")
+            g = grid(app)
+            assert g.glayout is not None
+            g.go_to_cell("results.disclosed.natural")
+            for value in ("12", "7", "30"):  # results without requests: one long message
+                await type_text(pilot, value)
+                await pilot.press("enter")
+            await pilot.press("up")
+            await pilot.pause()
+            page = editor(app).page
+            assert isinstance(page, TablePage)
+            info = page.query_one("#cell-info", WrappedText)
+            assert "[错误]" in info.text
+            tall, grid_height = info.size.height, g.size.height
+            assert tall > 2, info.text
+            await pilot.press("right", "right")  # to cells with a one-line hint
+            await pilot.pause()
+            assert "[错误]" not in info.text
+            assert shown_lines(info)[0] == info.text
+            assert (info.size.height, g.size.height) == (tall, grid_height)
 
     run(scenario())
 

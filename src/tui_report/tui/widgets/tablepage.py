@@ -28,9 +28,10 @@ class TablePage(Page):
         yield Static(f"{section.heading}", classes="page-title")
         yield TableGrid(self.controller, self.step.target, id="grid")
         # Shown whole (wrapped, as many lines as needed): where the cursor is, and what is wrong
-        # there or how the cell is computed.
+        # there or how the cell is computed. The second keeps the height of its longest message
+        # while the page is shown, so that moving off a long message does not repaint the grid.
         yield WrappedText("", id="cell-where", classes="status")
-        yield WrappedText("", id="cell-info", classes="status")
+        yield WrappedText("", id="cell-info", classes="status", keep_height=True)
 
     @property
     def grid(self) -> TableGrid:

@@ -38,9 +38,16 @@ class WrappedText(Widget):
     }
     """
 
-    def __init__(self, text: str = "", *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, text: str = "", *, id: str | None = None, classes: str | None = None, keep_height: bool = False
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self._text = text
+        # With keep_height the widget grows for a longer text but never shrinks again: a shrink
+        # moves whatever is above or beside it, and the compositor repaints all of that (the
+        # table page's message under the grid: ~6 KB per key over the link instead of ~200 B).
+        self._keep_height = keep_height
+        self._tallest = 0
 
     @property
     def text(self) -> str:
@@ -63,7 +70,14 @@ class WrappedText(Widget):
             self.refresh(*regions)
 
     def lines(self, width: int) -> list[str]:
-        return wrap(self._text, width) if self._text else []
+        lines = wrap(self._text, width) if self._text else []
+        if self._keep_height:
+            self._tallest = max(self._tallest, len(lines))
+            lines += [""] * (self._tallest - len(lines))
+        return lines
+
+    def on_resize(self) -> None:
+        self._tallest = 0  # the whole screen is laid out again anyway
 
     def render(self) -> Content:
         return Content("\n".join(self.lines(self.content_size.width or 1)))
