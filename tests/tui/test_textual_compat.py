@@ -63,3 +63,21 @@ def test_changed_span_cuts_at_whole_characters() -> None:
     assert changed_span("三、甲 | 自然人", "三、甲 | 法人", 20) == (9, 15)
     assert changed_span("same", "same", 10) == (10, 10)  # nothing to repaint
     assert changed_span("一二三", "一四三", 8) == (2, 4)
+
+
+def test_footer_still_rebuilds_through_bindings_changed() -> None:
+    # QuietFooter skips Footer.bindings_changed when its keys did not change; Textual's Footer
+    # must still rebuild from there (and from compose) for that to work.
+    assert callable(Footer.bindings_changed)
+    assert textual_compat.QuietFooter.bindings_changed is not Footer.bindings_changed
+
+
+def test_screen_focus_still_repaints_the_whole_screen_by_default() -> None:
+    # EditorScreen declares Screen.focused again without the repaint; when Textual stops
+    # repainting on focus, that declaration can go.
+    from textual.screen import Screen
+
+    from tui_report.tui.screens.editor import EditorScreen
+
+    assert isinstance(Screen.focused, Reactive) and Screen.focused._repaint
+    assert not EditorScreen.focused._repaint

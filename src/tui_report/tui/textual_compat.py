@@ -16,6 +16,10 @@ upgrade removes what it relies on (then drop the workaround or adapt it here, no
     closes every dialog, so an operator's Esc must never be lost;
 - :func:`footer_listing_keys`: a Footer that lists its keys in its first frame (it waits for a
   bindings-changed signal after mounting, which costs a second frame at start-up).
+- :class:`QuietFooter`: a Footer that is rebuilt (and so repainted) only when the keys it lists
+  change. Textual's rebuilds it on every bindings-changed signal (``Footer.bindings_changed``),
+  i.e. on every focus change, even between two widgets with the same keys: a page change sent
+  the footer line two or three times (#11: bytes per page change).
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from rich.control import Control
 from textual import events
 from textual._compositor import ChopsUpdate
 from textual._xterm_parser import XTermParser
+from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.widgets import Footer
@@ -111,3 +117,31 @@ def footer_listing_keys(footer: Footer) -> Footer:
     change)."""
     footer.set_reactive(Footer._bindings_ready, True)
     return footer
+
+
+KeyListing = tuple[tuple[str, str, str, str, bool, str], ...]
+
+
+class QuietFooter(Footer):
+    """A Footer rebuilt only when the keys it would list differ from the ones it shows."""
+
+    _listing: KeyListing | None = None
+
+    def listing(self, screen: Screen[object]) -> KeyListing:
+        app = screen.app
+        return tuple(
+            (binding.key, app.get_key_display(binding), binding.description, binding.action, enabled, tooltip)
+            for _node, binding, enabled, tooltip in screen.active_bindings.values()
+            if binding.show or binding.key == app.COMMAND_PALETTE_BINDING
+        )
+
+    def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._listing = self.listing(self.screen)
+        yield from super().compose()
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        same_screen = self.is_attached and screen is self.screen
+        if self._listing is not None and same_screen and self.listing(screen) == self._listing:
+            return
+        super().bindings_changed(screen)

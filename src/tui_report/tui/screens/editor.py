@@ -12,10 +12,11 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, OptionList, Static
+from textual.widgets import ContentSwitcher, OptionList, Static
 
 from tui_report.model.history import CellEdit, Change, FieldEdit, TextEdit
 from tui_report.model.progress import STATE_LABELS, Step, sections_of, step_of_location
@@ -26,7 +27,7 @@ from tui_report.storage.safefile import UnsafeFileError
 from tui_report.tui.appapi import report_app
 from tui_report.tui.controller import Controller
 from tui_report.tui.gridmodel import clip_cells
-from tui_report.tui.textual_compat import footer_listing_keys
+from tui_report.tui.textual_compat import QuietFooter, footer_listing_keys
 from tui_report.tui.widgets.formpages import MetaPage, PreamblePage
 from tui_report.tui.widgets.grid import TableGrid
 from tui_report.tui.widgets.page import Page, TextTyped, page_id
@@ -92,6 +93,11 @@ class EditorScreen(Screen[None]):
         Binding("ctrl+y", "redo", "重做", key_display="^Y", id="editor.redo", show=False),
         Binding("escape", "back", "返回目录", key_display="Esc", id="editor.back", show=False),
     ]
+    # Textual repaints the whole screen when the focus moves (Screen.focused repaints by default);
+    # the widgets that gain and lose the focus repaint themselves (their styles change), so a page
+    # change need not resend the title, the section list and the footer (#11).
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
     HELP = (
         "PgUp/PgDn（或 F7/F8）切换上一/下一部分；Esc 回到左侧目录；F6 隐藏/显示目录。"
         "Ctrl+S 或 F5 保存；F3 问题列表；F9 导出 Word；Ctrl+P 命令面板可到达每一部分和每个命令。"
@@ -128,7 +134,7 @@ class EditorScreen(Screen[None]):
             with ContentSwitcher(id="pages", initial=page_id(first.key)):
                 yield self._new_page(first)
         # Listing its keys in the first frame saves a frame at start-up.
-        yield footer_listing_keys(Footer(compact=True))
+        yield footer_listing_keys(QuietFooter(compact=True))
 
     async def on_mount(self) -> None:
         await self.show_step(self.current)
