@@ -9,7 +9,8 @@ import io
 
 from rich.console import Console
 from rich.segment import Segment
-from textual._compositor import ChopsUpdate
+from textual._compositor import ChopsUpdate, LayoutUpdate
+from textual.geometry import Region
 from textual.reactive import Reactive
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
@@ -81,3 +82,43 @@ def test_screen_focus_still_repaints_the_whole_screen_by_default() -> None:
 
     assert isinstance(Screen.focused, Reactive) and Screen.focused._repaint
     assert not EditorScreen.focused._repaint
+
+
+def test_a_piece_the_terminal_already_shows_is_not_sent_again() -> None:
+    textual_compat.install()
+    console = Console(file=io.StringIO(), force_terminal=True, color_system=None, width=80)
+    update = ChopsUpdate([{0: None, 19: ROW}], [(0, 34, 40)], [[19, 80]])
+    assert update.render_segments(console) == "\x1b[1;35H    12"
+    assert update.render_segments(console) == ""  # the same cells, the same text: nothing
+    changed = Strip([Segment("标签文字 "), Segment("     0"), Segment("    13"), Segment("     3")])
+    assert ChopsUpdate([{0: None, 19: changed}], [(0, 34, 40)], [[19, 80]]).render_segments(console) == (
+        "\x1b[1;35H    13"
+    )
+    # A wider piece over those cells replaces what was remembered of them.
+    wide = ChopsUpdate([{0: None, 19: ROW}], [(0, 19, 46)], [[19, 80]])
+    assert wide.render_segments(console) == "\x1b[1;20H标签文字      0    12     3"
+    assert wide.render_segments(console) == ""
+    assert update.render_segments(console) == "\x1b[1;35H    12"  # not remembered on its own
+    # Another console (another app, another terminal) remembers nothing of this one.
+    other = Console(file=io.StringIO(), force_terminal=True, color_system=None, width=80)
+    assert update.render_segments(other) == "\x1b[1;35H    12"
+
+
+def test_a_full_update_forgets_what_partial_updates_sent() -> None:
+    textual_compat.install()
+    console = Console(file=io.StringIO(), force_terminal=True, color_system=None, width=80)
+    update = ChopsUpdate([{0: None, 19: ROW}], [(0, 34, 40)], [[19, 80]])
+    assert update.render_segments(console)
+    LayoutUpdate([[Strip([Segment(" " * 80)])]], Region(0, 0, 80, 1)).render_segments(console)
+    assert update.render_segments(console) == "\x1b[1;35H    12"  # the screen was cleared: again
+
+
+def test_no_new_line_after_a_line_whose_pieces_were_all_left_out() -> None:
+    # A stray new line at the bottom of the screen would scroll the terminal.
+    textual_compat.install()
+    console = Console(file=io.StringIO(), force_terminal=True, color_system=None, width=80)
+    first = ChopsUpdate([{19: ROW}, {19: ROW}], [(0, 28, 34), (1, 19, 21)], [[80], [80]])
+    first.render_segments(console)
+    changed = Strip([Segment("标签文字 "), Segment("     9"), Segment("    12"), Segment("     3")])
+    again = ChopsUpdate([{19: ROW}, {19: changed}], [(0, 28, 34), (1, 28, 34)], [[80], [80]])
+    assert again.render_segments(console) == "\x1b[2;29H     9"

@@ -10,6 +10,11 @@ upgrade removes what it relies on (then drop the workaround or adapt it here, no
     of a line from the left edge of the widget it falls in (``ChopsUpdate.render_segments`` crops
     only the end), so a cell repainted at the right of a grid resends the whole row left of it,
     row label included. Over a thin SSH link that is most of the bytes of a keystroke.
+  - no piece of a partial update that the terminal already shows: Textual repaints a widget
+    whole for many reasons that change nothing on the screen (a page shown, then focused, then
+    resized; a container refreshed when a hidden child is removed), and each repaint is sent
+    again. What each partial update wrote is remembered per line and position (``SentPieces``);
+    a full update (``LayoutUpdate``: start, resize, a new screen, resuming) forgets it all.
   - Esc followed by a key in one read (a slow SSH link delivers them together) is Esc, then the
     key. Textual's parser reads it as Alt+key, and Esc+Ctrl+S as Ctrl+S alone
     (``XTermParser._sequence_to_key_events`` with ``alt``): no key of ours uses Alt, while Esc
@@ -24,6 +29,7 @@ upgrade removes what it relies on (then drop the workaround or adapt it here, no
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -31,7 +37,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.control import Control
 from textual import events
-from textual._compositor import ChopsUpdate
+from textual._compositor import ChopsUpdate, InlineUpdate, LayoutUpdate
 from textual._xterm_parser import XTermParser
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -74,8 +80,32 @@ def char_end(strip: Strip, offset: int) -> int:
     return max(x, offset)
 
 
+class SentPieces:
+    """What the partial updates since the last full one wrote: line → start cell → (end cell,
+    the piece as sent). A piece written again at the same cells with the same text and styles
+    changes nothing on the terminal."""
+
+    def __init__(self) -> None:
+        self.lines: dict[int, dict[int, tuple[int, str]]] = {}
+
+    def shown(self, y: int, start: int, end: int, text: str) -> bool:
+        return self.lines.get(y, {}).get(start) == (end, text)
+
+    def wrote(self, y: int, start: int, end: int, text: str) -> None:
+        line = self.lines.setdefault(y, {})
+        for x in [x for x, (e, _) in line.items() if x < end and e > start]:
+            del line[x]  # overwritten, wholly or in part
+        line[start] = (end, text)
+
+
+# One record per console (one per app): what its terminal shows.
+_sent: weakref.WeakKeyDictionary[Console, SentPieces] = weakref.WeakKeyDictionary()
+
+
 def render_spans(update: ChopsUpdate, console: Console) -> str:
-    """``ChopsUpdate.render_segments`` that crops each span at both ends."""
+    """``ChopsUpdate.render_segments`` that crops each span at both ends and leaves out the
+    pieces the terminal already shows."""
+    sent = _sent.setdefault(console, SentPieces())
     sequences: list[str] = []
     append = sequences.append
     move_to = Control.move_to
@@ -83,17 +113,38 @@ def render_spans(update: ChopsUpdate, console: Console) -> str:
     chop_ends = update.chop_ends
     last_y = update.spans[-1][0]
     for y, x1, x2 in update.spans:
+        written = False
         for end, (x, strip) in zip(chop_ends[y], chops[y].items(), strict=False):
             if strip is None or x >= x2 or end <= x1:
                 continue
             start = char_start(strip, x1 - x) if x1 > x else 0
             stop = char_end(strip, min(end, x2) - x)
             piece = strip if start == 0 and stop >= end - x else strip.crop(start, stop)
+            text = piece.render(console)
+            if sent.shown(y, x + start, x + stop, text):
+                continue
+            sent.wrote(y, x + start, x + stop, text)
             append(move_to(x + start, y).segment.text)
-            append(piece.render(console))
-        if y != last_y:
+            append(text)
+            written = True
+        if written and y != last_y:
             append("\n")
     return "".join(sequences)
+
+
+_textual_full_update = LayoutUpdate.render_segments
+_textual_inline_update = InlineUpdate.render_segments
+
+
+def render_full(update: LayoutUpdate, console: Console) -> str:
+    """A full update: the whole screen is sent again, nothing partial is remembered."""
+    _sent.pop(console, None)
+    return _textual_full_update(update, console)
+
+
+def render_inline(update: InlineUpdate, console: Console) -> str:
+    _sent.pop(console, None)
+    return _textual_inline_update(update, console)
 
 
 _textual_sequence_to_key_events = XTermParser._sequence_to_key_events
@@ -110,6 +161,8 @@ def install() -> None:
     ScrollBar.renderer = PlainScrollBarRender
     XTermParser._sequence_to_key_events = escape_then_key  # type: ignore[method-assign]
     ChopsUpdate.render_segments = render_spans  # type: ignore[method-assign,assignment]
+    LayoutUpdate.render_segments = render_full  # type: ignore[method-assign,assignment]
+    InlineUpdate.render_segments = render_inline  # type: ignore[method-assign,assignment]
 
 
 def footer_listing_keys(footer: Footer) -> Footer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -30,7 +31,7 @@ from tui_report.tui.gridmodel import clip_cells
 from tui_report.tui.textual_compat import QuietFooter, footer_listing_keys
 from tui_report.tui.widgets.formpages import MetaPage, PreamblePage
 from tui_report.tui.widgets.grid import TableGrid
-from tui_report.tui.widgets.page import Page, TextTyped, page_id
+from tui_report.tui.widgets.page import Page, PageView, TextTyped, page_id
 from tui_report.tui.widgets.sections import SectionList
 from tui_report.tui.widgets.tablepage import TablePage
 from tui_report.tui.widgets.wrapped import WrappedText
@@ -39,6 +40,13 @@ PaletteCommand = tuple[str, str, Callable[[], object]]
 SIDEBAR_WIDTH = 18
 # Below this many columns a table page hides the section list (the tables need the room).
 NARROW_WIDTH = 80
+# Pages kept mounted: the one shown and the one before it (PgUp back costs no mounting). The
+# others are taken down, their view kept in a PageView: every visited page kept mounted grew the
+# memory by ~1 MB a page (#11: peak RSS).
+KEPT_PAGES = 2
+# Seconds after a page change before the pages taken down are collected: a run of PgDn pays it
+# once, after the last one, never between a key and its screen.
+COLLECT_AFTER = 0.5
 
 
 def step_of_change(change: Change) -> tuple[str, str | None]:
@@ -114,6 +122,10 @@ class EditorScreen(Screen[None]):
         self._title_text = ""
         self._progress_text = ""
         self._sidebar_chosen = False
+        # Step keys, the page shown last; the views of pages as they were left.
+        self._recent: list[str] = []
+        self._views: dict[str, PageView] = {}
+        self._collect_timer: Timer | None = None
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -156,15 +168,20 @@ class EditorScreen(Screen[None]):
         current = self.switcher.current
         return self.switcher.get_child_by_id(current, Page) if current else None
 
-    async def _page_for(self, step: Step) -> Page:
+    async def _page_for(self, step: Step) -> tuple[Page, bool]:
+        """The step's page, and whether it was mounted now."""
         existing = self.switcher.query(f"#{page_id(step.key)}")
         if existing:
             page = existing.first()
             assert isinstance(page, Page)
-            return page
+            return page, False
         page = self._new_page(step)
+        page.saved_view = self._views.pop(step.key, None)
+        # Hidden until the switcher shows it: mounted visible, it is painted once stacked under
+        # the page being left, then again alone.
+        page.display = False
         await self.switcher.mount(page)
-        return page
+        return page, True
 
     def _new_page(self, step: Step) -> Page:
         if step.kind == "text":
@@ -190,16 +207,44 @@ class EditorScreen(Screen[None]):
         old = self.page
         if old is not None and old.step.key != key:
             old.flush()
-        page = await self._page_for(step)
+            self._views[old.step.key] = old.view_state()
+        # Before mounting (awaited): a take-down running meanwhile must keep this page.
+        self._recent = [key, *(k for k in self._recent if k != key)]
+        page, mounted = await self._page_for(step)
         self.current = key
         self.switcher.current = page.id
         self._fit_sidebar()
         self.query_one(SectionList).highlight_step(key)
         self.refresh_status()
+        if mounted:
+            restored = page.restore_view()
+        else:
+            view = self._views.pop(key, None)
+            restored = page.focus_saved(view.focus if view else None)
         if cell is not None or field is not None:
             page.go_to(cell=cell, field=field)
-        elif focus:
+        elif focus and not restored:
             page.focus_first()
+        if len(self.switcher.children) > KEPT_PAGES:
+            self.call_after_refresh(self._take_down_pages)
+
+    def _take_down_pages(self) -> None:
+        """Unmount the pages not among the last shown (their views are in self._views)."""
+        del self._recent[KEPT_PAGES:]
+        keep = {page_id(k) for k in self._recent} | {self.switcher.current}
+        for page in list(self.switcher.query_children(Page)):
+            if page.id not in keep:
+                self._views.setdefault(page.step.key, page.view_state())
+                page.remove()
+        if self._collect_timer is not None:
+            self._collect_timer.stop()
+        self._collect_timer = self.set_timer(COLLECT_AFTER, self._collect)
+
+    def _collect(self) -> None:
+        # The pages taken down are cycles of widgets, styles and message queues: without a
+        # collection their memory waits for the collector's rare full pass, and the peak grows.
+        self._collect_timer = None
+        gc.collect()
 
     # ------------------------------------------------------------------ status
     def refresh_status(self) -> None:

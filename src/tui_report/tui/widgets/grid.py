@@ -146,6 +146,7 @@ class TableGrid(Widget, can_focus=True):
         self.table = table
         self.compiled = controller.report.tpl.table(table)
         self.glayout: GridLayout | None = None
+        self._built_for = Size(0, 0)
         self.row = 0
         self.col = 0
         self.row_offset = 0
@@ -167,14 +168,23 @@ class TableGrid(Widget, can_focus=True):
             cid: cell_len(self.controller.display(self.table, cid)) for cid in self.compiled.order
         }
         self.glayout = build_layout(self.compiled, width, self._widest)
+        self._built_for = self.size
         self._shown = {cid: self._view(cid) for cid in self.compiled.order}
         self.row = min(self.row, len(self.glayout.rows) - 1)
         self.col = min(self.col, len(self.glayout.rows[self.row].cells) - 1)
         self._scroll_to_cursor()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._build()
-        self.refresh()
+        # A page just shown was laid out at its first paint (render_lines): the Resize event that
+        # follows that paint need not paint it again.
+        if self.size != self._built_for:
+            self._build()
+            self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if self.size != self._built_for:
+            self._build()  # shown at a new size: laid out before its first paint, not after it
+        return super().render_lines(crop)
 
     def on_mount(self) -> None:
         self._build()

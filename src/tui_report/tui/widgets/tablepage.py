@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import ComposeResult
 from textual.widgets import Static
 
@@ -11,8 +13,20 @@ from tui_report.model.severities import SEVERITY_LABELS
 from tui_report.tui.controller import Controller
 from tui_report.tui.gridmodel import clip_cells
 from tui_report.tui.widgets.grid import TableGrid
-from tui_report.tui.widgets.page import Page
+from tui_report.tui.widgets.page import Page, PageView
 from tui_report.tui.widgets.wrapped import WrappedText
+
+
+@dataclass(frozen=True)
+class GridView:
+    """The grid's cursor and scroll position. An unfinished cell edit is not kept here: leaving
+    the page commits it (flush), and a text the model refuses is dropped when the grid loses the
+    focus, with its message (TableGrid.on_blur), whether the page stays mounted or not."""
+
+    row: int
+    col: int
+    row_offset: int
+    x_offset: int
 
 
 class TablePage(Page):
@@ -26,7 +40,12 @@ class TablePage(Page):
     def compose(self) -> ComposeResult:
         section = next(s for s in self.controller.report.tpl.sections if s.key == self.step.section)
         yield Static(f"{section.heading}", classes="page-title")
-        yield TableGrid(self.controller, self.step.target, id="grid")
+        grid = TableGrid(self.controller, self.step.target, id="grid")
+        saved = self.saved_view.extra if self.saved_view is not None else None
+        if isinstance(saved, GridView):  # before mounting: the first paint shows it
+            grid.row, grid.col = saved.row, saved.col
+            grid.row_offset, grid.x_offset = saved.row_offset, saved.x_offset
+        yield grid
         # Shown whole (wrapped, as many lines as needed): where the cursor is, and what is wrong
         # there or how the cell is computed. The second keeps the height of its longest message
         # while the page is shown, so that moving off a long message does not repaint the grid.
@@ -84,6 +103,12 @@ class TablePage(Page):
             info_widget.update(info)
             info_widget.set_classes(f"status {classes}".strip())
         self._status = (where, info)
+
+    def view_state(self) -> PageView:
+        view = super().view_state()
+        g = self.grid
+        view.extra = GridView(g.row, g.col, g.row_offset, g.x_offset)
+        return view
 
     def flush(self) -> None:
         grid = self.grid
