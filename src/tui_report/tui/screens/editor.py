@@ -210,11 +210,15 @@ class EditorScreen(Screen[None]):
             self._views[old.step.key] = old.view_state()
         # Before mounting (awaited): a take-down running meanwhile must keep this page.
         self._recent = [key, *(k for k in self._recent if k != key)]
+        # The section list's pointer moves at once, painted while the page mounts: over a thin
+        # link the operator sees where the key goes before the page arrives.
+        sections = self.query_one(SectionList)
+        sections.highlight_step(key)
+        sections.update_states(self.controller.progress, key, SIDEBAR_WIDTH - 2)
         page, mounted = await self._page_for(step)
         self.current = key
         self.switcher.current = page.id
         self._fit_sidebar()
-        self.query_one(SectionList).highlight_step(key)
         self.refresh_status()
         if mounted:
             restored = page.restore_view()
