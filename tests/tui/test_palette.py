@@ -44,7 +44,8 @@ def test_every_command_with_help_and_quit(full_copy: Path) -> None:
     async def scenario() -> None:
         app = make_app(full_copy)
         async with app.run_test(size=SIZE) as pilot:
-            expected = [name for name, _, _ in editor(app).palette_commands()] + ["环境检查", "帮助", "退出"]
+            expected = [name for name, _, _ in editor(app).palette_commands()]
+            expected += ["环境检查", "帮助", "退出", "重绘屏幕"]
             names = await palette_names(pilot, app)
             assert sorted(names) == sorted(expected)
             # The frame: ASCII sides around the input and the results (no ambiguous-width glyphs).

@@ -95,6 +95,7 @@ class ReportApp(App[int]):
         Binding(
             "ctrl+p", "command_palette", "命令", key_display="^P", id="app.palette", show=False, priority=True
         ),
+        Binding("f12", "redraw", "重绘屏幕", key_display="F12", id="app.redraw", show=False),
     ]
 
     # How often the report file (outside changes) and, when viewing read-only, its lock are checked.
@@ -365,7 +366,16 @@ class ReportApp(App[int]):
         return [
             SystemCommand("帮助", "F1：当前位置的按键说明", self.action_help),
             SystemCommand("退出", "Ctrl+Q 或 F10（有未保存的修改时会询问）", self.action_request_quit),
+            SystemCommand(
+                "重绘屏幕", "F12：屏幕上有乱码或别的程序留下的文字时，整屏重新显示", self.action_redraw
+            ),
         ]
+
+    def action_redraw(self) -> None:
+        """Send the whole screen again. Partial updates leave out what the terminal already shows
+        (textual_compat.SentPieces), so text another program wrote over the screen (a ``wall``
+        broadcast on the shared server) would otherwise stay until the window is resized."""
+        self.screen.refresh()
 
     # ------------------------------------------------------------------ export
     def start_export(self, controller: Controller) -> None:
