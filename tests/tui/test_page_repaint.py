@@ -64,7 +64,7 @@ def test_page_change_repaints_two_section_lines_not_the_screen(
             keys = [step.key for step in screen.steps]
             assert screen.current == keys[keys.index("text:overview.summary") + 1]
             after = sections.highlighted
-            assert after == sections.step_at.index(screen.current)
+            assert after == sections.get_option_index(screen.current)
             assert () not in screen_calls  # the focus moved; the screen was not repainted whole
             assert section_calls and () not in section_calls
             lines = {region.y for regions in section_calls for region in regions}
@@ -100,5 +100,38 @@ def test_footer_is_rebuilt_only_when_its_keys_change(
             await pilot.pause()
             assert rebuilt
             assert any("填0" in str(key.render()) for key in footer.children)
+
+    run(scenario())
+
+
+def test_the_section_pointer_moves_before_the_new_page_is_mounted(
+    dama_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Over a thin link the two lines of the section list arrive first: the operator sees where
+    # the key goes while the page is still being built.
+    async def scenario() -> None:
+        app = make_app(dama_copy)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = editor(app)
+            await go_to_step(pilot, app, "text:overview.summary")
+            sections = screen.query_one(SectionList)
+            seen: list[tuple[int | None, str]] = []
+            original = type(screen)._page_for
+
+            async def page_for(self: Any, step: Any) -> Any:
+                seen.append(
+                    (
+                        sections.highlighted,
+                        str(sections.get_option_at_index(sections.get_option_index(step.key)).prompt),
+                    )
+                )
+                return await original(self, step)
+
+            monkeypatch.setattr(type(screen), "_page_for", page_for)
+            await pilot.press("pagedown")
+            await pilot.pause()
+            target = sections.get_option_index(screen.current)
+            assert seen and seen[0][0] == target
+            assert seen[0][1].startswith(">")
 
     run(scenario())
