@@ -44,8 +44,11 @@ class PtyProcess:
             except OSError:
                 return
             self.raw += data
-            # Answer the terminal queries an app may send (cursor position report).
-            if b"\x1b[6n" in data:
+            # Answer the terminal queries an app may send (cursor position report) as a terminal
+            # does: with the position after drawing everything written before the query.
+            while b"\x1b[6n" in data:
+                before, _, data = data.partition(b"\x1b[6n")
+                self.stream.feed(before)
                 row, col = self.screen.cursor.y + 1, self.screen.cursor.x + 1
                 self.send(f"\x1b[{row};{col}R")
             self.stream.feed(data)
