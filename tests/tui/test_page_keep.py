@@ -188,3 +188,23 @@ def test_a_year_the_model_refused_is_still_there_with_its_mark(dama_copy: Path) 
             assert app.controller.report.year == year  # never stored
 
     run(scenario())
+
+
+@pytest.mark.parametrize(("keys", "scrolled"), [(["down"] * 4, False), (["down"] * 15 + ["right"] * 6, True)])
+def test_a_table_comes_back_scrolled_as_it_was_left(dama_copy: Path, keys: list[str], scrolled: bool) -> None:
+    async def scenario() -> None:
+        app = make_app(dama_copy)
+        async with app.run_test(size=SIZE) as pilot:
+            await go_to_step(pilot, app, "table:requests")
+            await pilot.press(*keys)
+            await pilot.pause()
+            g = grid(app)
+            view, shown = (g.row, g.col, g.row_offset, g.x_offset), screen_text(app)
+            assert (g.row_offset > 0 or g.x_offset > 0) == scrolled
+            await away_and_back(pilot, app, away=2)
+            again = grid(app)
+            assert again is not g
+            assert (again.row, again.col, again.row_offset, again.x_offset) == view
+            assert screen_text(app) == shown
+
+    run(scenario())

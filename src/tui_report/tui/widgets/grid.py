@@ -172,7 +172,10 @@ class TableGrid(Widget, can_focus=True):
         self._shown = {cid: self._view(cid) for cid in self.compiled.order}
         self.row = min(self.row, len(self.glayout.rows) - 1)
         self.col = min(self.col, len(self.glayout.rows[self.row].cells) - 1)
-        self._scroll_to_cursor()
+        # Not before the grid has its size: at 0x0 "in view" means one line, and a page mounted
+        # again with its saved scroll position would come back scrolled to its cursor row.
+        if self.size.area:
+            self._scroll_to_cursor()
 
     def on_resize(self, event: events.Resize) -> None:
         # A page just shown was laid out at its first paint (render_lines): the Resize event that
