@@ -4,7 +4,6 @@ starts with closing punctuation), grow as needed, are redrawn after dialogs and 
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 
 from tui_report.model.linebreak import NO_LINE_START, cells
@@ -12,7 +11,7 @@ from tui_report.tui.app import make_app
 from tui_report.tui.widgets.tablepage import TablePage
 from tui_report.tui.widgets.wrapped import WrappedText
 
-from .conftest import EXAMPLES, SIZE
+from .conftest import SIZE
 from .helpers import editor, go_to_step, grid, type_text
 
 
@@ -62,14 +61,12 @@ def test_a_whole_r1_message_in_the_status_line_at_80x24(full_copy: Path) -> None
     run(scenario())
 
 
-def test_moving_off_a_long_message_does_not_move_the_grid(tmp_path: Path) -> None:
+def test_moving_off_a_long_message_does_not_move_the_grid(dama_copy: Path) -> None:
     """The message lines keep the height of the longest message while the page is shown: a
     shrink would give the grid a new size, and the terminal would get the whole grid again."""
-    report = tmp_path / "dama.toml"
-    shutil.copy(EXAMPLES / "dama-2021.toml", report)  # no requests at all: every 表三 cell is 0
 
     async def scenario() -> None:
-        app = make_app(report)
+        app = make_app(dama_copy)  # no requests at all: every 表三 cell is 0
         async with app.run_test(size=SIZE) as pilot:
             await go_to_step(pilot, app, "table:requests")
             g = grid(app)

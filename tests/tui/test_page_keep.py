@@ -5,7 +5,6 @@ position are where they were (#11: peak RSS)."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from tui_report.tui.app import ReportApp, make_app
 from tui_report.tui.screens.editor import KEPT_PAGES
 from tui_report.tui.widgets.page import Page
 
-from .conftest import EXAMPLES, SIZE
+from .conftest import SIZE
 from .helpers import editor, go_to_step, grid, type_text
 
 LONG_TEXT = "\n".join(f"第{i}段：本机关按照要求做好政府信息公开工作。" for i in range(1, 61))
@@ -26,13 +25,6 @@ LONG_TEXT = "\n".join(f"第{i}段：本机关按照要求做好政府信息公�
 
 def run(coro: object) -> None:
     asyncio.run(coro)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def dama_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "dama.toml"
-    shutil.copy(EXAMPLES / "dama-2021.toml", target)
-    return target
 
 
 @pytest.fixture

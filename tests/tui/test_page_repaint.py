@@ -4,7 +4,6 @@ keys change: never the whole screen, never the whole section list (#11: bytes pe
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,19 +15,12 @@ from tui_report.tui.app import make_app
 from tui_report.tui.textual_compat import QuietFooter
 from tui_report.tui.widgets.sections import SectionList
 
-from .conftest import EXAMPLES, SIZE
+from .conftest import SIZE
 from .helpers import editor, go_to_step
 
 
 def run(coro: object) -> None:
     asyncio.run(coro)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def dama_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "dama.toml"
-    shutil.copy(EXAMPLES / "dama-2021.toml", target)
-    return target
 
 
 def spy_refresh(monkeypatch: pytest.MonkeyPatch, *widgets: Widget) -> dict[Widget, list[tuple[Region, ...]]]:

@@ -4,42 +4,16 @@ closes a dialog and saves."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
-import tui_report
 from reliability._pty import PtyProcess
 from tui_report.storage.reportfile import load_report
 
-SRC = Path(tui_report.__file__).resolve().parent.parent
+StartApp = Callable[[Path], PtyProcess]
 
 
-@pytest.fixture
-def app_in_pty(tmp_path: Path) -> Iterator[object]:
-    started: list[PtyProcess] = []
-
-    def start(report: Path) -> PtyProcess:
-        env = {
-            "TERM": "xterm",
-            "LANG": "C.UTF-8",
-            "TUI_REPORT_STATE_DIR": str(tmp_path / "state"),
-            "PYTHONPATH": str(SRC),
-            "PATH": "/usr/bin:/bin",
-            "HOME": str(tmp_path),
-        }
-        proc = PtyProcess([sys.executable, "-m", "tui_report", str(report)], env)
-        started.append(proc)
-        return proc
-
-    yield start
-    for proc in started:
-        proc.close()
-
-
-def test_raw_paste_keeps_ideographic_and_no_break_spaces(empty_report: Path, app_in_pty) -> None:  # type: ignore[no-untyped-def]
+def test_raw_paste_keeps_ideographic_and_no_break_spaces(empty_report: Path, app_in_pty: StartApp) -> None:
     app = app_in_pty(empty_report)
     app.wait_for("报告信息")
     app.settle()
@@ -55,7 +29,9 @@ def test_raw_paste_keeps_ideographic_and_no_break_spaces(empty_report: Path, app
     assert pasted in saved.texts.values()
 
 
-def test_escape_and_ctrl_s_in_one_write_close_the_dialog_and_save(empty_report: Path, app_in_pty) -> None:  # type: ignore[no-untyped-def]
+def test_escape_and_ctrl_s_in_one_write_close_the_dialog_and_save(
+    empty_report: Path, app_in_pty: StartApp
+) -> None:
     app = app_in_pty(empty_report)
     app.wait_for("报告信息")
     app.settle()

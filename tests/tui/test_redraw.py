@@ -3,49 +3,32 @@ comes back whole."""
 
 from __future__ import annotations
 
-import shutil
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
-import tui_report
 from reliability._pty import PtyProcess
 
-from .conftest import EXAMPLES
 
-SRC = Path(tui_report.__file__).resolve().parent.parent
-
-
-def test_redraw_removes_what_another_program_wrote(tmp_path: Path) -> None:
+def test_redraw_removes_what_another_program_wrote(
+    dama_copy: Path, app_in_pty: Callable[[Path], PtyProcess]
+) -> None:
     # Partial updates leave out what the terminal already shows (textual_compat.SentPieces); what
     # another program wrote stays until the screen is sent whole.
-    report = tmp_path / "dama.toml"
-    shutil.copy(EXAMPLES / "dama-2021.toml", report)
-    env = {
-        "TERM": "xterm",
-        "LANG": "C.UTF-8",
-        "TUI_REPORT_STATE_DIR": str(tmp_path / "state"),
-        "PYTHONPATH": str(SRC),
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-    }
-    app = PtyProcess([sys.executable, "-m", "tui_report", str(report)], env)
-    try:
-        app.wait_for("^S 保存")
+    app = app_in_pty(dama_copy)
+    app.wait_for("^S 保存")
+    app.settle()
+    shown = app.text()
+    # What `wall` does to an operator's terminal: text written straight over the screen.
+    app.stream.feed("\x1b[22;2HBroadcast message from root: 系统将于今晚维护".encode())
+    assert "Broadcast" in app.text()
+    for key in ("\x1b[6~", "\x1b[5~"):  # PgDn, PgUp: what the keys change is drawn, nothing else
+        app.send(key)
         app.settle()
-        shown = app.text()
-        # What `wall` does to an operator's terminal: text written straight over the screen.
-        app.stream.feed("\x1b[22;2HBroadcast message from root: 系统将于今晚维护".encode())
-        assert "Broadcast" in app.text()
-        for key in ("\x1b[6~", "\x1b[5~"):  # PgDn, PgUp: what the keys change is drawn, nothing else
-            app.send(key)
-            app.settle()
-        assert "Broadcast" in app.text()
-        app.send("\x1b[24~")  # F12
-        app.wait_for(lambda s: "Broadcast" not in s)
-        app.settle()
-        assert app.text() == shown
-    finally:
-        app.close()
+    assert "Broadcast" in app.text()
+    app.send("\x1b[24~")  # F12
+    app.wait_for(lambda s: "Broadcast" not in s)
+    app.settle()
+    assert app.text() == shown
 
 
 def test_redraw_is_on_the_palette() -> None:
