@@ -20,11 +20,10 @@ class TextTyped(Message):
 
 @dataclass
 class WidgetView:
-    """What one widget of a page shows beyond the model: its scroll position, a text box's cursor
-    and selection, an entry field's cursor and a text it refused to store (a year "20x")."""
+    """What one widget of a page shows beyond the model: its scroll position, an entry field's
+    cursor and a text it refused to store (a year "20x")."""
 
     scroll: tuple[float, float] = (0, 0)
-    selection: tuple[tuple[int, int], tuple[int, int]] | None = None
     cursor: int | None = None
     refused: str | None = None
 
@@ -33,7 +32,7 @@ class WidgetView:
 class PageView:
     """A page's view when it is taken down (the editor keeps only the pages near the one shown):
     the model keeps what was typed; this keeps where the operator was, to put the page back as it
-    was. ``extra`` is the subclass's own (a table's cursor and unfinished cell edit)."""
+    was. ``extra`` is the subclass's own (a table's cursor and scroll, a text box's selection)."""
 
     focus: str | None = None
     widgets: dict[str, WidgetView] = field(default_factory=dict)
@@ -109,11 +108,6 @@ def _view_of(widget: Widget) -> WidgetView | None:
     if isinstance(widget, Input):
         refused = widget.value if widget.has_class("-invalid") else None
         return WidgetView(scroll, cursor=widget.cursor_position, refused=refused)
-    # A TextArea (duck-typed: its module is imported only with the first text part)
-    selection = getattr(widget, "selection", None) if hasattr(widget, "document") else None
-    if selection is not None:
-        start, end = selection
-        return WidgetView(scroll, selection=(start, end))
     return WidgetView(scroll) if scroll != (0, 0) else None
 
 
@@ -140,10 +134,6 @@ def restore_widgets(page: Page, view: PageView) -> None:
             if state.cursor is not None:
                 # Queued behind the Focus event, which selects the whole value.
                 widget.call_later(setattr, widget, "cursor_position", state.cursor)
-        elif state.selection is not None:
-            from textual.widgets.text_area import Selection
-
-            setattr(widget, "selection", Selection(*state.selection))  # noqa: B010 (duck-typed)
         if state.scroll != (0, 0):
             # After the first layout: before it the widget has no room to scroll in.
             x, y = state.scroll

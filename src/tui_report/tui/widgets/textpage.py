@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static, TextArea
+from textual.widgets.text_area import Selection
 
 from tui_report.model.history import Change, TextEdit
 from tui_report.model.progress import Step
 from tui_report.tui.controller import Controller
-from tui_report.tui.widgets.page import Page, TextTyped
+from tui_report.tui.widgets.page import Page, PageView, TextTyped
 from tui_report.tui.widgets.wrapped import WrappedText
 
 
@@ -92,6 +93,18 @@ class TextPage(Page):
     @property
     def editor(self) -> TextArea:
         return self.query_one("#text-editor", TextArea)
+
+    def view_state(self) -> PageView:
+        view = super().view_state()
+        view.extra = self.editor.selection
+        return view
+
+    def restore_view(self) -> bool:
+        saved = self.saved_view.extra if self.saved_view is not None else None
+        focused = super().restore_view()
+        if isinstance(saved, Selection):
+            self.editor.selection = saved
+        return focused
 
     def _count_text(self, text: str) -> str:
         if self.part.empty_prints is not None and not text.strip():
