@@ -81,7 +81,8 @@ def county(tmp_path: Path) -> Iterator[County]:
     put("a.toml", scaled(base, "甲乡人民政府", 1))
     copier = scaled(base, "乙镇人民政府", 2)
     put("f.toml", scaled(base, "不在名册的单位", 1))
-    copier.texts["problems.main"] = reports["不在名册的单位"].texts["problems.main"]  # R15 for both
+    # R15 for the copier only: f.toml is saved first (the original), b.toml after it
+    copier.texts["problems.main"] = reports["不在名册的单位"].texts["problems.main"]
     put("b.toml", copier)
     broken = scaled(base, "丙乡人民政府", 3)
     broken.values["requests"]["new.natural"] += 1  # R1: 一+二 ≠ 三(七)+四

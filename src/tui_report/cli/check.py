@@ -50,6 +50,7 @@ def _load_any(path: Path) -> tuple[Report | None, str]:
 def _folder_findings(loaded: list[tuple[Path, Report]]) -> dict[int, tuple[Report | None, list[Finding]]]:
     """Per checked report (by id): last year's report found in its folder, and its R15 findings."""
     from tui_report.model.similarity import folder_copied_text
+    from tui_report.review.workflow import saved_first_of
     from tui_report.storage.siblings import FolderReports, last_year_index
 
     folders = FolderReports(loaded)
@@ -63,7 +64,9 @@ def _folder_findings(loaded: list[tuple[Path, Report]]) -> dict[int, tuple[Repor
         pool = pool + [r for r in checked if id(r) not in pool_ids]
         checked_ids = {id(r) for r in checked}
         index = last_year_index(pool)
-        for report, findings in zip(pool, folder_copied_text(pool), strict=True):
+        paths = [folders.path_of(r) for r in pool]
+        saved = saved_first_of(paths)
+        for report, findings in zip(pool, folder_copied_text(pool, saved_first=saved), strict=True):
             if id(report) in checked_ids:
                 last = index.get((report.unit.strip(), report.year - 1)) if report.unit.strip() else None
                 found[id(report)] = (last, findings)

@@ -56,10 +56,19 @@ class IndicatorSpec(_Strict):
     format: Literal["count", "percent"] = "count"
 
 
+class ChartSpec(_Strict):
+    title: str
+    # Each series: an indicator id, a year_over_year id (this year) or last:<year_over_year id>.
+    series: list[str] = Field(min_length=1)
+    format: Literal["count", "percent"] = "count"
+
+
 class ReviewSpecFile(_Strict):
     template: str
     summaries: list[SummarySpec] = []
     indicators: list[IndicatorSpec] = []
+    year_over_year: list[IndicatorSpec] = []
+    charts: list[ChartSpec] = []
 
 
 # ---------------------------------------------------------------------- formulas
@@ -194,10 +203,20 @@ class Indicator:
 
 
 @dataclass(frozen=True, slots=True)
+class Chart:
+    title: str
+    series: tuple[str, ...]
+    format: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewSpec:
     template: str
     summaries: tuple[Summary, ...]
     indicators: tuple[Indicator, ...]
+    # Figures shown for this year beside last year (the formula evaluated on each year's figures).
+    year_over_year: tuple[Indicator, ...] = ()
+    charts: tuple[Chart, ...] = ()
 
     @property
     def figure_keys(self) -> list[str]:
@@ -206,7 +225,7 @@ class ReviewSpec:
         for summary in self.summaries:
             for column in summary.columns:
                 keys.update(dict.fromkeys(column.cells))
-        for indicator in self.indicators:
+        for indicator in (*self.indicators, *self.year_over_year):
             keys.update(dict.fromkeys(k.removeprefix(LAST) for k in indicator.formula.keys))
         return list(keys)
 
@@ -289,9 +308,26 @@ def review_spec(template_id: str) -> ReviewSpec:
     try:
         summaries = tuple(_summary(s, template) for s in spec.summaries)
         indicators = tuple(_indicator(i, template) for i in spec.indicators)
+        compared = tuple(_compared(i, template) for i in spec.year_over_year)
+        charts = tuple(_chart(c, indicators, compared) for c in spec.charts)
     except ValueError as exc:
         raise TemplateError(f"审核配置文件 {path}：{exc}") from exc
-    return ReviewSpec(template_id, summaries, indicators)
+    return ReviewSpec(template_id, summaries, indicators, compared, charts)
+
+
+def _compared(spec: IndicatorSpec, template: Template) -> Indicator:
+    indicator = _indicator(spec, template)
+    if any(k.startswith(LAST) for k in indicator.formula.keys):
+        raise ValueError(f"year_over_year {spec.id} 的公式不能用 last:（上年的值按同一公式计算）")
+    return indicator
+
+
+def _chart(spec: ChartSpec, indicators: tuple[Indicator, ...], compared: tuple[Indicator, ...]) -> Chart:
+    known = {i.id for i in indicators} | {i.id for i in compared} | {LAST + i.id for i in compared}
+    for name in spec.series:
+        if name not in known:
+            raise ValueError(f"图表“{spec.title}”的数据 {name!r} 不是指标或 year_over_year 的 id")
+    return Chart(spec.title, tuple(spec.series), spec.format)
 
 
 # ---------------------------------------------------------------------- figures of a report

@@ -9,8 +9,9 @@ lengths first, so that a folder of 100 reports × 8 parts takes well under a sec
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -36,6 +37,8 @@ class CopiedTextRule(BaseModel):
     message_last_year: str
     message_other: str
     message_more: str
+    # How message_other names a report known to have been saved first ({unit}, {month}, {day}).
+    original: str = "{unit} {month}月{day}日 保存的报告"
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +66,7 @@ def similarity(a: str, b: str, cutoff: float = 0) -> float:
 
 
 _NUMERALS = "一二三四五六七八九十"
+SavedFirst = Callable[[int], datetime | None]
 
 
 @lru_cache(maxsize=256)
@@ -176,9 +180,15 @@ def similar_pairs(texts: list[str], threshold: float) -> list[tuple[int, int, fl
     return pairs
 
 
-def folder_copied_text(reports: Sequence[Report], max_same_year: int = 300) -> list[list[Finding]]:
+def folder_copied_text(
+    reports: Sequence[Report], max_same_year: int = 300, saved_first: SavedFirst | None = None
+) -> list[list[Finding]]:
     """R15 for every report of a folder: each compared with last year's report of the same unit and
     with the other units' reports of the same year. Findings per report, in the given order.
+
+    ``saved_first(i)``: when report ``i`` was first saved (None: unknown). Of two alike reports of
+    different units, only the one saved later is told, naming the original and its date; the
+    original gets nothing.
 
     Comparing units is quadratic: a year with more than ``max_same_year`` reports (a stress test,
     not a county) is compared with last year only."""
@@ -206,8 +216,31 @@ def folder_copied_text(reports: Sequence[Report], max_same_year: int = 300) -> l
                 first, second = group[a], group[b]
                 if reports[first].unit.strip() == reports[second].unit.strip():
                     continue
-                alike.setdefault(first, []).append((score, comparable[second].title))
-                alike.setdefault(second, []).append((score, comparable[first].title))
+                for copier, original in _copiers(first, second, saved_first):
+                    alike.setdefault(copier, []).append(
+                        (score, _named(reports, comparable, original, saved_first))
+                    )
             for i, matches in alike.items():
                 out[i].append(_best_others(reports[i], key, matches))
     return out
+
+
+def _copiers(a: int, b: int, saved_first: SavedFirst | None) -> list[tuple[int, int]]:
+    """(copier, original) of two alike reports: the one saved later copied the one saved first;
+    when that is not known (or both at once), each is told about the other."""
+    when_a = saved_first(a) if saved_first is not None else None
+    when_b = saved_first(b) if saved_first is not None else None
+    if when_a is not None and when_b is not None and when_a != when_b:
+        return [(b, a)] if when_a < when_b else [(a, b)]
+    return [(a, b), (b, a)]
+
+
+def _named(
+    reports: Sequence[Report], comparable: list[_Texts], i: int, saved_first: SavedFirst | None
+) -> str:
+    """How a finding names the other report: ``高良涧街道办事处 1月8日 保存的报告`` when it is known
+    to have been saved first, else its title."""
+    when = saved_first(i) if saved_first is not None else None
+    if when is None:
+        return comparable[i].title
+    return copied_text_rule().original.format(unit=reports[i].unit.strip(), month=when.month, day=when.day)

@@ -20,7 +20,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,8 @@ from tui_report.model.report import CellValue, Report
 from tui_report.model.rules import Finding, check
 from tui_report.model.similarity import folder_copied_text
 from tui_report.model.template import LEVEL_LABELS, TemplateError
+from tui_report.model.workflow import FINISHED, Workflow, content_fingerprint
+from tui_report.review.deskflow import add_workflow, workflow_counts
 from tui_report.review.files import (
     Editor,
     UnsafeFile,
@@ -40,6 +42,7 @@ from tui_report.review.files import (
     read_plain_file,
 )
 from tui_report.review.roster import ROSTER_NAME, RosterUnit, load_roster, unit_key
+from tui_report.review.workflow import saved_first_of
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import decode_report_bytes, loads_report
 
@@ -100,6 +103,7 @@ class Inspection:
     texts: dict[str, str] = field(default_factory=dict)
     # Last year's figures from the report's own [last_year] baseline (None: it has none).
     baseline: dict[str, CellValue | None] | None = None
+    fingerprint: str | None = None  # the content an approval names (model.workflow)
 
 
 def _read(path: str) -> Report:
@@ -130,6 +134,7 @@ def inspect_file(path: str, last_year_path: str | None = None) -> Inspection:
     result.findings = findings
     result.state = report_state(report, findings)
     result.texts = dict(report.texts)
+    result.fingerprint = content_fingerprint(report)
     try:
         keys = review_spec(report.template).figure_keys
         result.figures = figures_of(report, keys)
@@ -199,6 +204,14 @@ class UnitRow:
     saved_at: datetime | None = None
     saved_by: str = ""
     exported: list[str] = field(default_factory=list)
+    # The review workflow (review/deskflow.py): state and comments, another file of the same unit
+    # and year, the roster's deadline and how many days past it, this year's and last year's figures.
+    fingerprint: str | None = None
+    workflow: Workflow = field(default_factory=Workflow)
+    duplicate_of: str = ""
+    deadline: date | None = None
+    overdue_days: int | None = None
+    year_over_year: dict[str, tuple[Figure | None, Figure | None]] = field(default_factory=dict)
 
     @property
     def state_label(self) -> str:
@@ -242,6 +255,16 @@ class UnitRow:
             "exported_files": self.exported,
             "problem": self.problem or None,
             "indicators": {k: _json_number(v) for k, v in self.indicators.items()},
+            "workflow": self.workflow.label,
+            "workflow_code": self.workflow.code,
+            "comments_open": self.workflow.comments_open,
+            "duplicate_of": self.duplicate_of or None,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "overdue_days": self.overdue_days,
+            "year_over_year": {
+                k: {"this_year": _json_number(a), "last_year": _json_number(b)}
+                for k, (a, b) in self.year_over_year.items()
+            },
         }
 
 
@@ -261,6 +284,8 @@ class Review:
     # The county: all rows of the year added up, and last year's figures where every unit has them.
     county_figures: dict[str, CellValue | None] = field(default_factory=dict)
     county_indicators: dict[str, Figure | None] = field(default_factory=dict)
+    # Any submission recorded in the folder: then the workflow decides the exit code and publishing.
+    uses_workflow: bool = False
 
     @property
     def counted(self) -> list[UnitRow]:
@@ -273,6 +298,14 @@ class Review:
     @property
     def all_complete(self) -> bool:
         return all(r.state == "complete" for r in self.counted)
+
+    @property
+    def all_done(self) -> bool:
+        """What ``review``'s exit code says: with the workflow every counted unit 已通过 or 已发布
+        (and no duplicate), else every one 已完成."""
+        if not self.uses_workflow:
+            return self.all_complete
+        return all(r.workflow.code in FINISHED and not r.duplicate_of for r in self.counted)
 
     def count_line(self) -> str:
         rows = self.counted
@@ -288,6 +321,7 @@ class Review:
         ):
             if counts[code]:
                 parts.append(f"{STATES[code]} {counts[code]}")
+        parts += workflow_counts(rows) if self.uses_workflow else []
         if self.roster is not None:
             outside = [r for r in self.rows if not r.in_roster]
             unreadable = sum(1 for r in outside if r.state == "unreadable")
@@ -342,7 +376,11 @@ def _add_copied_text(this_year: list[Inspection], last_year: list[Inspection]) -
         current = {unit_key(i.unit) for i in this_year}
         pool = [i for i in this_year if unit_key(i.unit) in previous]
         pool += [i for i in last_year if unit_key(i.unit) in current]
-    found = folder_copied_text([_text_report(i) for i in pool], max_same_year=COMPARE_UNITS_UP_TO)
+    found = folder_copied_text(
+        [_text_report(i) for i in pool],
+        max_same_year=COMPARE_UNITS_UP_TO,
+        saved_first=saved_first_of([Path(i.path) for i in pool]),
+    )
     copied_by_id = {id(i): copied for i, copied in zip(pool, found, strict=True)}
     result: list[Inspection] = []
     for inspection in this_year:
@@ -387,6 +425,7 @@ def _row(inspection: Inspection) -> UnitRow:
         findings=inspection.findings,
         figures=inspection.figures,
         baseline=inspection.baseline,
+        fingerprint=inspection.fingerprint,
     )
 
 
@@ -413,10 +452,19 @@ def _merge_roster(rows: list[UnitRow], roster: list[RosterUnit]) -> list[UnitRow
     for unit in roster:
         found = by_key.pop(unit_key(unit.name), [])
         for row in found:
-            row.in_roster, row.contact = True, unit.contact
+            row.in_roster, row.contact, row.deadline = True, unit.contact, unit.deadline
             row.level = row.level or unit.level
         merged.extend(
-            found or [UnitRow(unit=unit.name, level=unit.level, in_roster=True, contact=unit.contact)]
+            found
+            or [
+                UnitRow(
+                    unit=unit.name,
+                    level=unit.level,
+                    in_roster=True,
+                    contact=unit.contact,
+                    deadline=unit.deadline,
+                )
+            ]
         )
     leftovers = [r for found in by_key.values() for r in found]
     merged.extend(sorted(leftovers, key=lambda r: (r.state != "unreadable", r.unit, r.file_name)))
@@ -476,10 +524,11 @@ def review_folder(
     year: int | None = None,
     processes: int | None = None,
     cache: InspectionCache | None = None,
+    today: date | None = None,
 ) -> Review:
     """Read every report of ``folder`` and build the desk's rows. Raises :class:`ReviewError` when
     the folder or the roster cannot be read. ``cache`` (kept by the caller between calls) spares
-    reading unchanged files again."""
+    reading unchanged files again; ``today`` decides what is past a deadline."""
     files, names = report_files(folder)
     if roster_path is None and ROSTER_NAME in names:
         roster_path = folder / ROSTER_NAME
@@ -507,6 +556,7 @@ def review_folder(
     templates = Counter(r.template for r in rows if r.template)
     review = Review(folder, target, rows, roster_path, templates.most_common(1)[0][0] if templates else "")
     _indicators(rows, last, review)
+    review.uses_workflow = add_workflow(rows, folder, today)
     return review
 
 

@@ -1,9 +1,12 @@
 """The roster: the units a county office expects a report from, as a small TOML file::
 
+    deadline = 2026-01-15       # optional: the folder's deadline for submitting (报送)
+
     [[units]]
     name = "某某乡人民政府"
     level = "township"          # or 乡镇; the same words as tui-report new --level
     contact = "张三 0000-1234567"  # optional
+    deadline = 2026-01-20       # optional: this unit's own deadline
 
 ``tui-report roster DIR`` writes ``DIR/roster.toml`` from the reports found; the office edits it.
 A roster is never read as a report: it has ``[[units]]`` and no ``[report]``.
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,7 @@ class RosterUnit:
     name: str
     level: str = ""
     contact: str = ""
+    deadline: date | None = None  # the unit's own, else the folder's (roster.toml ``deadline``)
 
 
 def unit_key(name: str) -> str:
@@ -62,13 +67,29 @@ def is_roster_file(path: Path) -> bool:
         return False
 
 
-def _unit(item: Any, index: int, path: Path) -> RosterUnit:
+def _deadline(value: Any, where: str) -> date | None:
+    """A deadline: a TOML date (``2026-01-15``) or the same as text."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise RosterError(f"{where} 的 deadline 应为日期，如 2026-01-15")
+
+
+def _unit(item: Any, index: int, path: Path, deadline: date | None = None) -> RosterUnit:
     where = f"{path} 第{index + 1}个单位"
     if not isinstance(item, dict):
         raise RosterError(f"{where} 应为表（[[units]]）")
-    unknown = sorted(set(item) - {"name", "level", "contact"})
+    unknown = sorted(set(item) - {"name", "level", "contact", "deadline"})
     if unknown:
-        raise RosterError(f"{where} 有未知的键 {'、'.join(unknown)}（可用：name、level、contact）")
+        raise RosterError(f"{where} 有未知的键 {'、'.join(unknown)}（可用：name、level、contact、deadline）")
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
         raise RosterError(f"{where} 缺少 name（单位名称）")
@@ -85,7 +106,8 @@ def _unit(item: Any, index: int, path: Path) -> RosterUnit:
     contact = item.get("contact", "")
     if not isinstance(contact, str):
         raise RosterError(f"{where} 的 contact 应为文字")
-    return RosterUnit(name.strip(), level, contact.strip())
+    own = _deadline(item.get("deadline"), where)
+    return RosterUnit(name.strip(), level, contact.strip(), own or deadline)
 
 
 def load_roster(path: Path) -> list[RosterUnit]:
@@ -103,7 +125,8 @@ def load_roster(path: Path) -> list[RosterUnit]:
     items = data["units"]
     if not isinstance(items, list):
         raise RosterError(f"名册 {path} 的 units 应写成 [[units]]")
-    units = [_unit(item, i, path) for i, item in enumerate(items)]
+    deadline = _deadline(data.get("deadline"), f"名册 {path}")
+    units = [_unit(item, i, path, deadline) for i, item in enumerate(items)]
     seen: set[str] = set()
     for unit in units:
         key = unit_key(unit.name)
@@ -116,7 +139,8 @@ def load_roster(path: Path) -> list[RosterUnit]:
 HEADER = (
     "# 单位名册：tui-report review 按此核对各单位是否已提交报告。\n"
     "# 可增删单位；level 为 省级、市级、县级、乡镇、部门（或 province、city、county、township、department）；\n"
-    "# contact（联系人、电话）可不填。\n\n"
+    "# contact（联系人、电话）可不填；deadline（报送截止日期，如 2026-01-15）可写在第一个单位之前\n"
+    "# （全部单位），也可写在某个单位中（只对该单位）。\n\n"
 )
 
 

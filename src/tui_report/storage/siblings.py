@@ -61,6 +61,11 @@ class FolderReports:
         self.canonical = _Canonical()
         self._by_path: dict[Path, Report] = {self.canonical.file(p): r for p, r in loaded}
         self._folders: dict[Path, list[Report]] = {}
+        self._paths: dict[int, Path] = {id(r): p for p, r in self._by_path.items()}
+
+    def path_of(self, report: Report) -> Path | None:
+        """The file a report was read from (by this object, or given to it as loaded)."""
+        return self._paths.get(id(report))
 
     def in_folder(self, folder: Path) -> list[Report]:
         """The reports in a folder (those already loaded reused); none when it holds more report
@@ -82,6 +87,7 @@ class FolderReports:
                 except (ReportFileError, OSError, ValueError):
                     continue
                 self._by_path[path] = report
+                self._paths[id(report)] = path
             found.append(report)
         self._folders[folder] = found
         return found

@@ -1,0 +1,108 @@
+"""The desk's rows, completed with the review workflow: each report's records (state, comments,
+verified copied text), reports of one unit and year found twice, days past the roster's deadline,
+and this year's figures beside last year's.
+
+Kept apart from ``desk.py`` (which reads and checks the files) so that the desk screen, the
+workbook, ``--json``, batch export and ``rollup`` share one computation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui_report.model.indicators import review_spec
+from tui_report.model.workflow import WORKFLOW_STATES, apply_verified, workflow_of
+from tui_report.review.roster import unit_key
+from tui_report.storage.reviewrecords import place_of, read_records, records_signature
+
+if TYPE_CHECKING:
+    from tui_report.review.desk import UnitRow
+
+# Without the workflow a unit is on time once its report is filled in without errors.
+DONE_WITHOUT_WORKFLOW = frozenset({"complete", "needs_attention"})
+# With the workflow a unit is on time once it has submitted (a returned report is due again).
+DUE_WITH_WORKFLOW = frozenset({"not_submitted", "returned"})
+
+
+def add_workflow(rows: list[UnitRow], year_folder: Path, today: date | None = None) -> bool:
+    """Fill in each row's workflow, duplicates, deadline and year-over-year figures; whether the
+    folder uses the workflow (any submission recorded)."""
+    for row in rows:
+        if row.path is None:
+            continue
+        row.workflow = workflow_of(read_records(place_of(row.path, year_folder)), row.fingerprint)
+        if row.workflow.verified:
+            _apply_verified(row)
+    mark_duplicates(rows)
+    in_use = any(r.workflow.in_use for r in rows)
+    add_deadlines(rows, today or date.today(), in_use)
+    add_year_over_year(rows)
+    return in_use
+
+
+def _apply_verified(row: UnitRow) -> None:
+    """Copied text marked 已核实 no longer counts: the report may be 已完成 again."""
+    row.findings = apply_verified(row.findings, row.workflow)
+    if row.state == "needs_attention" and not any(f.severity == "warning" for f in row.findings):
+        row.state = "complete"
+
+
+def mark_duplicates(rows: list[UnitRow]) -> None:
+    """Two reports of one unit and year: each names the other (the first other file)."""
+    groups: dict[tuple[str, int], list[UnitRow]] = defaultdict(list)
+    for row in rows:
+        if row.path is not None and row.year is not None and row.unit.strip():
+            groups[(unit_key(row.unit), row.year)].append(row)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        for row in group:
+            other = next(r for r in group if r is not row)
+            row.duplicate_of = other.file_name
+
+
+def overdue_days(row: UnitRow, today: date, uses_workflow: bool) -> int | None:
+    """Days past the row's deadline while the unit has not done its part, else None."""
+    if row.deadline is None or today <= row.deadline:
+        return None
+    if uses_workflow:
+        late = row.path is None or row.workflow.code in DUE_WITH_WORKFLOW
+    else:
+        late = row.state not in DONE_WITHOUT_WORKFLOW
+    return (today - row.deadline).days if late else None
+
+
+def add_deadlines(rows: Iterable[UnitRow], today: date, uses_workflow: bool) -> None:
+    for row in rows:
+        row.overdue_days = overdue_days(row, today, uses_workflow)
+
+
+def add_year_over_year(rows: Iterable[UnitRow]) -> None:
+    """Each ``[[year_over_year]]`` figure of ``schemas/review/``: this year's and last year's."""
+    for row in rows:
+        if not row.template or row.problem:
+            continue
+        spec = review_spec(row.template)
+        last = row.last_figures
+        row.year_over_year = {
+            item.id: (item.value(row.figures), item.value(last) if last is not None else None)
+            for item in spec.year_over_year
+        }
+
+
+def workflow_counts(rows: list[UnitRow]) -> list[str]:
+    """For the count line: ``已通过 3``, ``退回修改 1``… and ``重复 2`` (files of a unit found twice)."""
+    counts = Counter(r.workflow.code for r in rows)
+    parts = [f"{label} {counts[code]}" for code, label in WORKFLOW_STATES.items() if counts[code]]
+    duplicates = sum(1 for r in rows if r.duplicate_of)
+    return [*parts, f"重复 {duplicates}"] if duplicates else parts
+
+
+def workflow_signature(rows: Iterable[UnitRow], year_folder: Path) -> tuple[tuple[int, int], ...]:
+    """Changes when a record is added or removed for any row (the desk's refresh adds it to the
+    folder's signature)."""
+    return tuple(records_signature(place_of(r.path, year_folder)) for r in rows if r.path is not None)
