@@ -52,6 +52,7 @@ def english_words(text: str) -> set[str]:
     text = re.sub(r"(?<![\w-])--?[\w-]+", "", text)  # flags are names, not words
     for value in VALUES:
         text = text.replace(value, "")
+    text = re.sub(r"\b(?:tables|texts)(?:\.\w+)+", "", text)  # key paths, as check --json prints them
     return {w for w in re.findall(r"[A-Za-z]{2,}", text) if w.lower() not in ALLOWED}
 
 

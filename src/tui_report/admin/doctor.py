@@ -9,6 +9,7 @@ from tui_report import __version__
 from tui_report.admin.fonts import font_checks
 from tui_report.admin.office import office_checks
 from tui_report.admin.results import Section, failures, warn
+from tui_report.admin.reviewfolder import review_folder_checks
 from tui_report.admin.sharedfolder import folder_checks, umask_checks
 from tui_report.admin.ssh import ssh_checks
 from tui_report.admin.statefolder import state_checks
@@ -37,6 +38,7 @@ def run_checks(folder: Path | None, render: bool = True, probe_terminal: bool = 
         sections.append(Section("共享文件夹", shared))
     else:
         sections.append(Section(f"共享文件夹 {folder}", folder_checks(folder)))
+        sections.append(Section("报送审核（.review）", review_folder_checks(folder)))
     sections.append(Section("SSH 服务", ssh_checks()))
     sections.append(Section("个人状态文件夹", state_checks()))
     return sections

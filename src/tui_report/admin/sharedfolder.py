@@ -21,7 +21,7 @@ from tui_report.safety.folder import check_can_save
 
 MAX_ENTRIES = 2000  # entries looked at in one folder: enough for a county, bounded for a hostile one
 SHOWN = 5  # file names listed in one line
-PROGRAM_FOLDERS = (".locks", ".versions")
+PROGRAM_FOLDERS = (".locks", ".versions", ".workflow")  # .workflow: operators' submissions and replies
 
 
 def group_name(gid: int) -> str:

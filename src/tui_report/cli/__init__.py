@@ -15,7 +15,19 @@ import sys
 from collections.abc import Sequence
 
 from tui_report import __version__
-from tui_report.cli import check, doctor, export, history, importcmd, new, review, rollup, roster, templates
+from tui_report.cli import (
+    check,
+    doctor,
+    export,
+    history,
+    importcmd,
+    new,
+    review,
+    rollup,
+    roster,
+    templates,
+    workflow,
+)
 from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, ChineseArgumentParser, err
 
 # Each command is a module with ``add_parser(sub)`` and ``run(args) -> int``; their imports of the
@@ -32,6 +44,7 @@ HANDLERS = {
     "rollup": rollup.run,
     "doctor": doctor.run,
     "import": importcmd.run,
+    **workflow.HANDLERS,  # submit, comment, return, approve, reply, verify, notice
 }
 COMMANDS = tuple(HANDLERS)
 
@@ -59,6 +72,7 @@ def _build_parser() -> argparse.ArgumentParser:
     rollup.add_parser(sub)
     doctor.add_parser(sub)
     importcmd.add_parser(sub)
+    workflow.add_parsers(sub)
     return parser
 
 

@@ -113,7 +113,9 @@ def _reports_only(paths: list[Path]) -> list[Path]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tui_report.importers import is_document
     from tui_report.model.rules import SEVERITY_ORDER, check, has_errors
+    from tui_report.review.workflow import workflow_findings
 
     last_year = None
     if args.last_year is not None:
@@ -135,6 +137,8 @@ def run(args: argparse.Namespace) -> int:
         found_last_year, copied = folder.get(id(report), (None, []))
         baseline = last_year or (None if report.last_year is not None else found_last_year)
         findings = check(report, baseline) + copied + _import_notes.pop(id(report), [])
+        if not is_document(path):
+            findings = workflow_findings(path, report, findings)  # review comments, 已核实 (#22)
         findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
         if has_errors(findings) and status == EXIT_OK:
             status = EXIT_FINDINGS

@@ -14,7 +14,11 @@ from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = sub.add_parser("export", help="导出报告（按扩展名：.json .docx .pdf .html）")
-    export.add_argument("file", type=Path, help="报告文件；或文件夹：批量导出其中所有已完成的报告")
+    export.add_argument(
+        "file",
+        type=Path,
+        help="报告文件；或文件夹：批量导出其中所有已完成的报告（使用报送审核时：已审核通过的报告）",
+    )
     export.add_argument("-o", "--output", type=Path, required=True, help="输出文件（批量导出时为输出文件夹）")
     export.add_argument(
         "--format", choices=("docx", "pdf", "html"), default="docx", help="批量导出的格式（默认 docx）"
@@ -43,9 +47,11 @@ def run_batch(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     for warning in dict.fromkeys(result.warnings):
         err(f"提示：{warning}")
+    held = "暂不发布" if result.review.uses_workflow else "未导出"  # the review workflow decides (#22)
     for row, reason in result.skipped:
-        err(f"未导出 {row.unit or row.file_name}：{reason}")
-    print(f"已导出 {len(result.exported)} 份报告到 {args.output}，索引页 {result.index}")
+        err(f"{held} {row.unit or row.file_name}：{reason}")
+    done = "已发布（已审核通过）" if result.review.uses_workflow else "已导出"
+    print(f"{done} {len(result.exported)} 份报告到 {args.output}，索引页 {result.index}")
     return EXIT_OK if not result.skipped else EXIT_FINDINGS
 
 

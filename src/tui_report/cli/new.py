@@ -48,7 +48,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         + "；默认乡镇（用 --from 时沿用上年）",
     )
     new.add_argument("--template", default=None, help="模板编号（默认按年度选择，见 tui-report templates）")
-    new.add_argument("--force", action="store_true", help="文件已存在时覆盖")
+    new.add_argument(
+        "--force", action="store_true", help="文件已存在时覆盖；文件夹里已有本单位本年度的报告时仍新建"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,10 +77,26 @@ def run(args: argparse.Namespace) -> int:
     except TemplateError as exc:
         err(str(exc))
         return EXIT_UNREADABLE
+    if not args.force and _duplicate(args.file, report):
+        return EXIT_UNREADABLE
     if not _create(args.file, report, overwrite=args.force):
         return EXIT_UNREADABLE
     print(f"已创建 {args.file}（{report.title}，模板 {report.template}）")
     return EXIT_OK
+
+
+def _duplicate(path: Path, report: Report) -> bool:
+    """A report of the same unit and year is already in the folder: say which, create nothing."""
+    from tui_report.review.workflow import existing_report
+
+    existing = existing_report(path, report.unit, report.year)
+    if existing is None:
+        return False
+    err(
+        f"{existing} 已是{report.unit.strip()}{report.year}年度的报告，未新建第二份"
+        "（请打开那一份继续填写；确需再建一份请加 --force）"
+    )
+    return True
 
 
 def _create(path: Path, report: Report, *, overwrite: bool) -> bool:

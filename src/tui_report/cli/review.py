@@ -1,6 +1,7 @@
 """`tui-report review DIR`: every unit's report at once (the county office's review desk).
 
-Exit 0 when every roster unit is 已完成, 1 otherwise, 2 when DIR (or the roster) cannot be read.
+Exit 0 when every roster unit is 已完成 (in a folder using the review workflow: 已通过 or 已发布),
+1 otherwise, 2 when DIR (or the roster) cannot be read.
 On a terminal without --json/-o it opens the review screen.
 """
 
@@ -23,7 +24,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     review = sub.add_parser(
         "review",
         help="汇总审核：一个文件夹里各单位报告的状态（县政务公开办用）",
-        description="列出文件夹里每个单位报告的状态。全部名册单位已完成时退出码为 0，否则为 1；文件夹或名册无法读取时为 2。在终端里不带 --json、-o 时打开审核界面。",
+        description="列出文件夹里每个单位报告的状态。全部名册单位已完成（使用报送审核时：已通过或已发布）时退出码为 0，否则为 1；文件夹或名册无法读取时为 2。在终端里不带 --json、-o 时打开审核界面。",
     )
     review.add_argument("folder", type=Path, metavar="文件夹", help="存放各单位报告的文件夹")
     review.add_argument(
@@ -66,9 +67,25 @@ def print_text(review: Review) -> None:
     out.write(f"{pad('状态', 8)} {pad('单位', 24)} 错误 警告 雷同  {pad('最后保存', 20)} 导出\n")
     for row in review.rows:
         out.write(row_line(row) + "\n")
+        note = workflow_note(row, review.uses_workflow)
+        if note:
+            out.write(f"         {note}\n")
     county = county_line(review)
     if county:
         out.write(f"\n合计（各单位相加）：{county}\n")
+
+
+def workflow_note(row: UnitRow, uses_workflow: bool) -> str:
+    """``审核：退回修改：2条意见；逾期 3 天（联系人 张三）；与 b.toml 重复`` (empty when nothing to say)."""
+    parts = [f"审核：{row.workflow.title()}"] if uses_workflow else []
+    if row.overdue_days:
+        contact = f"（联系人 {row.contact}）" if row.contact else ""
+        parts.append(f"逾期 {row.overdue_days} 天{contact}")
+    if row.duplicate_of:
+        parts.append(f"与 {row.duplicate_of} 是同一单位同一年度的报告（重复）")
+    from tui_report.host.terminal import escape_controls
+
+    return escape_controls("；".join(parts))  # contacts and file names come from files
 
 
 def county_line(review: Review) -> str:
@@ -110,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"已写出汇总表 {args.output}：{review.count_line()}")
     else:
         print_text(review)
-    return EXIT_OK if review.all_complete else EXIT_FINDINGS
+    return EXIT_OK if review.all_done else EXIT_FINDINGS
 
 
 def open_screen(args: argparse.Namespace) -> int:

@@ -1,7 +1,9 @@
 """`tui-report rollup DIR -o SUM.toml [--unit 某某县]`: the units' tables added up into one report.
 
-Exit 0 when the roll-up was written and has no errors, 1 when it was written but an input (and so
-maybe the sum) has errors or could not be read, 2 when nothing could be written.
+Only finished work is summed — reports 已完成, 已通过 or 已发布 (no errors, nothing blank) — unless
+``--all``; every unit left out is named with the reason. Exit 0 when the roll-up was written, has
+no errors and left nobody out, 1 when it was written but a unit was left out or an input (and so
+maybe the sum) has errors, 2 when nothing could be written.
 """
 
 from __future__ import annotations
@@ -19,13 +21,19 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     rollup.add_argument("--unit", default="", help="汇总报告的单位名称，如 某某县（默认：文件夹名）")
     rollup.add_argument("--level", default="county", help="汇总报告的层级，如 县级 或 county（默认县级）")
     rollup.add_argument("--year", type=int, default=None, help="年度（默认：文件夹里最新的年度）")
+    rollup.add_argument(
+        "--all",
+        action="store_true",
+        help="汇总全部可读的报告（默认只汇总已完成、已通过、已发布的报告，并列出未汇总的单位和原因）",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from tui_report.model.levels import level_choices, level_id
     from tui_report.model.rollup import RollupError, rollup
-    from tui_report.model.rules import check, has_errors
-    from tui_report.review.desk import ReviewError, report_files
+    from tui_report.model.rules import check
+    from tui_report.review.desk import ReviewError, review_folder
+    from tui_report.review.deskflow import rollup_choice
     from tui_report.review.files import UnsafeFile, read_plain_file
     from tui_report.storage.errors import ReportFileError
     from tui_report.storage.reportfile import decode_report_bytes, loads_report, save_report
@@ -35,29 +43,27 @@ def run(args: argparse.Namespace) -> int:
         err(f"--level 的值“{args.level}”无效，可选：{level_choices()}")
         return EXIT_UNREADABLE
     try:
-        files, _names = report_files(args.folder)
+        review = review_folder(args.folder, year=args.year)
     except ReviewError as exc:
         err(str(exc))
         return EXIT_UNREADABLE
-    reports = []
+    chosen_rows, left_out = rollup_choice(review.rows, include_all=args.all, output=args.output)
     status = EXIT_OK
-    for path in files:
-        if path.resolve() == args.output.resolve():
-            continue  # an earlier roll-up written into the folder
-        try:
-            reports.append(loads_report(decode_report_bytes(read_plain_file(path), path), path))
-        except (UnsafeFile, ReportFileError) as exc:
-            from tui_report.review.roster import is_roster_file
-
-            if not is_roster_file(path):
-                err(f"跳过无法读取的文件 {path}：{exc}")
-                status = EXIT_FINDINGS
-    year = args.year if args.year is not None else max((r.year for r in reports), default=None)
-    chosen = [r for r in reports if r.year == year]
-    for report in chosen:
-        if has_errors(check(report)):
-            err(f"注意：{report.unit}的报告有错误，汇总结果可能也有错误")
+    for row, reason in left_out:
+        err(f"未汇总 {row.unit or row.file_name}：{reason}")
+        if row.path is not None or not args.all:  # --all: as before, only a file left out counts
             status = EXIT_FINDINGS
+    chosen = []
+    for row in chosen_rows:
+        assert row.path is not None
+        try:
+            chosen.append(loads_report(decode_report_bytes(read_plain_file(row.path), row.path), row.path))
+        except (UnsafeFile, ReportFileError) as exc:
+            err(f"未汇总 {row.unit}：{exc}")
+            status = EXIT_FINDINGS
+    for row in chosen_rows:
+        if row.errors:
+            err(f"注意：{row.unit}的报告有错误，汇总结果可能也有错误")
     unit = args.unit or args.folder.resolve().name
     try:
         total = rollup(chosen, unit, level)
@@ -69,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
         err(str(exc))
         return EXIT_UNREADABLE
     errors = sum(1 for f in check(total) if f.severity == "error")
-    print(f"已写出 {args.output}：{unit}{year}年度，汇总了{len(chosen)}份报告，{errors}个错误")
+    what = "全部可读的报告" if args.all else "已完成、已通过、已发布的报告"
+    print(f"已写出 {args.output}：{unit}{review.year}年度，汇总了{len(chosen)}份{what}，{errors}个错误")
     if errors:
         status = EXIT_FINDINGS
     return status

@@ -1,7 +1,9 @@
 """Batch export for the portal's 专栏: every complete report of a folder, plus ``index.html``.
 
 A report is exported when it is filled in and has no errors (state 已完成 or 待完善: the same bar as
-exporting one report); the others are listed as skipped with their state. All PDFs are rendered by
+exporting one report); the others are listed as skipped with their state. In a folder that uses the
+review workflow (any submission recorded) only reports 已通过 (or 已发布) whose content is still the
+approved one are published, each recorded 已发布; the others are held back with the reason. All PDFs are rendered by
 one LibreOffice start. Files are named after the report's title (``某某乡2024年政府信息公开工作年度
 报告.pdf``) and written atomically.
 """
@@ -17,7 +19,9 @@ from pathlib import Path
 from tui_report.export.office import ExportError, docx_bytes, html_text, pdf_bytes_many
 from tui_report.host.oserror import os_error_text
 from tui_report.model.report import Report
+from tui_report.model.workflow import content_fingerprint
 from tui_report.review.desk import Review, UnitRow, review_folder
+from tui_report.review.deskflow import publish_hold_reason
 from tui_report.review.files import UnsafeFile, read_plain_file, record_export
 from tui_report.storage.atomic import atomic_write
 from tui_report.storage.errors import ReportFileError
@@ -76,13 +80,22 @@ def export_folder(folder: Path, outdir: Path, fmt: str = "docx", roster: Path | 
     result = BatchResult(review)
     chosen: list[tuple[UnitRow, Report]] = []
     for row in review.rows:
-        if row.path is None or row.state not in EXPORTABLE:
-            result.skipped.append((row, row.state_label))
+        if review.uses_workflow:
+            reason = publish_hold_reason(row)
+        else:
+            reason = row.state_label if row.path is None or row.state not in EXPORTABLE else ""
+        if reason:
+            result.skipped.append((row, reason))
             continue
         try:
-            chosen.append((row, _load(row)))
+            report = _load(row)
         except (UnsafeFile, ReportFileError) as exc:
             result.skipped.append((row, str(exc)))
+            continue
+        if review.uses_workflow and content_fingerprint(report) != row.fingerprint:
+            result.skipped.append((row, "刚刚又有修改，与审核通过的内容不同"))
+            continue
+        chosen.append((row, report))
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -101,12 +114,26 @@ def export_folder(folder: Path, outdir: Path, fmt: str = "docx", roster: Path | 
         result.exported.append((row, target))
         if row.path is not None:
             record_export(row.path, [target])
+            if review.uses_workflow:
+                _record_published(row, folder, result.warnings)
     result.index = outdir / INDEX_NAME
     try:
         atomic_write(result.index, index_html(review, result.exported).encode("utf-8"))
     except ReportFileError as exc:
         raise ExportError(str(exc)) from exc
     return result
+
+
+def _record_published(row: UnitRow, folder: Path, warnings: list[str]) -> None:
+    """已发布: a reviewer's record naming the content published (once per content)."""
+    from tui_report.review.workflow import RecordError, record_publication
+
+    if row.path is None or row.fingerprint is None or row.workflow.code == "published":
+        return
+    try:
+        record_publication(row.path, row.fingerprint, folder)
+    except RecordError as exc:
+        warnings.append(f"{row.unit}已导出，但无法记录为已发布：{exc}")
 
 
 def index_html(review: Review, exported: list[tuple[UnitRow, Path]]) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_report.model.indicators import review_spec
-from tui_report.model.workflow import WORKFLOW_STATES, apply_verified, workflow_of
+from tui_report.model.workflow import FINISHED, WORKFLOW_STATES, apply_verified, workflow_of
 from tui_report.review.roster import unit_key
 from tui_report.storage.reviewrecords import place_of, read_records, records_signature
 
@@ -92,6 +92,58 @@ def add_year_over_year(rows: Iterable[UnitRow]) -> None:
             item.id: (item.value(row.figures), item.value(last) if last is not None else None)
             for item in spec.year_over_year
         }
+
+
+def publish_hold_reason(row: UnitRow) -> str:
+    """Why batch export holds a report back in a folder using the workflow ("" : publish it)."""
+    if row.path is None:
+        return row.state_label
+    if row.duplicate_of:
+        return f"与 {row.duplicate_of} 是同一单位同一年度的报告，请先删去其中一份"
+    code = row.workflow.code
+    if code in FINISHED:
+        return "" if row.state in ("complete", "needs_attention") else row.state_label
+    opened = row.workflow.comments_open
+    return {
+        "not_submitted": "未报送",
+        "submitted": "已报送，尚未审核通过",
+        "returned": f"退回修改（{opened}条意见待处理）",
+        "changed_after_approval": "已通过后有修改：请单位重新报送，审核通过后再发布",
+    }.get(code, row.workflow.label)
+
+
+def rollup_choice(
+    rows: list[UnitRow], *, include_all: bool = False, output: Path | None = None
+) -> tuple[list[UnitRow], list[tuple[UnitRow, str]]]:
+    """The rows ``rollup`` sums and those it leaves out with the reason. Summed: 已完成, or 已通过 /
+    已发布 (filled in, no errors); with ``include_all`` every readable report (as before #22). A
+    unit's second report (a duplicate) is left out; so is ``output`` (an earlier roll-up)."""
+    chosen: list[UnitRow] = []
+    left_out: list[tuple[UnitRow, str]] = []
+    target = output.absolute() if output is not None else None
+    for row in rows:
+        if row.path is not None and row.path.absolute() == target:
+            continue
+        reason = _rollup_reason(row, include_all, chosen)
+        if reason:
+            left_out.append((row, reason))
+        else:
+            chosen.append(row)
+    return chosen, left_out
+
+
+def _rollup_reason(row: UnitRow, include_all: bool, chosen: list[UnitRow]) -> str:
+    if row.path is None or row.state == "unreadable":
+        return row.state_label + (f"（{row.problem}）" if row.problem else "")
+    if include_all:
+        return ""
+    if row.duplicate_of and any(r.file_name == row.duplicate_of for r in chosen):
+        return f"与 {row.duplicate_of} 是同一单位同一年度的报告，只汇总一份"
+    if row.state == "complete" or (row.workflow.code in FINISHED and row.state == "needs_attention"):
+        return ""
+    if row.state == "needs_attention":
+        return "待完善（还有警告，且未审核通过）"
+    return row.state_label
 
 
 def workflow_counts(rows: list[UnitRow]) -> list[str]:

@@ -25,6 +25,7 @@ from tui_report.storage.errors import ReportFileError
 SHEET_STATE = "状态"
 SHEET_FINDINGS = "问题"
 SHEET_INDICATORS = "指标"
+SHEET_CHARTS = "图表"
 TOTAL_LABEL = "合计"
 MAX_WIDTH = 48
 
@@ -87,6 +88,7 @@ class _Sheet:
 
 
 def _state_sheet(workbook: Any, review: Review) -> None:
+    flow = ["审核状态", "未处理意见"] if review.uses_workflow else []  # the review workflow (#22)
     sheet = _Sheet(
         workbook,
         SHEET_STATE,
@@ -106,6 +108,9 @@ def _state_sheet(workbook: Any, review: Review) -> None:
             "在名册中",
             "联系人",
             "说明",
+            *flow,
+            "重复",
+            "逾期",
         ],
     )
     for row in review.rows:
@@ -126,6 +131,9 @@ def _state_sheet(workbook: Any, review: Review) -> None:
                 "是" if row.in_roster else "否",
                 row.contact,
                 row.problem,
+                *([row.workflow.label, row.workflow.comments_open] if flow else []),
+                row.duplicate_of,
+                f"逾期 {row.overdue_days} 天" if row.overdue_days else "",
             ]
         )
     sheet.finish()
@@ -184,13 +192,23 @@ def _finding_cells(row: UnitRow, finding: Finding, template: Template | None) ->
 
 def _indicator_sheet(workbook: Any, review: Review, spec: ReviewSpec) -> None:
     indicators = spec.indicators
-    sheet = _Sheet(workbook, SHEET_INDICATORS, ["单位", *(i.name for i in indicators)], header_rows=2)
-    sheet.append(["公式", *(i.formula.text for i in indicators)])
+    compared = [f"{i.name}（{year}）" for i in spec.year_over_year for year in ("本年", "上年")]
+    header = ["单位", *(i.name for i in indicators), *compared]
+    sheet = _Sheet(workbook, SHEET_INDICATORS, header, header_rows=2)
+    sheet.append(
+        [
+            "公式",
+            *(i.formula.text for i in indicators),
+            *(i.formula.text for i in spec.year_over_year for _ in "12"),
+        ]
+    )
     formats = {n + 1: "0.0%" for n, i in enumerate(indicators) if i.format == "percent"}
-    for row in _figure_rows(review):
-        sheet.append([row.unit, *(_number(row.indicators.get(i.id)) for i in indicators)], formats)
+    rows = _figure_rows(review)
+    for row in rows:
+        values = [_number(row.indicators.get(i.id)) for i in indicators]
+        sheet.append([row.unit, *values, *_compared_values(row, spec)], formats)
     county = [_number(review.county_indicators.get(i.id)) for i in indicators]
-    sheet.append([TOTAL_LABEL, *county], formats, bold=True)
+    sheet.append([TOTAL_LABEL, *county, *_county_compared(rows, spec)], formats, bold=True)
     for cell in sheet.ws[2]:
         from openpyxl.styles import Alignment, Font
 
@@ -198,6 +216,55 @@ def _indicator_sheet(workbook: Any, review: Review, spec: ReviewSpec) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.widths = [min(w, 24) if n else w for n, w in enumerate(sheet.widths)]
     sheet.finish()
+
+
+def _compared_values(row: UnitRow, spec: ReviewSpec) -> list[int | float | None]:
+    """This year's and last year's value of each ``[[year_over_year]]`` figure, side by side."""
+    values: list[int | float | None] = []
+    for item in spec.year_over_year:
+        this_year, last_year = row.year_over_year.get(item.id, (None, None))
+        values += [_number(this_year), _number(last_year)]
+    return values
+
+
+def _county_compared(rows: list[UnitRow], spec: ReviewSpec) -> list[int | float | None]:
+    """The county's: each year's sum over the units (last year's only when every unit has one)."""
+    totals: list[int | float | None] = []
+    for index in range(2 * len(spec.year_over_year)):
+        column = [_compared_values(r, spec)[index] for r in rows]
+        present = [v for v in column if v is not None]
+        complete = len(present) == len(column) if index % 2 else bool(present)
+        totals.append(sum(present) if present and complete else None)
+    return totals
+
+
+def _chart_sheet(workbook: Any, review: Review, spec: ReviewSpec) -> None:
+    """图表: each ``[[charts]]`` of ``schemas/review/`` as a bar chart over the 指标 sheet's columns
+    (one bar group per unit)."""
+    from openpyxl.chart import BarChart, Reference, Series
+
+    units = len(_figure_rows(review))
+    if not spec.charts or not units:
+        return
+    columns = {i.id: n + 2 for n, i in enumerate(spec.indicators)}
+    first = len(spec.indicators) + 2
+    for n, item in enumerate(spec.year_over_year):
+        columns[item.id], columns["last:" + item.id] = first + 2 * n, first + 2 * n + 1
+    source = workbook[SHEET_INDICATORS]
+    sheet = workbook.create_sheet(SHEET_CHARTS)
+    names = Reference(source, min_col=1, min_row=3, max_row=units + 2)
+    for n, chart_spec in enumerate(spec.charts):
+        chart = BarChart()
+        chart.title = chart_spec.title
+        chart.width, chart.height = max(16.0, 0.9 * units + 6), 9.0
+        for name in chart_spec.series:
+            column = columns[name]
+            values = Reference(source, min_col=column, min_row=3, max_row=units + 2)
+            chart.series.append(Series(values, title=str(source.cell(row=1, column=column).value)))
+        chart.set_categories(names)
+        if chart_spec.format == "percent":
+            chart.y_axis.numFmt = "0%"
+        sheet.add_chart(chart, f"A{1 + n * 20}")
 
 
 def build_workbook(review: Review) -> Any:
@@ -212,6 +279,7 @@ def build_workbook(review: Review) -> Any:
     _findings_sheet(workbook, review)
     if spec is not None:
         _indicator_sheet(workbook, review, spec)
+        _chart_sheet(workbook, review, spec)
     return workbook
 
 

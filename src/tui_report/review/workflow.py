@@ -71,6 +71,7 @@ __all__ = [
     "unseen_notices",
     "verify",
     "workflow_findings",
+    "workflow_of_report",
 ]
 
 BLOCKING_RULES = frozenset({"TABLE_INCOMPLETE", "TEXT_EMPTY", "META"})
@@ -133,19 +134,19 @@ def status_of(path: Path, year_folder: Path | None = None, *, with_check: bool =
     )
 
 
-def workflow_findings(path: Path, report: Report | None = None) -> list[Finding]:
-    """Open review comments as findings (rule REVIEW, warning, at their cell or text part), for
-    ``check`` and the app's findings list (F3: 审核意见 first)."""
-    place = place_of(path)
-    workflow = workflow_of(read_records(place), content_fingerprint(report) if report is not None else None)
-    return review_findings(workflow, report.tpl if report is not None else None)
+def workflow_of_report(path: Path, report: Report | None) -> Workflow:
+    """The workflow of a report already loaded (the app: title bar ``.title()``, F3, replies)."""
+    fingerprint = content_fingerprint(report) if report is not None else None
+    return workflow_of(read_records(place_of(path)), fingerprint)
 
 
-def verified_of(path: Path, report: Report | None, findings: list[Finding]) -> list[Finding]:
-    """``findings`` with the reviewer's verifications (已核实) applied."""
-    place = place_of(path)
-    workflow = workflow_of(read_records(place), content_fingerprint(report) if report is not None else None)
-    return apply_verified(findings, workflow)
+def workflow_findings(path: Path, report: Report | None, findings: Sequence[Finding] = ()) -> list[Finding]:
+    """``findings`` as ``check`` and the app's findings list (F3) show them in a workflow: open
+    review comments first (rule REVIEW, warning, at their cell or text part), then the findings
+    with the reviewer's verifications (已核实) applied."""
+    workflow = workflow_of_report(path, report)
+    comments = review_findings(workflow, report.tpl if report is not None else None)
+    return comments + apply_verified(list(findings), workflow)
 
 
 # ---------------------------------------------------------------------- operator
