@@ -45,6 +45,7 @@ from tui_report.review.roster import ROSTER_NAME, RosterUnit, load_roster, unit_
 from tui_report.review.workflow import saved_first_of
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import decode_report_bytes, loads_report
+from tui_report.storage.reviewrecords import year_folder_of
 
 STATES: dict[str, str] = {
     "unreadable": "无法读取",
@@ -321,7 +322,7 @@ class Review:
         ):
             if counts[code]:
                 parts.append(f"{STATES[code]} {counts[code]}")
-        parts += workflow_counts(rows) if self.uses_workflow else []
+        parts += workflow_counts(rows, self.uses_workflow)
         if self.roster is not None:
             outside = [r for r in self.rows if not r.in_roster]
             unreadable = sum(1 for r in outside if r.state == "unreadable")
@@ -349,7 +350,33 @@ def report_files(folder: Path) -> tuple[list[Path], set[str]]:
     files = sorted(
         folder / n for n in names if n.endswith(".toml") and not n.startswith(".") and n != ROSTER_NAME
     )
-    return files, names
+    return files + unit_folder_reports(folder), names
+
+
+def unit_folder_reports(folder: Path) -> list[Path]:
+    """The reports in the unit folders of a year folder of the strict layout (root-owned, closed:
+    docs/admin.md), one level down. Interim until the shared discovery of #20 lands."""
+    if year_folder_of(folder / ROSTER_NAME).absolute() != folder.absolute():
+        return []
+    try:
+        info = os.stat(folder)
+        with os.scandir(folder) as entries:
+            subfolders = [
+                Path(e.path)
+                for e in entries
+                if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)
+            ]
+    except OSError:
+        return []
+    if info.st_uid != 0 or info.st_mode & 0o022:
+        return []
+    found: list[Path] = []
+    for sub in sorted(subfolders):
+        with contextlib.suppress(OSError), os.scandir(sub) as entries:
+            found += sorted(
+                Path(e.path) for e in entries if e.name.endswith(".toml") and not e.name.startswith(".")
+            )
+    return found
 
 
 def _text_report(inspection: Inspection) -> Report:
@@ -556,7 +583,7 @@ def review_folder(
     templates = Counter(r.template for r in rows if r.template)
     review = Review(folder, target, rows, roster_path, templates.most_common(1)[0][0] if templates else "")
     _indicators(rows, last, review)
-    review.uses_workflow = add_workflow(rows, folder, today)
+    review.uses_workflow = add_workflow(rows, year_folder_of(folder / ROSTER_NAME), today)
     return review
 
 

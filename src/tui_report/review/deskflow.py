@@ -146,9 +146,10 @@ def _rollup_reason(row: UnitRow, include_all: bool, chosen: list[UnitRow]) -> st
     return row.state_label
 
 
-def workflow_counts(rows: list[UnitRow]) -> list[str]:
-    """For the count line: ``已通过 3``, ``退回修改 1``… and ``重复 2`` (files of a unit found twice)."""
-    counts = Counter(r.workflow.code for r in rows)
+def workflow_counts(rows: list[UnitRow], uses_workflow: bool) -> list[str]:
+    """For the count line: ``已通过 3``, ``退回修改 1``… (in a workflow folder) and ``重复 2`` (files
+    of a unit found twice)."""
+    counts = Counter(r.workflow.code for r in rows) if uses_workflow else Counter[str]()
     parts = [f"{label} {counts[code]}" for code, label in WORKFLOW_STATES.items() if counts[code]]
     duplicates = sum(1 for r in rows if r.duplicate_of)
     return [*parts, f"重复 {duplicates}"] if duplicates else parts
