@@ -28,6 +28,7 @@ import json
 import os
 import secrets
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -289,6 +290,25 @@ def _payload(kind: str, fields: dict[str, object]) -> bytes:
     return json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")
 
 
+REVIEWERS_ONLY = "没有写入权限（审核记录只有审核人员能写）"
+OPERATORS_ONLY = "没有写入权限（报送和答复只有本单位的填报人员能写）"
+
+
+@contextlib.contextmanager
+def _refused_as(reason: str) -> Iterator[None]:
+    """A write the file system refused (no permission) is said as who may write there."""
+    try:
+        yield
+    except RecordError as exc:
+        if isinstance(exc.__cause__, PermissionError):
+            raise RecordError(exc.path, reason) from exc
+        raise
+    except ReportFileError as exc:
+        if isinstance(exc.__cause__, PermissionError):
+            raise RecordError(exc.path, reason) from exc
+        raise RecordError(exc.path, exc.reason) from exc
+
+
 @dataclass(frozen=True, slots=True)
 class Written:
     path: Path
@@ -299,13 +319,13 @@ def write_reviewer_record(place: Place, kind: str, **fields: object) -> Written:
     """A comment, return, approval, publication or verification, under ``YEAR/.review``. Raises
     :class:`RecordError` (no permission: not a reviewer of this folder)."""
     assert kind in REVIEWER_KINDS
+    with _refused_as(REVIEWERS_ONLY):
+        return _write_reviewer_record(place, kind, fields)
+
+
+def _write_reviewer_record(place: Place, kind: str, fields: dict[str, object]) -> Written:
     created: list[Path] = []
-    try:
-        fd = _review_top(place.year_folder, created)
-    except RecordError:
-        raise
-    except ReportFileError as exc:
-        raise RecordError(exc.path, exc.reason) from exc
+    fd = _review_top(place.year_folder, created)
     where = place.year_folder / REVIEW_DIR
     try:
         for part in place.key:
@@ -323,6 +343,11 @@ def write_reviewer_record(place: Place, kind: str, **fields: object) -> Written:
 def write_operator_record(place: Place, kind: str, **fields: object) -> Written:
     """A submission or a reply, in the unit folder's ``.workflow`` (2770, the folder's group)."""
     assert kind in OPERATOR_KINDS
+    with _refused_as(OPERATORS_ONLY):
+        return _write_operator_record(place, kind, fields)
+
+
+def _write_operator_record(place: Place, kind: str, fields: dict[str, object]) -> Written:
     unit_folder = place.report.parent if str(place.report.parent) else Path(".")
     try:
         top = open_dir(unit_folder)
@@ -405,13 +430,13 @@ def read_notices(year_folder: Path) -> list[Notice]:
 
 
 def write_notice(year_folder: Path, text: str, until: date | None) -> Written:
+    with _refused_as(REVIEWERS_ONLY):
+        return _write_notice(year_folder, text, until)
+
+
+def _write_notice(year_folder: Path, text: str, until: date | None) -> Written:
     created: list[Path] = []
-    try:
-        fd = _review_top(year_folder, created)
-    except RecordError:
-        raise
-    except ReportFileError as exc:
-        raise RecordError(exc.path, exc.reason) from exc
+    fd = _review_top(year_folder, created)
     where = year_folder / REVIEW_DIR
     try:
         inner = _subdir_like_parent(fd, NOTICES_DIR, where)
@@ -439,7 +464,8 @@ def clear_notices(year_folder: Path) -> int:
                     os.unlink(name, dir_fd=fd)
                 except OSError as exc:
                     where = year_folder / REVIEW_DIR / NOTICES_DIR / name
-                    raise RecordError(where, f"无法删除通知（{os_error_text(exc)}）") from exc
+                    why = REVIEWERS_ONLY if isinstance(exc, PermissionError) else os_error_text(exc)
+                    raise RecordError(where, f"无法删除通知：{why}") from exc
                 removed += 1
     finally:
         os.close(fd)
