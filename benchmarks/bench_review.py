@@ -2,9 +2,15 @@
 beside `tui-report check --json` over the same files (the baseline, same run), and the review
 screen opening on 500 reports (first paint with every row, headless Pilot at 80×24).
 
-Targets: review of 500 reports ≤ 2 s, of 10,000 ≤ 30 s (2 cores); the screen on 500 ≤ 1 s.
+``--workflow``: the same reports again with review workflow records (#22: every report submitted,
+every third commented, returned and submitted again, every second approved — 2,000+ record files),
+timed beside the folder without records, and beside ``--baseline REV`` (default ``main``: that
+revision's code, unpacked with ``git archive``, over the folder without records).
 
-Run: python benchmarks/bench_review.py [--sizes 500,10000]
+Targets: review of 500 reports ≤ 2 s (with workflow records too), of 10,000 ≤ 30 s (2 cores); the
+screen on 500 ≤ 1 s.
+
+Run: python benchmarks/bench_review.py [--sizes 500,10000] [--workflow [--baseline REV]]
 """
 
 from __future__ import annotations
@@ -61,18 +67,17 @@ def generate(folder: Path, n: int, seed: int = 11) -> list[Path]:
     return paths
 
 
-def timed(command: list[str]) -> tuple[float, float]:
+def timed(command: list[str], src: Path = ROOT / "src") -> tuple[float, float]:
     """Wall-clock seconds and CPU seconds (user + system, the command and its workers). On a busy
     machine the wall clock grows with the load; the CPU time says what the work itself costs."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = {**os.environ, "PYTHONPATH": str(src)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    result = subprocess.run(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False
-    )
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, check=False)
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert result.returncode in (0, 1), (command[:4], result.returncode)
+    assert b"Traceback" not in result.stderr and result.stdout, (command[:4], result.stderr[-400:])
     return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
@@ -93,10 +98,87 @@ async def screen_open(folder: Path) -> tuple[float, float]:
         return imported, time.perf_counter() - start
 
 
+def add_workflow_records(paths: list[Path]) -> int:
+    """The records of a county in January: every report submitted; every third commented at a cell,
+    returned and submitted again; every second approved (naming its content). Returns the count."""
+    from tui_report.model.workflow import content_fingerprint
+    from tui_report.storage.reviewrecords import place_of, write_operator_record, write_reviewer_record
+
+    count = 0
+    for i, path in enumerate(paths):
+        place = place_of(path)
+        fingerprint = content_fingerprint(load_report(path))
+        write_operator_record(place, "submit", fingerprint=fingerprint)
+        count += 1
+        if i % 3 == 0:
+            write_reviewer_record(
+                place,
+                "comment",
+                text="表三新收申请数与正文不一致，请核实",
+                location="tables.requests.new.natural",
+            )
+            write_reviewer_record(place, "return")
+            write_operator_record(place, "submit", fingerprint=fingerprint)
+            count += 3
+        if i % 2 == 0:
+            write_reviewer_record(place, "approve", fingerprint=fingerprint)
+            count += 1
+    return count
+
+
+def unpack(revision: str) -> Path:
+    """The source tree of a git revision in a temporary folder (git archive: no worktree added)."""
+    target = Path(tempfile.mkdtemp(prefix="bench-review-base-"))
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "src", "schemas", "examples"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target / "src"
+
+
+def workflow_run(n: int, baseline: str) -> None:
+    """Review of ``n`` reports with and without workflow records, and the baseline revision."""
+    import shutil
+
+    python = sys.executable
+    base_src = unpack(baseline)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            plain, flow = Path(tmp) / "plain", Path(tmp) / "flow"
+            plain.mkdir()
+            paths = generate(plain, n)
+            shutil.copytree(plain, flow)
+            records = add_workflow_records(sorted(flow.glob("*.toml")))
+            command = [python, "-m", "tui_report", "review"]
+            rows = [
+                (f"{baseline} (before), no records", timed([*command, str(plain), "--json"], base_src)),
+                ("this tree, no records", timed([*command, str(plain), "--json"])),
+                (f"this tree, {records} records", timed([*command, str(flow), "--json"])),
+                (
+                    "check --json, same files (this tree)",
+                    timed([python, "-m", "tui_report", "check", "--json", *map(str, paths)]),
+                ),
+            ]
+            print(f"review --json over {n} reports (wall / CPU), target ≤ 2 s:")
+            for label, (wall, cpu) in rows:
+                print(f"  {label:<40} {wall:>6.2f} s / {cpu:>6.2f} s")
+    finally:
+        shutil.rmtree(base_src.parent, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="500,10000")
+    parser.add_argument("--workflow", action="store_true", help="with review workflow records (#22)")
+    parser.add_argument("--baseline", default="main", help="the revision measured before (with --workflow)")
     args = parser.parse_args()
+    if args.workflow:
+        print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
+        for n in [int(s) for s in args.sizes.split(",")]:
+            workflow_run(n, args.baseline)
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     python = sys.executable
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
