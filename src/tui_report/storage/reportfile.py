@@ -135,7 +135,7 @@ def _check_meta(meta: MetaSection, template: Template, fail: Fail) -> None:
         raise fail(f"report.year 的值 {problem}", ["report", "year"])
     if meta.template_version is not None and meta.template_version != template.version:
         raise fail(
-            f"report.template_version 的值 {meta.template_version} 不是模板“{template.id}”的版本"
+            f"report.template_version 的值 {meta.template_version} 不是“{template.name}”的版本"
             f"（本程序认识的版本：{template.version}）；请用新版本的 tui-report 打开，或改为 {template.version}",
             ["report", "template_version"],
         )
