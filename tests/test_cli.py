@@ -216,3 +216,19 @@ def test_messages_about_formats_use_chinese_names(tmp_path, dama_path, capsys):
     with pytest.raises(RollupError) as info:
         rollup([load_report(dama_path), old], "某县")
     assert "2019年版格式" in str(info.value) and "gov-info-disclosure" not in str(info.value)
+
+
+def test_check_says_where_in_chinese_and_keeps_key_paths_for_json(tmp_path, full_path, capsys):
+    broken = tmp_path / "broken.toml"
+    broken.write_text(
+        full_path.read_text(encoding="utf-8").replace("natural = 3001", "natural = 3999"), encoding="utf-8"
+    )
+    assert main(["check", str(broken)]) == 1
+    out = capsys.readouterr().out
+    assert "（表三 一·自然人、二·自然人、三(七)·自然人 等4处）" in out
+    assert "（第一部分（二）依申请公开情况；表三 一·总计）" in out
+    assert "tables." not in out and "texts." not in out
+    assert main(["check", "--json", str(broken)]) == 1
+    record = json.loads(capsys.readouterr().out)
+    r1 = next(f for f in record["findings"] if f["rule"] == "R1")
+    assert r1["locations"][0] == "tables.requests.new.natural"
