@@ -21,7 +21,12 @@ if TYPE_CHECKING:
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    check = sub.add_parser("check", help="检查报告，列出问题")
+    check = sub.add_parser(
+        "check",
+        help="检查报告，列出问题",
+        description="检查报告，列出错误和警告以及它们在哪里（表格的哪一格、哪一部分文字）。"
+        "退出码：0 没有错误（可能有警告），1 有错误，2 文件无法读取。",
+    )
     check.add_argument(
         "files", type=Path, nargs="+", help="报告文件（.toml；也可直接检查 .docx、.html、.pdf）"
     )

@@ -26,7 +26,12 @@ def level_arg(value: str) -> str:
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    new = sub.add_parser("new", help="新建一份空白报告")
+    new = sub.add_parser(
+        "new",
+        help="新建一份报告（空白，或从上年报告新建）",
+        description="新建一份报告：空白报告需要 --unit 和 --year；用 --from 从上年报告新建时沿用单位和层级。"
+        "文件已存在时不覆盖（加 --force 覆盖，原文件保留为历史版本）。",
+    )
     new.add_argument("file", type=Path, help="要创建的报告文件（.toml）")
     new.add_argument(
         "--unit", default=None, help="单位名称，如：尉氏县大马乡人民政府（用 --from 时沿用上年）"
