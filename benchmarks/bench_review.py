@@ -73,7 +73,7 @@ def timed(command: list[str], src: Path = ROOT / "src") -> tuple[float, float]:
     env = {**os.environ, "PYTHONPATH": str(src)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, check=False)
+    result = subprocess.run(command, capture_output=True, env=env, check=False)
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert result.returncode in (0, 1), (command[:4], result.returncode)

@@ -292,7 +292,7 @@ def test_the_whole_loop_between_an_operator_and_a_reviewer(county: County) -> No
     assert (code, row["workflow_code"]) == (1, "submitted")  # the planted approval is ignored
 
     code, out, _ = cli(county, operator, "check", report)
-    assert "[REVIEW] 审核意见1" in out and "tables.requests.new.natural" in out
+    assert "[REVIEW] 审核意见1" in out and "表三 一·自然人" in out
     assert cli(county, operator, "reply", report, "1", "-m", "已核实，正文已改为与表三一致", "--done")[0] == 0
     assert cli(county, operator, "reply", report, "2", "--done")[0] == 0
     assert cli(county, reviewer, "approve", report)[0] == 0

@@ -158,7 +158,7 @@ def test_the_whole_loop_from_the_command_line(
     code, _, err = run(capsys, "comment", str(a), "-m", "x", "--at", "tables.requests.nope")
     assert code == 1 and "没有单元格“nope”" in err
     code, out, _ = run(capsys, "check", str(a))
-    assert code == 0 and "[REVIEW] 审核意见1" in out and "（tables.requests.new.natural）" in out
+    assert code == 0 and "[REVIEW] 审核意见1" in out and "（表三 一·自然人）" in out  # where, in words
     code, out, _ = run(capsys, "check", "--json", str(a))
     finding = json.loads(out)["findings"][0]
     assert finding["rule"] == "REVIEW" and finding["severity"] == "warning"
