@@ -435,3 +435,31 @@ def test_workbook_shows_the_workflow_year_over_year_and_charts(
     assert values["乙镇人民政府"][last_year] is None
     charts = book["图表"]._charts
     assert len(charts) == 2 and len(charts[0].series) == 2 and len(charts[1].series) == 1
+
+
+def test_names_shown_by_their_distinguishing_part() -> None:
+    from tui_report.review.deskflow import distinguishing_names
+
+    names = ["淮安市洪泽区卫生健康委员会", "淮安市洪泽区人民政府办公室", "淮安市洪泽区西顺河镇人民政府", ""]
+    shown = distinguishing_names(names, 18)
+    assert shown["淮安市洪泽区卫生健康委员会"] == "…卫生健康委员会"
+    assert shown["淮安市洪泽区西顺河镇人民政府"] == "…西顺河镇人民政府"
+    assert len(set(shown.values())) == len(
+        names
+    )  # no two alike (today's cut from the left: 淮安市洪泽区卫生健)
+    assert distinguishing_names(["甲乡人民政府", "乙镇人民政府"], 18) == {
+        "甲乡人民政府": "甲乡人民政府",
+        "乙镇人民政府": "乙镇人民政府",
+    }
+    assert distinguishing_names(["某某县某某局某某中心某某办公室"], 10) == {
+        "某某县某某局某某中心某某办公室": "某某县某…"
+    }
+
+
+def test_the_desk_sorts_by_workflow(two_units: tuple[Path, Path, Path]) -> None:
+    from tui_report.review.desk import sort_rows
+
+    folder, a, _ = two_units
+    main(["submit", str(a)])
+    rows = sort_rows(review_folder(folder).rows, "workflow")
+    assert [r.workflow.code for r in rows] == ["submitted", "not_submitted"]

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     submit = sub.add_parser(
         "submit",
-        help="报送审核：报告没有错误、都已填写时，报给县政务公开办审核（填报单位用）",
+        help="报送审核：报告没有错误、都已填写后报给县里审核（填报单位用）",
         description="把报告报送审核。报告有错误或还有没填的部分时拒绝报送并列出原因；报送记录报送人、时间和报送时的内容。",
     )
     submit.add_argument("file", type=Path, metavar="报告", help="报告文件")

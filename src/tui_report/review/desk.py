@@ -31,7 +31,7 @@ from tui_report.model.rules import Finding, check
 from tui_report.model.similarity import folder_copied_text
 from tui_report.model.template import LEVEL_LABELS, TemplateError
 from tui_report.model.workflow import FINISHED, Workflow, content_fingerprint
-from tui_report.review.deskflow import add_workflow, workflow_counts
+from tui_report.review.deskflow import WORKFLOW_SORT, add_workflow, workflow_counts
 from tui_report.review.files import (
     Editor,
     UnsafeFile,
@@ -588,9 +588,14 @@ def review_folder(
 
 
 def sort_rows(rows: list[UnitRow], by: str, indicator: str | None = None) -> list[UnitRow]:
-    """Rows sorted by ``state`` (worst first), ``unit`` or an indicator (largest first)."""
+    """Rows sorted by ``state`` (worst first), ``workflow`` (waiting for the reviewer first:
+    review/deskflow.WORKFLOW_SORT), ``unit`` or an indicator (largest first)."""
     if by == "state":
         return sorted(rows, key=lambda r: (STATE_ORDER[r.state], r.unit))
+    if by == "workflow":
+        return sorted(
+            rows, key=lambda r: (WORKFLOW_SORT.index(r.workflow.code), STATE_ORDER[r.state], r.unit)
+        )
     if by == "indicator" and indicator is not None:
         present = [r for r in rows if r.indicators.get(indicator) is not None]
         absent = [r for r in rows if r.indicators.get(indicator) is None]

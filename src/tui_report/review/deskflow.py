@@ -22,6 +22,8 @@ from tui_report.storage.reviewrecords import place_of, read_records, records_sig
 if TYPE_CHECKING:
     from tui_report.review.desk import UnitRow
 
+# The desk's order by workflow: what waits for the reviewer first, what is done last.
+WORKFLOW_SORT = ("submitted", "changed_after_approval", "returned", "not_submitted", "approved", "published")
 # Without the workflow a unit is on time once its report is filled in without errors.
 DONE_WITHOUT_WORKFLOW = frozenset({"complete", "needs_attention"})
 # With the workflow a unit is on time once it has submitted (a returned report is due again).
@@ -159,3 +161,35 @@ def workflow_signature(rows: Iterable[UnitRow], year_folder: Path) -> tuple[tupl
     """Changes when a record is added or removed for any row (the desk's refresh adds it to the
     folder's signature)."""
     return tuple(records_signature(place_of(r.path, year_folder)) for r in rows if r.path is not None)
+
+
+def distinguishing_names(names: list[str], width: int) -> dict[str, str]:
+    """Unit names as the desk shows them in ``width`` terminal cells: the prefix every name of the
+    folder shares (淮安市洪泽区) shortened to …, so that 淮安市洪泽区卫生健康委员会 and 淮安市洪泽区人民政府
+    show as …卫生健康委员会 and …人民政府; a name still too wide is cut at the end with …."""
+    from tui_report.model.linebreak import cells
+
+    present = [n for n in dict.fromkeys(names) if n]
+    prefix = _common_prefix(present) if len(present) > 1 else ""
+    shown: dict[str, str] = {}
+    for name in names:
+        text = name
+        if len(prefix) >= 2 and cells(name) > width and len(name) > len(prefix):
+            text = "…" + name[len(prefix) :]
+        if cells(text) > width:
+            kept = ""
+            for ch in text:
+                if cells(kept + ch) > width - 1:
+                    break
+                kept += ch
+            text = kept + "…"
+        shown[name] = text
+    return shown
+
+
+def _common_prefix(names: list[str]) -> str:
+    first, last = min(names), max(names)
+    length = 0
+    while length < min(len(first), len(last)) and first[length] == last[length]:
+        length += 1
+    return first[:length]
