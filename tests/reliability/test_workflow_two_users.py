@@ -380,3 +380,28 @@ def test_doctor_checks_that_only_reviewers_write_the_review_folder(county: Count
     os.chmod(county.year, 0o775)  # the year folder group-writable: .review could be swapped
     checks = review_folder_checks(county.year)
     assert any(c.status is Status.FAIL and "不受保护" in c.text for c in checks)
+
+
+def test_a_unit_folder_is_not_a_year_folder(county: County) -> None:
+    """Run on a unit folder, the commands use the year folder's .review; a .review and roster an
+    operator makes in their own folder are never taken for the county's."""
+
+    def plant() -> None:
+        unit = county.report.parent
+        (unit / ".review" / ".notices").mkdir(parents=True)
+        (unit / "roster.toml").write_text('[[units]]\nname = "x"\n', encoding="utf-8")
+        notice = {"kind": "notice", "text": "伪造的通知"}
+        (unit / ".review" / ".notices" / "1-notice-x.json").write_text(json.dumps(notice), encoding="utf-8")
+
+    as_user(county.operator, plant)
+    assert cli(county, county.reviewer, "notice", str(county.report.parent), "-m", "真的通知")[0] == 0
+    assert (county.year / ".review" / ".notices").is_dir()
+
+    def seen() -> list[str]:
+        from tui_report.review.workflow import notices_for
+
+        return [n.text for n in notices_for(county.report)] + [
+            n.text for n in notices_for(county.report.parent)
+        ]
+
+    assert as_user(county.operator, seen) == ["真的通知", "真的通知"]

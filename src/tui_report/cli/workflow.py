@@ -232,12 +232,18 @@ def parse_date(text: str) -> date | None:
 
 
 def run_notice(args: argparse.Namespace) -> int:
-    from tui_report.storage.reviewrecords import clear_notices, read_notices, write_notice
+    from tui_report.storage.reviewrecords import (
+        ROSTER_NAME,
+        clear_notices,
+        read_notices,
+        write_notice,
+        year_folder_of,
+    )
 
-    folder: Path = args.folder
-    if not folder.is_dir():
-        err(f"{folder}：不是文件夹（通知发给一个年度文件夹中的全部单位）")
+    if not args.folder.is_dir():
+        err(f"{args.folder}：不是文件夹（通知发给一个年度文件夹中的全部单位）")
         return EXIT_UNREADABLE
+    folder = year_folder_of(args.folder / ROSTER_NAME)  # a unit folder's notices are its year's
     if args.list:
         notices = read_notices(folder)
         if not notices:

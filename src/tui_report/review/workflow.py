@@ -356,9 +356,8 @@ def existing_report(target: Path, unit: str, year: int) -> Path | None:
 
 
 def _year_folders(path: Path) -> list[Path]:
-    if path.is_dir():
-        return [path]
-    return [year_folder_of(path)]
+    """The year folder of a report, or of a folder (itself, or the year folder above a unit folder)."""
+    return [year_folder_of(path / ROSTER_NAME if path.is_dir() else path)]
 
 
 def notices_for(path: Path, today: date | None = None) -> list[Notice]:

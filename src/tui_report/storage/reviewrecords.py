@@ -537,6 +537,7 @@ def unprotected_reasons(year_folder: Path) -> list[str]:
 __all__ = [
     "NOTICES_DIR",
     "REVIEW_DIR",
+    "ROSTER_NAME",
     "WORKFLOW_DIR",
     "Notice",
     "Place",
