@@ -463,3 +463,14 @@ def test_the_desk_sorts_by_workflow(two_units: tuple[Path, Path, Path]) -> None:
     main(["submit", str(a)])
     rows = sort_rows(review_folder(folder).rows, "workflow")
     assert [r.workflow.code for r in rows] == ["submitted", "not_submitted"]
+
+
+def test_reviewer_commands_say_when_operators_could_replace_the_review_folder(
+    two_units: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, a, _ = two_units
+    os.chmod(folder, 0o2775)  # the flat layout: the operators' group may write the folder
+    code, out, err = run(capsys, "comment", str(a), "-m", "请核实")
+    assert code == 0 and "已建立审核记录文件夹" in out
+    assert "提示：审核记录不受文件权限保护" in err and "组内或所有人可写" in err
+    assert (folder / REVIEW_DIR).stat().st_mode & 0o777 == 0o755  # only the reviewer who made it writes

@@ -156,7 +156,7 @@ def run_comment(args: argparse.Namespace) -> int:
         where = f"（{args.at.strip()}）" if args.at.strip() else "（整份报告）"
         out(f"已记录第{number}条审核意见{where}：{args.message.strip()}\n")
         _written(written)
-        _warn_unprotected(status.warnings)
+        _warn_unprotected(status.unprotected)
         return EXIT_OK
 
     return _attempt(act) if _readable(args.file) else EXIT_UNREADABLE
@@ -171,7 +171,7 @@ def run_return(args: argparse.Namespace) -> int:
         out(f"已退回修改 {args.file}：{status.workflow.comments_open}条意见待处理\n")
         for record in written:
             _written(record)
-        _warn_unprotected(status.warnings)
+        _warn_unprotected(status.unprotected)
         return EXIT_OK
 
     return _attempt(act) if _readable(args.file) else EXIT_UNREADABLE
@@ -186,7 +186,7 @@ def run_approve(args: argparse.Namespace) -> int:
         note = "（报送后内容有修改，通过的是现在的内容）" if status.workflow.changed_since_submission else ""
         out(f"已审核通过 {args.file}{note}：之后再有修改，状态会变为“已通过后有修改”\n")
         _written(written)
-        _warn_unprotected(status.warnings)
+        _warn_unprotected(status.unprotected)
         return EXIT_OK
 
     return _attempt(act) if _readable(args.file) else EXIT_UNREADABLE

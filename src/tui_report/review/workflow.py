@@ -97,7 +97,7 @@ class Status:
     fingerprint: str | None
     workflow: Workflow
     findings: list[Finding] = field(default_factory=list)  # check's, with verifications applied
-    warnings: list[str] = field(default_factory=list)  # the records' folder is not protected
+    unprotected: list[str] = field(default_factory=list)  # why operators could write .review
 
     @property
     def blocking(self) -> list[Finding]:
