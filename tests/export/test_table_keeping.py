@@ -8,6 +8,7 @@ next" and no row may split (`cantSplit`): that is what a table that fits gets no
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from tui_report.export.document import (
     table_height_pt,
 )
 from tui_report.export.fonts import FontSet, latin_widths
+from tui_report.export.html import render_html
 from tui_report.export.office import export_document
 from tui_report.model.report import Report
 
@@ -93,3 +95,10 @@ def test_table_2_low_on_a_page_moves_whole_with_its_heading(
     pdf = tmp_path_factory.mktemp("keep") / "report.pdf"
     export_document(report_with_longer_part_one(sentences), pdf)
     assert table_2_pages(pdf) == {3}
+
+
+def test_html_printed_from_a_browser_keeps_fitting_tables_whole(full_report: Report) -> None:
+    page = render_html(build_document(full_report), FontSet())
+    boxes = re.findall(r'<div style="overflow-x:auto;[^"]*">', page)
+    # 表二 and 表四 fit on a page, 表三 does not.
+    assert ["break-inside:avoid" in box for box in boxes] == [True, False, True]

@@ -27,6 +27,8 @@ from tui_report.export.fonts import FontSet
 from tui_report.model.layout import Span
 
 LINE_HEIGHT = 1.8
+# Printed from a browser, a table that fits on one page is not broken either (as in the .docx).
+_KEEP_WHOLE = ";break-inside:avoid;page-break-inside:avoid"
 
 
 def _text(text: str) -> str:
@@ -96,7 +98,7 @@ def _table(table: Table, fonts: FontSet) -> str:
     # still widens a column for its widest number whatever font the reader's browser has. A narrower
     # screen (a phone) scrolls the table sideways instead of squeezing its numbers.
     return (
-        f'<div style="overflow-x:auto;margin:0.5em 0 1em">'
+        f'<div style="overflow-x:auto;margin:0.5em 0 1em{_KEEP_WHOLE if table.fits_on_page else ""}">'
         f'<table style="border-collapse:collapse;width:100%;min-width:{total:.0f}mm;table-layout:auto;'
         f'font-family:{_font(fonts, "table")};font-size:{table.font_pt:g}pt;line-height:1.4">'
         f"<colgroup>{cols}</colgroup>"
