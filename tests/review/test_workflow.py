@@ -22,6 +22,7 @@ from tui_report.model.workflow import LocationError, Record, location_of, workfl
 from tui_report.review.desk import review_folder
 from tui_report.review.roster import RosterUnit, load_roster, write_roster
 from tui_report.review.workflow import (
+    comment_threads,
     existing_report,
     mark_notices_seen,
     notices_for,
@@ -165,12 +166,18 @@ def test_the_whole_loop_from_the_command_line(
     assert finding["locations"] == ["tables.requests.new.natural"]
 
     assert run(capsys, "return", str(a), "-m", "请按意见修改后重新报送")[0] == 0
+    threads = comment_threads(a, load_report(a))  # what the app's findings list shows (F3)
+    assert [(t.number, f.severity, [loc.path for loc in f.locations]) for t, f in threads] == [
+        (1, "warning", ["tables.requests.new.natural"]),
+        (2, "warning", []),
+    ]
     _, rows = review_rows(capsys, folder)
     assert (rows["甲乡人民政府"]["workflow"], rows["甲乡人民政府"]["comments_open"]) == ("退回修改", 2)
     assert run(capsys, "approve", str(a))[0] == 1  # returned, not submitted again
     assert run(capsys, "reply", str(a), "1", "-m", "已按正文改正", "--done")[0] == 0
     assert run(capsys, "reply", str(a), "2", "--done")[0] == 0
     assert run(capsys, "reply", str(a), "9", "--done")[0] == 1
+    assert [f.severity for _, f in comment_threads(a, load_report(a))] == ["info", "info"]  # 已修改
     assert run(capsys, "submit", str(a))[0] == 0
     assert run(capsys, "submit", str(a))[0] == 1  # already submitted, unchanged
     assert run(capsys, "approve", str(a))[0] == 0

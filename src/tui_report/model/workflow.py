@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from tui_report.model.report import Report
 from tui_report.model.rules import Finding, Location
+from tui_report.model.severities import Severity
 from tui_report.model.template import Template
 
 WORKFLOW_STATES: dict[str, str] = {
@@ -243,21 +244,29 @@ def comment_text(thread: CommentThread) -> str:
     return text
 
 
+def thread_location(thread: CommentThread, template: Template | None) -> Location | None:
+    """Where a comment points (for Enter in the findings list); None: the whole report, or a
+    location the report's format does not have (any more)."""
+    if not thread.comment.location or template is None:
+        return None
+    try:
+        return location_of(template, thread.comment.location)
+    except LocationError:
+        return None
+
+
+def thread_finding(thread: CommentThread, template: Template | None) -> Finding:
+    """A comment as a finding: rule ``REVIEW``, a warning while open (a note once 已修改 or closed)."""
+    location = thread_location(thread, template)
+    severity: Severity = "warning" if thread.open else "info"
+    text = comment_text(thread) + ("" if thread.open else "（已修改）" if thread.done else "（已通过）")
+    return Finding(REVIEW_RULE, severity, text, (location,) if location is not None else ())
+
+
 def review_findings(workflow: Workflow, template: Template | None) -> list[Finding]:
     """Open comments as findings (rule ``REVIEW``, warning), located at their cell or text part
     (a location the format no longer has: the whole report)."""
-    findings: list[Finding] = []
-    for thread in workflow.threads:
-        if not thread.open:
-            continue
-        locations: tuple[Location, ...] = ()
-        if thread.comment.location and template is not None:
-            try:
-                locations = (location_of(template, thread.comment.location),)
-            except LocationError:
-                locations = ()
-        findings.append(Finding(REVIEW_RULE, "warning", comment_text(thread), locations))
-    return findings
+    return [thread_finding(t, template) for t in workflow.threads if t.open]
 
 
 def apply_verified(findings: list[Finding], workflow: Workflow) -> list[Finding]:

@@ -23,12 +23,14 @@ from tui_report.model.similarity import SavedFirst, copied_text_rule
 from tui_report.model.template import TemplateError
 from tui_report.model.workflow import (
     MAX_TEXT,
+    CommentThread,
     Record,
     Workflow,
     apply_verified,
     content_fingerprint,
     location_of,
     review_findings,
+    thread_finding,
     workflow_of,
 )
 from tui_report.review.files import UnsafeFile, read_plain_file
@@ -59,6 +61,7 @@ __all__ = [
     "WorkflowRefused",
     "approve",
     "comment",
+    "comment_threads",
     "existing_report",
     "mark_notices_seen",
     "notices_for",
@@ -147,6 +150,15 @@ def workflow_findings(path: Path, report: Report | None, findings: Sequence[Find
     workflow = workflow_of_report(path, report)
     comments = review_findings(workflow, report.tpl if report is not None else None)
     return comments + apply_verified(list(findings), workflow)
+
+
+def comment_threads(path: Path, report: Report | None) -> list[tuple[CommentThread, Finding]]:
+    """Every comment of a report with its finding (open ones warnings, 已修改/closed ones notes), in
+    order: the app's findings list shows them first, Enter goes to ``finding.locations``, and a
+    reply names ``thread.number``."""
+    workflow = workflow_of_report(path, report)
+    template = report.tpl if report is not None else None
+    return [(thread, thread_finding(thread, template)) for thread in workflow.threads]
 
 
 # ---------------------------------------------------------------------- operator
