@@ -5,7 +5,8 @@ screen opening on 500 reports (first paint with every row, headless Pilot at 80�
 ``--workflow``: the same reports again with review workflow records (#22: every report submitted,
 every third commented, returned and submitted again, every second approved — 2,000+ record files),
 timed beside the folder without records, and beside ``--baseline REV`` (default ``main``: that
-revision's code, unpacked with ``git archive``, over the folder without records).
+revision's code, unpacked with ``git archive``, over the folder without records); the best of three
+interleaved rounds each.
 
 Targets: review of 500 reports ≤ 2 s (with workflow records too), of 10,000 ≤ 30 s (2 cores); the
 screen on 500 ≤ 1 s.
@@ -33,6 +34,7 @@ from tui_report.model.report import Report  # noqa: E402
 from tui_report.storage.reportfile import dumps_report, load_report  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
+ROUNDS = 3
 
 
 def own_text(rng: random.Random, length: int) -> str:
@@ -152,17 +154,25 @@ def workflow_run(n: int, baseline: str) -> None:
             shutil.copytree(plain, flow)
             records = add_workflow_records(sorted(flow.glob("*.toml")))
             command = [python, "-m", "tui_report", "review"]
-            rows = [
-                (f"{baseline} (before), no records", timed([*command, str(plain), "--json"], base_src)),
-                ("this tree, no records", timed([*command, str(plain), "--json"])),
-                (f"this tree, {records} records", timed([*command, str(flow), "--json"])),
+            runs: list[tuple[str, list[str], Path]] = [
+                (f"{baseline} (before), no records", [*command, str(plain), "--json"], base_src),
+                ("this tree, no records", [*command, str(plain), "--json"], ROOT / "src"),
+                (f"this tree, {records} records", [*command, str(flow), "--json"], ROOT / "src"),
                 (
                     "check --json, same files (this tree)",
-                    timed([python, "-m", "tui_report", "check", "--json", *map(str, paths)]),
+                    [python, "-m", "tui_report", "check", "--json", *map(str, paths)],
+                    ROOT / "src",
                 ),
             ]
-            print(f"review --json over {n} reports (wall / CPU), target ≤ 2 s:")
-            for label, (wall, cpu) in rows:
+            # Interleaved rounds, the best of each: a neighbour's burst hits one round, not one row.
+            best: dict[str, tuple[float, float]] = {}
+            for _ in range(ROUNDS):
+                for label, argv, src in runs:
+                    wall, cpu = timed(argv, src)
+                    before = best.get(label, (wall, cpu))
+                    best[label] = (min(before[0], wall), min(before[1], cpu))
+            print(f"review --json over {n} reports, best of {ROUNDS} (wall / CPU), target ≤ 2 s:")
+            for label, (wall, cpu) in best.items():
                 print(f"  {label:<40} {wall:>6.2f} s / {cpu:>6.2f} s")
     finally:
         shutil.rmtree(base_src.parent, ignore_errors=True)
