@@ -3,7 +3,8 @@ beside `tui-report check --json` over the same files (the baseline, same run), a
 screen opening on 500 reports (first paint with every row, headless Pilot at 80×24).
 
 ``--workflow``: the same reports again with review workflow records (#22: every report submitted,
-every third commented, returned and submitted again, every second approved — 2,000+ record files),
+every third commented, returned and submitted again, every second approved: 1,251 record files
+for 500 reports),
 timed beside the folder without records, and beside ``--baseline REV`` (default ``main``: that
 revision's code, unpacked with ``git archive``, over the folder without records); the best of three
 interleaved rounds each.
