@@ -4,10 +4,9 @@ screen opening on 500 reports (first paint with every row, headless Pilot at 80�
 
 ``--workflow``: the same reports again with review workflow records (#22: every report submitted,
 every third commented, returned and submitted again, every second approved: 1,251 record files
-for 500 reports),
-timed beside the folder without records, and beside ``--baseline REV`` (default ``main``: that
-revision's code, unpacked with ``git archive``, over the folder without records); the best of three
-interleaved rounds each.
+for 500 reports), timed beside the folder without records, and beside ``--baseline REV`` (default
+``main``: that revision's code, unpacked with ``git archive``, over the folder without records); the
+best of three interleaved rounds each.
 
 Targets: review of 500 reports ≤ 2 s (with workflow records too), of 10,000 ≤ 30 s (2 cores); the
 screen on 500 ≤ 1 s.
