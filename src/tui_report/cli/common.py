@@ -17,21 +17,31 @@ EXIT_UNREADABLE = 2
 
 
 def err(message: str) -> None:
-    """Print a message for the operator on stderr, control characters from files escaped."""
-    from tui_report.host.terminal import escape_controls
+    """One line for the operator on stderr. Everything in it that came from a file (names, units,
+    paths) is shown with its control characters escaped, newlines too: one call, one line."""
+    from tui_report.host.terminal import escape_line
 
-    print(escape_controls(message), file=sys.stderr)
+    sys.stderr.write(escape_line(message) + "\n")
+    sys.stderr.flush()
 
 
-def out(text: str) -> None:
-    """Write to stdout with control characters escaped (text read from a report file)."""
-    from tui_report.host.terminal import escape_controls
+def out(text: str = "\n") -> None:
+    """Write one line (or part of one) to stdout, control characters escaped as in :func:`err`;
+    only a newline that ends ``text`` is written as a newline."""
+    from tui_report.host.terminal import escape_line
 
-    sys.stdout.write(escape_controls(text))
+    end = "\n" if text.endswith("\n") else ""
+    sys.stdout.write(escape_line(text[: len(text) - len(end)]) + end)
+
+
+def say(line: str) -> None:
+    """One whole line to stdout (:func:`out` with the newline added)."""
+    out(line + "\n")
 
 
 def out_json(record: object) -> None:
-    """One JSON line on stdout; control characters inside strings as ``\\u001b`` escapes."""
+    """One JSON line on stdout; control characters (C0, C1, bidi, lone surrogates) inside strings
+    as ``\\u001b`` escapes."""
     import json
 
     from tui_report.host.terminal import escape_controls_json

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, load
+from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, load, say
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,7 +45,7 @@ def run_batch(args: argparse.Namespace) -> int:
         err(f"提示：{warning}")
     for row, reason in result.skipped:
         err(f"未导出 {row.unit or row.file_name}：{reason}")
-    print(f"已导出 {len(result.exported)} 份报告到 {args.output}，索引页 {result.index}")
+    say(f"已导出 {len(result.exported)} 份报告到 {args.output}，索引页 {result.index}")
     return EXIT_OK if not result.skipped else EXIT_FINDINGS
 
 
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         except ReportFileError as exc:
             err(str(exc))
             return EXIT_UNREADABLE
-        print(f"已导出 {args.output}")
+        say(f"已导出 {args.output}")
         return EXIT_OK
     if suffix in (".docx", ".pdf", ".html", ".htm"):
         findings = check(report)
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_UNREADABLE
         for warning in warnings:
             err(f"提示：{warning}")
-        print(f"已导出 {args.output}")
+        say(f"已导出 {args.output}")
         return EXIT_OK
     err(f"不支持的导出格式“{suffix or '（无扩展名）'}”，请用 .json、.docx、.pdf 或 .html")
     return EXIT_UNREADABLE

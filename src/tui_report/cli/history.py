@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err, out
+from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err, out, say
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -87,7 +87,7 @@ def run_restore(args: argparse.Namespace) -> int:
     except ReportFileError as exc:
         err(str(exc))
         return EXIT_UNREADABLE
-    print(f"已恢复 {args.file} 为 {version.saved_at:%Y-%m-%d %H:%M:%S} 由 {version.user} 保存的版本")
+    say(f"已恢复 {args.file} 为 {version.saved_at:%Y-%m-%d %H:%M:%S} 由 {version.user} 保存的版本")
     if kept is not None:
-        print(f"恢复前的内容已保留为历史版本 {kept.id}（可用 tui-report restore 撤回）")
+        say(f"恢复前的内容已保留为历史版本 {kept.id}（可用 tui-report restore 撤回）")
     return EXIT_OK

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err
+from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err, say
 from tui_report.cli.new import level_arg
 from tui_report.model.levels import LEVEL_WORDS
 
@@ -52,12 +52,12 @@ def run(args: argparse.Namespace) -> int:
         err(str(exc))
         return EXIT_UNREADABLE
     cells = sum(len(v) for v in report.values.values())
-    print(
+    say(
         f"已导入 {args.source} → {args.output}：{report.title}"
         f"（{report.tpl.name}，{LEVEL_LABELS[report.level]}，{cells}个数，{len(report.texts)}段文字）"
     )
     if result.notes:
-        print(f"请核对以下{len(result.notes)}处：")
+        say(f"请核对以下{len(result.notes)}处：")
         for note in result.notes:
-            print(f"  {'注意' if note.severity == 'warning' else '提示'}：{note.message}")
+            say(f"  {'注意' if note.severity == 'warning' else '提示'}：{note.message}")
     return EXIT_OK

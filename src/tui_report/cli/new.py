@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err
+from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err, say
 from tui_report.model.levels import LEVEL_WORDS, level_id  # import-light: --help loads no pydantic
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     if not _create(args.file, report, overwrite=args.force):
         return EXIT_UNREADABLE
-    print(f"已创建 {args.file}（{report.title}，模板 {report.template}）")
+    say(f"已创建 {args.file}（{report.title}，模板 {report.template}）")
     return EXIT_OK
 
 
@@ -98,7 +98,7 @@ def _create(path: Path, report: Report, *, overwrite: bool) -> bool:
         err(str(exc))
         return False
     if overwrite and existed:
-        print("原文件已保留为历史版本（tui-report history 查看，tui-report restore 恢复）")
+        say("原文件已保留为历史版本（tui-report history 查看，tui-report restore 恢复）")
     return True
 
 
@@ -117,5 +117,5 @@ def _from_last_year(args: argparse.Namespace) -> Report | None:
     if args.level is not None:
         report.level = args.level
     carried = sum(len(cells) for cells in report.values.values())
-    print(f"从 {args.from_file}（{last.title}）新建：已预填上年结转{carried}格，已保存上年数据供跨年核对")
+    say(f"从 {args.from_file}（{last.title}）新建：已预填上年结转{carried}格，已保存上年数据供跨年核对")
     return report

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err
+from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, say
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         err(str(exc))
         return EXIT_UNREADABLE
     errors = sum(1 for f in check(total) if f.severity == "error")
-    print(f"已写出 {args.output}：{unit}{year}年度，汇总了{len(chosen)}份报告，{errors}个错误")
+    say(f"已写出 {args.output}：{unit}{year}年度，汇总了{len(chosen)}份报告，{errors}个错误")
     if errors:
         status = EXIT_FINDINGS
     return status

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err
+from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err, say
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,5 +44,5 @@ def run(args: argparse.Namespace) -> int:
         err(str(exc))
         return EXIT_UNREADABLE
     note = f"，{skipped}个文件无法读取或没有单位名称，未列入" if skipped else ""
-    print(f"已写出 {target}：{len(ordered)}个单位{note}。请核对、补充尚未提交报告的单位和联系人。")
+    say(f"已写出 {target}：{len(ordered)}个单位{note}。请核对、补充尚未提交报告的单位和联系人。")
     return EXIT_OK

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tui_report.host import procinfo
+from tui_report.host.terminal import escape_line
 from tui_report.safety.lock import inspect_lock, lock_path_for
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.safefile import read_regular
@@ -44,11 +45,10 @@ def read_plain_file(path: Path, limit: int = MAX_REPORT_BYTES) -> bytes:
 
 
 def shown_text(value: object, limit: int = MAX_SHOWN) -> str:
-    """A string from an untrusted record, fit to show on one line."""
+    """A string from an untrusted record, fit to show on one line (control characters escaped)."""
     if not isinstance(value, str):
         return ""
-    cleaned = "".join(ch for ch in value if ch.isprintable())
-    return cleaned[:limit]
+    return escape_line(value[: limit * 2])[:limit]
 
 
 # ---------------------------------------------------------------------- locks
