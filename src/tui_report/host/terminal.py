@@ -22,8 +22,9 @@ import re
 # C0 controls, DEL, C1 controls (U+0080–U+009F: U+009B is a one-character CSI for many terminals),
 # the bidirectional marks, embeddings, overrides and isolates that can reorder or hide text, the
 # Unicode line and paragraph separators (a new line for some programs), and lone surrogates (an
-# undecodable byte of a file name, kept by Python's surrogateescape as U+DC80–U+DCFF).
-_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
+# undecodable byte of a file name, kept by Python's surrogateescape as U+DC80–U+DCFF), and the
+# noncharacters U+FFFE/U+FFFF (no XML file may hold them).
+_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff"
 _CONTROLS_ALL = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
 _CONTROLS_KEEP_LINES = re.compile(f"[\x00-\x08\x0b-\x1f{_BEYOND_C0}]")  # tab and newline kept
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
