@@ -62,7 +62,7 @@ from tui_report.storage.journal import (
 )
 from tui_report.storage.reportfile import decode_report_bytes, dumps_report, loads_report, save_report
 from tui_report.storage.safefile import MAX_REPORT_BYTES, read_regular
-from tui_report.storage.versions import Version, find_version, keep_bytes, keep_previous, prune, read_version
+from tui_report.storage.versions import Version, find_version, keep_bytes, prune, read_version
 
 __all__ = [
     "CannotEditError",
@@ -75,6 +75,8 @@ __all__ = [
     "Recovery",
     "ReportFileError",
     "TakeOverError",
+    "restore_version",
+    "write_report",
 ]
 
 
@@ -587,19 +589,46 @@ def _owner_of(path: Path) -> str:
         return ""
 
 
+def write_report(
+    path: Path | str, content: Report | bytes, *, overwrite: bool = False, wait: float = 0.0
+) -> Version | None:
+    """The one way a command writes a report file without editing it (``new``, ``import -o``,
+    ``rollup -o``, ``restore``): the same guarantees as a save in the app.
+
+    Refused with :class:`CannotEditError` when saving there would fail; takes the edit lock
+    (:class:`LockedError`, naming who edits, after trying for ``wait`` seconds), so nobody's open
+    session is overwritten; refuses an existing file unless ``overwrite`` (:class:`ReportFileError`
+    文件已存在) and a path that is not a regular file (a symlink, a FIFO: never followed). The file
+    replaced is kept as a version first, the file written as the newest version after. Returns the
+    version kept of the replaced file (None when there was none)."""
+    path = Path(path)
+    check_can_save(path).raise_if_refused()
+    with EditLock.acquire(path, wait=wait):
+        previous = _read_existing(path)
+        if previous is not None and not overwrite:
+            raise ReportFileError(path, "文件已存在，未覆盖")
+        kept = keep_bytes(path, *previous) if previous is not None else None
+        identity = (previous[1].st_dev, previous[1].st_ino) if previous is not None else None
+        if isinstance(content, Report):
+            data = save_report(content, path, expect=identity)
+        else:
+            atomic_write(path, content, expect=identity)
+            data = content
+        with contextlib.suppress(OSError, ReportFileError):
+            raw, info = read_regular(path, MAX_REPORT_BYTES)
+            if raw == data:
+                keep_bytes(path, raw, info)  # the file written, as the newest version
+            prune(path)
+    return kept
+
+
 def restore_version(report_path: Path | str, version_id: str) -> tuple[Version, Version | None]:
     """Bring a version back as the current file. Returns (restored version, version kept of the
-    file it replaced). Takes the edit lock: refused with :class:`LockedError` while
+    file it replaced). Written by :func:`write_report`: refused with :class:`LockedError` while
     someone edits the report. Works even when the current file is broken."""
     report_path = Path(report_path)
     version = find_version(report_path, version_id)
     raw = read_version(version)
     loads_report(decode_report_bytes(raw, version.file), version.file)  # refuse a broken version
-    check_can_save(report_path).raise_if_refused()
-    with EditLock.acquire(report_path):
-        kept = keep_previous(report_path)
-        atomic_write(report_path, raw)
-        with contextlib.suppress(ReportFileError):
-            keep_previous(report_path)  # the restored file, as the newest version
-        prune(report_path)
+    kept = write_report(report_path, raw, overwrite=True)
     return version, kept

@@ -60,6 +60,41 @@ def load(path: Path) -> tuple[Report | None, str]:
         return None, str(exc)
 
 
+def write_report_file(path: Path, content: Report, *, overwrite: bool) -> bool:
+    """Write a report as every command does (``session.write_report``: the edit lock, versions),
+    saying why not on stderr. False when nothing was written."""
+    from tui_report.safety.lock import LockedError
+    from tui_report.session import write_report
+    from tui_report.storage.errors import ReportFileError
+
+    try:
+        kept = write_report(path, content, overwrite=overwrite)
+    except LockedError as exc:
+        err(f"{exc}；{'未覆盖' if output_exists(path) else '未写入'}，请等对方保存并退出后再试")
+        return False
+    except ReportFileError as exc:
+        if exc.reason == "文件已存在，未覆盖":
+            err(f"{exc}（确需覆盖请加 --force）")
+        else:
+            err(str(exc))
+        return False
+    if kept is not None:
+        say("原文件已保留为历史版本（tui-report history 查看，tui-report restore 恢复）")
+    return True
+
+
+def output_exists(path: Path) -> bool:
+    """Whether something is at ``path`` (a dangling link too); an unreadable folder is not a
+    traceback here: the write says why it cannot."""
+    import os
+
+    try:
+        os.lstat(path)
+    except OSError:
+        return False
+    return True
+
+
 # argparse's own words, in Chinese. argparse builds its messages from these English templates
 # (Python 3.11–3.13); each pattern turns one of them into Chinese, the rest of the message is kept.
 _ARGPARSE_WORDS: tuple[tuple[str, str], ...] = (
