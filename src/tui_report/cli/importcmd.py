@@ -35,6 +35,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from tui_report.importers import ImportFailure, import_report
+    from tui_report.model.report import unit_problem
     from tui_report.model.template import LEVEL_LABELS
 
     if output_exists(args.output) and not args.force:
@@ -46,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
         err(str(exc))
         return EXIT_UNREADABLE
     report = result.report
+    if problem := unit_problem(report.unit, report.tpl):
+        err(f"{args.source}：{problem}，未导入（用 --unit 指定单位名称）")
+        return EXIT_UNREADABLE
     if not write_report_file(args.output, report, overwrite=args.force):
         return EXIT_UNREADABLE
     cells = sum(len(v) for v in report.values.values())

@@ -51,7 +51,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui_report.model.report import new_report, year_problem
+    from tui_report.model.report import new_report, unit_problem, year_problem
     from tui_report.model.template import TemplateError, template_for_year
 
     if output_exists(args.file) and not args.force:
@@ -73,6 +73,9 @@ def run(args: argparse.Namespace) -> int:
             report = new_report(args.unit, args.year, args.level or "township", template_id)
     except TemplateError as exc:
         err(str(exc))
+        return EXIT_UNREADABLE
+    if problem := unit_problem(report.unit, report.tpl):
+        err(f"{problem}（用 --unit 指定）")
         return EXIT_UNREADABLE
     if not write_report_file(args.file, report, overwrite=args.force):
         return EXIT_UNREADABLE

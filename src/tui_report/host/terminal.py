@@ -57,9 +57,10 @@ def escape_controls_json(text: str) -> str:
     return _CONTROLS_ALL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def strip_controls(text: str) -> str:
-    """``text`` without control characters (for a file format that cannot hold them)."""
-    return _CONTROLS_ALL.sub("", text)
+def strip_controls(text: str, *, keep_lines: bool = False) -> str:
+    """``text`` without control characters (for a file format that cannot hold them);
+    ``keep_lines``: newline and tab kept."""
+    return (_CONTROLS_KEEP_LINES if keep_lines else _CONTROLS_ALL).sub("", text)
 
 
 def has_controls(text: str) -> bool:

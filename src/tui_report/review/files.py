@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import stat
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +23,7 @@ from tui_report.host import procinfo
 from tui_report.host.terminal import escape_line
 from tui_report.safety.lock import inspect_lock, lock_path_for
 from tui_report.storage.errors import ReportFileError
-from tui_report.storage.safefile import read_regular
+from tui_report.storage.safefile import SAFE_FLAGS, UnsafeFileError, open_dir, read_regular, shared_subdir
 
 MAX_REPORT_BYTES = 4 * 1024 * 1024
 MAX_LOCK_BYTES = 64 * 1024
@@ -143,11 +144,31 @@ def export_record_path(report_path: Path) -> Path:
     return report_path.parent / EXPORTS_DIR / f"{report_path.name}.json"
 
 
+def _exports_dir(report_path: Path, *, create: bool) -> int:
+    """A descriptor on the report folder's ``.exports``, opened without following a link: a
+    symlink (or a file) put there by a colleague would send the records, or the desk's reading of
+    them, into another folder. Raises :class:`UnsafeFileError` for a link or non-folder,
+    ReportFileError for anything else (missing, no permission)."""
+    folder = report_path.parent if str(report_path.parent) else Path(".")
+    top = open_dir(folder)
+    try:
+        return shared_subdir(top, EXPORTS_DIR, folder, create=create)
+    finally:
+        os.close(top)
+
+
 def _recorded_exports(report_path: Path) -> list[Path]:
     try:
-        data = json.loads(read_plain_file(export_record_path(report_path), MAX_LOCK_BYTES).decode("utf-8"))
-    except (UnsafeFile, UnicodeDecodeError, ValueError, RecursionError):
+        fd = _exports_dir(report_path, create=False)
+    except ReportFileError:
+        return []  # missing, unreadable, or a link / not a folder: nothing of it is believed
+    try:
+        raw, _info = read_regular(f"{report_path.name}.json", MAX_LOCK_BYTES, dir_fd=fd)
+        data = json.loads(raw.decode("utf-8"))
+    except (ReportFileError, UnicodeDecodeError, ValueError, RecursionError):
         return []
+    finally:
+        os.close(fd)
     files = data.get("files") if isinstance(data, dict) else None
     return [Path(f) for f in files if isinstance(f, str)] if isinstance(files, list) else []
 
@@ -168,12 +189,31 @@ def exports_of(report_path: Path, report_mtime: float, names: set[str]) -> list[
     return list(dict.fromkeys(found))
 
 
-def record_export(report_path: Path, files: list[Path]) -> None:
+def record_export(report_path: Path, files: list[Path]) -> str | None:
     """Note the exported files of a report for the review (best effort: the reports' folder may be
-    read-only for whoever exports)."""
-    from tui_report.storage.atomic import atomic_write
-
+    read-only for whoever exports). Returns a warning (Chinese) when ``.exports`` is a symlink or
+    not a folder: refused, nothing written through it."""
     record = {"files": [str(f.resolve()) for f in files], "at": procinfo.now_iso()}
-    with contextlib.suppress(Exception):
-        (report_path.parent / EXPORTS_DIR).mkdir(mode=0o770, exist_ok=True)
-        atomic_write(export_record_path(report_path), json.dumps(record, ensure_ascii=False).encode("utf-8"))
+    data = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    try:
+        fd = _exports_dir(report_path, create=True)
+    except UnsafeFileError:
+        where = report_path.parent / EXPORTS_DIR
+        return f"{where} 不是普通文件夹（可能是符号链接），为安全起见未在其中记录导出；请管理员检查后删除它"
+    except ReportFileError:
+        return None
+    name = f"{report_path.name}.json"
+    temp = f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    try:
+        out = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | SAFE_FLAGS, 0o660, dir_fd=fd)
+        try:
+            os.write(out, data)
+        finally:
+            os.close(out)
+        os.replace(temp, name, src_dir_fd=fd, dst_dir_fd=fd)  # a link named so is replaced, not followed
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp, dir_fd=fd)
+    finally:
+        os.close(fd)
+    return None
