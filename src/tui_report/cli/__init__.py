@@ -97,6 +97,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # the last net: a file or folder problem in Chinese, never a traceback
+        from tui_report.host.oserror import os_error_text
+
+        where = f"{exc.filename}：" if exc.filename else ""
+        err(f"{where}{os_error_text(exc)}")
+        return EXIT_UNREADABLE
 
 
 if __name__ == "__main__":

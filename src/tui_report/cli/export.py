@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, load, say
+from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, load, output_exists, say
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,13 +28,25 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
 
 
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; False when it cannot be known (no permission): what reads it
+    next says why in Chinese, instead of a PermissionError traceback from ``Path.is_dir``."""
+    import os
+    import stat
+
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def run_batch(args: argparse.Namespace) -> int:
     from tui_report.export.office import ExportError
     from tui_report.review.batch import export_folder
     from tui_report.review.desk import ReviewError
 
-    if args.output.exists() and not args.output.is_dir():
-        err(f"批量导出时 -o 应为文件夹，{args.output} 是一个文件")
+    if output_exists(args.output) and not _is_folder(args.output):
+        err(f"批量导出时 -o 应为文件夹，{args.output} 不是文件夹")
         return EXIT_UNREADABLE
     try:
         result = export_folder(args.file, args.output, args.format)
@@ -52,7 +64,7 @@ def run_batch(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     from tui_report.model.rules import SEVERITY_LABELS, check, has_errors
 
-    if args.file.is_dir():
+    if _is_folder(args.file):
         return run_batch(args)
     report, problem = load(args.file)
     if report is None:

@@ -54,8 +54,12 @@ def _current_line(path: Path) -> str:
 
     try:
         info = path.lstat()
-    except OSError:
+    except FileNotFoundError:
         return f"  {_pad('当前', 6)}  （文件不存在）\n"
+    except OSError as exc:
+        from tui_report.host.oserror import os_error_text
+
+        return f"  {_pad('当前', 6)}  （无法读取：{os_error_text(exc)}，请检查文件和文件夹的权限）\n"
     if not stat.S_ISREG(info.st_mode):
         return f"  {_pad('当前', 6)}  （不是普通文件，是{kind_of(info.st_mode)}）\n"
     when = datetime.fromtimestamp(info.st_mtime).strftime("%Y-%m-%d %H:%M:%S")

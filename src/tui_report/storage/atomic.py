@@ -29,7 +29,8 @@ def atomic_write(
 
     The temp file lives in the same folder (so the rename is atomic), is fsynced before the rename,
     and the folder is fsynced after it. Without ``mode``, the old file's mode and group are kept,
-    because a shared folder's reports must stay group-writable.
+    because a shared folder's reports must stay group-writable; a new file gets the folder's group
+    and, in a folder open to its group, mode 0660.
 
     Refused (nothing written): a path that is not a regular file (a symlink put there would lend
     us its target's mode and group), a file this operator may not write in place right now
@@ -59,6 +60,8 @@ def atomic_write(
                 # Not a member of the file's group: the folder's setgid bit decides instead.
                 with contextlib.suppress(PermissionError):
                     os.fchown(fd, -1, old.st_gid)
+            else:
+                _share_like_folder(fd, folder)
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)
@@ -74,6 +77,22 @@ def atomic_write(
         raise ReportFileError(path, write_error_text(exc) + "，原文件未改动") from exc
     if durable:
         fsync_folder(folder)
+
+
+def _share_like_folder(fd: int, folder: Path) -> None:
+    """A new file in a shared folder gets the folder's group (when we belong to it) and, where the
+    folder is open to its group, group read and write whatever the umask: without setgid on the
+    folder a new report would get the creator's private group, and colleagues could not open it."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return
+    if info.st_gid != os.getegid() and (os.geteuid() == 0 or info.st_gid in os.getgroups()):
+        with contextlib.suppress(OSError):
+            os.fchown(fd, -1, info.st_gid)
+    if info.st_mode & 0o070 and os.fstat(fd).st_gid == info.st_gid:
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, NEW_FILE_MODE)
 
 
 def fsync_path(path: Path) -> None:
