@@ -36,6 +36,7 @@ import copy
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from tui_report.model.diff import FieldChange, diff_reports, merge_reports
 from tui_report.model.report import Report
@@ -74,9 +75,10 @@ __all__ = [
     "ReadOnlyError",
     "Recovery",
     "ReportFileError",
+    "Restored",
     "TakeOverError",
+    "replace_report_file",
     "restore_version",
-    "write_report",
 ]
 
 
@@ -589,46 +591,56 @@ def _owner_of(path: Path) -> str:
         return ""
 
 
-def write_report(
-    path: Path | str, content: Report | bytes, *, overwrite: bool = False, wait: float = 0.0
-) -> Version | None:
-    """The one way a command writes a report file without editing it (``new``, ``import -o``,
-    ``rollup -o``, ``restore``): the same guarantees as a save in the app.
+class Restored(NamedTuple):
+    version: Version  # the version brought back
+    replaced: Version | None  # the version that keeps the content it replaced (None: no file was there)
+    saved: Version | None  # the restored content as the newest version (None: could not be kept)
 
-    Refused with :class:`CannotEditError` when saving there would fail; takes the edit lock
-    (:class:`LockedError`, naming who edits, after trying for ``wait`` seconds), so nobody's open
-    session is overwritten; refuses an existing file unless ``overwrite`` (:class:`ReportFileError`
-    文件已存在) and a path that is not a regular file (a symlink, a FIFO: never followed). The file
-    replaced is kept as a version first, the file written as the newest version after. Returns the
-    version kept of the replaced file (None when there was none)."""
+
+def restore_version(report_path: Path | str, version_id: str) -> Restored:
+    """Bring a version back as the current file (works even when the current file is broken).
+    Through :func:`replace_report_file`: refused with :class:`LockedError` while someone edits the
+    report, the content it replaces kept as a version."""
+    report_path = Path(report_path)
+    version = find_version(report_path, version_id)
+    raw = read_version(version)
+    loads_report(decode_report_bytes(raw, version.file), version.file)  # refuse a broken version
+    replaced, saved = replace_report_file(report_path, raw)
+    return Restored(version, replaced, saved)
+
+
+def replace_report_file(
+    path: Path | str, content: Report | bytes, *, overwrite: bool = True, wait: float = 0.0
+) -> tuple[Version | None, Version | None]:
+    """The one way a command writes a report file outside an editing session (``restore``,
+    ``new``, ``import -o``, ``rollup -o``): the same guarantees as a save in the app. In order: may
+    this user save there (:class:`CannotEditError`); the edit lock (:class:`LockedError` naming who
+    edits, after trying for ``wait`` seconds), so nobody's open session is overwritten; an existing
+    file refused unless ``overwrite`` (:class:`ReportFileError` 文件已存在) and a path that is not
+    a regular file refused (a symlink, a FIFO: never followed); the current content kept as a
+    version (from the bytes read through a checked descriptor); the atomic write, refused if the
+    file was swapped since it was read; the new content kept as the newest version; pruning.
+
+    Returns (the version holding the replaced content, None when there was no file; the version of
+    the new content, None when it could not be kept — the write itself succeeded)."""
     path = Path(path)
     check_can_save(path).raise_if_refused()
     with EditLock.acquire(path, wait=wait):
         previous = _read_existing(path)
         if previous is not None and not overwrite:
             raise ReportFileError(path, "文件已存在，未覆盖")
-        kept = keep_bytes(path, *previous) if previous is not None else None
+        replaced = keep_bytes(path, *previous) if previous is not None else None
         identity = (previous[1].st_dev, previous[1].st_ino) if previous is not None else None
         if isinstance(content, Report):
             data = save_report(content, path, expect=identity)
         else:
             atomic_write(path, content, expect=identity)
             data = content
+        saved = None
         with contextlib.suppress(OSError, ReportFileError):
             raw, info = read_regular(path, MAX_REPORT_BYTES)
             if raw == data:
-                keep_bytes(path, raw, info)  # the file written, as the newest version
+                saved = keep_bytes(path, raw, info)
+        with contextlib.suppress(OSError, ReportFileError):
             prune(path)
-    return kept
-
-
-def restore_version(report_path: Path | str, version_id: str) -> tuple[Version, Version | None]:
-    """Bring a version back as the current file. Returns (restored version, version kept of the
-    file it replaced). Written by :func:`write_report`: refused with :class:`LockedError` while
-    someone edits the report. Works even when the current file is broken."""
-    report_path = Path(report_path)
-    version = find_version(report_path, version_id)
-    raw = read_version(version)
-    loads_report(decode_report_bytes(raw, version.file), version.file)  # refuse a broken version
-    kept = write_report(report_path, raw, overwrite=True)
-    return version, kept
+    return replaced, saved

@@ -1,5 +1,5 @@
 """Issue #20 item 2: every command that writes a report goes through the session's one writer
-(``session.write_report``): while a colleague edits 乙镇.toml (a live process of another user holding
+(``session.replace_report_file``): while a colleague edits 乙镇.toml (a live process of another user holding
 the edit lock) ``import -o``, ``rollup -o``, ``new --force`` and ``restore`` refuse and name who
 edits; once the file is free they replace it and the replaced content is kept in ``.versions``;
 ``rollup`` refuses an existing file without ``--force``.

@@ -2,7 +2,7 @@
 
 Exit 0 when a report was made (even with notes on what was placed with doubt), 2 when the source is
 not a report it recognises or cannot be read, OUT exists (without --force) or is being edited.
-OUT is written as the app saves (``session.write_report``): under the edit lock, the file it
+OUT is written as the app saves (``session.replace_report_file``): under the edit lock, the file it
 replaces kept as a version.
 """
 
@@ -17,7 +17,12 @@ from tui_report.model.levels import LEVEL_WORDS
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    imp = sub.add_parser("import", help="从 Word、网页或 PDF 格式的报告导入，生成报告文件")
+    imp = sub.add_parser(
+        "import",
+        help="从 Word、网页或 PDF 格式的报告导入，生成报告文件",
+        description="从 Word、网页或 PDF 格式的报告导入，生成报告文件，并列出需要核对之处。"
+        "退出码：0 已生成报告，2 不是能识别的年度报告或无法读取。",
+    )
     imp.add_argument("source", type=Path, metavar="来源文件", help="要导入的报告（.docx、.html、.pdf）")
     imp.add_argument(
         "-o", "--output", type=Path, required=True, metavar="报告文件", help="生成的报告文件（.toml）"

@@ -3,7 +3,7 @@
 Exit 0 when the roll-up was written and has no errors, 1 when it was written but an input (and so
 maybe the sum) has errors or could not be read, 2 when nothing could be written (SUM.toml exists
 and no --force, someone edits it, the folder cannot be read). SUM.toml is written as the app saves
-(``session.write_report``): under the edit lock, the file it replaces kept as a version.
+(``session.replace_report_file``): under the edit lock, the file it replaces kept as a version.
 """
 
 from __future__ import annotations
@@ -23,7 +23,11 @@ from tui_report.cli.common import (
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    rollup = sub.add_parser("rollup", help="汇总：把文件夹中各单位报告的表格相加，生成一份汇总报告")
+    rollup = sub.add_parser(
+        "rollup",
+        help="汇总：把文件夹中各单位报告的表格相加，生成一份汇总报告",
+        description="把文件夹中各单位同一年度报告的表格相加，生成一份汇总报告（文字部分留空，由汇总单位撰写）。",
+    )
     rollup.add_argument("folder", type=Path, metavar="文件夹", help="存放各单位报告的文件夹")
     rollup.add_argument("-o", "--output", type=Path, required=True, help="汇总报告文件（.toml）")
     rollup.add_argument("--unit", default="", help="汇总报告的单位名称，如 某某县（默认：文件夹名）")
