@@ -35,11 +35,12 @@ class WorkbookError(Exception):
     """The workbook could not be written; ``str()`` is the Chinese reason."""
 
 
-def _cells(text: object) -> int:
-    shown = str(text)
-    if shown.isascii():
-        return len(shown)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in shown)
+@functools.lru_cache(maxsize=1 << 16)
+def _cells(text: str) -> int:
+    """Terminal cells of a text (cached: a unit's name is measured once for all five sheets)."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 @functools.lru_cache(maxsize=64)

@@ -1,6 +1,6 @@
 """A small .xlsx writer for the summary workbook: values only, written as text in one pass.
 
-Every cell goes through :func:`cell_xml`, and it knows two kinds of cell: a number, and a string
+Every text cell goes through :func:`cell_xml` (whole numbers may skip it), and it knows two kinds of cell: a number, and a string
 (an inline string, ``t="inlineStr"``). There is no formula cell at all, so nothing from a report, a
 roster or a file name can become one (``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``); a string that a
 spreadsheet program would take for a formula when typed in (``= + - @``) gets the "text" mark
@@ -73,7 +73,8 @@ def cell_text(value: str) -> str:
 
 
 def cell_xml(ref: str, value: object, style_of: StyleIds, style: Style) -> str:
-    """One cell's XML: a number as a number, anything else as an inline string (never a formula)."""
+    """One cell's XML: a number as a number, anything else as an inline string (never a formula).
+    Every text cell is written here."""
     if value is None:
         return "" if style is PLAIN else f'<c r="{ref}" s="{style_of(style, False)}"/>'
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
@@ -174,8 +175,12 @@ class Sheet:
         if len(values) >= len(_LETTERS):
             raise ValueError(f"too many columns: {len(values)}")
         if isinstance(styles, Style):
+            # Whole numbers, most of a workbook, written here directly; all else by cell_xml.
+            attr = f' s="{style_of(styles, False)}"' if styles is not PLAIN else ""
             cells = [
-                cell_xml(f"{_LETTERS[i]}{number}", value, style_of, styles)
+                f'<c r="{_LETTERS[i]}{number}"{attr}><v>{value}</v></c>'
+                if type(value) is int
+                else cell_xml(f"{_LETTERS[i]}{number}", value, style_of, styles)
                 for i, value in enumerate(values, start=1)
             ]
         else:
