@@ -23,15 +23,17 @@ from pathlib import Path
 
 import pytest
 
+import tui_report
 from reliability.test_two_users import Office, as_user, office, users  # noqa: F401
 from tui_report.cli import main
 from tui_report.export.pdf import find_soffice
 from tui_report.session import EditSession
 from tui_report.storage.reportfile import save_report
 
-from .conftest import EXAMPLES, ROOT, evil_report
+from .conftest import EXAMPLES, evil_report
 
 NOBODY = 65534
+SRC = Path(tui_report.__file__).resolve().parents[1]  # the child runs the code this test imported
 
 
 def _command(argv: list[str]) -> Callable[[], tuple[int, str]]:
@@ -125,7 +127,7 @@ def _export_pdf(tmp_path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     code = "import sys; from tui_report.cli import main; sys.exit(main())"
     return subprocess.Popen(
         [sys.executable, "-c", code, "export", str(report), "-o", str(tmp_path / "年报.pdf")],
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **env},
+        env={**os.environ, "PYTHONPATH": str(SRC), **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
