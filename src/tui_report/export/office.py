@@ -31,14 +31,23 @@ def _fonts(fonts: FontSet | None) -> FontSet:
         raise ExportError(str(exc)) from exc
 
 
+# Line and paragraph separators other than "\n" (pasted from Word or a web page) end a line in the
+# printed report too: they become "\n" before the other control characters are removed.
+_LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\v": "\n", "\f": "\n", "\r": "\n"})
+
+
+def _printable_text(text: str) -> str:
+    return strip_controls(text.replace("\r\n", "\n").translate(_LINE_BREAKS), keep_lines=True)
+
+
 def printable(report: Report) -> Report:
-    """The report with control characters removed from its unit, preamble and texts (newlines and
-    tabs of a text kept): a .docx cannot hold them (python-docx raises), a web page should not."""
+    """The report with control characters removed from its unit, preamble and texts (a text's line
+    breaks and tabs kept): a .docx cannot hold them (python-docx raises), a web page should not."""
     return report.model_copy(
         update={
             "unit": strip_controls(report.unit),
-            "preamble": {k: strip_controls(v, keep_lines=True) for k, v in report.preamble.items()},
-            "texts": {k: strip_controls(v, keep_lines=True) for k, v in report.texts.items()},
+            "preamble": {k: _printable_text(v) for k, v in report.preamble.items()},
+            "texts": {k: _printable_text(v) for k, v in report.texts.items()},
         }
     )
 
