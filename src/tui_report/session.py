@@ -47,7 +47,7 @@ from tui_report.safety.lock import (
     LockOwner,
     TakeOverError,
     end_session,
-    read_owner,
+    locked_error,
 )
 from tui_report.storage.atomic import atomic_write, remove_stale_temps
 from tui_report.storage.errors import NotWritableHereError, ReportFileError
@@ -167,7 +167,7 @@ class EditSession:
                 self.lock.release()
                 self.lock = None
         elif not value and self._read_only and not self.try_edit():
-            raise LockedError(self.path, read_owner(self.path))
+            raise locked_error(self.path)
 
     # ------------------------------------------------------------------ opening
     @classmethod

@@ -20,7 +20,7 @@ def add_restore_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui_report.safety.lock import current_owner
+    from tui_report.safety.lock import editing_text
     from tui_report.storage.versions import is_current, list_versions
 
     path: Path = args.file
@@ -36,11 +36,9 @@ def run(args: argparse.Namespace) -> int:
         out("  （还没有历史版本：第一次保存之后才会有）\n")
     else:
         out(f"恢复某个版本：tui-report restore {path} 编号\n")
-    owner = current_owner(path)
-    if owner is not None and owner.user == "?":
-        out("注意：报告正在被编辑（锁文件中的使用者信息无法核实）\n")
-    elif owner is not None:
-        out(f"注意：{owner.describe()}\n")
+    editing = editing_text(path)
+    if editing is not None:
+        out(f"注意：{editing}\n")
     return EXIT_OK
 
 
