@@ -15,17 +15,19 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui_report.review.desk import ReviewError, inspect_all, report_files
-    from tui_report.review.roster import ROSTER_NAME, RosterUnit, unit_key, write_roster
+    from tui_report.review.desk import inspect_all
+    from tui_report.review.discovery import ROSTER_NAME, ReviewError, find_reports
+    from tui_report.review.roster import RosterUnit, unit_key, write_roster
     from tui_report.storage.errors import ReportFileError
 
     try:
-        files, names = report_files(args.folder)
+        listing = find_reports(args.folder)
     except ReviewError as exc:
         err(str(exc))
         return EXIT_UNREADABLE
+    files = listing.files
     target = args.folder / ROSTER_NAME
-    if ROSTER_NAME in names and not args.force:
+    if listing.roster is not None and not args.force:
         err(f"{target} 已存在，未改动（要按报告重新生成请加 --force）")
         return EXIT_UNREADABLE
     units: dict[str, RosterUnit] = {}

@@ -20,10 +20,11 @@ import tomli_w
 
 from tui_report.host.toml import tomllib
 from tui_report.model.levels import level_choices, level_id
+from tui_report.review.discovery import ROSTER_NAME
 from tui_report.review.files import UnsafeFile, read_plain_file
 from tui_report.storage.atomic import atomic_write
 
-ROSTER_NAME = "roster.toml"
+__all__ = ["ROSTER_NAME", "RosterError", "RosterUnit", "load_roster", "unit_key", "write_roster"]
 
 
 class RosterError(Exception):
