@@ -6,6 +6,11 @@ test_two_users.py; as root, skipped only outside CI).
     text the app's lock dialog shows (``LockedError``).
 6b. A hard link ``.locks/甲.toml.lock`` → ``.locks/乙.toml.lock`` while op1 edits 甲: opening 乙
     must not offer 接管, and taking over must not end op1's session on 甲.
+
+Item 9 (the layout):
+
+9a. In a group-writable parent folder a colleague swaps the report's folder for a symlink to op1's
+    home after op1 opened the report: the save is refused, nothing lands in the home.
 """
 
 from __future__ import annotations
@@ -22,11 +27,12 @@ import pytest
 
 from tui_report.host import procinfo
 from tui_report.safety.lock import LockedError, TakeOverError, lock_path_for
-from tui_report.session import EditSession
+from tui_report.session import EditSession, OutsideChangeError
+from tui_report.storage.errors import ReportFileError
 
 from . import test_two_users
 from ._helpers import EXAMPLE, child_env
-from .test_two_users import Background, Office, as_user
+from .test_two_users import Background, Office, as_user, interleaved
 
 # The real users, their group and shared folder of the two-user tests (fixtures).
 users = test_two_users.users
@@ -148,3 +154,48 @@ def test_6b_a_hard_linked_lock_file_offers_no_take_over(office: Office) -> None:
     as_user(office.op1, lambda: EditSession.open(second).close())
     assert lock_path_for(second).stat().st_nlink == 1
     assert lock_path_for(first).stat().st_nlink == 1
+
+
+# ---------------------------------------------------------------------- 9: the folder swapped
+
+
+def test_9a_a_folder_swapped_for_a_link_after_opening_gets_no_save(office: Office) -> None:
+    """In a group-writable parent a colleague can `mv 2025 2025.real; ln -s /home/op1 2025` while
+    op1 edits 2025/年报.toml: the save must not go into op1's home (or anywhere but the folder
+    the report was loaded from) — it is refused, the edits stay in the journal."""
+    year = office.folder / "2025"
+    year.mkdir()
+    os.chown(year, 0, office.gov)
+    os.chmod(year, 0o2770)
+    report = _report(office, "2025/年报.toml")
+    before = report.read_bytes()
+    home = office.folder.parent / "home-op1-c"
+    home.mkdir(mode=0o700)
+    os.chown(home, office.op1.uid, office.op1.gid)
+
+    def op1_edits() -> EditSession:
+        session = EditSession.open(report)
+        session.report.texts["other.main"] = "op1 的修改"
+        session.mark_edited()
+        return session
+
+    def op1_saves(session: EditSession) -> str:
+        try:
+            try:
+                session.save()
+            except OutsideChangeError:
+                session.save(force=True)  # 覆盖
+            return "saved"
+        except ReportFileError as exc:
+            return str(exc)
+        finally:
+            session.close()
+
+    def op2_swaps() -> None:
+        os.rename(year, office.folder / "2025.real")
+        os.symlink(home, year)
+
+    outcome = interleaved(office.op1, op1_edits, op1_saves, lambda: as_user(office.op2, op2_swaps))
+    assert outcome != "saved" and "符号链接" in outcome, outcome
+    assert list(home.iterdir()) == [], "the save went into op1's home"
+    assert (office.folder / "2025.real" / "年报.toml").read_bytes() == before

@@ -240,12 +240,13 @@ class TakeOverError(Exception):
 # ---------------------------------------------------------------------- the lock files
 
 
-def _locks_dir_fd(report_path: Path) -> int:
+def _locks_dir_fd(report_path: Path, folder_fd: int | None = None) -> int:
     """A descriptor on ``.locks`` beside the report (created, shared like the report folder: group
-    and 2770), never following a symlink."""
+    and 2770), never following a symlink. ``folder_fd``: the report's folder as the editing
+    session holds it (else opened here)."""
     folder = report_path.parent if str(report_path.parent) else Path(".")
     try:
-        top = open_dir(folder)
+        top = open_dir(folder) if folder_fd is None else os.dup(folder_fd)
     except ReportFileError as exc:
         raise LockFileError(report_path, f"文件夹 {folder} 无法打开（{exc.reason}）") from exc
     try:
@@ -397,24 +398,27 @@ class EditLock:
 
     # ------------------------------------------------------------------ acquiring
     @classmethod
-    def acquire(cls, report_path: Path | str, *, wait: float = 0.0, poll: float = 0.5) -> EditLock:
+    def acquire(
+        cls, report_path: Path | str, *, wait: float = 0.0, poll: float = 0.5, folder_fd: int | None = None
+    ) -> EditLock:
         """Take the lock or raise :class:`LockedError` with the owner's details.
 
         ``wait`` > 0 keeps trying for that many seconds (for the "等待" choice; run it off the UI thread).
+        ``folder_fd``: the report's folder as the editing session holds it.
         """
         report_path = Path(report_path)
         deadline = time.monotonic() + wait
         while True:
             try:
-                return cls._try_acquire(report_path)
+                return cls._try_acquire(report_path, folder_fd)
             except LockedError:
                 if time.monotonic() >= deadline:
                     raise
             time.sleep(min(poll, max(0.0, deadline - time.monotonic())) or 0.01)
 
     @classmethod
-    def _try_acquire(cls, report_path: Path) -> EditLock:
-        dir_fd = _locks_dir_fd(report_path)
+    def _try_acquire(cls, report_path: Path, folder_fd: int | None = None) -> EditLock:
+        dir_fd = _locks_dir_fd(report_path, folder_fd)
         name = lock_path_for(report_path).name
         try:
             for _attempt in range(20):
