@@ -11,16 +11,25 @@ Item 9 (the layout):
 
 9a. In a group-writable parent folder a colleague swaps the report's folder for a symlink to op1's
     home after op1 opened the report: the save is refused, nothing lands in the home.
+9b. In the layout `tui-report setup` makes (one group and folder per unit, the year folder root's),
+    one unit cannot remove another's report or versions, rename its folder, plant a folder, or
+    write the roster or the reviewers' .review/.
+9c. The reviewers read every unit (also what is saved later) and write only .review/; operators
+    read .review/; an outsider reads nothing; doctor finds no deviation.
 """
 
 from __future__ import annotations
 
+import grp
 import json
 import os
+import pwd
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -32,7 +41,7 @@ from tui_report.storage.errors import ReportFileError
 
 from . import test_two_users
 from ._helpers import EXAMPLE, child_env
-from .test_two_users import Background, Office, as_user, interleaved
+from .test_two_users import Background, Office, User, as_user, interleaved
 
 # The real users, their group and shared folder of the two-user tests (fixtures).
 users = test_two_users.users
@@ -199,3 +208,150 @@ def test_9a_a_folder_swapped_for_a_link_after_opening_gets_no_save(office: Offic
     assert outcome != "saved" and "符号链接" in outcome, outcome
     assert list(home.iterdir()) == [], "the save went into op1's home"
     assert (office.folder / "2025.real" / "年报.toml").read_bytes() == before
+
+
+# ---------------------------------------------------------------------- 9: the layout `setup` makes
+
+
+@dataclass(frozen=True)
+class County:
+    year: Path
+    jia: User  # unit 甲乡
+    jia2: User  # a second operator of 甲乡 (two users in one group)
+    yi: User  # unit 乙镇
+    reviewer: User
+    outsider: User
+
+
+def _user(name: str, groups: tuple[str, ...], base: Path) -> User:
+    entry = pwd.getpwnam(name)
+    state = base / f"state-{name}"
+    state.mkdir(mode=0o700)
+    os.chown(state, entry.pw_uid, entry.pw_gid)
+    gids = tuple(grp.getgrnam(g).gr_gid for g in groups)
+    return User(name, entry.pw_uid, entry.pw_gid, (entry.pw_gid, *gids), state)
+
+
+@pytest.fixture(scope="module")
+def county() -> Iterator[County]:
+    """`tui-report setup --apply` from a roster: 甲乡 (two operators), 乙镇, the reviewers' group,
+    and an outsider in none of them."""
+    suffix = f"{os.getpid() % 100000}"
+    names = {k: f"t{k}{suffix}" for k in ("a1", "a2", "b", "r", "o")}
+    groups = {"jia": f"tgj{suffix}", "yi": f"tgy{suffix}", "shenhe": f"tgr{suffix}"}
+    for name in names.values():
+        subprocess.run(
+            ["useradd", "-M", "-U", "-s", "/usr/sbin/nologin", name], check=True, capture_output=True
+        )
+    base = Path(tempfile.mkdtemp(prefix="tui-report-county-", dir="/tmp"))
+    os.chmod(base, 0o755)
+    roster = base / "roster.toml"
+    roster.write_text(
+        f'[layout]\nreviewers = "{groups["shenhe"]}"\nreviewer_users = ["{names["r"]}"]\n\n'
+        f'[[units]]\nname = "甲乡人民政府"\nfolder = "甲乡"\ngroup = "{groups["jia"]}"\n'
+        f'operators = ["{names["a1"]}", "{names["a2"]}"]\n\n'
+        f'[[units]]\nname = "乙镇人民政府"\nfolder = "乙镇"\ngroup = "{groups["yi"]}"\n'
+        f'operators = ["{names["b"]}"]\n',
+        encoding="utf-8",
+    )
+    year = base / "2025"
+    try:
+        dry = _cli("setup", str(year), "--roster", str(roster))
+        assert "--apply" in dry and not year.exists(), dry  # a dry run changes nothing
+        applied = _cli("setup", str(year), "--roster", str(roster), "--apply")
+        assert "检查通过" in applied, applied
+        for unit, folder in (("甲乡人民政府", "甲乡"), ("乙镇人民政府", "乙镇")):
+            report = year / folder / "2025年报.toml"
+            shutil.copyfile(EXAMPLE, report)
+            text = report.read_text(encoding="utf-8").replace("尉氏县大马乡人民政府", unit)
+            report.write_text(text, encoding="utf-8")
+            os.chown(report, 0, grp.getgrnam(groups["jia" if folder == "甲乡" else "yi"]).gr_gid)
+            os.chmod(report, 0o660)
+        yield County(
+            year,
+            _user(names["a1"], (groups["jia"],), base),
+            _user(names["a2"], (groups["jia"],), base),
+            _user(names["b"], (groups["yi"],), base),
+            _user(names["r"], (groups["shenhe"],), base),
+            _user(names["o"], (), base),
+        )
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+        for name in names.values():
+            subprocess.run(["userdel", name], capture_output=True, check=False)
+            subprocess.run(["groupdel", name], capture_output=True, check=False)
+        for group in groups.values():
+            subprocess.run(["groupdel", group], capture_output=True, check=False)
+
+
+def _attempt(action: Callable[[], object]) -> Callable[[], str]:
+    def attempt() -> str:
+        try:
+            action()
+        except OSError as exc:
+            return f"refused: {exc.strerror}"
+        return "done"
+
+    return attempt
+
+
+def test_9b_no_unit_can_remove_or_swap_another_unit_s_report(county: County) -> None:
+    """Issue #20: in the documented layout several townships shared one group, so one could `rm`
+    another's report and its .versions, and a group-writable parent let anyone swap a folder."""
+    jia = county.year / "甲乡"
+
+    def jia_saves() -> None:  # 甲乡 has a report with versions, as after a day's work
+        session = EditSession.open(jia / "2025年报.toml")
+        session.report.texts["other.main"] = "甲乡的修改"
+        session.mark_edited()
+        session.save()
+        session.close()
+
+    as_user(county.jia, jia_saves)
+    versions = jia / ".versions" / "2025年报.toml"
+    assert any(versions.iterdir())
+    for attack in (
+        lambda: os.unlink(jia / "2025年报.toml"),
+        lambda: shutil.rmtree(versions),
+        lambda: os.rename(jia, county.year / "甲乡.old"),
+        lambda: os.symlink("/tmp", county.year / "丙乡"),
+        lambda: (county.year / "roster.toml").write_text("[[units]]\n", encoding="utf-8"),
+        lambda: (county.year / ".review" / "通过.toml").write_text("approved = true\n", encoding="utf-8"),
+    ):
+        assert as_user(county.yi, _attempt(attack)).startswith("refused"), attack
+    assert (jia / "2025年报.toml").is_file() and any(versions.iterdir())
+    # Within the unit, the two operators share the folder (and the lock): the second saves too.
+    as_user(county.jia2, jia_saves)
+
+
+def test_9c_reviewers_read_every_unit_and_nobody_else_does(county: County) -> None:
+    """The reviewers read each unit's reports — also what is saved after the set-up (default
+    ACLs) — and write only .review/; an operator reads .review/; an outsider reads nothing."""
+
+    def review() -> list[dict[str, object]]:
+        from tui_report.review.desk import review_folder
+
+        return [row.to_json() for row in review_folder(county.year).rows]
+
+    rows = as_user(county.reviewer, review)
+    assert {(r["unit"], r["file"], r["state_code"] != "unreadable") for r in rows} == {
+        ("甲乡人民政府", "甲乡/2025年报.toml", True),
+        ("乙镇人民政府", "乙镇/2025年报.toml", True),
+    }, rows
+    saved_later = county.year / "乙镇" / "2025年报.toml"
+    as_user(county.yi, lambda: EditSession.open(saved_later).save(force=True))
+    assert as_user(county.reviewer, lambda: len(saved_later.read_bytes())) > 0
+    assert as_user(county.reviewer, _attempt(lambda: saved_later.write_text("x"))).startswith("refused")
+    note = county.year / ".review" / "意见.txt"
+    assert as_user(county.reviewer, _attempt(lambda: note.write_text("请核实", encoding="utf-8"))) == "done"
+    assert as_user(county.yi, lambda: note.read_text(encoding="utf-8")) == "请核实"
+    assert as_user(county.yi, _attempt(lambda: note.write_text("已通过", encoding="utf-8"))).startswith(
+        "refused"
+    )
+    for secret in (saved_later, county.year / "甲乡" / "2025年报.toml", note, county.year / "roster.toml"):
+        assert as_user(county.outsider, _attempt(secret.read_bytes)).startswith("refused"), secret
+    assert as_user(county.jia, _attempt(saved_later.read_bytes)).startswith("refused")  # another unit
+    doctor = _cli("doctor", str(county.year), "--no-render")
+    layout = doctor.split("共享文件夹")[1].split("SSH 服务")[0].splitlines()
+    assert [line for line in layout if "✗" in line and "umask" not in line] == [], doctor
+    assert sum("2770，审核组" in line for line in layout) == 2, doctor
