@@ -6,7 +6,7 @@
 
     [[units]]
     name = "某某乡人民政府"
-    level = "township"               # or 乡镇; the same words as tui-report new --level
+    level = "乡镇"                    # or township; the same words as tui-report new --level
     contact = "张三 0000-1234567"     # optional
     folder = "某某乡"                 # optional: the unit's folder in the year folder (default: name)
     group = "nb-mouxiang"            # optional: the unit's own group (default: nb- and 8 hex digits)
@@ -28,10 +28,11 @@ from typing import Any
 import tomli_w
 
 from tui_report.host.toml import tomllib
-from tui_report.model.levels import level_choices, level_id
+from tui_report.model.levels import LEVEL_WORDS, level_choices, level_id
 from tui_report.review.discovery import ROSTER_NAME
 from tui_report.review.files import UnsafeFile, read_plain_file
 from tui_report.storage.atomic import atomic_write
+from tui_report.storage.tomlerrors import explain_toml_error
 
 __all__ = [
     "ROSTER_NAME",
@@ -166,13 +167,16 @@ def _folder_name(value: object, where: str) -> str:
 def load_roster(path: Path) -> list[RosterUnit]:
     try:
         raw = read_plain_file(path, 1024 * 1024)
-        data = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
     except UnsafeFile as exc:
         raise RosterError(f"名册 {path} {exc}") from exc
     except UnicodeDecodeError as exc:
         raise RosterError(f"名册 {path} 不是 UTF-8 编码") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise RosterError(f"名册 {path} 不是有效的 TOML：{exc}") from exc
+        problem = explain_toml_error(text, exc)
+        where = f" 第{problem.line}行第{problem.column}列" if problem.line and problem.column else ""
+        raise RosterError(f"名册 {path}{where}：TOML 格式错误：{problem.reason}") from exc
     if not is_roster_data(data):
         raise RosterError(f"{path} 不是单位名册（应有 [[units]]，每个单位一节）")
     items = data["units"]
@@ -224,7 +228,7 @@ def load_layout(path: Path) -> RosterLayout:
 
 HEADER = (
     "# 单位名册：tui-report review 按此核对各单位是否已提交报告。\n"
-    "# 可增删单位；level 为 省级、市级、县级、乡镇、部门（或 province、city、county、township、department）；\n"
+    "# 可增删单位；level 为 省级、市级、县级、乡镇、部门（也可写 province、city、county、township、department）；\n"
     "# contact（联系人、电话）可不填。\n\n"
 )
 
@@ -234,7 +238,7 @@ def dumps_roster(units: list[RosterUnit]) -> str:
     for unit in units:
         item: dict[str, Any] = {"name": unit.name}
         if unit.level:
-            item["level"] = unit.level
+            item["level"] = LEVEL_WORDS.get(unit.level, unit.level)  # 乡镇, as the office writes it
         item["contact"] = unit.contact
         for key, value in (
             ("folder", unit.folder),
