@@ -86,16 +86,16 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
 
 
 def is_year_folder(folder: Path) -> bool:
-    """A year folder of the layout: it has .review/ or roster.toml, or unit folders and no report
-    of its own."""
+    """A year folder of the layout: it has .review/, or unit folders and no report of its own (a
+    roster alone does not tell: the older flat folder keeps one beside the reports)."""
     try:
         entries = _entries(folder)
     except OSError:
         return False
     names = {e.name for e in entries}
-    if layout.REVIEW_DIR in names or ROSTER in names:
+    if layout.REVIEW_DIR in names:
         return True
-    reports = any(n.endswith(".toml") and not n.startswith(".") for n in names)
+    reports = any(n.endswith(".toml") and not n.startswith(".") and n != ROSTER for n in names)
     return not reports and any(_is_dir(e) for e in entries if not e.name.startswith("."))
 
 
