@@ -202,7 +202,7 @@ def _units_read_review(path: Path, unit_gids: Iterable[int], reviewers_gid: int)
         access, default = acl.read_acl(path), acl.read_acl(path, default=True)
     except acl.AclUnsupported as exc:
         return [fail(f"无法读取 {path} 的 ACL（{exc}）：文件系统需支持 ACL", "mount -o remount,acl 挂载点")]
-    cannot_read, can_write = [], []
+    cannot_read = []
     for gid in unit_gids:
         if gid == reviewers_gid:
             continue
@@ -210,8 +210,9 @@ def _units_read_review(path: Path, unit_gids: Iterable[int], reviewers_gid: int)
         later = default.group(gid) if default else None
         if not (now and now & acl.READ and now & acl.EXECUTE and later and later & acl.READ):
             cannot_read.append(_group(gid))
-        elif now & acl.WRITE:
-            can_write.append(_group(gid))
+    # Nobody but the reviewers may write there: any named group with write, a unit's or not.
+    writers = {**(default.named_groups() if default else {}), **(access.named_groups() if access else {})}
+    can_write = sorted(_group(g) for g, perm in writers.items() if perm & acl.WRITE and g != reviewers_gid)
     checks = []
     if cannot_read:
         checks.append(
@@ -223,7 +224,7 @@ def _units_read_review(path: Path, unit_gids: Iterable[int], reviewers_gid: int)
     if can_write:
         checks.append(
             fail(
-                f"这些单位的组可以写入 {path}（审核意见可被改动）：{'、'.join(can_write)}",
+                f"这些组可以写入 {path}（审核意见可被改动）：{'、'.join(can_write)}",
                 layout.shell(layout.units_read_review_commands(path, can_write)),
             )
         )
@@ -272,7 +273,7 @@ def stray_report_checks(folder: Path, entries: list[os.DirEntry[str]]) -> list[C
     return [
         warn(
             f"这些报告直接放在年度文件夹中，不在任何单位的文件夹里：{shown}",
-            f"mv {folder}/报告.toml {folder}/单位文件夹/",
+            layout.shell([["mv", str(folder / stray[0]), f"{folder}/单位的文件夹/"]]),
         )
     ]
 
@@ -296,18 +297,17 @@ def unit_folder_checks(path: Path, reviewers: int | None, shared: dict[str, list
                 layout.shell(layout.unit_folder_commands(path, group)),
             )
         )
+    own_group = (
+        layout.shell(layout.new_group_commands(path))
+        + f"\n（或在名册中写明各单位的 group，然后 tui-report setup {path.parent} --apply）"
+    )
     if info.st_gid == 0 or group in layout.SYSTEM_GROUPS or info.st_gid == reviewers:
-        problems.append(
-            fail(
-                f"{name}/ 属于 {group} 组，不是本单位自己的组", layout.shell(layout.new_group_commands(path))
-            )
-        )
+        problems.append(fail(f"{name}/ 属于 {group} 组，不是本单位自己的组", own_group))
     elif shared.get(name):
         others = "、".join(shared[name][:5])
         problems.append(
             fail(
-                f"{name}/ 与 {others} 共用 {group} 组：一个单位可以删除另一个单位的报告和历史版本",
-                layout.shell(layout.new_group_commands(path)),
+                f"{name}/ 与 {others} 共用 {group} 组：一个单位可以删除另一个单位的报告和历史版本", own_group
             )
         )
     if stat.S_IMODE(info.st_mode) != layout.UNIT_MODE:
