@@ -127,13 +127,12 @@ def _current_against(path: Path, entries: list[HistoryEntry]) -> str:
 
 
 def _print_editor(path: Path) -> None:
-    from tui_report.safety.lock import current_owner
+    """Who edits the report now, from the system's facts only (safety/lock.py)."""
+    from tui_report.safety.lock import editing_text
 
-    owner = current_owner(path)
-    if owner is not None and owner.user == "?":
-        out("注意：报告正在被编辑（锁文件中的使用者信息无法核实）\n")
-    elif owner is not None:
-        out(f"注意：{owner.describe()}\n")
+    editing = editing_text(path)
+    if editing is not None:
+        out(f"注意：{editing}\n")
 
 
 def _run_diff(path: Path, version_id: str) -> int:

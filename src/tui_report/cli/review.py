@@ -122,10 +122,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def open_screen(args: argparse.Namespace) -> int:
-    from tui_report.review.desk import ReviewError, report_files
+    from tui_report.review.discovery import ReviewError, find_reports
 
     try:
-        report_files(args.folder)
+        find_reports(args.folder)
     except ReviewError as exc:
         err(str(exc))
         return EXIT_UNREADABLE

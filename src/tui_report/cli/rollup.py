@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from tui_report.model.levels import level_choices, level_id
     from tui_report.model.rollup import RollupError, rollup
     from tui_report.model.rules import check, has_errors
-    from tui_report.review.desk import ReviewError, report_files
+    from tui_report.review.discovery import ReviewError, find_reports
     from tui_report.review.files import UnsafeFile, read_plain_file
     from tui_report.storage.errors import ReportFileError
     from tui_report.storage.reportfile import decode_report_bytes, loads_report
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         err(f"--level 的值“{args.level}”无效，可选：{level_choices()}")
         return EXIT_UNREADABLE
     try:
-        files, _names = report_files(args.folder)
+        files = find_reports(args.folder).files
     except ReviewError as exc:
         err(str(exc))
         return EXIT_UNREADABLE

@@ -4,8 +4,9 @@ Every file may be hostile: a FIFO (an ``open`` would wait forever), a symlink to
 huge file, a forged lock record. Reports are read by ``storage.safefile.read_regular`` (no link
 followed, never blocking, bounded). Who edits a report is read without taking its lock: one read of
 the kernel's table of held ``flock`` locks (``/proc/locks``) tells which lock files are held at all,
-and ``safety.lock.inspect_lock`` checks the record of those against the kernel; what is shown of it
-is cut short and stripped of control characters, and nothing in it is acted on.
+and ``safety.lock.inspect_lock`` asks the kernel who holds those. What is shown is what the system
+says of the holding process (its user's login and full name, its start time); the record only tells
+which holder is the editor, and nothing in it is shown as fact or acted on.
 """
 
 from __future__ import annotations
@@ -98,26 +99,24 @@ def _held_now(lock_path: Path, held: set[tuple[int, int, int]] | None) -> bool:
 
 
 def editor_of(report_path: Path, held: set[tuple[int, int, int]] | None) -> Editor | None:
-    """Who edits the report now, or None. Never blocks and never takes the lock: the record is
-    checked against the kernel by ``safety.lock.inspect_lock`` and shown only as far as it holds."""
+    """Who edits the report now, or None. Never blocks and never takes the lock. Only the
+    system's facts about the holding process are shown; a record that does not check out
+    (``safety.lock.inspect_lock``) shows as 未核实 with the processes really holding the lock."""
     if not _held_now(lock_path_for(report_path), held):
         return None
     found = inspect_lock(report_path)
     if found is None:
         return None
     owner, trust = found
-    if owner is not None and (trust.verified or trust.other_host):
-        who = shown_text(owner.user) or "（未知）"
-        name = shown_text(owner.name)
-        if name and name != who:
-            who = f"{name}（{who}）"
-        if trust.other_host:
-            who += f"@{shown_text(owner.host)}"
-        since = shown_text(owner.opened_at)
-        return Editor(who, since if procinfo.parse_iso(since) is not None else "", shown_text(owner.host))
+    if owner is not None and trust.other_host:
+        return Editor(f"未核实：另一台服务器 {shown_text(owner.host)} 上的会话", "", shown_text(owner.host))
+    facts = trust.holder(owner.pid) if owner is not None and trust.verified else None
+    if facts is not None:
+        since = facts.started.isoformat(timespec="seconds") if facts.started else ""
+        return Editor(shown_text(facts.who()), since, procinfo.host_name())
     if not trust.holders:
         return None  # nobody holds it (a stale record)
-    return Editor(shown_text("未核实：" + "、".join(trust.holders), 60), "")
+    return Editor(shown_text("未核实：" + trust.holders_text(), 80), "")
 
 
 # ---------------------------------------------------------------------- saves and exports
