@@ -362,24 +362,24 @@ def test_an_operator_cannot_post_notices_and_reads_them(county: County) -> None:
 
 
 def test_doctor_checks_that_only_reviewers_write_the_review_folder(county: County) -> None:
+    """On a unit's folder, doctor checks the year folder's .review for that unit (on the year folder,
+    admin/layout.py checks it with the rest of the layout)."""
+    from tui_report.admin.layout import year_folder_checks
     from tui_report.admin.results import Status
     from tui_report.admin.reviewfolder import review_folder_checks
 
-    unit_group = grp.getgrgid(os.stat(county.report.parent).st_gid).gr_name
-    for folder in (county.year, county.report.parent):  # run on the year folder or on a unit folder
-        checks = review_folder_checks(folder)
-        assert [c.status for c in checks] == [Status.OK], checks
-        assert "只有审核人员可写" in checks[0].text
-    review = county.year / ".review"
+    unit, review = county.report.parent, county.year / ".review"
+    unit_group = grp.getgrgid(os.stat(unit).st_gid).gr_name
+    checks = review_folder_checks(unit)
+    assert [c.status for c in checks] == [Status.OK] and "各单位只能读取" in checks[0].text, checks
+    assert review_folder_checks(county.year) == []  # the year folder's own checks cover it:
+    assert any(c.status is Status.OK and ".review/" in c.text for c in year_folder_checks(county.year))
     _cmd("setfacl", "-m", f"g:{unit_group}:rwx", str(review))  # an administrator's slip
-    checks = review_folder_checks(county.year)
-    assert any(c.status is Status.FAIL and unit_group in c.text and "伪造" in c.text for c in checks)
+    checks = review_folder_checks(unit)
+    assert any(c.status is Status.FAIL and unit_group in c.text and "可以写入" in c.text for c in checks)
     _cmd("setfacl", "-m", f"g:{unit_group}:---", str(review))
-    checks = review_folder_checks(county.year)
-    assert any(c.status is Status.WARN and "看不到审核意见" in c.text for c in checks)
-    os.chmod(county.year, 0o775)  # the year folder group-writable: .review could be swapped
-    checks = review_folder_checks(county.year)
-    assert any(c.status is Status.FAIL and "不受保护" in c.text for c in checks)
+    checks = review_folder_checks(unit)
+    assert any(c.status is Status.FAIL and unit_group in c.text and "不能读取" in c.text for c in checks)
 
 
 def test_a_unit_folder_is_not_a_year_folder(county: County) -> None:

@@ -336,11 +336,11 @@ def test_rollup_sums_only_finished_work(
     code, printed, err = run(capsys, "rollup", str(folder), "-o", str(out), "--unit", "某某县")
     assert code == 1
     assert "未汇总 乙镇人民政府：有错误" in err and "未汇总 丙乡人民政府：未开始" in err
-    assert "汇总了1份已完成、已通过、已发布的报告" in printed
+    assert "汇总了1份报告（只汇总已完成、已通过、已发布的）" in printed
     assert load_report(out).cell("requests", "new.natural") == load_report(a).cell("requests", "new.natural")
     out.unlink()
     code, printed, _ = run(capsys, "rollup", str(folder), "-o", str(out), "--unit", "某某县", "--all")
-    assert "汇总了3份全部可读的报告" in printed
+    assert "汇总了3份报告（全部可读的报告）" in printed
 
 
 # ---------------------------------------------------------------------- deadlines
@@ -413,6 +413,7 @@ def test_workbook_shows_the_workflow_year_over_year_and_charts(
     two_units: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
 
     folder, a, _ = two_units
     last = scaled(load_report(EXAMPLES / "full-2024.toml"), "甲乡人民政府", 3)
@@ -442,6 +443,10 @@ def test_workbook_shows_the_workflow_year_over_year_and_charts(
     assert values["乙镇人民政府"][last_year] is None
     charts = book["图表"]._charts
     assert len(charts) == 2 and len(charts[0].series) == 2 and len(charts[1].series) == 1
+    letters = [get_column_letter(this_year + 1), get_column_letter(last_year + 1)]
+    units = len(values) - 1  # the units' rows, without 合计
+    assert [s.val.numRef.f for s in charts[0].series] == [f"'指标'!${c}$3:${c}${units + 2}" for c in letters]
+    assert charts[0].series[0].cat.strRef.f == f"'指标'!$A$3:$A${units + 2}"
 
 
 def test_names_shown_by_their_distinguishing_part() -> None:

@@ -38,7 +38,9 @@ def run_checks(folder: Path | None, render: bool = True, probe_terminal: bool = 
         sections.append(Section("共享文件夹", shared))
     else:
         sections.append(Section(f"共享文件夹 {folder}", folder_checks(folder)))
-        sections.append(Section("报送审核（.review）", review_folder_checks(folder)))
+        review = review_folder_checks(folder)  # a unit's folder: the year folder's .review (#22)
+        if review:
+            sections.append(Section("报送审核（年度文件夹的 .review）", review))
     sections.append(Section("SSH 服务", ssh_checks()))
     sections.append(Section("个人状态文件夹", state_checks()))
     return sections

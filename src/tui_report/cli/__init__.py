@@ -25,6 +25,7 @@ from tui_report.cli import (
     review,
     rollup,
     roster,
+    setup,
     templates,
     workflow,
 )
@@ -43,6 +44,7 @@ HANDLERS = {
     "roster": roster.run,
     "rollup": rollup.run,
     "doctor": doctor.run,
+    "setup": setup.run,
     "import": importcmd.run,
     **workflow.HANDLERS,  # submit, comment, return, approve, reply, verify, notice
 }
@@ -73,6 +75,7 @@ def _build_parser() -> argparse.ArgumentParser:
     roster.add_parser(sub)
     rollup.add_parser(sub)
     doctor.add_parser(sub)
+    setup.add_parser(sub)
     importcmd.add_parser(sub)
     workflow.add_parsers(sub)
     _describe_every_command(sub)
@@ -143,6 +146,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # the last net: a file or folder problem in Chinese, never a traceback
+        from tui_report.host.oserror import os_error_text
+
+        where = f"{exc.filename}：" if exc.filename else ""
+        err(f"{where}{os_error_text(exc)}")
+        return EXIT_UNREADABLE
 
 
 if __name__ == "__main__":

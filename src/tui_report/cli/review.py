@@ -8,13 +8,12 @@ On a terminal without --json/-o it opens the review screen.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err
+from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, out_json, say
 
 if TYPE_CHECKING:
     from tui_report.review.desk import Review, UnitRow
@@ -40,6 +39,10 @@ def width(text: str) -> int:
 
 
 def pad(text: str, cells: int) -> str:
+    """``text`` (control characters escaped first) cut or filled to ``cells`` terminal cells."""
+    from tui_report.host.terminal import escape_line
+
+    text = escape_line(text)
     out = ""
     for ch in text:
         if width(out + ch) > cells:
@@ -48,7 +51,9 @@ def pad(text: str, cells: int) -> str:
     return out + " " * (cells - width(out))
 
 
-def row_line(row: UnitRow) -> str:
+def row_lines(row: UnitRow) -> list[str]:
+    """A unit's row: the line of figures, then the file name and the problem (each one line: a
+    newline in a file name is shown as ``\\n`` by :func:`tui_report.cli.common.say`)."""
     editing = f"{row.editor.who}编辑中" if row.editor else ""
     saved = f"{row.saved_at:%m-%d %H:%M} {row.saved_by}" if row.saved_at else ""
     flags = f"{row.errors:>4} {row.warnings:>4} {row.copied_text:>4}"
@@ -56,23 +61,26 @@ def row_line(row: UnitRow) -> str:
     name = row.unit or "（无法读取）"
     line = f"{pad(row.state_label, 8)} {pad(name, 24)} {flags}  {pad(saved, 20)} {pad(exported, 6)} {editing}"
     tail = row.file_name + (f"  {row.problem}" if row.problem else "")
-    return line.rstrip() + (f"\n         {tail}" if tail else "")
+    return [line.rstrip()] + ([f"         {tail}"] if tail else [])
 
 
 def print_text(review: Review) -> None:
-    out = sys.stdout
     year = f"{review.year}年度 " if review.year else ""
     roster = f"（名册：{review.roster}）" if review.roster else "（无名册：按文件夹中的报告）"
-    out.write(f"{year}报告汇总 {review.folder}{roster}\n{review.count_line()}\n\n")
-    out.write(f"{pad('状态', 8)} {pad('单位', 24)} 错误 警告 雷同  {pad('最后保存', 20)} 导出\n")
+    say(f"{year}报告汇总 {review.folder}{roster}")
+    say(review.count_line())
+    say("")
+    say(f"{pad('状态', 8)} {pad('单位', 24)} 错误 警告 雷同  {pad('最后保存', 20)} 导出")
     for row in review.rows:
-        out.write(row_line(row) + "\n")
+        for line in row_lines(row):
+            say(line)
         note = workflow_note(row, review.uses_workflow)
         if note:
-            out.write(f"         {note}\n")
+            say(f"         {note}")
     county = county_line(review)
     if county:
-        out.write(f"\n合计（各单位相加）：{county}\n")
+        say("")
+        say(f"合计（各单位相加）：{county}")
 
 
 def workflow_note(row: UnitRow, uses_workflow: bool) -> str:
@@ -83,9 +91,7 @@ def workflow_note(row: UnitRow, uses_workflow: bool) -> str:
         parts.append(f"逾期 {row.overdue_days} 天{contact}")
     if row.duplicate_of:
         parts.append(f"与 {row.duplicate_of} 是同一单位同一年度的报告（重复）")
-    from tui_report.host.terminal import escape_controls
-
-    return escape_controls("；".join(parts))  # contacts and file names come from files
+    return "；".join(parts)
 
 
 def county_line(review: Review) -> str:
@@ -122,19 +128,19 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_UNREADABLE
     if args.json:
         for row in review.rows:
-            sys.stdout.write(json.dumps(row.to_json(), ensure_ascii=False) + "\n")
+            out_json(row.to_json())
     elif args.output is not None:
-        print(f"已写出汇总表 {args.output}：{review.count_line()}")
+        say(f"已写出汇总表 {args.output}：{review.count_line()}")
     else:
         print_text(review)
     return EXIT_OK if review.all_done else EXIT_FINDINGS
 
 
 def open_screen(args: argparse.Namespace) -> int:
-    from tui_report.review.desk import ReviewError, report_files
+    from tui_report.review.discovery import ReviewError, find_reports
 
     try:
-        report_files(args.folder)
+        find_reports(args.folder)
     except ReviewError as exc:
         err(str(exc))
         return EXIT_UNREADABLE

@@ -3,7 +3,9 @@
 Only finished work is summed — reports 已完成, 已通过 or 已发布 (no errors, nothing blank) — unless
 ``--all``; every unit left out is named with the reason. Exit 0 when the roll-up was written, has
 no errors and left nobody out, 1 when it was written but a unit was left out or an input (and so
-maybe the sum) has errors, 2 when nothing could be written.
+maybe the sum) has errors, 2 when nothing could be written (SUM.toml exists and no --force, someone
+edits it, the folder cannot be read). SUM.toml is written as the app saves
+(``session.replace_report_file``): under the edit lock, the file it replaces kept as a version.
 """
 
 from __future__ import annotations
@@ -11,7 +13,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err
+from tui_report.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    err,
+    output_exists,
+    say,
+    write_report_file,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,6 +35,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     rollup.add_argument("--unit", default="", help="汇总报告的单位名称，如 某某县（默认：文件夹名）")
     rollup.add_argument("--level", default="county", help="汇总报告的层级，如 县级 或 county（默认县级）")
     rollup.add_argument("--year", type=int, default=None, help="年度（默认：文件夹里最新的年度）")
+    rollup.add_argument(
+        "--force", action="store_true", help="汇总报告文件已存在时覆盖（原文件保留为历史版本）"
+    )
     rollup.add_argument(
         "--all",
         action="store_true",
@@ -40,8 +53,11 @@ def run(args: argparse.Namespace) -> int:
     from tui_report.review.deskflow import rollup_choice
     from tui_report.review.files import UnsafeFile, read_plain_file
     from tui_report.storage.errors import ReportFileError
-    from tui_report.storage.reportfile import decode_report_bytes, loads_report, save_report
+    from tui_report.storage.reportfile import decode_report_bytes, loads_report
 
+    if output_exists(args.output) and not args.force:
+        err(f"{args.output}：文件已存在，未覆盖（确需覆盖请加 --force）")
+        return EXIT_UNREADABLE
     level = level_id(args.level)
     if level is None:
         err(f"--level 的值“{args.level}”无效，可选：{level_choices()}")
@@ -71,16 +87,14 @@ def run(args: argparse.Namespace) -> int:
     unit = args.unit or args.folder.resolve().name
     try:
         total = rollup(chosen, unit, level)
-        save_report(total, args.output)
     except RollupError as exc:
         err(str(exc))
         return EXIT_UNREADABLE
-    except ReportFileError as exc:
-        err(str(exc))
+    if not write_report_file(args.output, total, overwrite=args.force):
         return EXIT_UNREADABLE
     errors = sum(1 for f in check(total) if f.severity == "error")
-    what = "全部可读的报告" if args.all else "已完成、已通过、已发布的报告"
-    print(f"已写出 {args.output}：{unit}{review.year}年度，汇总了{len(chosen)}份{what}，{errors}个错误")
+    what = "全部可读的报告" if args.all else "只汇总已完成、已通过、已发布的"
+    say(f"已写出 {args.output}：{unit}{review.year}年度，汇总了{len(chosen)}份报告（{what}），{errors}个错误")
     if errors:
         status = EXIT_FINDINGS
     return status

@@ -269,6 +269,14 @@ def value_problem(value: object, kind: CellKind | KindSpec) -> str | None:
     return None
 
 
+def unit_problem(unit: str, template: Template) -> str | None:
+    """Why a unit name cannot be used (longer than the template's ``unit_max_chars``), or None."""
+    count = len(unit.strip())
+    if count > template.unit_max_chars:
+        return template.messages.unit_too_long.format(count=count, limit=template.unit_max_chars)
+    return None
+
+
 def year_problem(year: object, template: Template | None = None) -> str | None:
     """Why a report year is not usable, or None: an integer within MIN_YEAR..MAX_YEAR and, given a
     template, within the years its format applies to."""

@@ -10,7 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tui_report.model.report import CellValue, Report, format_value, normalise_number_text, value_problem
+from tui_report.model.report import (
+    CellValue,
+    Report,
+    format_value,
+    normalise_number_text,
+    unit_problem,
+    value_problem,
+)
 
 # Re-exported: long imported from here.
 from tui_report.model.severities import SEVERITY_LABELS as SEVERITY_LABELS
@@ -320,6 +327,8 @@ def _completeness(report: Report, template: Template) -> list[Finding]:
     messages = template.messages
     if not report.unit.strip():
         findings.append(Finding("META", "warning", messages.unit_missing, (Location(field="unit"),)))
+    elif (too_long := unit_problem(report.unit, template)) is not None:
+        findings.append(Finding("META", "error", too_long, (Location(field="unit"),)))
     for section in template.sections:
         for part in section.texts:
             key = f"{section.key}.{part.key}"

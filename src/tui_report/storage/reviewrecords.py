@@ -62,20 +62,21 @@ class RecordError(ReportFileError):
 # ---------------------------------------------------------------------- places
 
 
-def _root_owned_closed(info: os.stat_result) -> bool:
-    return info.st_uid == 0 and not info.st_mode & 0o022
+def _closed(info: os.stat_result) -> bool:
+    """Nobody but its owner may write it (the strict layout's year folder is root's)."""
+    return not info.st_mode & 0o022
 
 
 def year_folder_of(report_path: Path) -> Path:
-    """The county's year folder of a report: the folder above the report's unit folder when that is
-    a root-owned, closed folder with ``.review`` or a roster (the strict layout), else the report's
-    own folder. An operator cannot make their own unit folder pass for the year folder: the folder
-    above is tried first, and it must be root's and not writable by anyone else."""
+    """The county's year folder of a report: the folder above the report's unit folder when that
+    holds ``.review`` or a roster and nobody but its owner may write it (the strict layout), else the
+    report's own folder. An operator cannot make their own unit folder pass for the year folder: the
+    folder above is tried first, and a planted ``.review`` there would need write access to it."""
     unit_folder = report_path.parent if str(report_path.parent) else Path(".")
     above = unit_folder.absolute().parent
     with contextlib.suppress(OSError):
         info = os.stat(above, follow_symlinks=False)
-        if stat.S_ISDIR(info.st_mode) and _root_owned_closed(info):
+        if stat.S_ISDIR(info.st_mode) and _closed(info):
             names = set(os.listdir(above))
             if REVIEW_DIR in names or ROSTER_NAME in names:
                 return above
