@@ -36,6 +36,7 @@ from pathlib import Path
 from tui_report.host import procinfo
 from tui_report.model.workflow import MAX_TEXT, OPERATOR_KINDS, REVIEWER_KINDS, Record
 from tui_report.storage.errors import ReportFileError, os_error_text, write_error_text
+from tui_report.storage.layout import REVIEW_DIR
 from tui_report.storage.safefile import (
     SAFE_FLAGS,
     UnsafeFileError,
@@ -45,7 +46,6 @@ from tui_report.storage.safefile import (
 )
 from tui_report.storage.versions import VERSIONS_DIR
 
-REVIEW_DIR = ".review"
 WORKFLOW_DIR = ".workflow"
 NOTICES_DIR = ".notices"
 ROSTER_NAME = "roster.toml"
