@@ -221,13 +221,19 @@ class ReviewSpec:
     @property
     def figure_keys(self) -> list[str]:
         """Every cell a summary or an indicator needs (this year's), in a stable order."""
-        keys: dict[str, None] = {}
-        for summary in self.summaries:
-            for column in summary.columns:
-                keys.update(dict.fromkeys(column.cells))
-        for indicator in (*self.indicators, *self.year_over_year):
-            keys.update(dict.fromkeys(k.removeprefix(LAST) for k in indicator.formula.keys))
-        return list(keys)
+        return list(_figure_keys(self))
+
+
+@lru_cache(maxsize=16)
+def _figure_keys(spec: ReviewSpec) -> tuple[str, ...]:
+    """Computed once per spec: the desk asks for every report it reads."""
+    keys: dict[str, None] = {}
+    for summary in spec.summaries:
+        for column in summary.columns:
+            keys.update(dict.fromkeys(column.cells))
+    for indicator in (*spec.indicators, *spec.year_over_year):
+        keys.update(dict.fromkeys(k.removeprefix(LAST) for k in indicator.formula.keys))
+    return tuple(keys)
 
 
 def _node(nodes: list[HeaderNode], path: str) -> HeaderNode | None:
