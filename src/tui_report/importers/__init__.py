@@ -8,13 +8,14 @@ text with fuzzy matching for misprints, text parts by their headings.
 
 from __future__ import annotations
 
-import os
-import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_report.host.oserror import os_error_text
+from tui_report.importers.isolation import read_isolated
 from tui_report.importers.source import MAX_SOURCE_BYTES, ImportFailure, SourceDocument
+from tui_report.storage.errors import ReportFileError
+from tui_report.storage.safefile import read_regular
 
 if TYPE_CHECKING:
     from tui_report.importers.build import ImportResult
@@ -41,41 +42,37 @@ def _kind(path: Path, head: bytes) -> str:
     raise ImportFailure(f"{path}：无法识别的文件类型（支持 .docx、.html、.pdf）")
 
 
-def _open_checked(path: Path) -> bytes:
-    """The first bytes of a regular, reasonably sized file (a shared folder may hold anything)."""
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes through one descriptor: not a link, FIFO or device, never blocking, at most
+    :data:`MAX_SOURCE_BYTES` (a shared folder may hold anything, swapped in at any moment)."""
     try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise ImportFailure(f"{path}：无法读取（{os_error_text(exc)}）") from exc
-    if not stat.S_ISREG(info.st_mode):
-        raise ImportFailure(f"{path}：不是普通文件")
-    if info.st_size > MAX_SOURCE_BYTES:
-        raise ImportFailure(f"{path}：文件过大（{info.st_size // 1024 // 1024} MB），不像是一份年度报告")
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(4096)
-    except OSError as exc:
-        raise ImportFailure(f"{path}：无法读取（{os_error_text(exc)}）") from exc
+        data, _info = read_regular(path, MAX_SOURCE_BYTES)
+    except ReportFileError as exc:
+        raise ImportFailure(str(exc)) from exc
+    return data
+
+
+def _reader(kind: str, data: bytes, path: Path) -> Callable[[], SourceDocument]:
+    """The reading to do; its module (and library) is loaded here, before the child is forked, so
+    that reading several documents loads it once."""
+    if kind == "pdf":
+        from tui_report.importers.pdf_reader import load_library, read_pdf
+
+        load_library()
+        return lambda: read_pdf(data, path)
+    if kind == "docx":
+        from tui_report.importers.docx_reader import read_docx
+
+        return lambda: read_docx(data, path)
+    from tui_report.importers.html_reader import read_html
+
+    return lambda: read_html(data, path)
 
 
 def read_source(path: Path) -> SourceDocument:
-    kind = _kind(path, _open_checked(path))
-    try:
-        if kind == "pdf":
-            from tui_report.importers.pdf_reader import read_pdf
-
-            return read_pdf(path)
-        if kind == "docx":
-            from tui_report.importers.docx_reader import read_docx
-
-            return read_docx(path)
-        from tui_report.importers.html_reader import read_html
-
-        return read_html(path)
-    except ImportFailure:
-        raise
-    except Exception as exc:  # a damaged file: the libraries raise many kinds; never a traceback
-        raise ImportFailure(f"{path}：文件已损坏或格式不受支持，无法读取") from exc
+    """The document's paragraphs and tables, read in a child process under the budgets."""
+    data = _read_bytes(path)
+    return read_isolated(_reader(_kind(path, data[:4096]), data, path), path)
 
 
 def import_report(

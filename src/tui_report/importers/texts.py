@@ -114,6 +114,7 @@ def _preamble(paragraphs: list[str], template: Template) -> dict[str, str]:
             continue
         sentences.extend(s + "。" for s in paragraph.split("。") if s.strip())
     keys = {f.key for f in template.preamble}
+    joined: dict[str, list[str]] = {}  # joined once at the end: linear in the preamble's length
     for sentence in sentences:
         key = (
             "period"
@@ -123,7 +124,8 @@ def _preamble(paragraphs: list[str], template: Template) -> dict[str, str]:
             else "basis"
         )
         if key in keys:
-            out[key] = out.get(key, "") + sentence
+            joined.setdefault(key, [out[key]] if key in out else []).append(sentence)
+    out.update({key: "".join(parts) for key, parts in joined.items()})
     return out
 
 
