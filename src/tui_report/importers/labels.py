@@ -10,7 +10,8 @@ _NUMBERING = re.compile(r"^(\d+)[、．.]")
 _SECTION_NUMBERING = re.compile(r"^([一二三四五六七八九十]+)[．.，,]")
 _DROP = re.compile(r"[\s\u3000\u00a0]+")
 _VALUE = re.compile(r"^[+-]?\d+(\.\d+)?$")
-_UNIT_SUFFIX = re.compile(r"(件|条|个|项|次|万元|元)$")
+# A unit word after a number ("251000元"); alone ("项" split off a wrapped label) it is not a number.
+_UNIT_SUFFIX = re.compile(r"(?<=\d)(件|条|个|项|次|万元|元)$")
 
 
 def normalise_label(text: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
@@ -31,12 +32,12 @@ from tui_report.importers.budget import (
     Budget,
     refusal,
 )
+from tui_report.importers.labels import is_value, value_text
 from tui_report.importers.source import Grid, ImportFailure, SourceDocument
+from tui_report.importers.vocabulary import vocabulary
 
 _CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\u2018-\u201d"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
-# Page furniture: page numbers, and the draft mark our own export prints at the top of each page.
-_PAGE_NUMBER = re.compile(r"^[-—－\s]*\d+[-—－\s]*$|^第\s*\d+\s*页|^草稿$")
 
 
 def clean(text: str) -> str:
@@ -90,7 +91,48 @@ class _Assembler:
         return same_page and line["top"] - previous["bottom"] > 1.2 * m.char
 
 
-def _page_data(page: Any) -> tuple[list[tuple[float, Grid]], list[dict[str, Any]]]:
+@dataclass(slots=True)
+class _Page:
+    tables: list[tuple[float, Grid]]
+    lines: list[dict[str, Any]]
+
+
+def _is_number(text: str) -> bool:
+    return is_value(text) and bool(value_text(text))
+
+
+def _numbers_by_column(table: Any, grid: Grid, page: Any, notes: list[str]) -> None:
+    """Numbers by where they stand, not by the cell the rules make: a cell that holds several
+    numbers because a vertical rule is missing ("3001 60 5 8") gives each number to the column
+    under which it is printed (the columns' x-ranges from the other rows)."""
+    columns = [(c.bbox[0], c.bbox[2]) for c in table.columns]
+    words: list[dict[str, Any]] | None = None
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            text = grid[r][c] if c < len(grid[r]) else None
+            if cell is None or text is None or cell[2] <= columns[c][1] + 1:
+                continue
+            tokens = text.split()
+            if len(tokens) < 2 or not all(_is_number(t) for t in tokens):
+                continue
+            if words is None:
+                words = page.extract_words(keep_blank_chars=False)
+            placed: dict[int, str] = {}
+            for word in words:
+                mid_x, mid_y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+                if not (cell[0] <= mid_x < cell[2] and cell[1] <= mid_y < cell[3]):
+                    continue
+                column = next((i for i, (x0, x1) in enumerate(columns) if x0 <= mid_x < x1), None)
+                if column is None or column < c:
+                    notes.append(f"表格中的数“{word['text']}”不在任何一列之下，未读入，请核对。")
+                    continue
+                placed[column] = placed.get(column, "") + word["text"]
+            for column in range(c, len(grid[r])):
+                if column == c or grid[r][column] is None:
+                    grid[r][column] = placed.get(column, "" if column == c else grid[r][column])
+
+
+def _page_data(page: Any, notes: list[str]) -> _Page:
     tables: list[tuple[float, Grid]] = []
     boxes: list[tuple[float, float, float, float]] = []
     for table in page.find_tables():
@@ -98,13 +140,81 @@ def _page_data(page: Any) -> tuple[list[tuple[float, Grid]], list[dict[str, Any]
         if _is_text_frame(rows):
             continue
         boxes.append(table.bbox)
-        tables.append((table.bbox[1], [[None if c is None else clean(c) for c in row] for row in rows]))
+        grid: Grid = [[None if c is None else clean(c) for c in row] for row in rows]
+        _numbers_by_column(table, grid, page, notes)
+        tables.append((table.bbox[1], grid))
     lines = [
         ln
         for ln in page.extract_text_lines(return_chars=False)
-        if not _inside(ln, boxes) and not _PAGE_NUMBER.match(ln["text"].strip()) and ln["text"].strip()
+        if not _inside(ln, boxes) and ln["text"].strip()
     ]
-    return tables, lines
+    return _Page(tables, sorted(lines, key=lambda ln: ln["top"]))
+
+
+def _furniture_key(line: dict[str, Any]) -> tuple[str, int]:
+    """A running header or footer is the same text (page numbers aside) at the same height."""
+    return re.sub(r"[0-9０-９]+", "#", "".join(line["text"].split())), round(line["top"] / 4)
+
+
+def _drop_furniture(pages: list[_Page]) -> list[str]:
+    """Page numbers (a number alone only as a page's first or last line) and running headers and
+    footers (a page's first or last line repeated at the same height on several pages) out of the
+    pages' lines; what was dropped, for the accounting."""
+    vocab = vocabulary()
+    dropped: list[str] = []
+    for page in pages:
+        kept = []
+        for i, line in enumerate(page.lines):
+            edge = i < 2 or i >= len(page.lines) - 2
+            if vocab.is_page_number(line["text"], at_edge=edge):
+                dropped.append(line["text"])
+            else:
+                kept.append(line)
+        page.lines = kept
+    edges = Counter(
+        _furniture_key(line)
+        for page in pages
+        for line in {id(x): x for x in page.lines[:1] + page.lines[-1:]}.values()
+    )
+    repeated = {key for key, count in edges.items() if count >= vocab.repeated_min_pages}
+    for page in pages:
+        for end in (0, -1):
+            if page.lines and _furniture_key(page.lines[end]) in repeated:
+                dropped.append(page.lines.pop(end)["text"])
+    return dropped
+
+
+def _has_numbers(row: list[str | None]) -> bool:
+    return any(c is not None and _is_number(c) for c in row)
+
+
+def _continue_table(before: Grid, after: Grid) -> bool:
+    """Append a table that goes on from the page before (same columns) to it: a header repeated on
+    the new page is dropped, a row cut by the page break (its label on one page, the rest on the
+    other) becomes one row again."""
+    if not before or not after:
+        return False
+    first, last = after[0], before[-1]
+    if len(last) != len(first):
+        if any(_has_numbers(row) for row in after):
+            return False
+        # A label's last characters alone on the new page ("项"): back into the row they end.
+        labels = [i for i, c in enumerate(last) if c is not None and not _is_number(c)]
+        for n, text in enumerate(t for row in after for t in row if t):
+            if labels:
+                at = labels[min(n, len(labels) - 1)]
+                last[at] = (last[at] or "") + text
+        return True
+    if [c for c in first if c] == [c for c in before[0] if c]:
+        after = after[1:]  # the header, repeated
+    elif not _has_numbers(first) or not _has_numbers(last):
+        before[-1] = [
+            (a or "") + (b or "") if (a is not None or b is not None) else None
+            for a, b in zip(last, first, strict=True)
+        ]
+        after = after[1:]
+    before.extend(after)
+    return True
 
 
 @dataclass(slots=True)
@@ -222,22 +332,45 @@ def read_pdf(data: bytes, path: Path) -> SourceDocument:
         raise ImportFailure(f"{path}：不是可读取的 PDF 文件") from exc
     counter = _Counter(path)
     pages = []
+    notes: list[str] = []
     with pdf:
         _count_objects(pdf, path)
         for page in _pages(pdf, path):
             _layout_page(page, counter)
-            pages.append(_page_data(page))
+            pages.append(_page_data(page, notes))
             page.close()
-    assembler = _Assembler(_margins([ln for _, lines in pages for ln in lines]))
+    furniture = _drop_furniture(pages)
+    out = SourceDocument(
+        # Lines as laid out, spaces kept: for tables without rules, the spaces separate the cells.
+        lines=[ln["text"].strip() for page in pages for ln in page.lines],
+        notes=notes,
+        furniture=furniture,
+        budget=Budget(path),
+    )
+    for block in _blocks(pages):
+        if isinstance(block, str):
+            out.add_paragraph(block)
+        else:
+            out.add_table(block)
+    return out
+
+
+def _blocks(pages: list[_Page]) -> list[str | Grid]:
+    """Paragraphs and tables in reading order: lines joined into paragraphs (also across a page
+    break), a table that goes on over a page break joined into one."""
+    assembler = _Assembler(_margins([ln for page in pages for ln in page.lines]))
     blocks: list[str | Grid] = []
-    for tables, lines in pages:
-        items: list[tuple[float, int, Any]] = [(top, 0, grid) for top, grid in tables]
-        items += [(ln["top"], 1, ln) for ln in lines]
+    for page in pages:
+        items: list[tuple[float, int, Any]] = [(top, 0, grid) for top, grid in page.tables]
+        items += [(ln["top"], 1, ln) for ln in page.lines]
         first = True
         for _, kind, item in sorted(items, key=lambda i: (i[0], i[1])):
             if kind == 0:
-                blocks.append(item)
+                previous = blocks[-1] if blocks else None
+                if not (first and isinstance(previous, list) and _continue_table(previous, item)):
+                    blocks.append(item)
                 assembler.previous = None
+                first = False
                 continue
             text = clean(item["text"]).strip()
             if (
@@ -250,13 +383,4 @@ def read_pdf(data: bytes, path: Path) -> SourceDocument:
                 blocks[-1] = _join(str(blocks[-1]), text)
             assembler.previous = item
             first = False
-    # Lines as laid out, spaces kept: for tables without rules, the spaces separate the cells.
-    out = SourceDocument(
-        lines=[ln["text"].strip() for _, lines in pages for ln in lines], budget=Budget(path)
-    )
-    for block in blocks:
-        if isinstance(block, str):
-            out.add_paragraph(block)
-        else:
-            out.add_table(block)
-    return out
+    return blocks
