@@ -68,6 +68,9 @@ class Shape:
     # Tables as WPS prints them: a label spanning two cells is a label and a blank cell, （六）其他处理
     # one row without its sub-rows.
     wps: bool = False
+    # A row whose value cells are printed without vertical rules between them (a PDF then has one
+    # cell holding all its numbers: they are told apart by where they stand).
+    borderless: str = ""
     page_number: str = "-{}-"  # the footer of the PDF: {} is the page number
     header: str = ""
     values: Report = field(default_factory=lambda: load_report(EXAMPLES / "full-2024.toml"))
@@ -292,6 +295,7 @@ def district_wps() -> Shape:
         unit="某某市某某区人民政府",
         level="county",
         wps=True,
+        borderless="一、本年新收政府信息公开申请数量",
         page_number="-{}-",
         header="某某区人民政府政务公开",
     )
@@ -353,7 +357,16 @@ def _runs(rows: list[Row], row: int, level: int) -> int:
     return count
 
 
-def _word_table(document, report: Report, key: str, wps: bool) -> None:  # type: ignore[no-untyped-def]
+def _no_vertical_rules(cell, sides: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    borders = OxmlElement("w:tcBorders")
+    for side in sides:
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    cell._tc.get_or_add_tcPr().append(borders)
+
+
+def _word_table(document, report: Report, key: str, wps: bool, borderless: str = "") -> None:  # type: ignore[no-untyped-def]
     table = report.tpl.table(key)
     depth, width = _depth(table), _width(table)
     rows = _rows(report, table, wps)
@@ -376,6 +389,9 @@ def _word_table(document, report: Report, key: str, wps: bool) -> None:  # type:
         else:
             for j, value in enumerate(values):
                 word.cell(r, depth + j).text = value
+                if borderless and labels and labels[-1] == borderless:
+                    inner = ("left",) * (j > 0) + ("right",) * (j < len(values) - 1)
+                    _no_vertical_rules(word.cell(r, depth + j), inner)
         if kind == "header" or not labels:
             if depth > 1:
                 word.cell(r, 0).merge(word.cell(r, depth - 1))
@@ -461,7 +477,7 @@ def to_docx(shape: Shape, path: Path) -> Path:
         document.add_paragraph(line)
     for block in shape.body:
         if isinstance(block, T):
-            _word_table(document, shape.values, block.key, shape.wps)
+            _word_table(document, shape.values, block.key, shape.wps, shape.borderless)
         else:
             document.add_paragraph(block.text)
     for line in shape.signature:

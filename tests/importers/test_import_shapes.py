@@ -137,3 +137,48 @@ def test_wps_pdf_with_collapsed_rows_checks_clean(documents):
 def test_fee_amount_and_numbers_kept_as_printed(documents):
     report = import_report(documents[("county-areas", "pdf")]).report
     assert report.cell("proactive", "fees.amount") == Decimal("96171.6")
+
+
+class _Cells:
+    def __init__(self, cells):
+        self.cells = cells
+
+
+class _Table:
+    """What pdfplumber's Table gives the reader: rows of cell boxes (None where merged), a bbox."""
+
+    def __init__(self, rows, bbox):
+        self.rows = [_Cells(r) for r in rows]
+        self.bbox = bbox
+
+
+class _Page:
+    def __init__(self, words):
+        self.words = words
+
+    def extract_words(self, **_kwargs):
+        return self.words
+
+
+def _word(text, x0, top=10):
+    return {"text": text, "x0": x0, "x1": x0 + 8, "top": top, "bottom": top + 8}
+
+
+def test_numbers_in_one_cell_go_to_the_columns_they_stand_under():
+    """A row drawn without vertical rules between its values is one cell to the table finder: its
+    numbers are given to the columns under which they are printed; one outside them is a note."""
+    from tui_report.importers.pdf_reader import _numbers_by_column
+
+    table = _Table(
+        [
+            [(0, 0, 50, 20), (50, 0, 70, 20), (70, 0, 90, 20), (90, 0, 110, 20)],
+            [(0, 20, 50, 40), (50, 20, 110, 40), None, None],
+        ],
+        (0, 0, 110, 40),
+    )
+    grid: list[list[str | None]] = [["标签", "甲", "乙", "丙"], ["（七）总计", "95 0 95", None, None]]
+    page = _Page([_word("95", 52, 25), _word("0", 72, 25), _word("95", 92, 25), _word("7", 200, 25)])
+    notes: list[str] = []
+    _numbers_by_column(table, grid, page, notes)
+    assert grid[1] == ["（七）总计", "95", "0", "95"]
+    assert notes == []

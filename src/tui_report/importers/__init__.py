@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from tui_report.importers.build import ImportResult
     from tui_report.model.template import UnitLevel
 
-__all__ = ["SUFFIXES", "ImportFailure", "import_report", "is_document"]
+__all__ = ["SUFFIXES", "ImportFailure", "import_report", "is_document", "peek_title", "read_source"]
 
 SUFFIXES = (".docx", ".html", ".htm", ".pdf")
 
@@ -52,14 +52,16 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def _reader(kind: str, data: bytes, path: Path) -> Callable[[], SourceDocument]:
+def _reader(
+    kind: str, data: bytes, path: Path, first_pages: int | None = None
+) -> Callable[[], SourceDocument]:
     """The reading to do; its module (and library) is loaded here, before the child is forked, so
     that reading several documents loads it once."""
     if kind == "pdf":
         from tui_report.importers.pdf_reader import load_library, read_pdf
 
         load_library()
-        return lambda: read_pdf(data, path)
+        return lambda: read_pdf(data, path, first_pages)
     if kind == "docx":
         from tui_report.importers.docx_reader import read_docx
 
@@ -73,6 +75,18 @@ def read_source(path: Path) -> SourceDocument:
     """The document's paragraphs and tables, read in a child process under the budgets."""
     data = _read_bytes(path)
     return read_isolated(_reader(_kind(path, data[:4096]), data, path), path)
+
+
+def peek_title(path: Path) -> tuple[str, int | None]:
+    """Unit and year from a document's title alone (of a PDF, its first page): enough to find last
+    year's report among the documents of a folder without importing each. ("", None) when the
+    document has no title that says so; :class:`ImportFailure` when it cannot be read."""
+    from tui_report.importers.texts import read_title
+
+    data = _read_bytes(path)
+    document = read_isolated(_reader(_kind(path, data[:4096]), data, path, first_pages=1), path)
+    title, _first, _end = read_title([b for b in document.blocks if isinstance(b, str)])
+    return title.unit, title.year
 
 
 def import_report(

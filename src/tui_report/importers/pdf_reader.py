@@ -101,11 +101,20 @@ def _is_number(text: str) -> bool:
     return is_value(text) and bool(value_text(text))
 
 
+def _column_ranges(table: Any) -> list[tuple[float, float]]:
+    """Each grid column's x-range: from its left edge (the cells that start there) to the next."""
+    starts = sorted({round(cell[0], 1) for row in table.rows for cell in row.cells if cell is not None})
+    edges = [*starts, float(table.bbox[2])]
+    return [(edges[i], edges[i + 1]) for i in range(len(starts))]
+
+
 def _numbers_by_column(table: Any, grid: Grid, page: Any, notes: list[str]) -> None:
     """Numbers by where they stand, not by the cell the rules make: a cell that holds several
     numbers because a vertical rule is missing ("3001 60 5 8") gives each number to the column
     under which it is printed (the columns' x-ranges from the other rows)."""
-    columns = [(c.bbox[0], c.bbox[2]) for c in table.columns]
+    columns = _column_ranges(table)
+    if len(columns) != max((len(row) for row in grid), default=0):
+        return
     words: list[dict[str, Any]] | None = None
     for r, row in enumerate(table.rows):
         for c, cell in enumerate(row.cells):
@@ -297,13 +306,15 @@ def _layout_page(page: Any, counter: _Counter) -> None:
     page._layout = device.get_result()
 
 
-def _pages(pdf: Any, path: Path) -> Any:
+def _pages(pdf: Any, path: Path, first_pages: int | None = None) -> Any:
     """pdfplumber pages one at a time (not the whole list first), at most :data:`MAX_PAGES`."""
     from pdfminer.pdfpage import PDFPage
     from pdfplumber.page import Page
 
     doctop = 0.0
     for index, page_obj in enumerate(PDFPage.create_pages(pdf.doc)):
+        if first_pages is not None and index >= first_pages:
+            return
         if index >= MAX_PAGES:
             raise refusal(path, f"超过{MAX_PAGES}页")
         page = Page(pdf, page_obj, page_number=index + 1, initial_doctop=doctop)
@@ -323,7 +334,7 @@ def load_library() -> None:
     import pdfplumber.page  # noqa: F401
 
 
-def read_pdf(data: bytes, path: Path) -> SourceDocument:
+def read_pdf(data: bytes, path: Path, first_pages: int | None = None) -> SourceDocument:
     import pdfplumber
 
     try:
@@ -335,7 +346,7 @@ def read_pdf(data: bytes, path: Path) -> SourceDocument:
     notes: list[str] = []
     with pdf:
         _count_objects(pdf, path)
-        for page in _pages(pdf, path):
+        for page in _pages(pdf, path, first_pages):
             _layout_page(page, counter)
             pages.append(_page_data(page, notes))
             page.close()
