@@ -92,3 +92,5 @@ def test_import_notes_are_findings_located_at_their_cells_and_parts(tmp_path):
     ] == ["texts.overview.supervision"]
     assert any(locations == ["level"] for locations in by_message.values())
     assert all(f["locations"] for f in imported)
+    text = _tui("check", str(path)).stdout
+    assert "（单位层级）" in text and "（第一部分（五）监督保障情况）" in text
