@@ -182,3 +182,17 @@ def test_numbers_in_one_cell_go_to_the_columns_they_stand_under():
     _numbers_by_column(table, grid, page, notes)
     assert grid[1] == ["（七）总计", "95", "0", "95"]
     assert notes == []
+
+
+def test_published_pdf_every_paragraph_accounted_for():
+    """The WPS-made 淮安市 PDF: every paragraph of it is title, preamble, heading, text, table or page
+    furniture — none unplaced — and the six page numbers are the furniture."""
+    from .helpers import PUBLISHED_PDF
+
+    result = import_report(PUBLISHED_PDF)
+    source = read_source(PUBLISHED_PDF)
+    paragraphs = sum(len(_squeezed(b)) for b in source.blocks if isinstance(b, str))
+    assert result.accounting.total == paragraphs + sum(len(_squeezed(x)) for x in source.furniture)
+    assert "unplaced" not in result.accounting.chars
+    assert sorted(_squeezed(x) for x in source.furniture) == [f"-{n}-" for n in range(1, 7)]
+    assert result.accounting.chars["text"] == sum(len(_squeezed(t)) for t in result.report.texts.values())

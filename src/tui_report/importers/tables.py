@@ -158,6 +158,7 @@ class _Matcher:
         self.placement = Placement(template)
         self.targets, self.groups = _targets(template)
         self.filled: set[int] = set()
+        self.last_table = ""  # the table of the row placed last: where an unplaced row stood
 
     def _free(self) -> list[int]:
         return [i for i in range(len(self.targets)) if i not in self.filled]
@@ -224,7 +225,11 @@ class _Matcher:
         if index is None:
             self.placement.unplaced += 1
             shown = row.shown or "（无标签）"
-            self._note(f"“{shown}”一行（{' '.join(row.values)}）未能对应到报告格式中的任何一行，未读入。", "")
+            where = f"表“{self.placement.template.table(self.last_table).title}”中" if self.last_table else ""
+            self._note(
+                f"{where}“{shown}”一行（{' '.join(row.values)}）未能对应到报告格式中的任何一行，未读入。",
+                f"tables.{self.last_table}" if self.last_table else "",
+            )
             return
         target = self.targets[index]
         if score < 100:
@@ -235,6 +240,7 @@ class _Matcher:
         else:
             self.placement.exact += 1
         self._put(row, target)
+        self.last_table = target.table.key
 
     def _put(self, row: DataRow, target: Target) -> None:
         self.filled.add(self.targets.index(target))
