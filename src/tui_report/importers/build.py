@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tui_report.importers.notes import ImportNote
 from tui_report.importers.source import ImportFailure, SourceDocument
-from tui_report.importers.tables import Placement, grid_from_lines, place_rows
+from tui_report.importers.tables import Placement, grid_from_lines, place_rows, rows_of
 from tui_report.importers.texts import Accounting, Texts, read_texts
 from tui_report.importers.vocabulary import guess_level
 from tui_report.model.levels import LEVEL_WORDS
@@ -103,10 +103,11 @@ def build_report(
     grids = [b for b in source.blocks if not isinstance(b, str)]
     paragraphs = [b for b in source.blocks if isinstance(b, str)]
     if grids:
-        placements = [place_rows(t, grids) for t in list_templates()]
+        rows = rows_of(grids)
+        placements = [place_rows(t, rows) for t in list_templates()]
     else:  # tables printed without rules, or typed as text: rows from the lines
         lines = source.lines or paragraphs
-        placements = [place_rows(t, [grid_from_lines(lines, t)]) for t in list_templates()]
+        placements = [place_rows(t, rows_of([grid_from_lines(lines, t)])) for t in list_templates()]
     best: Placement = max(placements, key=lambda p: (p.score, p.template.first_year))
     texts = read_texts(source.blocks, best.template, source.furniture)
     if best.placed == 0 and texts.sections_found < 3:

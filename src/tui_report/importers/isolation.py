@@ -25,7 +25,7 @@ from tui_report.importers.budget import BudgetExceeded, refusal
 from tui_report.importers.source import ImportFailure, SourceDocument
 
 READ_SECONDS = 8
-READ_MEMORY_BYTES = 512 * 1024 * 1024  # the child's whole address space, libraries included
+READ_MEMORY_BYTES = 384 * 1024 * 1024  # the child's whole address space, libraries included
 _MAX_RESULT_BYTES = 64 * 1024 * 1024
 _FAILED, _DAMAGED, _MEMORY = "failure", "damaged", "memory"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NUMBERING = re.compile(r"^(\d+)[、．.]")
 # "一．总体情况", "一. 总体情况" as printed for "一、总体情况".
@@ -20,6 +21,7 @@ def normalise_label(text: str) -> str:
     return _SECTION_NUMBERING.sub(r"\1、", _NUMBERING.sub(r"\1.", folded))
 
 
+@lru_cache(maxsize=4096)
 def value_text(text: str) -> str:
     """A cell's text as a number would be written: folded, spaces and a unit word removed."""
     from tui_report.model.report import normalise_number_text
@@ -28,6 +30,7 @@ def value_text(text: str) -> str:
     return _UNIT_SUFFIX.sub("", cleaned)
 
 
+@lru_cache(maxsize=4096)
 def is_value(text: str) -> bool:
     """A number, a blank or a published "not filled" mark (/ - — 无)."""
     from tui_report.model.report import BLANK_MARKS

@@ -55,19 +55,19 @@ def _first_filled(raw: list[str | None]) -> int | None:
     return first
 
 
-def value_start(grid: Grid) -> int | None:
-    """The grid column where a table's values begin: where most rows' numbers begin. A row whose
-    label spans two cells printed as a label and a blank ("（七）总计", "") or whose first value is
-    blank is read from there, not by counting its trailing cells."""
-    starts = Counter(s for s in (_first_filled(raw) for raw in grid) if s is not None)
+def value_start(firsts: list[int | None]) -> int | None:
+    """The grid column where a table's values begin: where most rows' numbers begin (``firsts``:
+    each row's :func:`_first_filled`). A row whose label spans two cells printed as a label and a
+    blank ("（七）总计", "") or whose first value is blank is read from there, not by counting its
+    trailing cells."""
+    starts = Counter(s for s in firsts if s is not None)
     return starts.most_common(1)[0][0] if starts else None
 
 
-def _split(raw: list[str | None], start: int | None) -> tuple[list[str], list[str]]:
+def _split(raw: list[str | None], start: int | None, first: int | None) -> tuple[list[str], list[str]]:
     """A printed row's label texts and value cells."""
     if start is not None and len(raw) > start:
         tail = [c for c in raw[start:] if c is not None]
-        first = _first_filled(raw)
         if tail and all(is_value(c) for c in tail) and (first is None or first >= start):
             return [c for c in raw[:start] if c is not None and c.strip()], tail
     cells = [c for c in raw if c is not None]
@@ -86,9 +86,10 @@ def _is_zero(number: str) -> bool:
 
 def data_rows(grid: Grid) -> list[DataRow]:
     rows: list[DataRow] = []
-    start = value_start(grid)
-    for raw in grid:
-        labels, values = _split(raw, start)
+    firsts = [_first_filled(raw) for raw in grid]
+    start = value_start(firsts)
+    for raw, first in zip(grid, firsts, strict=True):
+        labels, values = _split(raw, start, first)
         if values and (labels or any(value_text(v) for v in values)):
             shown = re.sub(r"\s+", "", labels[-1]) if labels else ""
             rows.append(DataRow([normalise_label(x) for x in labels], values, shown))
@@ -295,9 +296,13 @@ class _Matcher:
         return self.placement
 
 
-def place_rows(template: Template, grids: list[Grid]) -> Placement:
+def rows_of(grids: list[Grid]) -> list[DataRow]:
+    """Every printed row that carries values, of every table (the same for every format tried)."""
+    return [row for grid in grids for row in data_rows(grid)]
+
+
+def place_rows(template: Template, rows: list[DataRow]) -> Placement:
     matcher = _Matcher(template)
-    rows = [row for grid in grids for row in data_rows(grid)]
     printed = {r.label for r in rows}
     for row in rows:
         matcher.place(row, printed)
