@@ -2,10 +2,10 @@
 
 Year-to-year rules (R7/R8) use ``--last-year`` (a report file or a .docx/.html/.pdf document),
 else the baseline stored in the report (``[last_year]``), else last year's report of the same unit
-in the same folder — a report file, or failing that a document. Copied text (R15) compares each
-report with last year's and with the other units' reports in its folder. A document is imported in
-memory; what the import noted is listed as findings of rule IMPORT, located at the cell or part
-each note concerns.
+in the same folder: a report file, or, for a document checked, failing that a document. Copied
+text (R15) compares each report with last year's and with the other units' reports in its folder.
+A document is imported in memory; what the import noted is listed as findings of rule IMPORT,
+located at the cell or part each note concerns.
 """
 
 from __future__ import annotations
@@ -82,6 +82,12 @@ def _load_any(path: Path) -> tuple[Report | None, str]:
     ]
     _import_notes[id(result.report)] = notes
     return result.report, ""
+
+
+def _is_document(path: Path) -> bool:
+    from tui_report.importers import is_document
+
+    return is_document(path)
 
 
 def _documents_beside(path: Path, year: int) -> list[Path]:
@@ -246,8 +252,8 @@ def run(args: argparse.Namespace) -> int:
                 err(problem)
             continue
         found_last_year, copied = folder.get(id(report), (None, []))
-        if last_year is None and report.last_year is None and found_last_year is None:
-            found_last_year = _document_last_year(path, report)
+        if last_year is None and report.last_year is None and found_last_year is None and _is_document(path):
+            found_last_year = _document_last_year(path, report)  # a report file keeps to report files
         baseline = last_year or (None if report.last_year is not None else found_last_year)
         findings = check(report, baseline) + copied + _import_notes.pop(id(report), [])
         findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
