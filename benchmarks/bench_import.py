@@ -326,9 +326,22 @@ def _evaluate(shape: shapes.Shape, answer: dict[str, object]) -> str:
     )
     if level == "✓" and level_notes:
         level = "✓注"
+    counted = f"{body_in:5d}" if shape.paragraphs else "    —"
     return (
-        f"{body_in:5d}/{body_out:<5d} {right:2d}/{len(shape.paragraphs):<2d} {unit:>4} {level:>4} "
+        f"{counted}/{body_out:<5d} {right:2d}/{len(shape.paragraphs):<2d} {unit:>4} {level:>4} "
         f"{len(answer['notes']):3d} {answer['errors']:3d}"  # type: ignore[arg-type]
+    )
+
+
+def _from_report(report: Report | None, name: str) -> shapes.Shape:
+    """A shape whose paragraphs are a report's texts as every export prints them (one paragraph a
+    line); none for a published report whose texts are not known (its placement is not scored)."""
+    paragraphs: list[shapes.P | shapes.H | shapes.T] = []
+    if report is not None:
+        for key, text in report.texts.items():
+            paragraphs += [shapes.P(line.strip(), key) for line in text.splitlines() if line.strip()]
+    return shapes.Shape(
+        name, [], [], paragraphs, [], report.unit if report else "", report.level if report else None
     )
 
 
@@ -347,6 +360,15 @@ def samples_section(before: Path | None) -> None:
             paths.append((shape, shapes.to_html(shape, folder_path / f"{shape.name}.html")))
         (folder_path / "pdf").mkdir()
         paths += list(zip(built, shapes.to_pdfs(built, folder_path / "pdf"), strict=True))
+        full = load_report(EXAMPLES / "full-2024.toml")
+        exported = _from_report(full, "export-full-2024")
+        for suffix in ("docx", "html", "pdf"):
+            export_document(full, folder_path / f"full-2024.{suffix}")
+            paths.append((exported, folder_path / f"full-2024.{suffix}"))
+        if PUBLISHED_PDF.is_file():
+            published = _from_report(None, "published-huaian-2024")
+            published.unit, published.level = "淮安市人民政府", "city"
+            paths.append((published, PUBLISHED_PDF))
         for shape, path in sorted(paths, key=lambda p: (p[0].name, p[1].suffix)):
             code = _SAMPLE_ONE.format(src=str(ROOT / "src"), path=str(path))
             after = _evaluate(shape, in_process(ROOT / "src", code, 120, None))

@@ -158,7 +158,7 @@ class Placer:
             if (
                 heading is not None
                 and heading.level == "sub"
-                and template_part(heading, self.template, OVERVIEW)[1]
+                and template_part(heading, self.template, OVERVIEW)[1] in ("words", "number")
             ):
                 self._enter_section(OVERVIEW, "", exact=True, counted=False)  # 一's heading left out
             else:

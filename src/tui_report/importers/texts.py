@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tui_report.importers.headings import heading_of, shorten
+from tui_report.importers.headings import heading_of
 from tui_report.importers.labels import normalise_label
 from tui_report.importers.notes import ImportNote
 from tui_report.importers.placement import Placer
@@ -69,7 +69,7 @@ def read_title(paragraphs: list[str], vocab: Vocabulary | None = None) -> tuple[
     for end, paragraph in enumerate(paragraphs[: vocab.title_search_lines]):
         if "年度报告" not in "".join(paragraph.split()):
             continue
-        found = Title()
+        found: Title | None = None
         first = end
         for start in range(end, max(-1, end - vocab.title_max_lines), -1):
             joined = "".join("".join(paragraphs[start : end + 1]).split())
@@ -80,7 +80,8 @@ def read_title(paragraphs: list[str], vocab: Vocabulary | None = None) -> tuple[
             found, first = Title(unit, int(match.group("year")), joined[: match.end()]), start
             if found.unit:
                 break
-        return found, first, end + 1
+        if found is not None:  # else a breadcrumb or a link that says 年度报告: look further
+            return found, first, end + 1
     return Title(), 0, 0
 
 
@@ -217,7 +218,3 @@ def _body(blocks: list[str | Grid], title_end: int, signature_at: int) -> list[s
                 continue
         out.append(block)
     return out
-
-
-def first_words(text: str) -> str:
-    return shorten(text, 20)
