@@ -61,7 +61,7 @@ def describe_location(template: Template | None, loc: Location) -> str:
             return template.text_part(loc.text).title
         except KeyError:
             return loc.text
-    return {"unit": "单位名称"}.get(loc.field or "", loc.field or "")
+    return {"unit": "单位名称", "level": "单位层级", "year": "报告年度"}.get(loc.field or "", loc.field or "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -444,6 +444,14 @@ class TableGrid(Widget, can_focus=True):
         return True
 
     def clear_cell(self) -> None:
+        if (
+            not self.controller.read_only
+            and self.compiled.cells[self.cell_id].computed
+            and self.controller.use_computed_totals(self.table, [self.cell_id])
+        ):  # a stored total that disagrees with its parts: Delete takes the computed sum (#21)
+            self.post_message(self.Committed(self))
+            self.refresh_cells()
+            return
         if self._refuse_computed():
             return
         if self.controller.set_cell(self.table, self.cell_id, None):
