@@ -155,7 +155,7 @@ def test_the_whole_loop_from_the_command_line(
         "--at",
         "tables.requests.new.natural",
     )
-    assert code == 0 and "第1条审核意见" in out
+    assert code == 0 and "第1条审核意见（表三 一·自然人）" in out  # where, in words
     code, _, err = run(capsys, "comment", str(a), "-m", "x", "--at", "tables.requests.nope")
     assert code == 1 and "没有单元格“nope”" in err
     code, out, _ = run(capsys, "check", str(a))

@@ -153,7 +153,12 @@ def run_comment(args: argparse.Namespace) -> int:
         written = comment(args.file, args.message, args.at)
         status = status_of(args.file, with_check=False)
         number = len(status.workflow.threads)
-        where = f"（{args.at.strip()}）" if args.at.strip() else "（整份报告）"
+        where = "（整份报告）"
+        if args.at.strip() and status.report is not None:
+            from tui_report.cli.check import describe_locations
+            from tui_report.model.workflow import location_of
+
+            where = f"（{describe_locations(status.report, [location_of(status.report.tpl, args.at)])}）"
         out(f"已记录第{number}条审核意见{where}：{args.message.strip()}\n")
         _written(written)
         _warn_unprotected(status.unprotected)
@@ -207,11 +212,17 @@ def run_reply(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from tui_report.review.workflow import verify
+    from tui_report.review.workflow import status_of, verify
 
     def act() -> int:
+        from tui_report.cli.check import describe_locations
+        from tui_report.model.workflow import location_of
+
         written = verify(args.file, args.at, args.message)
-        out(f"已核实 {args.file} {args.at.strip()} 的雷同文字：{args.message.strip()}\n")
+        report = status_of(args.file, with_check=False).report
+        assert report is not None  # verify read it
+        where = describe_locations(report, [location_of(report.tpl, args.at)])
+        out(f"已核实 {args.file} {where}的雷同文字：{args.message.strip()}\n")
         _written(written)
         return EXIT_OK
 
