@@ -35,10 +35,10 @@ from pathlib import Path
 
 from tui_report.host import procinfo
 from tui_report.model.workflow import MAX_TEXT, OPERATOR_KINDS, REVIEWER_KINDS, Record
-from tui_report.storage.errors import ReportFileError, os_error_text, write_error_text
+from tui_report.storage.atomic import atomic_write
+from tui_report.storage.errors import ReportFileError, os_error_text
 from tui_report.storage.layout import REVIEW_DIR
 from tui_report.storage.safefile import (
-    SAFE_FLAGS,
     UnsafeFileError,
     open_dir,
     read_regular,
@@ -256,26 +256,12 @@ def _review_top(year_folder: Path, created: list[Path]) -> int:
 
 
 def _write_new(fd: int, name: str, data: bytes, mode: int, where: Path) -> None:
-    """A new record file: written under a temp name, flushed, then renamed to its fresh name, so a
-    reader sees the whole record or none (there is never an old file to replace)."""
-    tmp = f".{name}.{os.getpid()}.tmp"
+    """A new record file, by the one atomic writer relative to the open folder: a reader sees the
+    whole record or none (the name is fresh: there is never an old file to replace)."""
     try:
-        out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | SAFE_FLAGS, mode, dir_fd=fd)
-        try:
-            os.fchmod(out, mode)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(out, view) :]
-            os.fsync(out)
-        finally:
-            os.close(out)
-        os.rename(tmp, name, src_dir_fd=fd, dst_dir_fd=fd)
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp, dir_fd=fd)
-        raise RecordError(where / name, write_error_text(exc).replace("保存", "记录")) from exc
+        atomic_write(where / name, data, mode=mode, dir_fd=fd)
+    except ReportFileError as exc:
+        raise RecordError(exc.path, exc.reason.replace("保存", "记录")) from exc.__cause__
 
 
 def _record_name(kind: str) -> str:
