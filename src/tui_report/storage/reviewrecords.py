@@ -13,7 +13,8 @@ group (2770, operators read it through an ACL, or 2775): an operator cannot writ
 record, nor replace ``.review``. In a flat folder (the reports directly in ``YEAR``) the same names
 are used without the unit folder; ``doctor`` says when ``.review`` is not protected.
 
-One JSON file per record, never changed after it is written (a temp name renamed to a fresh one):
+One JSON file per record, never changed after it is written (storage/atomic relative to the
+folder opened without following links, under a fresh name):
 its **author is the file's owner** (``fstat``), whatever the record says, and its time is the
 recorded time but never later than the file's ``ctime`` (which the kernel sets and nobody can move
 back). A record of a kind its place does not allow (an "approve" in an operator's folder) is ignored.
