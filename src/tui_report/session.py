@@ -60,7 +60,7 @@ from tui_report.storage.journal import (
     set_aside,
     wait_synced,
 )
-from tui_report.storage.reportfile import decode_report_bytes, dumps_report, loads_report, save_report
+from tui_report.storage.reportfile import decode_report_bytes, loads_report, save_report
 from tui_report.storage.safefile import MAX_REPORT_BYTES, read_regular
 from tui_report.storage.versions import Version, find_version, keep_bytes, keep_previous, prune, read_version
 
@@ -124,6 +124,35 @@ class Recovery:
         if self.file_changed_since:
             text += f"；此后文件已被他人修改（{len(self.theirs)} 处）"
         return text
+
+
+def _modified(base: Report, mine: Report, disk: Report, who: str, created: bool) -> OutsideChange:
+    """The file was changed (or created, ``created``) by ``who``: their changes since ``base`` and
+    where they clash with ``mine``."""
+    theirs = diff_reports(base, disk)
+    merged = merge_reports(base, mine, disk)
+    message = (
+        f"文件已被他人新建{who}" if created else f"文件已在此程序之外被修改{who}（{len(theirs)} 处不同）"
+    )
+    return OutsideChange("modified", message, theirs, merged.conflicts, disk_report=disk)
+
+
+def _recovery(
+    entry: JournalEntry, journaled: Report, current: Report, changes: list[FieldChange], file_changed: bool
+) -> Recovery:
+    """What an earlier session's journal offers beside the report as loaded now."""
+    recovery = Recovery(
+        saved_at=entry.saved_at,
+        report=journaled,
+        changes=changes,
+        file_changed_since=file_changed,
+        entry=entry,
+    )
+    base = entry.base_report()
+    if file_changed and base is not None:
+        recovery.theirs = diff_reports(base, current)
+        recovery.conflicts = merge_reports(base, journaled, current).conflicts
+    return recovery
 
 
 class EditSession:
@@ -284,18 +313,7 @@ class EditSession:
         file_changed = entry.base is not None and (
             self.fingerprint is None or entry.base.sha256 != self.fingerprint.sha256
         )
-        recovery = Recovery(
-            saved_at=entry.saved_at,
-            report=journaled,
-            changes=changes,
-            file_changed_since=file_changed,
-            entry=entry,
-        )
-        base = entry.base_report()
-        if file_changed and base is not None:
-            recovery.theirs = diff_reports(base, self.report)
-            recovery.conflicts = merge_reports(base, journaled, self.report).conflicts
-        return recovery
+        return _recovery(entry, journaled, self.report, changes, file_changed)
 
     def recover(self) -> Recovery | None:
         """Take the journaled edits back (恢复). The session becomes dirty; nothing is saved yet.
@@ -382,21 +400,11 @@ class EditSession:
             return OutsideChange(
                 "unreadable", f"文件已被他人改动，且无法读取：{exc}", fingerprint=fingerprint
             )
-        who = _owner_of(self.path)
-        theirs = diff_reports(self.base_report, disk)
-        merged = merge_reports(self.base_report, self.report, disk)
-        message = f"文件已在此程序之外被修改{who}（{len(theirs)} 处不同）"
-        if self.fingerprint is None:
-            message = f"文件已被他人新建{who}"
-        return OutsideChange(
-            "modified",
-            message,
-            theirs,
-            merged.conflicts,
-            disk_report=disk,
-            fingerprint=fingerprint,
-            disk_text=disk_text,
+        change = _modified(
+            self.base_report, self.report, disk, _owner_of(self.path), self.fingerprint is None
         )
+        change.fingerprint, change.disk_text = fingerprint, disk_text
+        return change
 
     def reload(self) -> None:
         """Discard this session's edits and load the file as it is now (重新载入)."""
@@ -544,11 +552,6 @@ class EditSession:
             self._closed = True
             if self.lock is not None:
                 self.lock.release()
-
-    @property
-    def text(self) -> str:
-        """The report as it would be saved (for 查看差异 / preview)."""
-        return dumps_report(self.report)
 
 
 def _may_save_now(path: Path) -> None:

@@ -11,10 +11,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
+from app_helpers import controller
 from tui_report.storage.reportfile import load_report, save_report
 from tui_report.tui.app import ReportApp, make_app
-from tui_report.tui.screens.editor import KEPT_PAGES
-from tui_report.tui.widgets.page import Page
+from tui_report.tui.widgets.page import Page, PageView
+from tui_report.tui.widgets.pagedeck import KEPT_PAGES, new_page, view_of
 
 from .conftest import SIZE
 from .helpers import editor, go_to_step, grid, type_text
@@ -179,3 +180,19 @@ async def test_a_table_comes_back_scrolled_as_it_was_left(
         assert again is not g
         assert (again.row, again.col, again.row_offset, again.x_offset) == view
         assert screen_text(app) == shown
+
+
+async def test_a_page_left_before_it_was_composed_keeps_its_view(dama_copy: Path) -> None:
+    """PgDn pressed again while a text part was still being mounted (a loaded server) took its
+    view from widgets it did not have yet: NoMatches('#text-editor') ended the app."""
+    app = make_app(dama_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = editor(app)
+        step = next(s for s in screen.steps if s.kind == "text")
+        page = new_page(controller(app), step)  # not composed
+        assert not page.built
+        assert view_of(page) == PageView()
+        page.saved_view = PageView(focus="text-editor")
+        screen.deck.leave(page)  # no flush of what it never showed
+        assert screen.deck.views[step.key] == PageView(focus="text-editor")
+        await pilot.pause()

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err, out
+from tui_report.model.linebreak import pad
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,12 +27,12 @@ def run(args: argparse.Namespace) -> int:
     path: Path = args.file
     versions = list_versions(path)
     out(f"{path} 的历史版本（最新在前）：\n")
-    out(f"  {_pad('编号', 6)}  {_pad('保存时间', 19)}  {_pad('保存者', 12)}  大小\n")
+    out(f"  {pad('编号', 6)}  {pad('保存时间', 19)}  {pad('保存者', 12)}  大小\n")
     out(_current_line(path))
     for number, version in enumerate(versions, start=1):
         when = version.saved_at.strftime("%Y-%m-%d %H:%M:%S")
         same = "  （与当前文件相同）" if is_current(version, path) else ""
-        out(f"  {number:<6}  {when:<19}  {_pad(version.user, 12)}  {_size(version.size)}{same}\n")
+        out(f"  {number:<6}  {when:<19}  {pad(version.user, 12)}  {_size(version.size)}{same}\n")
     if not versions:
         out("  （还没有历史版本：第一次保存之后才会有）\n")
     else:
@@ -55,19 +56,11 @@ def _current_line(path: Path) -> str:
     try:
         info = path.lstat()
     except OSError:
-        return f"  {_pad('当前', 6)}  （文件不存在）\n"
+        return f"  {pad('当前', 6)}  （文件不存在）\n"
     if not stat.S_ISREG(info.st_mode):
-        return f"  {_pad('当前', 6)}  （不是普通文件，是{kind_of(info.st_mode)}）\n"
+        return f"  {pad('当前', 6)}  （不是普通文件，是{kind_of(info.st_mode)}）\n"
     when = datetime.fromtimestamp(info.st_mtime).strftime("%Y-%m-%d %H:%M:%S")
-    return f"  {_pad('当前', 6)}  {when:<19}  {_pad(user_name(info.st_uid), 12)}  {_size(info.st_size)}\n"
-
-
-def _pad(text: str, width: int) -> str:
-    """Left-align in terminal cells (a Chinese character takes two)."""
-    import unicodedata
-
-    cells = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-    return text + " " * max(0, width - cells)
+    return f"  {pad('当前', 6)}  {when:<19}  {pad(user_name(info.st_uid), 12)}  {_size(info.st_size)}\n"
 
 
 def _size(size: int) -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err
+from tui_report.model.linebreak import clip
+from tui_report.model.linebreak import pad as fill
 
 if TYPE_CHECKING:
     from tui_report.review.desk import Review, UnitRow
@@ -34,17 +35,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     review.add_argument("-o", "--output", type=Path, default=None, help="写出汇总表（.xlsx）")
 
 
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, cells: int) -> str:
-    out = ""
-    for ch in text:
-        if width(out + ch) > cells:
-            break
-        out += ch
-    return out + " " * (cells - width(out))
+def pad(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` terminal cells: cut (no mark), or filled with spaces."""
+    return fill(clip(text, width, mark=""), width)
 
 
 def row_line(row: UnitRow) -> str:
@@ -86,6 +79,7 @@ def county_line(review: Review) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tui_report.review.columns import row_json
     from tui_report.review.desk import ReviewError, review_folder
 
     if not args.json and args.output is None and sys.stdout.isatty() and sys.stdin.isatty():
@@ -105,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_UNREADABLE
     if args.json:
         for row in review.rows:
-            sys.stdout.write(json.dumps(row.to_json(), ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(row_json(row), ensure_ascii=False) + "\n")
     elif args.output is not None:
         print(f"已写出汇总表 {args.output}：{review.count_line()}")
     else:
@@ -122,7 +116,7 @@ def open_screen(args: argparse.Namespace) -> int:
         err(str(exc))
         return EXIT_UNREADABLE
     try:
-        from tui_report.tui.screens.review import run_review_app
+        from tui_report.tui.reviewapp import run_review_app
     except ImportError as exc:
         err(f"无法启动审核界面：{exc}")
         return EXIT_UNREADABLE

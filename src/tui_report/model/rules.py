@@ -10,7 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tui_report.model.report import CellValue, Report, format_value, normalise_number_text, value_problem
+from tui_report.model.report import (
+    FIELD_LABELS,
+    CellValue,
+    Report,
+    format_value,
+    normalise_number_text,
+    value_problem,
+)
 
 # Re-exported: long imported from here.
 from tui_report.model.severities import SEVERITY_LABELS as SEVERITY_LABELS
@@ -54,7 +61,7 @@ def describe_location(template: Template | None, loc: Location) -> str:
             return template.text_part(loc.text).title
         except KeyError:
             return loc.text
-    return {"unit": "单位名称"}.get(loc.field or "", loc.field or "")
+    return FIELD_LABELS.get(loc.field or "", loc.field or "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -605,9 +605,6 @@ def list_templates() -> list[Template]:
     return [get_template(tid) for tid in template_paths()]
 
 
-DEFAULT_TEMPLATE = "gov-info-disclosure-2021"
-
-
 def template_for_year(year: int) -> str:
     """The template id whose format applies to a report year (the newest that covers it)."""
     fitting = [

@@ -22,14 +22,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from tui_report.host.oserror import os_error_text
 from tui_report.model.indicators import Figure, figures_of, indicator_values, review_spec, sum_figures
 from tui_report.model.report import CellValue, Report
 from tui_report.model.rules import Finding, check
-from tui_report.model.similarity import folder_copied_text
-from tui_report.model.template import LEVEL_LABELS, TemplateError
+from tui_report.model.similarity import copied_text_rule, folder_copied_text
+from tui_report.model.template import TemplateError
 from tui_report.review.files import (
     Editor,
     UnsafeFile,
@@ -54,7 +53,6 @@ STATES: dict[str, str] = {
 }
 STATE_ORDER = {code: i for i, code in enumerate(STATES)}
 COMPLETENESS_RULES = frozenset({"TABLE_INCOMPLETE", "TEXT_EMPTY", "META"})
-COPIED_TEXT_RULE = "R15"
 POOL_MIN_FILES = 200
 # The copied-text pass compares every pair of units of a year up to this many reports (a county);
 # above it (a province) each report is compared with last year's of its unit only.
@@ -214,41 +212,13 @@ class UnitRow:
 
     @property
     def copied_text(self) -> int:
-        return sum(1 for f in self.findings if f.rule == COPIED_TEXT_RULE)
+        """Copied-text findings (the rule of ``schemas/checks/copied-text.toml``)."""
+        rule = copied_text_rule().id
+        return sum(1 for f in self.findings if f.rule == rule)
 
     @property
     def file_name(self) -> str:
         return self.path.name if self.path is not None else ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "unit": self.unit,
-            "level": self.level,
-            "level_label": LEVEL_LABELS.get(self.level, ""),
-            "file": self.file_name or None,
-            "year": self.year,
-            "state": self.state_label,
-            "state_code": self.state,
-            "in_roster": self.in_roster,
-            "contact": self.contact,
-            "errors": self.errors,
-            "warnings": self.warnings,
-            "copied_text": self.copied_text,
-            "editing_by": self.editor.who if self.editor else None,
-            "editing_since": (self.editor.since or None) if self.editor else None,
-            "last_saved": self.saved_at.isoformat(timespec="seconds") if self.saved_at else None,
-            "last_saved_by": self.saved_by or None,
-            "exported": bool(self.exported),
-            "exported_files": self.exported,
-            "problem": self.problem or None,
-            "indicators": {k: _json_number(v) for k, v in self.indicators.items()},
-        }
-
-
-def _json_number(value: Figure | None) -> int | float | None:
-    if value is None or isinstance(value, int):
-        return value
-    return float(value)
 
 
 @dataclass(slots=True)

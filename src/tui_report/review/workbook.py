@@ -8,16 +8,17 @@ The 合计 row of a summary sheet is the sum of the units' figures — the same 
 from __future__ import annotations
 
 import io
-import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from tui_report.model.indicators import Figure, ReviewSpec, column_value, review_spec
+from tui_report.model.linebreak import cells
 from tui_report.model.report import CellValue
 from tui_report.model.rules import SEVERITY_LABELS, Finding, describe_location
-from tui_report.model.template import LEVEL_LABELS, Template, get_template
+from tui_report.model.template import Template, get_template
+from tui_report.review.columns import SHEET_COLUMNS, sheet_value
 from tui_report.review.desk import Review, UnitRow
 from tui_report.storage.atomic import atomic_write
 from tui_report.storage.errors import ReportFileError
@@ -34,7 +35,7 @@ class WorkbookError(Exception):
 
 
 def _cells(text: object) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+    return cells(str(text))
 
 
 def _number(value: CellValue | Figure | None) -> int | float | None:
@@ -87,47 +88,9 @@ class _Sheet:
 
 
 def _state_sheet(workbook: Any, review: Review) -> None:
-    sheet = _Sheet(
-        workbook,
-        SHEET_STATE,
-        [
-            "单位",
-            "层级",
-            "状态",
-            "错误",
-            "警告",
-            "雷同文字",
-            "正在编辑",
-            "编辑开始",
-            "最后保存",
-            "保存人",
-            "已导出",
-            "文件",
-            "在名册中",
-            "联系人",
-            "说明",
-        ],
-    )
+    sheet = _Sheet(workbook, SHEET_STATE, [column.header for column in SHEET_COLUMNS])
     for row in review.rows:
-        sheet.append(
-            [
-                row.unit or "（无法读取）",
-                LEVEL_LABELS.get(row.level, ""),
-                row.state_label,
-                row.errors,
-                row.warnings,
-                row.copied_text,
-                row.editor.who if row.editor else "",
-                row.editor.since if row.editor else "",
-                row.saved_at.strftime("%Y-%m-%d %H:%M") if row.saved_at else "",
-                row.saved_by,
-                "、".join(row.exported),
-                row.file_name,
-                "是" if row.in_roster else "否",
-                row.contact,
-                row.problem,
-            ]
-        )
+        sheet.append([sheet_value(column, row) for column in SHEET_COLUMNS])
     sheet.finish()
 
 

@@ -11,8 +11,8 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui_report.model.linebreak import clip
 from tui_report.model.progress import STATE_MARKS, Progress, SectionInfo
-from tui_report.tui.gridmodel import clip_cells
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self from Python 3.11
@@ -100,7 +100,7 @@ class SectionList(OptionList, inherit_bindings=False):
             indent = " " if self._indent[index] else ""
             mark = self.will_print.get(option_id) or STATE_MARKS[state]
             prompt = f"{pointer}{indent}[{mark}]{self._titles[index]}"
-            prompts.append(clip_cells(prompt, width))
+            prompts.append(clip(prompt, width))
         return prompts
 
     def highlight_step(self, step_key: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tui_report.tui.gridmodel import GridLayout
+from tui_report.tui.grid.layout import GridLayout
 
 Position = tuple[int, int]
 IsInput = Callable[[str], bool]
