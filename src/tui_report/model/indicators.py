@@ -30,6 +30,8 @@ from tui_report.model.template import (
     Template,
     TemplateError,
     get_template,
+    on_forget_templates,
+    schema_files,
     schemas_dir,
 )
 
@@ -265,7 +267,10 @@ def _indicator(spec: IndicatorSpec, template: Template) -> Indicator:
 
 
 def review_spec_path(template_id: str) -> Path:
-    return schemas_dir() / "review" / f"{template_id}.toml"
+    """The review file of a format: in the first schema folder that has one (a site's own format
+    may bring its ``review/<id>.toml`` beside it), else where the installed one would be."""
+    found = schema_files("review", f"{template_id}.toml")
+    return found[0] if found else schemas_dir() / "review" / f"{template_id}.toml"
 
 
 @lru_cache(maxsize=16)
@@ -292,6 +297,9 @@ def review_spec(template_id: str) -> ReviewSpec:
     except ValueError as exc:
         raise TemplateError(f"审核配置文件 {path}：{exc}") from exc
     return ReviewSpec(template_id, summaries, indicators)
+
+
+on_forget_templates(review_spec.cache_clear)
 
 
 # ---------------------------------------------------------------------- figures of a report
