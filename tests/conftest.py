@@ -1,4 +1,9 @@
-"""Fixtures shared by every test folder: the bundled examples, loaded or as paths, and an empty report."""
+"""Fixtures shared by every test folder: the bundled examples, loaded or as paths, and an empty report.
+
+Also which test modules run alone (marked ``serial``): ``scripts/test.sh`` runs the others on
+every core (pytest-xdist) first, then these one at a time, so that what they measure or drive
+(a real terminal's timing, a hang-up's seconds, sshd, two real users, the offline install, a
+rule's time limit) never shares the CPU with another test."""
 
 from __future__ import annotations
 
@@ -11,6 +16,29 @@ from tui_report.storage.reportfile import load_report, save_report
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+
+SERIAL_MODULES = frozenset(
+    {
+        "test_bundle.py",  # builds and installs the offline bundle inside unshare -n
+        "test_doctor.py",  # a hostile folder must be checked within 5 s
+        "test_rule_patterns.py",  # every pattern within its time limit on hostile text
+        "reliability/test_hangup.py",  # seconds from a hang-up to the exit
+        "reliability/test_tui_hangup.py",
+        "reliability/test_hostile_files.py",  # a FIFO or a huge file refused within a time
+        "reliability/test_kill_during_save.py",  # kills at chosen moments of a save
+        "reliability/test_ssh.py",  # a real sshd on loopback
+        "reliability/test_two_users.py",  # two real users
+        "tui/test_pty_input.py",  # the real app in a pseudo-terminal: reads and timing
+        "tui/test_redraw.py",
+        "tui/test_terminal.py",  # tmux
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.relative_to(ROOT / "tests").as_posix() in SERIAL_MODULES:
+            item.add_marker(pytest.mark.serial)
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from tui_report.storage.atomic import atomic_write
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import decode_report_bytes, loads_report
 
-FORMATS = ("docx", "pdf", "html")
 EXPORTABLE = frozenset({"complete", "needs_attention"})
 INDEX_NAME = "index.html"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')

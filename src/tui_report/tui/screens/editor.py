@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -30,7 +29,7 @@ from tui_report.tui.appapi import report_app
 from tui_report.tui.commands import PaletteNames, bound_commands
 from tui_report.tui.controller import Controller
 from tui_report.tui.grid.widget import Committed
-from tui_report.tui.textual_compat import QuietFooter, footer_listing_keys
+from tui_report.tui.textual_compat import QuietFocusScreen, QuietFooter, footer_listing_keys
 from tui_report.tui.widgets.page import Page, TextTyped
 from tui_report.tui.widgets.pagedeck import PageDeck
 from tui_report.tui.widgets.sections import SectionList
@@ -179,18 +178,14 @@ EDITOR_PALETTE: PaletteNames = {
 }
 
 
-class EditorScreen(Screen[None]):
-    """The wizard.
+class EditorScreen(QuietFocusScreen):
+    """The wizard (not repainted whole when the focus moves: QuietFocusScreen).
 
     The keys are the BINDINGS below (F1 lists them, the README table is checked against them).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = EDITOR_BINDINGS
     PALETTE: ClassVar[PaletteNames] = EDITOR_PALETTE
-    # Textual repaints the whole screen when the focus moves (Screen.focused repaints by default);
-    # the widgets that gain and lose the focus repaint themselves (their styles change), so a page
-    # change need not resend the title, the section list and the footer (#11).
-    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     # What the keys cannot say (F1 lists the keys themselves, from the bindings).
     HELP = "左侧是目录（各部分的填写状态），右侧是正在填写的部分；命令面板可到达每一部分和每个命令。"
