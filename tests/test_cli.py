@@ -24,10 +24,38 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_templates_lists_both():
+def test_templates_lists_both_by_their_chinese_names():
     result = run("templates")
     assert result.returncode == 0
-    assert "gov-info-disclosure-2021" in result.stdout and "gov-info-disclosure-2019" in result.stdout
+    assert "政府信息公开工作年度报告（2021年版格式）" in result.stdout
+    assert "政府信息公开工作年度报告（2019年版格式，试行）" in result.stdout
+    assert "--template 2019" in result.stdout and "--template 2021" in result.stdout
+    assert "gov-info-disclosure" not in result.stdout
+
+
+@pytest.mark.parametrize("word", ["2019", "2019年版", "政府信息公开工作年度报告（2019年版格式，试行）"])
+def test_new_template_by_year_or_name(tmp_path, word, capsys):
+    target = tmp_path / "a.toml"
+    assert main(["new", str(target), "--unit", "某局", "--year", "2021", "--template", word]) == 0
+    assert 'template = "gov-info-disclosure-2019"' in target.read_text(encoding="utf-8")
+    assert "gov-info-disclosure" not in capsys.readouterr().out
+
+
+def test_new_unknown_template_lists_the_formats(tmp_path, capsys):
+    assert (
+        main(["new", str(tmp_path / "a.toml"), "--unit", "某局", "--year", "2021", "--template", "2030"]) == 2
+    )
+    err = capsys.readouterr().err
+    assert "没有“2030”这种报告格式" in err and "2021（政府信息公开工作年度报告（2021年版格式））" in err
+    assert "gov-info-disclosure" not in err
+
+
+def test_new_from_names_the_format_not_its_id(tmp_path, dama_path, capsys):
+    target = tmp_path / "2022.toml"
+    assert main(["new", str(target), "--from", str(dama_path)]) == 0
+    out = capsys.readouterr().out
+    assert "格式为政府信息公开工作年度报告（2021年版格式）" in out
+    assert "gov-info-disclosure" not in out
 
 
 def test_new_then_check(tmp_path):
@@ -169,3 +197,38 @@ def test_bundled_examples_are_the_fixtures_and_pass_check(dama_path: Path, full_
     assert main(["check", str(dama_path), str(full_path)]) == 0
     out = capsys.readouterr().out
     assert "尉氏县大马乡人民政府2021年政府信息公开工作年度报告 — 0个错误，0个警告" in out
+
+
+def test_messages_about_formats_use_chinese_names(tmp_path, dama_path, capsys):
+    newer = tmp_path / "newer.toml"
+    newer.write_text(
+        dama_path.read_text(encoding="utf-8").replace("template_version = 1", "template_version = 9"),
+        encoding="utf-8",
+    )
+    assert main(["check", str(newer)]) == 2
+    err = capsys.readouterr().err
+    assert "不是“政府信息公开工作年度报告（2021年版格式）”的版本" in err and "gov-info-disclosure" not in err
+
+    from tui_report.model.rollup import RollupError, rollup
+    from tui_report.storage.reportfile import load_report
+
+    old = load_report(dama_path).model_copy(update={"template": "gov-info-disclosure-2019"})
+    with pytest.raises(RollupError) as info:
+        rollup([load_report(dama_path), old], "某县")
+    assert "2019年版格式" in str(info.value) and "gov-info-disclosure" not in str(info.value)
+
+
+def test_check_says_where_in_chinese_and_keeps_key_paths_for_json(tmp_path, full_path, capsys):
+    broken = tmp_path / "broken.toml"
+    broken.write_text(
+        full_path.read_text(encoding="utf-8").replace("natural = 3001", "natural = 3999"), encoding="utf-8"
+    )
+    assert main(["check", str(broken)]) == 1
+    out = capsys.readouterr().out
+    assert "（表三 一·自然人、二·自然人、三(七)·自然人 等4处）" in out
+    assert "（第一部分（二）依申请公开情况；表三 一·总计）" in out
+    assert "tables." not in out and "texts." not in out
+    assert main(["check", "--json", str(broken)]) == 1
+    record = json.loads(capsys.readouterr().out)
+    r1 = next(f for f in record["findings"] if f["rule"] == "R1")
+    assert r1["locations"][0] == "tables.requests.new.natural"

@@ -22,6 +22,7 @@ ALLOWED = {
     "html",
     "word",
     "xlsx",
+    "index",  # index.html, the batch export's page
     "python",  # names of programs the administrator installs
     "libreoffice",
     "province",
@@ -119,3 +120,66 @@ def test_every_argparse_template_is_translated() -> None:
     ]
     for sample in samples:
         assert not english_words(chinese_message(sample)), chinese_message(sample)
+
+
+def _cells(text: str) -> int:
+    from tui_report.model.linebreak import cells
+
+    return cells(text)
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_fits_80_columns_names_every_value_and_describes_the_command(
+    command: str | None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # a wide terminal: help still fits an operator's 80
+    code, text = output_of([command, "--help"] if command else ["--help"], capsys)
+    assert code == 0
+    lines = text.splitlines()
+    assert all(_cells(line) <= 80 for line in lines), [line for line in lines if _cells(line) > 80]
+    assert "值" not in text.replace("默认值", "")  # every value has a meaningful name
+    # Under the usage comes what the command does (a description), before the argument lists.
+    body = text.split("\n\n")
+    assert body[0].startswith("用法：") and not body[1].startswith(("位置参数", "选项")), text
+    if command is None:
+        assert "\n    templates  列出可用的报告格式\n" in text  # one line per command, aligned
+
+
+def test_help_placeholders(capsys: pytest.CaptureFixture[str]) -> None:
+    _, export = output_of(["export", "--help"], capsys)
+    assert "--format {docx,pdf,html}" in export and "--subheadings {own-line,run-in}" in export
+    _, review = output_of(["review", "--help"], capsys)
+    assert "--roster 名册文件" in review
+    _, history = output_of(["history", "--help"], capsys)
+    assert "--diff 编号" in history
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["chek", "2025年报.toml"], "没有“chek”这个命令，是不是要用：tui-report check"),
+        (["histroy", "a.toml"], "没有“histroy”这个命令，是不是要用：tui-report history"),
+        (["chek"], "没有“chek”这个命令，是不是要用：tui-report check"),
+        (["foo", "bar.toml"], "没有“foo”这个命令；可用的命令：new、check、export"),
+    ],
+)
+def test_mistyped_command_gets_a_suggestion(argv: list[str], message: str, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "tui_report", *argv], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(message), result.stderr
+    assert "用法" not in result.stderr
+
+
+def test_a_file_named_like_a_command_still_opens(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report file that exists is opened, whatever its name resembles."""
+    from tui_report.cli import not_a_command
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "chek").write_text("", encoding="utf-8")
+    assert not_a_command(["chek"]) == ""
+    assert not_a_command(["2025年报.toml"]) == ""  # not there: the app says the file is missing

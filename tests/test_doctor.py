@@ -67,7 +67,7 @@ def good_folder(tmp_path: Path) -> Path:
     folder.mkdir()
     _chgrp(folder, SHARED_GROUP)
     folder.chmod(0o2770)
-    (folder / "报告.toml").write_text("", encoding="utf-8")
+    (folder / "报告.toml").write_text('[report]\nunit = "某乡"\n', encoding="utf-8")
     (folder / "报告.toml").chmod(0o660)
     return folder
 
@@ -83,6 +83,22 @@ def test_good_folder_passes(good_folder: Path, tmp_path: Path) -> None:
     assert "  ✓ umask 0007：新文件组内可读写" in lines
     assert "  ✓ 1 份报告，同事都能保存" in lines
     assert "结论：必需的项目都正常" in result.stdout
+
+
+def test_doctor_counts_reports_not_files(good_folder: Path) -> None:
+    """The roster and a TOML file that is no report are not counted, and are named (#23)."""
+    (good_folder / "roster.toml").write_text('[[units]]\nname = "某乡"\n', encoding="utf-8")
+    (good_folder / "名册副本.toml").write_text('[[units]]\nname = "某乡"\n', encoding="utf-8")
+    (good_folder / "笔记.toml").write_text("x = 1\n", encoding="utf-8")
+    (good_folder / "手改坏了.toml").write_text("# 注释\n[report]\nunit = 某乡\n", encoding="utf-8")
+    for name in ("roster.toml", "名册副本.toml", "笔记.toml", "手改坏了.toml"):
+        (good_folder / name).chmod(0o660)
+    texts = [c.text for c in folder_checks(good_folder)]
+    assert "2 份报告，同事都能保存" in texts  # 报告.toml and the broken report: still reports
+    assert (
+        "另有 3 个 .toml 不是报告，未计入：roster.toml（单位名册）、名册副本.toml（单位名册）、"
+        "笔记.toml（没有 [report] 部分，不是报告）"
+    ) in texts
 
 
 def test_badly_set_up_folder_fails_with_the_fixes(tmp_path: Path) -> None:

@@ -95,7 +95,7 @@ def test_templates_lists_the_site_format_and_new_uses_it_for_its_year(
     site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out = cli(capsys, "templates")
-    assert code == 0 and FORMAT in out and "gov-info-disclosure-2021" in out
+    assert code == 0 and "（2026年试用格式）" in out and "（2021年版格式）" in out
     assert template_for_year(2026) == FORMAT and template_for_year(2025) == "gov-info-disclosure-2021"
     target = tmp_path / "乙镇2026.toml"
     code, out = cli(capsys, "new", str(target), "--unit", "乙镇人民政府", "--year", "2026", "--level", "乡镇")

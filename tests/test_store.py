@@ -125,7 +125,7 @@ def test_broken_toml_gives_line_and_column(tmp_path, dama_path):
     lines = dama_path.read_text(encoding="utf-8").splitlines()
     lines[5] = "level = township"
     error = _error(_write(tmp_path, "\n".join(lines)))
-    assert "TOML 格式错误：值无效" in str(error)
+    assert "TOML 格式错误：值“township”无效：文字要用英文双引号括起来" in str(error)
     assert error.line == 6 and error.column is not None
     assert "第6行" in str(error)
 

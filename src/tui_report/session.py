@@ -36,6 +36,7 @@ import copy
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from tui_report.model.diff import FieldChange, diff_reports, merge_reports
 from tui_report.model.report import Report
@@ -74,7 +75,10 @@ __all__ = [
     "ReadOnlyError",
     "Recovery",
     "ReportFileError",
+    "Restored",
     "TakeOverError",
+    "replace_report_file",
+    "restore_version",
 ]
 
 
@@ -590,19 +594,39 @@ def _owner_of(path: Path) -> str:
         return ""
 
 
-def restore_version(report_path: Path | str, version_id: str) -> tuple[Version, Version | None]:
-    """Bring a version back as the current file. Returns (restored version, version kept of the
-    file it replaced). Takes the edit lock: refused with :class:`LockedError` while
-    someone edits the report. Works even when the current file is broken."""
+class Restored(NamedTuple):
+    version: Version  # the version brought back
+    replaced: Version | None  # the version that keeps the content it replaced (None: no file was there)
+    saved: Version | None  # the restored content as the newest version (None: could not be kept)
+
+
+def restore_version(report_path: Path | str, version_id: str) -> Restored:
+    """Bring a version back as the current file (works even when the current file is broken).
+    Through :func:`replace_report_file`: refused with :class:`LockedError` while someone edits the
+    report, the content it replaces kept as a version."""
     report_path = Path(report_path)
     version = find_version(report_path, version_id)
     raw = read_version(version)
     loads_report(decode_report_bytes(raw, version.file), version.file)  # refuse a broken version
-    check_can_save(report_path).raise_if_refused()
-    with EditLock.acquire(report_path):
-        kept = keep_previous(report_path)
-        atomic_write(report_path, raw)
+    replaced, saved = replace_report_file(report_path, raw)
+    return Restored(version, replaced, saved)
+
+
+def replace_report_file(path: Path | str, data: bytes) -> tuple[Version | None, Version | None]:
+    """Replace a report file from outside an editing session (restore; the one writer entry point
+    that commands replacing a report can share). In order: may this user save there
+    (:class:`CannotEditError`), the edit lock (:class:`LockedError` naming who edits), the current
+    content kept as a version, the atomic write, the new content kept as the newest version, pruning.
+
+    Returns (the version holding the replaced content, None when there was no file; the version of
+    the new content, None when it could not be kept — the write itself succeeded)."""
+    path = Path(path)
+    check_can_save(path).raise_if_refused()
+    with EditLock.acquire(path):
+        replaced = keep_previous(path)
+        atomic_write(path, data)
+        saved = None
         with contextlib.suppress(ReportFileError):
-            keep_previous(report_path)  # the restored file, as the newest version
-        prune(report_path)
-    return version, kept
+            saved = keep_previous(path)
+        prune(path)
+    return replaced, saved

@@ -68,25 +68,82 @@ def test_history_and_restore_cli(report_file: Path, capsys: pytest.CaptureFixtur
     _save_text(session, "版本一")
     _save_text(session, "版本二")
     session.close()
+    # 1 = the file as it was before the first save, 2 = 版本一, 3 = 版本二 (the current file)
     assert cli_main(["history", str(report_file)]) == 0
     out = capsys.readouterr().out
-    assert "当前" in out and "历史版本" in out
-    assert out.count("\n  1 ") + out.count("\n  1  ") >= 1
+    assert "历史版本（共 3 个，新的在上）" in out
+    lines = out.splitlines()
+    assert lines[2].split()[0] == "当前" and lines[2].endswith("即版本 3")
+    assert [line.split()[0] for line in lines[3:6]] == ["3", "2", "1"]
+    assert lines[3].endswith("改了第六部分") and lines[5].endswith("最早保留的版本")
 
-    assert "与当前文件相同" in out  # version 1 is the current file itself
-
-    # Version 2 is "版本一" (the file before the last save).
     assert cli_main(["restore", str(report_file), "2"]) == 0
     out = capsys.readouterr().out
-    assert "已恢复" in out and "可用 tui-report restore 撤回" in out
+    assert f"已把 {report_file} 恢复为版本 2（" in out
+    assert f"恢复前的内容是版本 3，要撤回可用：tui-report restore {report_file} 3" in out
+    assert "恢复后的内容记为版本 4" in out
+    assert ".toml 恢复为" not in out.replace(report_file.name, "") and "_root" not in out  # no file names
     assert load_report(report_file).texts["other.main"] == "版本一"
-    # The restore is itself a new save: "版本二" is kept (now version 2) and can come back.
-    assert load_report(list_versions(report_file)[1].file).texts["other.main"] == "版本二"
-    assert cli_main(["restore", str(report_file), "2"]) == 0
+    # The numbers did not move: 3 is still "版本二", and it comes back.
+    assert cli_main(["restore", str(report_file), "3"]) == 0
     assert load_report(report_file).texts["other.main"] == "版本二"
+    assert [v.number for v in list_versions(report_file)] == [5, 4, 3, 2, 1]
 
     assert cli_main(["restore", str(report_file), "99"]) == 2
-    assert "没有找到历史版本" in capsys.readouterr().err
+    assert "没有找到历史版本“99”（现有版本 1—5" in capsys.readouterr().err
+
+
+def test_history_after_three_saves_and_a_restore(
+    report_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Number, time, who and what changed in a few words, computed against the previous version."""
+    session = EditSession.open(report_file)
+    values = session.report.values["requests"]
+    values["new.natural"], values["new.commercial"], values["carried_over.natural"] = 5, 2, 1
+    session.mark_edited()
+    session.save()
+    _save_text(session, "第二次保存")
+    session.report.preamble["phone"] = "0371-12345678"
+    session.report.texts["problems.main"] = "第三次保存"
+    session.mark_edited()
+    session.save()
+    session.close()
+    assert cli_main(["restore", str(report_file), "2"]) == 0
+    capsys.readouterr()
+    assert cli_main(["history", str(report_file)]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line for line in out.splitlines()[2:9] if line.startswith("  ")}
+    assert rows["2"].endswith("改了表三 3 格")
+    assert rows["3"].endswith("改了第六部分")
+    assert rows["4"].endswith("改了联系电话、第五部分")  # in the order of the report
+    assert "回到版本 2：改了" in rows["5"]
+    assert rows["1"].endswith("最早保留的版本")
+    when = datetime.fromtimestamp(report_file.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    assert f"  5     {when}  " in out
+    from tui_report.model.linebreak import cells
+
+    table = [line for line in out.splitlines() if line.startswith("  ")]
+    assert len(table) >= 7 and all(cells(line) <= 80 for line in table), out
+
+
+def test_history_diff_against_the_current_file(report_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    session = EditSession.open(report_file)
+    session.report.values["requests"]["new.natural"] = 7
+    session.mark_edited()
+    session.save()
+    _save_text(session, "新写的其他事项")
+    session.close()
+    assert cli_main(["history", str(report_file), "--diff", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("版本 1（") and "→ 当前文件，2 处不同：" in out
+    assert "  表三 一·自然人：0 → 7\n" in out
+    assert "新写的其他事项" in out
+    assert f"恢复为版本 1：tui-report restore {report_file} 1" in out
+    assert "tables." not in out
+    assert cli_main(["history", str(report_file), "--diff", "3"]) == 0
+    assert "与当前文件内容相同" in capsys.readouterr().out
+    assert cli_main(["history", str(report_file), "--diff", "8"]) == 2
+    assert "没有找到历史版本“8”" in capsys.readouterr().err
 
 
 def test_restore_is_refused_while_someone_edits(
@@ -94,11 +151,27 @@ def test_restore_is_refused_while_someone_edits(
 ) -> None:
     session = EditSession.open(report_file)
     _save_text(session, "编辑中")
+    before = report_file.read_bytes()
     with pytest.raises(LockedError):
         restore_version(report_file, "1")
     assert cli_main(["restore", str(report_file), "1"]) == 2
-    assert "现在不能恢复" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "现在不能恢复" in err and "正在由 " in err  # names who edits
+    assert report_file.read_bytes() == before
     session.close()
+
+
+def test_restore_keeps_what_it_replaces(report_file: Path) -> None:
+    """A file changed outside the program (not kept as a version yet) is kept before a restore."""
+    session = EditSession.open(report_file)
+    _save_text(session, "保存过的")
+    session.close()
+    outside = report_file.read_text(encoding="utf-8").replace("保存过的", "程序外改的")
+    report_file.write_text(outside, encoding="utf-8")
+    restored = restore_version(report_file, "1")
+    assert restored.replaced is not None and restored.replaced.number == 3
+    assert restored.replaced.file.read_text(encoding="utf-8") == outside
+    assert restored.saved is not None and restored.saved.number == 4
 
 
 def test_restore_repairs_a_file_broken_by_hand(report_file: Path) -> None:
@@ -113,7 +186,9 @@ def test_restore_repairs_a_file_broken_by_hand(report_file: Path) -> None:
     with pytest.raises(Exception, match="UTF-8"):
         EditSession.open(report_file)
     assert not versions.is_current(list_versions(report_file)[0], report_file)
-    restore_version(report_file, "1")  # the newest version is the last save
+    newest = list_versions(report_file)[0]
+    assert newest.number == 3  # 1 the original, 2 好的版本, 3 最后保存的版本
+    restore_version(report_file, "3")
     assert load_report(report_file).texts["other.main"] == "最后保存的版本"
     assert b"template" in list_versions(report_file)[1].file.read_bytes()  # the broken file is kept too
 
@@ -203,3 +278,50 @@ def test_new_force_goes_through_the_editing_session(
     assert load_report(report_file).unit == "某乡人民政府"
     assert any(v.file.read_bytes() == before for v in list_versions(report_file))  # the old file kept
     assert "历史版本" in capsys.readouterr().out
+
+
+def test_numbers_never_move_when_versions_are_pruned(report_file: Path) -> None:
+    now = datetime.now().astimezone()
+    moments = [now - timedelta(days=40, minutes=i) for i in range(10)]  # old: pruned
+    moments += [now - timedelta(minutes=i) for i in range(30)]  # today: the newest 20 kept
+    _fake_versions(report_file, moments)
+    before = {v.saved_at: v.number for v in list_versions(report_file)}
+    assert sorted(before.values()) == list(range(1, 41))  # earlier release: 1 = the oldest
+    prune(report_file, now=now)
+    left = list_versions(report_file)
+    assert len(left) == KEEP_LAST and {v.number for v in left} == set(range(21, 41))
+    assert all(before[v.saved_at] == v.number for v in left)  # the same numbers as before
+    assert all(v.numbered and v.id.startswith(f"{v.number:04d}_") for v in left)
+    # The next save takes the next number, not the count.
+    session = EditSession.open(report_file)
+    _save_text(session, "第41个")
+    session.close()
+    assert [v.number for v in list_versions(report_file)][:2] == [42, 41]  # 41 the file replaced
+    assert versions.find_version(report_file, "42").number == 42
+    with pytest.raises(Exception, match="版本 3 已按保留规则删除"):
+        versions.find_version(report_file, "3")
+
+
+def test_versions_of_earlier_releases_are_read_and_numbered_at_the_next_save(report_file: Path) -> None:
+    folder = versions_dir(report_file)
+    folder.mkdir(parents=True)
+    texts = {}
+    for n, stamp in enumerate(("20250101-090000-000000", "20250102-090000-000000", "20250103-090000-000000")):
+        text = report_file.read_text(encoding="utf-8").replace('main = "无"', f'main = "旧版本{n + 1}"')
+        (folder / f"{stamp}_zhangsan.toml").write_text(text, encoding="utf-8")
+        texts[n + 1] = f"旧版本{n + 1}"
+    (folder / "20250103-090000-000000_zhangsan~2.toml").write_text("x", encoding="utf-8")  # same second
+    listed = list_versions(report_file)
+    assert [v.number for v in listed] == [4, 3, 2, 1] and not any(v.numbered for v in listed)
+    assert load_report(versions.find_version(report_file, "2").file).texts["other.main"] == "旧版本2"
+    # An interrupted renaming (only the newest renamed) leaves every number where it was.
+    newest = listed[0]
+    newest.file.rename(folder / versions.version_name(4, newest.saved_at, "zhangsan"))
+    assert [v.number for v in list_versions(report_file)] == [4, 3, 2, 1]
+    session = EditSession.open(report_file)
+    _save_text(session, "新版本")
+    session.close()
+    after = list_versions(report_file)
+    assert all(v.numbered for v in after)
+    assert [v.number for v in after] == [6, 5, 4, 3, 2, 1]
+    assert load_report(versions.find_version(report_file, "2").file).texts["other.main"] == "旧版本2"

@@ -117,6 +117,47 @@ def test_roster_is_written_from_reports_and_never_read_as_a_report(
     assert "units.toml" not in rows  # recognised by its content
 
 
+def test_roster_names_every_file_it_left_out_and_writes_chinese_levels(
+    county: County, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui_report.review.roster import load_roster
+
+    (county.folder / "roster.toml").unlink()
+    blank_unit = county.reports["甲乡人民政府"].model_copy(deep=True)
+    blank_unit.unit = ""
+    from tui_report.storage.reportfile import save_report
+
+    save_report(blank_unit, county.folder / "无名.toml")
+    save_report(county.reports["甲乡人民政府"], county.folder / "甲副本.toml")
+    (county.folder / "笔记.toml").write_text("x = 1\n", encoding="utf-8")
+    os.mkfifo(county.folder / "管道.toml")
+    assert main(["roster", str(county.folder)]) == 0
+    out = capsys.readouterr().out
+    assert "以下5个文件未列入名册：" in out
+    assert "  g.toml：第2行第8列：TOML 格式错误：“=”后面缺少值" in out
+    assert "  无名.toml：报告里没有填写单位名称" in out
+    assert "  甲副本.toml：与 a.toml 是同一单位“甲乡人民政府”，名册中只列一次" in out
+    assert "  笔记.toml：缺少 [report]" in out
+    assert "  管道.toml：不是普通文件（是命名管道（FIFO））" in out
+    text = (county.folder / "roster.toml").read_text(encoding="utf-8")
+    assert 'level = "乡镇"' in text and "township" not in text.split("\n\n", 1)[1]
+    # Read back: Chinese levels and the English ids are both accepted, stored as ids.
+    assert {u.level for u in load_roster(county.folder / "roster.toml")} == {"township"}
+    (county.folder / "old.toml").write_text(
+        '[[units]]\nname = "某乡"\nlevel = "township"\n[[units]]\nname = "某县"\nlevel = "县级"\n',
+        encoding="utf-8",
+    )
+    assert [u.level for u in load_roster(county.folder / "old.toml")] == ["township", "county"]
+
+
+def test_broken_roster_is_explained_in_chinese(county: County, capsys: pytest.CaptureFixture[str]) -> None:
+    (county.folder / "roster.toml").write_text("[[units]]\nname = 甲乡\n", encoding="utf-8")
+    assert main(["review", str(county.folder), "--json"]) == 2
+    err = capsys.readouterr().err
+    assert "roster.toml 第2行第8列：TOML 格式错误：值“甲乡”无效：文字要用英文双引号括起来" in err
+    assert "Invalid" not in err
+
+
 def test_year_filter(county: County, capsys: pytest.CaptureFixture[str]) -> None:
     code, rows = review_json(capsys, str(county.folder), "--year", "2023")
     assert code == 1

@@ -1,8 +1,9 @@
 """The shared folder of a county or department: group, setgid, no sticky bit, the program's
 ``.locks``/``.versions`` folders, the reports in it, and the operator's groups and umask.
 
-Only ``lstat``/``stat`` and a bounded directory listing: nothing in the folder is opened, so a
-FIFO, a symlink or a huge folder cannot make the doctor hang (docs/reliability.md, 共享文件夹).
+Only ``lstat``/``stat``, a bounded directory listing and the head of each regular ``*.toml`` (to
+count reports, not files: :mod:`tui_report.admin.reportfiles`, no link followed, never blocking), so
+a FIFO, a symlink or a huge folder cannot make the doctor hang (docs/reliability.md, 共享文件夹).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
+from tui_report.admin.reportfiles import kind_words, toml_kind
 from tui_report.admin.results import Check, fail, ok, warn
 from tui_report.host import procinfo
 from tui_report.host.oserror import os_error_text
@@ -208,7 +210,7 @@ def report_file_checks(folder: Path, info: os.stat_result) -> list[Check]:
         entries, more = _listing(folder)
     except OSError as exc:
         return [fail(f"无法列出文件夹内容（{os_error_text(exc)}）", f"chmod 2770 {folder}")]
-    odd, read_only, other_group, count = [], [], [], 0
+    odd, read_only, other_group, not_reports, count = [], [], [], [], 0
     for entry in entries:
         if not entry.name.endswith(".toml"):
             continue
@@ -218,6 +220,10 @@ def report_file_checks(folder: Path, info: os.stat_result) -> list[Check]:
             continue
         if not stat.S_ISREG(entry_info.st_mode):
             odd.append(f"{entry.name}（{_kind(entry_info)}）")
+            continue
+        kind = toml_kind(folder / entry.name)
+        if kind in ("roster", "other"):
+            not_reports.append(f"{entry.name}（{kind_words(kind)}）")
             continue
         count += 1
         if entry_info.st_mode & 0o060 != 0o060:
@@ -243,6 +249,11 @@ def report_file_checks(folder: Path, info: os.stat_result) -> list[Check]:
         )
     if not checks:
         checks.append(ok(f"{count}{'+' if more else ''} 份报告，同事都能保存"))
+    if not_reports:
+        shown = "、".join(sorted(not_reports)[:SHOWN]) + (
+            f" 等{len(not_reports)}个" if len(not_reports) > SHOWN else ""
+        )
+        checks.append(ok(f"另有 {len(not_reports)} 个 .toml 不是报告，未计入：{shown}"))
     return checks
 
 

@@ -39,7 +39,9 @@ COMMANDS = tuple(HANDLERS)
 def _build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(
         prog="tui-report",
-        description="填报、检查、导出政府信息公开工作年度报告。不带子命令时打开填报界面：tui-report [文件]",
+        description="填报、检查、导出政府信息公开工作年度报告。\n"
+        "打开填报界面：tui-report，或 tui-report 报告文件.toml\n"
+        "每个命令的说明：tui-report 命令 --help",
     )
     parser.add_argument(
         "--version", action="version", version=f"tui-report {__version__}", help="显示版本号并退出"
@@ -59,7 +61,33 @@ def _build_parser() -> argparse.ArgumentParser:
     rollup.add_parser(sub)
     doctor.add_parser(sub)
     importcmd.add_parser(sub)
+    _describe_every_command(sub)
     return parser
+
+
+def _describe_every_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """A command's --help opens with what it does: its line in the list when it has no more."""
+    listed = {choice.dest: choice.help for choice in sub._choices_actions}
+    for name, command in sub.choices.items():
+        if not command.description:
+            command.description = listed.get(name)
+
+
+def not_a_command(args: list[str]) -> str:
+    """The message for a first word that is neither a command nor a file to open ("" when it may
+    be a report to open): a mistyped command (``chek``) gets the command it resembles."""
+    import difflib
+    import os
+
+    word = args[0]
+    if os.path.lexists(word):
+        return ""
+    close = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.6)
+    if close:
+        return f"没有“{word}”这个命令，是不是要用：tui-report {close[0]}"
+    if len(args) > 1:
+        return f"没有“{word}”这个命令；可用的命令：{'、'.join(COMMANDS)}（说明：tui-report --help）"
+    return ""
 
 
 def run_app(argv: Sequence[str]) -> int:
@@ -86,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list and args_list[0] == "--":
         return run_app(args_list[1:])  # `tui-report -- -dash.toml`: a file whose name starts with "-"
     if not args_list or (args_list[0] not in COMMANDS and not args_list[0].startswith("-")):
+        mistyped = not_a_command(args_list)
+        if mistyped:
+            err(mistyped)
+            return EXIT_UNREADABLE
         return run_app(args_list)
     parser = _build_parser()
     args = parser.parse_args(args_list)

@@ -14,12 +14,19 @@ from typing import TYPE_CHECKING
 from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, load, out, out_json
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tui_report.model.report import Report
-    from tui_report.model.rules import Finding
+    from tui_report.model.rules import Finding, Location
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    check = sub.add_parser("check", help="检查报告，列出问题")
+    check = sub.add_parser(
+        "check",
+        help="检查报告，列出问题",
+        description="检查报告，列出错误和警告以及它们在哪里（表格的哪一格、哪一部分文字）。"
+        "退出码：0 没有错误（可能有警告），1 有错误，2 文件无法读取。",
+    )
     check.add_argument(
         "files", type=Path, nargs="+", help="报告文件（.toml；也可直接检查 .docx、.html、.pdf）"
     )
@@ -77,11 +84,44 @@ def _print_text(path: Path, report: Report, findings: list[Finding]) -> None:
     warnings = sum(1 for f in findings if f.severity == "warning")
     out(f"{path}：{report.title} — {errors}个错误，{warnings}个警告\n")
     for finding in findings:
-        where = "、".join(loc.path for loc in finding.locations[:3])
-        if len(finding.locations) > 3:
-            where += f" 等{len(finding.locations)}处"
+        where = describe_locations(report, finding.locations)
         out(f"  {SEVERITY_LABELS[finding.severity]} [{finding.rule}] {finding.message}")
         out(f"（{where}）\n" if where else "\n")
+
+
+SHOWN_LOCATIONS = 3
+
+
+def describe_locations(report: Report, locations: Sequence[Location]) -> str:
+    """Where a finding points, in Chinese: ``表三 一·自然人、二·自然人 等4处``, ``第五部分``.
+    The key paths of the report file are for ``--json`` only."""
+    from tui_report.model.rules import describe_location
+    from tui_report.model.similarity import part_name
+    from tui_report.model.template import TemplateError
+
+    try:
+        template = report.tpl
+    except TemplateError:
+        return ""
+    groups: list[tuple[str, list[str]]] = []  # (table name or "", names)
+    for loc in locations[:SHOWN_LOCATIONS]:
+        if loc.table is not None and loc.table in template.compiled:
+            table = template.table(loc.table)
+            name = table.spec.name or table.title
+            cell = table.cells[loc.cell].name if loc.cell and loc.cell in table.cells else ""
+            if groups and groups[-1][0] == name:
+                groups[-1][1].append(cell)
+            else:
+                groups.append((name, [cell]))
+        elif loc.text is not None and loc.text in template.text_keys():
+            groups.append(("", [part_name(template, loc.text)]))
+        else:
+            groups.append(("", [describe_location(template, loc)]))
+    parts = [" ".join(p for p in (head, "、".join(c for c in cells if c)) if p) for head, cells in groups]
+    where = "；".join(p for p in parts if p)
+    if len(locations) > SHOWN_LOCATIONS:
+        where += f" 等{len(locations)}处"
+    return where
 
 
 def _print_json(path: Path, report: Report, findings: list[Finding]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -97,6 +98,9 @@ METAVARS = {
     "template": "模板",
     "folder": "文件夹",
     "path": "路径",
+    "roster": "名册文件",
+    "source": "来源文件",
+    "diff": "编号",
 }
 _NO_VALUE_ACTIONS = (
     argparse._StoreTrueAction,
@@ -109,8 +113,21 @@ _NO_VALUE_ACTIONS = (
 )
 
 
+# The terminal an operator has is 80 columns wide (often exactly): help never goes wider.
+HELP_COLUMNS = 80
+_USAGE_PART = re.compile(r"\(.*?\)+(?=\s|$)|\[.*?\]+(?=\s|$)|\S+")
+
+
 class ChineseHelpFormatter(argparse.HelpFormatter):
-    """Help whose fixed words are Chinese: 用法：, and the section titles set by the parser."""
+    """Help whose fixed words are Chinese (用法：, the section titles set by the parser), measured
+    and wrapped in terminal cells (a Chinese character takes two), at most 80 columns wide."""
+
+    def __init__(self, prog: str, *args: Any, **kwargs: Any) -> None:
+        import shutil
+
+        columns = min(shutil.get_terminal_size((HELP_COLUMNS, 24)).columns, HELP_COLUMNS)
+        kwargs.setdefault("width", columns - 1)
+        super().__init__(prog, *args, **kwargs)
 
     def add_usage(
         self,
@@ -121,18 +138,62 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
     ) -> None:
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
-    # argparse measures and wraps by characters; a Chinese character takes two cells.
+    def _format_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None,
+    ) -> str:
+        """argparse's usage on one line, then wrapped by cells: options and their values stay
+        together, continuation lines start under the first option."""
+        from tui_report.model.linebreak import cells
+
+        width, self._width = self._width, 1 << 20
+        try:
+            line = super()._format_usage(usage, actions, groups, prefix).strip("\n")
+        finally:
+            self._width = width
+        head = f"{prefix or ''}{self._prog} "
+        if not line.startswith(head) or cells(line) <= width:
+            return line + "\n\n"
+        indent = " " * (cells(head) if cells(head) <= width // 2 else cells(prefix or ""))
+        lines, current = [], head.rstrip()
+        for part in _USAGE_PART.findall(line[len(head) :]):
+            if cells(current) + 1 + cells(part) > width and current.strip():
+                lines.append(current)
+                current = indent + part
+            else:
+                current += " " + part
+        lines.append(current)
+        return "\n".join(lines) + "\n\n"
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        """Descriptions wrapped by cells, at phrase boundaries (the messages' line-breaking)."""
+        from tui_report.model.linebreak import wrap
+
+        paragraphs = [" ".join(paragraph.split()) for paragraph in text.strip().split("\n")]
+        return "\n".join(indent + line for line in wrap("\n".join(paragraphs), width - len(indent)))
+
     def add_argument(self, action: argparse.Action) -> None:
         super().add_argument(action)
         if action.help is not argparse.SUPPRESS:
             from tui_report.model.linebreak import cells
 
-            header = self._format_action_invocation(action)
-            self._action_max_length = max(self._action_max_length, cells(header) + self._current_indent)
+            headers = [(self._format_action_invocation(action), self._current_indent)]
+            # The commands are listed indented under their section (argparse forgets that indent).
+            subactions = action._get_subactions() if isinstance(action, argparse._SubParsersAction) else []
+            step = self._current_indent + self._indent_increment
+            headers += [(self._format_action_invocation(sub), step) for sub in subactions]
+            longest = max(cells(header) + indent for header, indent in headers)
+            self._action_max_length = max(self._action_max_length, longest)
 
     def _format_action(self, action: argparse.Action) -> str:
         from tui_report.model.linebreak import cells, wrap
 
+        if isinstance(action, argparse._SubParsersAction):
+            # The section title says 命令 already: list the commands without a header line.
+            return "".join(self._format_action(sub) for sub in self._iter_indented_subactions(action))
         help_position = min(self._action_max_length + 2, self._max_help_position)
         header = " " * self._current_indent + self._format_action_invocation(action)
         help_text = self._expand_help(action) if action.help else ""
@@ -164,8 +225,13 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
     def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
         action = super().add_argument(*args, **kwargs)
-        if action.metavar is None and action.nargs != 0 and not isinstance(action, _NO_VALUE_ACTIONS):
-            action.metavar = METAVARS.get(action.dest, "值")
+        if (
+            action.metavar is None
+            and action.choices is None  # argparse shows them: {docx,pdf,html}
+            and action.nargs != 0
+            and not isinstance(action, _NO_VALUE_ACTIONS)
+        ):
+            action.metavar = METAVARS[action.dest]  # every value an operator types is named
         return action
 
     def error(self, message: str) -> NoReturn:

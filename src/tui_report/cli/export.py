@@ -13,7 +13,12 @@ from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, 
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    export = sub.add_parser("export", help="导出报告（按扩展名：.json .docx .pdf .html）")
+    export = sub.add_parser(
+        "export",
+        help="导出报告（按扩展名：.json .docx .pdf .html）",
+        description="导出报告，格式按 -o 文件的扩展名：.docx（Word）、.pdf、.html（网页）、.json。"
+        "有错误时不导出，加 --draft 导出草稿。给出文件夹时，批量导出其中所有已完成的报告和索引页 index.html。",
+    )
     export.add_argument("file", type=Path, help="报告文件；或文件夹：批量导出其中所有已完成的报告")
     export.add_argument("-o", "--output", type=Path, required=True, help="输出文件（批量导出时为输出文件夹）")
     export.add_argument(

@@ -15,7 +15,12 @@ from tui_report.model.levels import LEVEL_WORDS
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    imp = sub.add_parser("import", help="从 Word、网页或 PDF 格式的报告导入，生成报告文件")
+    imp = sub.add_parser(
+        "import",
+        help="从 Word、网页或 PDF 格式的报告导入，生成报告文件",
+        description="从 Word、网页或 PDF 格式的报告导入，生成报告文件，并列出需要核对之处。"
+        "退出码：0 已生成报告，2 不是能识别的年度报告或无法读取。",
+    )
     imp.add_argument("source", type=Path, metavar="来源文件", help="要导入的报告（.docx、.html、.pdf）")
     imp.add_argument(
         "-o", "--output", type=Path, required=True, metavar="报告文件", help="生成的报告文件（.toml）"

@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err
+from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err, out
+from tui_report.cli.templates import find_template
 from tui_report.model.levels import LEVEL_WORDS, level_id  # import-light: --help loads no pydantic
 
 if TYPE_CHECKING:
@@ -25,7 +26,12 @@ def level_arg(value: str) -> str:
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    new = sub.add_parser("new", help="新建一份空白报告")
+    new = sub.add_parser(
+        "new",
+        help="新建一份报告（空白，或从上年报告新建）",
+        description="新建一份报告：空白报告需要 --unit 和 --year；用 --from 从上年报告新建时沿用单位和层级。"
+        "文件已存在时不覆盖（加 --force 覆盖，原文件保留为历史版本）。",
+    )
     new.add_argument("file", type=Path, help="要创建的报告文件（.toml）")
     new.add_argument(
         "--unit", default=None, help="单位名称，如：尉氏县大马乡人民政府（用 --from 时沿用上年）"
@@ -47,7 +53,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         + "、".join(f"{zh}（{en}）" for en, zh in LEVEL_WORDS.items())
         + "；默认乡镇（用 --from 时沿用上年）",
     )
-    new.add_argument("--template", default=None, help="模板编号（默认按年度选择，见 tui-report templates）")
+    new.add_argument(
+        "--template",
+        default=None,
+        metavar="格式",
+        help="报告格式：格式的年份，如 2019（默认按年度选择，见 tui-report templates）",
+    )
     new.add_argument("--force", action="store_true", help="文件已存在时覆盖")
 
 
@@ -70,14 +81,14 @@ def run(args: argparse.Namespace) -> int:
             if report is None:
                 return EXIT_UNREADABLE
         else:
-            template_id = args.template or template_for_year(args.year)
+            template_id = find_template(args.template) if args.template else template_for_year(args.year)
             report = new_report(args.unit, args.year, args.level or "township", template_id)
     except TemplateError as exc:
         err(str(exc))
         return EXIT_UNREADABLE
     if not _create(args.file, report, overwrite=args.force):
         return EXIT_UNREADABLE
-    print(f"已创建 {args.file}（{report.title}，模板 {report.template}）")
+    out(f"已创建 {args.file}：{report.title}，格式为{report.tpl.name}\n")
     return EXIT_OK
 
 
@@ -98,7 +109,7 @@ def _create(path: Path, report: Report, *, overwrite: bool) -> bool:
         err(str(exc))
         return False
     if overwrite and existed:
-        print("原文件已保留为历史版本（tui-report history 查看，tui-report restore 恢复）")
+        out("原文件已保留为历史版本（tui-report history 查看，tui-report restore 恢复）\n")
     return True
 
 
@@ -111,11 +122,11 @@ def _from_last_year(args: argparse.Namespace) -> Report | None:
     if last is None:
         err(f"上年报告无法读取：{problem}")
         return None
-    report = start_from(last, args.year, args.template)
+    report = start_from(last, args.year, find_template(args.template) if args.template else None)
     if args.unit is not None:
         report.unit = args.unit
     if args.level is not None:
         report.level = args.level
     carried = sum(len(cells) for cells in report.values.values())
-    print(f"从 {args.from_file}（{last.title}）新建：已预填上年结转{carried}格，已保存上年数据供跨年核对")
+    out(f"从 {args.from_file}（{last.title}）新建：已预填上年结转{carried}格，已保存上年数据供跨年核对\n")
     return report

@@ -13,7 +13,11 @@ from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    rollup = sub.add_parser("rollup", help="汇总：把文件夹中各单位报告的表格相加，生成一份汇总报告")
+    rollup = sub.add_parser(
+        "rollup",
+        help="汇总：把文件夹中各单位报告的表格相加，生成一份汇总报告",
+        description="把文件夹中各单位同一年度报告的表格相加，生成一份汇总报告（文字部分留空，由汇总单位撰写）。",
+    )
     rollup.add_argument("folder", type=Path, metavar="文件夹", help="存放各单位报告的文件夹")
     rollup.add_argument("-o", "--output", type=Path, required=True, help="汇总报告文件（.toml）")
     rollup.add_argument("--unit", default="", help="汇总报告的单位名称，如 某某县（默认：文件夹名）")

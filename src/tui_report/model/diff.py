@@ -12,12 +12,13 @@ not touch the same field.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from tui_report.model.report import FIELD_LABELS, Report, format_value
-from tui_report.model.template import TemplateError
+from tui_report.model.template import Template, TemplateError
 
 _META_LABELS = FIELD_LABELS
 
@@ -164,3 +165,57 @@ def _unflatten(flat: dict[str, FieldValue], like: Report) -> Report:
         elif key in _META_LABELS:
             meta[key] = value
     return Report.model_validate({**meta, "preamble": preamble, "texts": texts, "values": values})
+
+
+# ---------------------------------------------------------------------- in a few words
+
+SUMMARY_ITEMS = 4
+
+
+def change_summary(changes: list[FieldChange], template: Template) -> str:
+    """What changed, in a few words, in the order of the printed report: ``改了联系电话、第五部分、
+    表三 3 格``; "" when nothing did."""
+    places: dict[str, tuple[int, int]] = {}  # what changed → where it first is in the report
+    cells: dict[str, int] = {}  # what changed → how many table cells (0: a text or a field)
+    for change in changes:
+        place, name, count = _changed_thing(change, template)
+        places[name] = min(place, places.get(name, place))
+        cells[name] = cells.get(name, 0) + count
+    ordered = sorted(places, key=places.__getitem__)
+    words = [f"{name} {cells[name]} 格" if cells[name] else name for name in ordered]
+    if not words:
+        return ""
+    more = f" 等{len(words)}处" if len(words) > SUMMARY_ITEMS else ""
+    return "改了" + "、".join(words[:SUMMARY_ITEMS]) + more
+
+
+def _changed_thing(change: FieldChange, template: Template) -> tuple[tuple[int, int], str, int]:
+    """Where in the report a change is (for the order), the table (counting one cell), text part
+    or field it is in."""
+    from tui_report.model.similarity import part_name  # rapidfuzz: only when summarising
+
+    head, _, rest = change.key.partition(".")
+    try:
+        if head == "tables":
+            table_key = rest.partition(".")[0]
+            table = template.table(table_key)
+            return (3, list(template.compiled).index(table_key)), table.spec.name or table.title, 1
+        if head == "texts":
+            return (2, template.text_keys().index(rest)), _short_part(part_name(template, rest)), 0
+        if head == "preamble":
+            keys = [f.key for f in template.preamble]
+            return (1, keys.index(rest) if rest in keys else len(keys)), change.label, 0
+    except (KeyError, ValueError, TemplateError):
+        return (4, 0), change.label, 0
+    meta = list(_META_LABELS)
+    return (
+        (0, meta.index(change.key) if change.key in meta else len(meta)),
+        _META_LABELS.get(change.key, change.label),
+        0,
+    )
+
+
+def _short_part(name: str) -> str:
+    """``第一部分（二）`` for ``第一部分（二）依申请公开情况``: the numbering says which."""
+    match = re.match(r"^(第.{1,3}部分（.{1,3}）)", name)
+    return match.group(1) if match else name

@@ -28,7 +28,7 @@ def rollup(reports: Sequence[Report], unit: str, level: UnitLevel = "county") ->
     for report in reports[1:]:
         if report.template != first.template:
             raise RollupError(
-                f"{report.unit}的报告格式（{report.template}）与{first.unit}的（{first.template}）不同，不能汇总"
+                f"{report.unit}的报告格式（{report.tpl.name}）与{first.unit}的（{first.tpl.name}）不同，不能汇总"
             )
         if report.year != first.year:
             raise RollupError(

@@ -116,7 +116,7 @@ def inspect_file(path: str, last_year_path: str | None = None) -> Inspection:
         return result
     except ReportFileError as exc:
         result.roster = _parses_as_roster(Path(path))
-        result.problem = exc.reason if exc.line is None else str(exc).split("：", 1)[-1]
+        result.problem = exc.located_reason
         return result
     last_year: Report | None = None
     if last_year_path is not None:

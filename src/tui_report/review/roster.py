@@ -2,7 +2,7 @@
 
     [[units]]
     name = "某某乡人民政府"
-    level = "township"          # or 乡镇; the same words as tui-report new --level
+    level = "乡镇"               # or township; the same words as tui-report new --level
     contact = "张三 0000-1234567"  # optional
 
 ``tui-report roster DIR`` writes ``DIR/roster.toml`` from the reports found; the office edits it.
@@ -19,9 +19,10 @@ from typing import Any
 import tomli_w
 
 from tui_report.host.toml import tomllib
-from tui_report.model.levels import level_choices, level_id
+from tui_report.model.levels import LEVEL_WORDS, level_choices, level_id
 from tui_report.review.files import UnsafeFile, read_plain_file
 from tui_report.storage.atomic import atomic_write
+from tui_report.storage.tomlerrors import explain_toml_error
 
 ROSTER_NAME = "roster.toml"
 
@@ -91,13 +92,16 @@ def _unit(item: Any, index: int, path: Path) -> RosterUnit:
 def load_roster(path: Path) -> list[RosterUnit]:
     try:
         raw = read_plain_file(path, 1024 * 1024)
-        data = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
     except UnsafeFile as exc:
         raise RosterError(f"名册 {path} {exc}") from exc
     except UnicodeDecodeError as exc:
         raise RosterError(f"名册 {path} 不是 UTF-8 编码") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise RosterError(f"名册 {path} 不是有效的 TOML：{exc}") from exc
+        problem = explain_toml_error(text, exc)
+        where = f" 第{problem.line}行第{problem.column}列" if problem.line and problem.column else ""
+        raise RosterError(f"名册 {path}{where}：TOML 格式错误：{problem.reason}") from exc
     if not is_roster_data(data):
         raise RosterError(f"{path} 不是单位名册（应有 [[units]]，每个单位一节）")
     items = data["units"]
@@ -115,7 +119,7 @@ def load_roster(path: Path) -> list[RosterUnit]:
 
 HEADER = (
     "# 单位名册：tui-report review 按此核对各单位是否已提交报告。\n"
-    "# 可增删单位；level 为 省级、市级、县级、乡镇、部门（或 province、city、county、township、department）；\n"
+    "# 可增删单位；level 为 省级、市级、县级、乡镇、部门（也可写 province、city、county、township、department）；\n"
     "# contact（联系人、电话）可不填。\n\n"
 )
 
@@ -125,7 +129,7 @@ def dumps_roster(units: list[RosterUnit]) -> str:
     for unit in units:
         item = {"name": unit.name}
         if unit.level:
-            item["level"] = unit.level
+            item["level"] = LEVEL_WORDS.get(unit.level, unit.level)  # 乡镇, as the office writes it
         item["contact"] = unit.contact
         parts.append("[[units]]\n" + tomli_w.dumps(item) + "\n")
     return "".join(parts)

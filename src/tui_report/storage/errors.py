@@ -24,8 +24,20 @@ class ReportFileError(Exception):
         self.reason = message
         where = str(self.path)
         if line is not None:
-            where += f" 第{line}行" + (f"第{column}列" if column is not None else "")
+            where += " " + self.place
         super().__init__(f"{where}：{message}")
+
+    @property
+    def place(self) -> str:
+        """Where in the file, in words (第3行第8列), or "" when unknown."""
+        if self.line is None:
+            return ""
+        return f"第{self.line}行" + (f"第{self.column}列" if self.column is not None else "")
+
+    @property
+    def located_reason(self) -> str:
+        """The reason with its place but without the file name: ``第3行第8列：TOML 格式错误：…``."""
+        return f"{self.place}：{self.reason}" if self.place else self.reason
 
     def __reduce__(self) -> tuple[object, ...]:
         # Subclasses take other arguments (reasons, owner, change): rebuild from the attributes, so

@@ -49,25 +49,7 @@ from tui_report.storage.filemodel import (
     type_name,
 )
 from tui_report.storage.safefile import MAX_REPORT_BYTES, read_regular
-
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
-
-# The parser's messages, explained for an operator who has hand-edited a file.
-_TOML_HINTS = (
-    ("Invalid value", "值无效：文字要用英文双引号括起来，数字不要加引号"),
-    ("Expected '=' after a key", "键后面缺少“=”"),
-    ("Unclosed array", "方括号 [ ] 没有闭合"),
-    ("Unterminated string", "引号没有闭合"),
-    ("Unclosed multiline string", '三引号 """ 没有闭合'),
-    ("Cannot overwrite a value", "同一个键写了两次"),
-    ("Cannot declare", "同一个表头写了两次"),
-    ("Expected ']' at the end of a table declaration", "表头缺少“]”"),
-    ("Invalid initial character for a key part", "键名有误：键名只能用英文字母、数字和下划线"),
-    ("Expected newline or end of document", "一行只能写一个“键 = 值”"),
-    ("Illegal character", "有不允许的字符"),
-    ("Invalid statement", "这一行不是“键 = 值”或表头"),
-)
-
+from tui_report.storage.tomlerrors import explain_toml_error
 
 # ---------------------------------------------------------------------- reading
 
@@ -153,7 +135,7 @@ def _check_meta(meta: MetaSection, template: Template, fail: Fail) -> None:
         raise fail(f"report.year 的值 {problem}", ["report", "year"])
     if meta.template_version is not None and meta.template_version != template.version:
         raise fail(
-            f"report.template_version 的值 {meta.template_version} 不是模板“{template.id}”的版本"
+            f"report.template_version 的值 {meta.template_version} 不是“{template.name}”的版本"
             f"（本程序认识的版本：{template.version}）；请用新版本的 tui-report 打开，或改为 {template.version}",
             ["report", "template_version"],
         )
@@ -308,17 +290,8 @@ def loads_report(text: str, path: Path | str = "<内存>") -> Report:
 
 
 def _toml_error(path: Path, text: str, exc: ValueError) -> ReportFileError:
-    message = str(exc)
-    match = _TOML_POSITION.search(message)
-    line = int(match.group(1)) if match else None
-    column = int(match.group(2)) if match else None
-    if match is None and "end of document" in message:
-        line = text.count("\n") + 1
-        column = len(text.rsplit("\n", 1)[-1]) + 1
-    reason = _TOML_POSITION.sub("", message).replace("(at end of document)", "").strip()
-    hint = next((zh for en, zh in _TOML_HINTS if reason.startswith(en)), None)
-    explained = f"{hint}（{reason}）" if hint else reason
-    return ReportFileError(path, f"TOML 格式错误：{explained}", line, column)
+    problem = explain_toml_error(text, exc)
+    return ReportFileError(path, f"TOML 格式错误：{problem.reason}", problem.line, problem.column)
 
 
 def load_report(path: Path | str) -> Report:

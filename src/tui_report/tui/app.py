@@ -518,6 +518,6 @@ def _print_versions_hint(path: Path) -> None:
             f"文件未被改动。该报告有 {len(versions)} 个历史版本，最近的是 "
             f"{newest.saved_at:%Y-%m-%d %H:%M} {newest.user} 保存的：\n"
             f"  tui-report history {path}      查看历史版本\n"
-            f"  tui-report restore {path} 1    恢复最近的版本（出错的文件也会保留）",
+            f"  tui-report restore {path} {newest.number}    恢复最近的版本（出错的文件也会保留）",
             file=sys.stderr,
         )

@@ -306,7 +306,7 @@ class SafetyFlows:
             if not yes:
                 return
             try:
-                restore_version(path, "1")
+                restore_version(path, str(newest.number))
             except ReportFileError as exc:
                 self.app.notify(str(exc), title="无法恢复", severity="error", timeout=10)
                 return
