@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import OptionList
 
 from app_helpers import controller
 from tui_report.session import EditSession
@@ -49,6 +50,9 @@ def on(app: ReportApp, kind: type[Screen[Any]]) -> Callable[[], bool]:
     return lambda: isinstance(app.screen, kind)
 
 
+Holder = Callable[..., subprocess.Popen[str]]
+
+
 @pytest.fixture
 def holder(report_file: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
     started: list[subprocess.Popen[str]] = []
@@ -73,13 +77,13 @@ def holder(report_file: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
             proc.stdout.close()
 
 
-async def test_locked_report_read_only_then_edit_when_free(report_file: Path, holder) -> None:  # type: ignore[no-untyped-def]
+async def test_locked_report_read_only_then_edit_when_free(report_file: Path, holder: Holder) -> None:
     proc = holder()
 
     app = make_app(report_file)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, on(app, LockDialog), "the lock dialog")
-        assert "正在由" in str(app.screen.error)  # type: ignore[attr-defined]
+        assert isinstance(app.screen, LockDialog) and "正在由" in str(app.screen.error)
         await pilot.press("r")
         await until(pilot, on(app, EditorScreen), "the read-only editor")
         assert app.controller is not None and app.controller.read_only
@@ -95,7 +99,7 @@ async def test_locked_report_read_only_then_edit_when_free(report_file: Path, ho
         await pilot.press("ctrl+q")
 
 
-async def test_wait_for_the_lock(report_file: Path, holder) -> None:  # type: ignore[no-untyped-def]
+async def test_wait_for_the_lock(report_file: Path, holder: Holder) -> None:
     proc = holder()
 
     app = make_app(report_file)
@@ -110,7 +114,7 @@ async def test_wait_for_the_lock(report_file: Path, holder) -> None:  # type: ig
         await pilot.press("ctrl+q")
 
 
-async def test_take_over_own_dropped_session_then_recover(report_file: Path, holder) -> None:  # type: ignore[no-untyped-def]
+async def test_take_over_own_dropped_session_then_recover(report_file: Path, holder: Holder) -> None:
     proc = holder("--edit", "断线前输入的文字")
 
     app = make_app(report_file)
@@ -151,7 +155,7 @@ async def test_recovery_view_diff_then_discard(report_file: Path) -> None:
         await until(pilot, on(app, RecoveryDialog), "the recovery offer")
         await pilot.press("d")
         await until(pilot, on(app, ChangesScreen), "the differences")
-        shown = "\n".join(str(o.prompt) for o in app.screen.query_one("#changes").options)  # type: ignore[attr-defined]
+        shown = "\n".join(str(o.prompt) for o in app.screen.query_one("#changes", OptionList).options)
         assert "上次没保存" in shown
         await pilot.press("escape")
         await until(pilot, on(app, RecoveryDialog), "the offer again")
@@ -327,7 +331,7 @@ async def test_broken_file_offers_the_last_version(report_file: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         app.open_path(report_file)
         await until(pilot, on(app, ConfirmDialog), "the restore offer")
-        assert "第1行" in app.screen.question  # type: ignore[attr-defined]
+        assert isinstance(app.screen, ConfirmDialog) and "第1行" in app.screen.question
         await pilot.press("y")
         await until(pilot, on(app, EditorScreen), "the restored report")
         assert app.controller is not None and app.controller.report.texts["other.main"] == "好的版本"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from app_helpers import controller
@@ -28,7 +30,9 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "C.UTF-8")
 
 
-async def loaded(pilot, screen: ReviewScreen, rows: int | None = None, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+async def loaded(
+    pilot: Pilot[Any], screen: ReviewScreen, rows: int | None = None, timeout: float = 10.0
+) -> None:
     deadline = time.monotonic() + timeout
     while screen.review is None or (rows is not None and len(screen.review.rows) != rows):
         assert time.monotonic() < deadline, "the review did not load in time"

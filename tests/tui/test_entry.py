@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from textual.widgets import OptionList
+
 from app_helpers import controller
 from tui_report.model.report import format_value
 from tui_report.storage.reportfile import load_report
@@ -190,13 +192,13 @@ async def test_escape_never_quits(full_copy: Path) -> None:
         await pilot.press("escape", "escape", "escape")
         assert app.is_running
         # The start screen lists the report in the current folder: open it by keys.
-        options = app.screen.query_one("#reports")
+        options = app.screen.query_one("#reports", OptionList)
         wanted = f"file:{full_copy.resolve()}"
-        for _ in range(options.option_count):  # type: ignore[attr-defined]
-            if options.highlighted_option.id == wanted:  # type: ignore[attr-defined]
+        for _ in range(options.option_count):
+            if options.highlighted_option is not None and options.highlighted_option.id == wanted:
                 break
             await pilot.press("down")
-        assert options.highlighted_option.id == wanted  # type: ignore[attr-defined]
+        assert options.highlighted_option is not None and options.highlighted_option.id == wanted
         await pilot.press("enter")
         await pilot.pause()
         await go_to_step(pilot, app, "table:requests")

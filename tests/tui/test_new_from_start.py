@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Input, OptionList
+
 from tui_report.storage.reportfile import load_report
 from tui_report.tui.app import make_app
 from tui_report.tui.screens.dialogs import NewReportDialog
+from tui_report.tui.widgets.wrapped import WrappedText
 
 from .conftest import SIZE
 
@@ -19,20 +22,20 @@ async def test_new_from_last_years_report(full_copy: Path, tmp_path: Path) -> No
         await pilot.press("l")  # nothing selected yet: a hint, no dialog
         await pilot.pause()
         assert not isinstance(app.screen, NewReportDialog)
-        options = app.screen.query_one("#reports")
+        options = app.screen.query_one("#reports", OptionList)
         wanted = f"file:{full_copy.resolve()}"
-        for _ in range(options.option_count):  # type: ignore[attr-defined]
-            if options.highlighted_option.id == wanted:  # type: ignore[attr-defined]
+        for _ in range(options.option_count):
+            if options.highlighted_option is not None and options.highlighted_option.id == wanted:
                 break
             await pilot.press("down")
         await pilot.press("l")
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, NewReportDialog)
-        assert dialog.query_one("#new-unit").value == last.unit  # type: ignore[attr-defined]
-        assert dialog.query_one("#new-year").value == str(last.year + 1)  # type: ignore[attr-defined]
-        file_input = dialog.query_one("#new-file")
-        file_input.value = str(tmp_path / "next.toml")  # type: ignore[attr-defined]
+        assert dialog.query_one("#new-unit", Input).value == last.unit
+        assert dialog.query_one("#new-year", Input).value == str(last.year + 1)
+        file_input = dialog.query_one("#new-file", Input)
+        file_input.value = str(tmp_path / "next.toml")
         file_input.focus()
         await pilot.press("enter")
         await pilot.pause()
@@ -67,7 +70,7 @@ async def test_last_years_text_beside_the_box(full_copy: Path, tmp_path: Path) -
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert panel.display
-        shown = page.query_one("#last-year-text").text  # type: ignore[attr-defined]
+        shown = page.query_one("#last-year-text", WrappedText).text
         assert "上年的问题和改进措施" in shown and f"{last.year}年" in shown
         await pilot.press("ctrl+l")
         await pilot.pause()

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
+from textual.app import App
 from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
 
 from tui_report.tui.app import make_app
 from tui_report.tui.commands import heading_rank
@@ -15,7 +18,7 @@ from .conftest import SIZE
 from .helpers import editor
 
 
-async def palette_names(pilot, app, query: str = "") -> list[str]:  # type: ignore[no-untyped-def]
+async def palette_names(pilot: Pilot[Any], app: App[Any], query: str = "") -> list[str]:
     await pilot.press("ctrl+p")
     await pilot.pause(0.2)
     for ch in query:

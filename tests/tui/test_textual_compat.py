@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 from rich.segment import Segment
 from textual._compositor import ChopsUpdate, LayoutUpdate
@@ -105,7 +106,9 @@ def test_screen_focus_still_repaints_the_whole_screen_by_default() -> None:
     assert issubclass(EditorScreen, textual_compat.QuietFocusScreen)
 
 
-async def test_option_list_highlight_and_prompts_repaint_their_lines_only(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_option_list_highlight_and_prompts_repaint_their_lines_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # LineRepaintOptionList relies on Textual calling the private watcher _watch_highlighted, on
     # OptionList.highlighted being a reactive, and on replace_option_prompt_at_index repainting
     # through refresh() with no regions.
