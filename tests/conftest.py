@@ -17,15 +17,14 @@ from tui_report.storage.reportfile import load_report, save_report
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
+# Modules (or single tests, "module::test") that run alone.
 SERIAL_MODULES = frozenset(
     {
-        "test_bundle.py",  # builds and installs the offline bundle inside unshare -n
-        "test_doctor.py",  # a hostile folder must be checked within 5 s
+        "test_doctor.py::test_hostile_folder_never_hangs",  # a hostile folder checked within 5 s
         "test_rule_patterns.py",  # every pattern within its time limit on hostile text
         "reliability/test_hangup.py",  # seconds from a hang-up to the exit
         "reliability/test_tui_hangup.py",
         "reliability/test_hostile_files.py",  # a FIFO or a huge file refused within a time
-        "reliability/test_kill_during_save.py",  # kills at chosen moments of a save
         "reliability/test_ssh.py",  # a real sshd on loopback
         "reliability/test_two_users.py",  # two real users
         "tui/test_pty_input.py",  # the real app in a pseudo-terminal: reads and timing
@@ -37,7 +36,8 @@ SERIAL_MODULES = frozenset(
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if item.path.relative_to(ROOT / "tests").as_posix() in SERIAL_MODULES:
+        module = item.path.relative_to(ROOT / "tests").as_posix()
+        if module in SERIAL_MODULES or f"{module}::{item.originalname}" in SERIAL_MODULES:
             item.add_marker(pytest.mark.serial)
 
 
