@@ -111,8 +111,8 @@ def has_page_field(part_element: Any) -> bool:
     return bool(simple) or (instr.split() == ["PAGE"] and len(begins) == len(ends) == 1)
 
 
-def body_paragraph_texts(doc: Any) -> list[str]:
-    """Texts of the paragraphs outside tables, empty ones left out."""
+def raw_paragraph_texts(doc: Any) -> list[str]:
+    """Texts of the paragraphs outside tables as stored, invisible characters included."""
     body = doc.element.body
     texts = []
     for p in body.findall(qn("w:p")):
@@ -120,6 +120,17 @@ def body_paragraph_texts(doc: Any) -> list[str]:
             "-" if t.tag == qn("w:noBreakHyphen") else t.text or ""
             for t in p.iter(qn("w:t"), qn("w:noBreakHyphen"))
         )
+        if text:
+            texts.append(text)
+    return texts
+
+
+def body_paragraph_texts(doc: Any) -> list[str]:
+    """Texts of the paragraphs outside tables as a reader sees them: empty ones left out, the
+    zero-width spaces that let an address break dropped."""
+    texts = []
+    for raw in raw_paragraph_texts(doc):
+        text = raw.replace("\u200b", "")
         if text:
             texts.append(text)
     return texts

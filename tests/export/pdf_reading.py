@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
 import subprocess
+import unicodedata
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
 from tui_report.export.pdf import find_soffice
@@ -90,3 +93,60 @@ def label_lines(page_words: list[Word], label: str) -> list[Word] | None:
         if not rest:
             return lines
     return None
+
+
+@dataclass(frozen=True)
+class Glyph:
+    text: str
+    x0: float
+    x1: float
+    size: float
+
+    @property
+    def wide(self) -> bool:
+        """A Chinese character or full-width mark (one em), not a Latin letter or digit."""
+        return unicodedata.east_asian_width(self.text) in ("W", "F")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line of glyphs, left to right, with where its page is."""
+
+    page: int
+    top: float
+    glyphs: tuple[Glyph, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(g.text for g in self.glyphs)
+
+    def gaps(self, wide: bool) -> list[float]:
+        """The space between each glyph's advance and the next glyph, for pairs of Chinese
+        characters (``wide``) or of Latin ones: about nothing on a line set as it comes, more on
+        a line a justifying renderer has spread across the width."""
+        return [
+            b.x0 - a.x1
+            for a, b in itertools.pairwise(self.glyphs)
+            if a.wide == wide and b.wide == wide and a.text.strip() and b.text.strip()
+        ]
+
+
+def glyph_lines(pdf: Path, min_size: float = 0.0) -> list[Line]:
+    """Every line of glyphs of at least ``min_size`` points (pdfplumber's characters, each with its
+    advance), page by page, top to bottom."""
+    lines: list[Line] = []
+    with pdfplumber.open(str(pdf)) as document:
+        for number, page in enumerate(document.pages, start=1):
+            rows: list[tuple[float, list[Glyph]]] = []
+            for char in sorted(page.chars, key=lambda c: c["top"]):
+                if char["size"] < min_size:
+                    continue
+                glyph = Glyph(char["text"], char["x0"], char["x1"], char["size"])
+                # Glyphs of one line: tops within half a character (Latin and Chinese fonts differ).
+                if rows and char["top"] - rows[-1][0] < char["size"] / 2:
+                    rows[-1][1].append(glyph)
+                else:
+                    rows.append((char["top"], [glyph]))
+            for top, row in rows:
+                lines.append(Line(number, top, tuple(sorted(row, key=lambda g: g.x0))))
+    return lines

@@ -9,10 +9,11 @@ writers only decide *how* it looks. Nothing here imports python-docx.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from tui_report.export.fonts import FontSet, latin_widths
-from tui_report.export.widths import em_width, fit_tables, mm_per_em
+from tui_report.export.widths import break_lines, em_width, fit_tables, mm_per_em, shrunk_labels
 from tui_report.model.layout import PrintGrid, Span, print_grid
 from tui_report.model.report import Report, SubheadingStyle, format_value
 from tui_report.model.template import Template, TextPart
@@ -27,6 +28,7 @@ MARGIN_LEFT_MM = 28.0
 MARGIN_RIGHT_MM = 26.0
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM  # 156
 LINE_PITCH_PT = 28.95  # 225 mm / 22 lines
+TYPE_AREA_HEIGHT_PT = (PAGE_HEIGHT_MM - MARGIN_TOP_MM - MARGIN_BOTTOM_MM) * 72 / 25.4
 TITLE_PT = 22.0  # 2号
 BODY_PT = 16.0  # 3号
 PAGE_NUMBER_PT = 14.0  # 4号
@@ -34,6 +36,14 @@ PAGE_NUMBER_PT = 14.0  # 4号
 # every cell of 表四 drawn in a wide fallback font such as DejaVu Serif).
 TABLE_PT_CHOICES = (10.5, 9.0, 7.5, 6.5)
 TABLE_CELL_PADDING_MM = 0.5  # left and right, each
+# Least row height, in lines of the table's font size: rows as airy as a printed form's.
+ROW_HEIGHT_LINES = 2.0
+# A table line's height in ems of its font, single spacing: LibreOffice sets Noto Serif CJK's lines
+# 1.465 em apart (measured on rows of two lines of 五号 and 小五), the tallest of the fonts that draw
+# tables; SimSun's are closer. Used only to tell whether a table fits on one page, with a border
+# counted on every row as well, so that the estimate errs tall: a table it calls fitting fits.
+TABLE_LINE_EM = 1.47
+TABLE_BORDER_PT = 0.5
 TITLE_MAX_EM = TEXT_WIDTH_MM / (TITLE_PT * 25.4 / 72)  # about 20 characters of 2号 on a line
 SENTENCE_ENDS = "。！？；.!?;"
 # A run-in sub-heading is closed with a full stop before the text, as published run-ins are
@@ -45,6 +55,18 @@ DRAFT_MARK = "草稿"
 OPERATOR_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][^。；;]{1,30}$")
 # A phone or fax number printed whole: "0517-80000000" never breaks after its hyphen.
 PHONE_NUMBER = re.compile(r"(?<!\d)(\d{3,4})-(\d{7,8})(?!\d)")
+# A web or e-mail address in the text. A renderer breaks such a "word" only at a few places ("/"),
+# or not at all, so a long one moves to the next line and the justified line before it is spread
+# across the width ("淮 安 市 洪 泽 区 … （http://www.hongze.gov.cn/"). The writers let it break
+# between any two of its characters instead. Parentheses, commas and semicolons end it (operators
+# write "(www.example.gov.cn)," with half-width marks), and so does a closing full stop.
+WEB_ADDRESS = re.compile(
+    r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[A-Za-z0-9._~:/?#@!$&'*+=%\[\]-]*[A-Za-z0-9/#=_~%&-]"
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+)
+# Invisible, and a line may break after it (UAX #14 class ZW); Word, WPS and LibreOffice honour it,
+# and nothing of it reaches a PDF's text layer.
+ZERO_WIDTH_SPACE = "\u200b"
 # A group of table rows up to this long is kept on one page; a longer one (三、本年度办理结果, 22 rows)
 # keeps its first rows together, enough to hold its label.
 MAX_KEPT_GROUP_ROWS = 8
@@ -91,6 +113,10 @@ class Table:
     # Label columns where some one-row label wraps: their one-row labels are set flush left, so that
     # a column of long labels reads as a list. Everything else is centred.
     left_columns: frozenset[int]
+    # Labels set smaller than ``font_pt`` so as not to end on a single character, by (row, column).
+    label_pt: Mapping[tuple[int, int], float] = field(default_factory=dict)
+    # Whether the whole table, with the heading above it, fits on one page: then it is never broken.
+    fits_on_page: bool = False
 
     @property
     def header_rows(self) -> int:
@@ -109,9 +135,13 @@ class Table:
         return self.header_rows > 0 and len(self.block_starts) == 1
 
     def keeps_with_next(self, row: int) -> bool:
-        """Whether a row stays on the page of the next one: a whole block of a stacked table; else
-        the header rows with the first data row, and the rows of a group such as （三）不予公开 with
-        each other (a group too long for a page keeps enough rows together to hold its label)."""
+        """Whether a row stays on the page of the next one: every row but the last of a table that
+        fits on one page (表二, 表四: moved whole to the next page rather than broken); else a whole
+        block of a stacked table, the header rows with the first data row, and the rows of a group
+        such as （三）不予公开 with each other (a group too long for a page keeps enough rows together
+        to hold its label)."""
+        if self.fits_on_page:
+            return row + 1 < self.grid.n_rows
         if len(self.block_starts) > 1:
             return row + 1 < self.grid.n_rows and row + 1 not in self.block_starts
         if row < self.header_rows:
@@ -122,6 +152,10 @@ class Table:
             if span.rowspan <= MAX_KEPT_GROUP_ROWS or row - span.row < LABEL_KEPT_ROWS:
                 return True
         return False
+
+    def size_of(self, span: Span) -> float:
+        """The font size a cell is printed in."""
+        return self.label_pt.get((span.row, span.col), self.font_pt)
 
     def align(self, span: Span) -> str:
         if span.role == "row_header" and span.rowspan == 1 and span.col in self.left_columns:
@@ -140,6 +174,12 @@ class ReportDocument:
 
 
 # ----------------------------------------------------------------------------- building
+
+
+def breakable_addresses(text: str) -> str:
+    """``text`` with a zero-width space between every two characters of each web or e-mail address,
+    so that a justified line before it is filled, not spread."""
+    return WEB_ADDRESS.sub(lambda m: ZERO_WIDTH_SPACE.join(m.group(0)), text)
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -210,23 +250,47 @@ def table_cells(report: Report, table_key: str) -> tuple[PrintGrid, tuple[Span, 
 
 
 def build_table(
-    key: str, grid: PrintGrid, cells: tuple[Span, ...], font_pt: float, widths: tuple[float, ...]
+    key: str,
+    grid: PrintGrid,
+    cells: tuple[Span, ...],
+    font_pt: float,
+    widths: tuple[float, ...],
+    latin: Mapping[str, float] | None = None,
 ) -> Table:
-    return Table(key, grid, cells, widths, font_pt, _wrapping_label_columns(cells, widths, font_pt))
+    smaller = [size for size in TABLE_PT_CHOICES if size < font_pt]
+    label_pt = shrunk_labels(cells, widths, font_pt, smaller, TABLE_CELL_PADDING_MM, latin)
+    table = Table(key, grid, cells, widths, font_pt, frozenset(), label_pt)
+    return replace(
+        table,
+        left_columns=_wrapping_label_columns(table),
+        fits_on_page=table_height_pt(table, latin) <= TYPE_AREA_HEIGHT_PT - LINE_PITCH_PT,
+    )
 
 
-def _wrapping_label_columns(
-    cells: tuple[Span, ...], widths_mm: tuple[float, ...], font_pt: float
-) -> frozenset[int]:
-    unit = mm_per_em(font_pt)
-    columns: set[int] = set()
-    for span in cells:
-        if span.role != "row_header" or span.rowspan != 1:
-            continue
-        room_em = (sum(widths_mm[span.col : span.last_col + 1]) - 2 * TABLE_CELL_PADDING_MM) / unit
-        if em_width(span.text) > room_em:
-            columns.add(span.col)
-    return frozenset(columns)
+def _room_em(table: Table, span: Span) -> float:
+    room_mm = sum(table.widths_mm[span.col : span.last_col + 1]) - 2 * TABLE_CELL_PADDING_MM
+    return room_mm / mm_per_em(table.size_of(span))
+
+
+def _wrapping_label_columns(table: Table) -> frozenset[int]:
+    return frozenset(
+        span.col
+        for span in table.cells
+        if span.role == "row_header" and span.rowspan == 1 and em_width(span.text) > _room_em(table, span)
+    )
+
+
+def table_height_pt(table: Table, latin: Mapping[str, float] | None = None) -> float:
+    """About how tall a table prints: each row as tall as its least height or its most wrapped
+    cell, a label spanning rows stretching the last of them when it needs more. Errs tall."""
+    heights = [table.font_pt * ROW_HEIGHT_LINES + TABLE_BORDER_PT] * table.grid.n_rows
+    for span in table.cells:
+        lines = len(break_lines(span.text, _room_em(table, span), latin)) if span.text.strip() else 0
+        need = lines * table.size_of(span) * TABLE_LINE_EM + TABLE_BORDER_PT
+        have = sum(heights[span.row : span.last_row + 1])
+        if need > have:
+            heights[span.last_row] += need - have
+    return sum(heights) + TABLE_BORDER_PT
 
 
 def build_document(
@@ -251,5 +315,5 @@ def build_document(
         for part in section.texts:
             text = report.texts.get(f"{section.key}.{part.key}", "")
             blocks.extend(text_part_paragraphs(part, text, style))
-        blocks.extend(build_table(key, *tables[key], font_pt, widths[key]) for key in section.tables)
+        blocks.extend(build_table(key, *tables[key], font_pt, widths[key], latin) for key in section.tables)
     return ReportDocument(title_lines(report), tuple(blocks), draft)

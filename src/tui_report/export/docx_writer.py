@@ -32,12 +32,14 @@ from tui_report.export.document import (
     PAGE_NUMBER_PT,
     PAGE_WIDTH_MM,
     PHONE_NUMBER,
+    ROW_HEIGHT_LINES,
     TABLE_CELL_PADDING_MM,
     TITLE_PT,
     Heading,
     Paragraph,
     ReportDocument,
     Table,
+    breakable_addresses,
 )
 from tui_report.export.fonts import FontSet
 from tui_report.model.layout import Span
@@ -57,8 +59,6 @@ FOOTER_DISTANCE_MM = 25.0
 HEADER_DISTANCE_MM = 18.0
 BORDER_EIGHTHS_PT = 4  # 0.5 pt grid lines
 SPACE_AFTER_TABLE_PT = 8.0
-# Least row height, in lines of the table's font size: rows as airy as a printed form's.
-ROW_HEIGHT_LINES = 2.0
 WORD_TO_HALF_POINTS = 2
 # GB/T 9704: 28 characters of 3号 on a 156 mm line. 28 × 16 pt is 448 pt, more than the 442.2 pt
 # line, so body characters are set 0.25 pt closer (in twentieths of a point): 28 × 15.75 pt fit.
@@ -171,13 +171,23 @@ def _character_style_xml(style_id: str, east_asia: str, latin: str, size_pt: flo
     )
 
 
+def _size_rpr(table: Table, span: Span) -> str:
+    """A label set smaller than its table so as not to end on a single character."""
+    size = table.size_of(span)
+    if size == table.font_pt:
+        return ""
+    half_points = round(size * WORD_TO_HALF_POINTS)
+    return f'<w:rPr><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
+
+
 def _table_style_id(size_pt: float) -> str:
     return f"{STYLE_TABLE}{round(size_pt * 10)}"
 
 
 class _Writer:
-    def __init__(self, fonts: FontSet) -> None:
+    def __init__(self, fonts: FontSet, for_libreoffice: bool = False) -> None:
         self.fonts = fonts
+        self.no_break_hyphen = LIBREOFFICE_NO_BREAK_HYPHEN if for_libreoffice else WORD_NO_BREAK_HYPHEN
         self.doc: Any = Document()
         self.body: Any = self.doc.element.body
         self._table_styles: set[float] = set()
@@ -370,7 +380,7 @@ class _Writer:
         p.append(parse_xml(f'<w:pPr {nsdecls("w")}><w:pStyle w:val="{style}"/>{extra_ppr}</w:pPr>'))
         for text, char_style in runs:
             if text:
-                p.append(_run(text, char_style))
+                p.append(_run(text, char_style, self.no_break_hyphen))
         self.body._insert_p(p)
         return p
 
@@ -442,7 +452,11 @@ class _Writer:
                     raise ValueError(f"table {table.key}: no cell at row {r}, column {c}")
                 width = sum(widths[span.col : span.last_col + 1])
                 grid_span = f'<w:gridSpan w:val="{span.colspan}"/>' if span.colspan > 1 else ""
-                run = f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
+                run = (
+                    f'<w:r>{_size_rpr(table, span)}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+                    if text
+                    else ""
+                )
                 xml.append(
                     f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid_span}{merge}<w:vAlign w:val="center"/></w:tcPr>'
                     f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}<w:jc w:val="{table.align(span)}"/></w:pPr>{run}</w:p></w:tc>'
@@ -498,14 +512,21 @@ class _Writer:
         return out.getvalue()
 
 
-def _run(text: str, char_style: str | None) -> Any:
+# Word's own unbreakable hyphen. LibreOffice (7.4) reads it as U+2011 and still breaks before it
+# ("0517" / "-80000000"), so the copy it renders has an ASCII hyphen between word joiners instead,
+# which it honours; Word's handling of word joiners is not documented, so its copy keeps its own.
+WORD_NO_BREAK_HYPHEN = "<w:noBreakHyphen/>"
+LIBREOFFICE_NO_BREAK_HYPHEN = '<w:t xml:space="preserve">\u2060-\u2060</w:t>'
+
+
+def _run(text: str, char_style: str | None, no_break_hyphen: str = WORD_NO_BREAK_HYPHEN) -> Any:
     style = f'<w:rPr><w:rStyle w:val="{char_style}"/></w:rPr>' if char_style else ""
     content = ""
     for i, piece in enumerate(PHONE_NUMBER.sub("\\1\0\\2", text).split("\0")):
         if i:
-            content += "<w:noBreakHyphen/>"
+            content += no_break_hyphen
         if piece:
-            content += f'<w:t xml:space="preserve">{escape(piece)}</w:t>'
+            content += f'<w:t xml:space="preserve">{escape(breakable_addresses(piece))}</w:t>'
     return parse_xml(f"<w:r {nsdecls('w')}>{style}{content}</w:r>")
 
 
@@ -515,7 +536,7 @@ def render_docx(
     """The .docx; ``for_libreoffice`` makes the copy LibreOffice renders to PDF, which reads
     ``w:overflowPunct`` the other way round from Word: with Word's "no hanging punctuation" it hangs
     "，" past the margin and drops a "、" that does not fit (tests/export/test_render.py checks)."""
-    writer = _Writer(fonts)
+    writer = _Writer(fonts, for_libreoffice)
     writer.setup(title, author)
     writer.write(document)
     if for_libreoffice:

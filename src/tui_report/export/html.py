@@ -8,6 +8,7 @@ fallbacks and a generic family.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from tui_report.export.document import (
@@ -16,6 +17,7 @@ from tui_report.export.document import (
     PHONE_NUMBER,
     TABLE_CELL_PADDING_MM,
     TITLE_PT,
+    WEB_ADDRESS,
     Heading,
     Paragraph,
     ReportDocument,
@@ -25,13 +27,26 @@ from tui_report.export.fonts import FontSet
 from tui_report.model.layout import Span
 
 LINE_HEIGHT = 1.8
+# Printed from a browser, a table that fits on one page is not broken either (as in the .docx).
+_KEEP_WHOLE = ";break-inside:avoid;page-break-inside:avoid"
 
 
 def _text(text: str) -> str:
-    """Paragraph text; a phone number such as 0517-80000000 is kept on one line."""
-    return PHONE_NUMBER.sub(
-        lambda m: f'<span style="white-space:nowrap">{m.group(0)}</span>', escape(text, quote=False)
-    )
+    """Paragraph text; a phone number such as 0517-80000000 is kept on one line, and a web or
+    e-mail address may break between any two characters, so that the justified line before it is
+    filled rather than spread (a style, not invisible characters, so a copied address still works)."""
+    out: list[str] = []
+    position = 0
+    for match in _SPECIAL.finditer(text):
+        style = "word-break:break-all" if match.group("address") else "white-space:nowrap"
+        out.append(escape(text[position : match.start()], quote=False))
+        out.append(f'<span style="{style}">{escape(match.group(0), quote=False)}</span>')
+        position = match.end()
+    out.append(escape(text[position:], quote=False))
+    return "".join(out)
+
+
+_SPECIAL = re.compile(f"(?P<address>{WEB_ADDRESS.pattern})|(?P<phone>{PHONE_NUMBER.pattern})")
 
 
 def _font(fonts: FontSet, role: str) -> str:
@@ -60,6 +75,8 @@ def _cell(table: Table, span: Span) -> str:
     if span.colspan > 1:
         attrs += f' colspan="{span.colspan}"'
     style = f"border:1px solid #000;padding:0.3em {TABLE_CELL_PADDING_MM}mm;text-align:{table.align(span)};vertical-align:middle"
+    if table.size_of(span) != table.font_pt:
+        style += f";font-size:{table.size_of(span):g}pt"
     if span.role == "value":
         # A number is never broken over two lines; its column is sized for the widest one.
         return f'<td{attrs} style="{style};white-space:nowrap">{escape(span.text)}</td>'
@@ -81,7 +98,7 @@ def _table(table: Table, fonts: FontSet) -> str:
     # still widens a column for its widest number whatever font the reader's browser has. A narrower
     # screen (a phone) scrolls the table sideways instead of squeezing its numbers.
     return (
-        f'<div style="overflow-x:auto;margin:0.5em 0 1em">'
+        f'<div style="overflow-x:auto;margin:0.5em 0 1em{_KEEP_WHOLE if table.fits_on_page else ""}">'
         f'<table style="border-collapse:collapse;width:100%;min-width:{total:.0f}mm;table-layout:auto;'
         f'font-family:{_font(fonts, "table")};font-size:{table.font_pt:g}pt;line-height:1.4">'
         f"<colgroup>{cols}</colgroup>"

@@ -6,12 +6,16 @@ comfortable one (labels on two lines) and a natural one (labels on one line). Wh
 widths fit, the spare room is shared in proportion; otherwise each column gets the same fraction of
 the way from one tier to the next that the room allows. Then every label is broken into lines the
 way a CJK line breaker does, and a column whose label would leave a single character on a line
-("三、本年/度办理结/果") is widened, taking the room from columns that have some to spare. The font size is
-the first of 五号 / 小五 at which every table fits, so that digits never wrap.
+("三、本年/度办理结/果") is widened, taking the room from columns that have some to spare. A label
+still ending on one character, a row's own too ("2.其他法律行政法规禁止公/开"), then gets its column
+reflowed: other columns give room, even by jumping to more lines of their own labels; one no reflow
+fixes is set a size smaller (:func:`shrunk_labels`). The font size is the first of 五号 / 小五 at
+which every table fits, so that digits never wrap.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -27,9 +31,13 @@ MAX_LABEL_LINES = 2
 # Widths tried when a label leaves a single character on a line, in steps of this many ems.
 ORPHAN_STEP_EM = 0.25
 ORPHAN_MAX_EXTRA_EM = 6.0
-POLISH_MAX_EXTRA_EM = 2.0
-# A label must break the same way anywhere in this band below its room: renderers differ a little.
-BREAK_BAND_EM = (0.0, 0.2)
+# A group label ("（三）不予公开") left with a single character on a line outweighs this many one-row
+# labels doing so: moving columns never trades one for the other.
+GROUP_LABEL_BADNESS = 1000
+# A label must break the same way anywhere in this band around its room (a little wider, down to a
+# fifth of an em narrower): renderers differ a little, and a label exactly as wide as its room is a
+# knife edge.
+BREAK_BAND_EM = (-0.05, 0.0, 0.2)
 
 # Line-breaking (kinsoku): no line starts with a closing mark, none ends with an opening one.
 _NO_BREAK_BEFORE = set("）)】」』”’〕》〉、，。：；！？%．.,:;!?")
@@ -59,6 +67,11 @@ def mm_per_em(size_pt: float) -> float:
 def unbreakable_pieces(text: str) -> list[str]:
     """The pieces a line may not be broken inside: Latin words and numbers, and CJK characters
     glued to their punctuation (``（三）``)."""
+    return list(_pieces(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _pieces(text: str) -> tuple[str, ...]:
     pieces: list[str] = []
     for char in text:
         if pieces:
@@ -68,14 +81,14 @@ def unbreakable_pieces(text: str) -> list[str]:
                 pieces[-1] += char
                 continue
         pieces.append(char)
-    return [p for p in pieces if p.strip()]
+    return tuple(p for p in pieces if p.strip())
 
 
 def break_lines(text: str, room_em: float, latin: LatinWidths | None = None) -> list[str]:
     """The lines a CJK line breaker makes of a label in ``room_em`` (greedy, kinsoku pieces)."""
     lines: list[str] = []
     line, width = "", 0.0
-    for piece in unbreakable_pieces(text.strip()):
+    for piece in _pieces(text.strip()):
         w = em_width(piece, latin)
         if line and width + w > room_em + 1e-9:
             lines.append(line)
@@ -139,6 +152,7 @@ class _Layout:
         self.pad_em = pad_em
         self.latin = latin
         self.n_cols = grid.n_cols
+        self._orphan_memo: dict[tuple[str, float], bool] = {}
 
     def room(self, ems: Sequence[float], span: Span) -> float:
         # A merged cell also has the padding of the columns it covers.
@@ -184,34 +198,79 @@ class _Layout:
         return ems
 
     def _orphan(self, ems: Sequence[float], span: Span) -> bool:
-        return leaves_orphan(span.text, self.room(ems, span), self.latin)
+        # Memoised: the reflow search asks about the same label at the same widths many times.
+        key = (span.text, round(self.room(ems, span), 6))
+        known = self._orphan_memo.get(key)
+        if known is None:
+            known = self._orphan_memo[key] = leaves_orphan(span.text, key[1], self.latin)
+        return known
 
-    def _soft_count(self, ems: Sequence[float]) -> int:
-        return sum(self._orphan(ems, s) for s in self.row_labels)
+    def all_orphans(self, ems: Sequence[float]) -> set[Span]:
+        """Every label, group or one-row, that leaves a single character on a line."""
+        return {s for s in (*self.labels, *self.row_labels) if self._orphan(ems, s)}
 
-    def polish(self, ems: list[float], floors: list[float]) -> list[float]:
-        """Then a column whose one-row labels end on a single character is made a little wider,
-        from columns with room to spare, where that leaves fewer such labels and no group label
-        with one. (Never narrower: that would wrap more labels and make the table taller.)"""
+    def badness(self, ems: Sequence[float]) -> int:
+        """How bad the labels ending on a single character are: a group label's counts more than
+        all one-row labels together, which can still be set a size smaller."""
+        return sum(GROUP_LABEL_BADNESS if s in self.labels else 1 for s in self.all_orphans(ems))
+
+    def reflow(self, ems: list[float], floors: list[float]) -> list[float]:
+        """Then a label still ending on a single character ("2.其他法律行政法规禁止公/开") gets its
+        column widened just enough, the room taken from other columns, which may jump past widths
+        where their own labels would end on one character: "三、本年度办理结果" gives an em by going
+        from two lines to three ("三、本/年度办/理结果"). A move is kept when it leaves fewer such
+        labels; what no move fixes is set a size smaller (:func:`shrunk_labels`)."""
         ems = list(ems)
-        for label in self.row_labels:
-            if not self._orphan(ems, label):
+        while True:
+            badness = self.badness(ems)
+            for label in sorted(self.all_orphans(ems), key=lambda s: (s.row, s.col)):
+                better = self._reflow_one(ems, floors, label, badness)
+                if better is not None:
+                    ems = better
+                    break
+            else:
+                return ems
+
+    def _reflow_one(
+        self, ems: list[float], floors: list[float], label: Span, badness: int
+    ) -> list[float] | None:
+        col = label.last_col
+        for step in range(1, int(ORPHAN_MAX_EXTRA_EM / ORPHAN_STEP_EM) + 1):
+            trial = list(ems)
+            trial[col] += step * ORPHAN_STEP_EM
+            if self._orphan(trial, label):
                 continue
-            col, trial = label.last_col, list(ems)
-            for _ in range(int(POLISH_MAX_EXTRA_EM / ORPHAN_STEP_EM)):
-                donors = [
-                    j for j in range(self.n_cols) if j != col and trial[j] - ORPHAN_STEP_EM >= floors[j]
-                ]
-                if not donors:
-                    break
-                donor = max(donors, key=lambda j: trial[j] - floors[j])
-                trial[col] += ORPHAN_STEP_EM
-                trial[donor] -= ORPHAN_STEP_EM
-                if not self._orphan(trial, label):
-                    if self._soft_count(trial) < self._soft_count(ems) and not self.orphans(trial):
-                        ems = trial
-                    break
-        return ems
+            paid = self._take(trial, floors, col, step * ORPHAN_STEP_EM, badness)
+            if paid is not None:
+                return paid
+        return None
+
+    def _take(
+        self, trial: list[float], floors: list[float], col: int, owed: float, badness: int
+    ) -> list[float] | None:
+        """``trial`` with ``owed`` ems taken from the other columns, those with most to spare first;
+        a column giving more than is owed gives the surplus to ``col``. None when every way leaves
+        the labels as bad as ``badness`` or worse."""
+        trial = list(trial)
+        donors = sorted((j for j in range(self.n_cols) if j != col), key=lambda j: floors[j] - trial[j])
+        for j in donors:
+            partial: list[float] | None = None
+            width = trial[j] - ORPHAN_STEP_EM
+            while width >= floors[j] - 1e-9:
+                gift = trial[j] - width
+                candidate = list(trial)
+                candidate[j] = width
+                candidate[col] += max(0.0, gift - owed)
+                left = self.badness(candidate)
+                if gift >= owed - 1e-9 and left < badness:
+                    return candidate
+                if gift < owed and left <= badness:
+                    partial = candidate
+                width -= ORPHAN_STEP_EM
+            if partial is not None:
+                owed -= trial[j] - partial[j]
+                trial = partial
+        return None
 
 
 def solve(
@@ -247,7 +306,7 @@ def solve(
         ems = _interpolate(wrapped, natural, room)
     else:
         ems = _interpolate(least, wrapped, room)
-    ems = layout.polish(layout.fix_orphans(ems, least), least)
+    ems = layout.reflow(layout.fix_orphans(ems, least), least)
     return tuple(e * unit + 2 * pad_mm for e in ems)
 
 
@@ -269,3 +328,28 @@ def fit_tables(
         solve(g, c, size, total_mm, pad_mm, latin) or tuple(total_mm / g.n_cols for _ in range(g.n_cols))
         for g, c in grids
     ]
+
+
+def shrunk_labels(
+    cells: Sequence[Span],
+    widths_mm: Sequence[float],
+    font_pt: float,
+    smaller_pt: Sequence[float],
+    pad_mm: float,
+    latin: LatinWidths | None = None,
+) -> dict[tuple[int, int], float]:
+    """The labels that still end on a single character at the table's size however the columns
+    are shared ("5.属于三类内部事务信/息" among five-digit numbers), keyed by (row, column), each
+    with the first of ``smaller_pt`` at which it does not. A label no size helps keeps the table's."""
+    sizes: dict[tuple[int, int], float] = {}
+    for span in cells:
+        if span.role == "value" or len(span.text.strip()) < 2:
+            continue
+        room_mm = sum(widths_mm[span.col : span.last_col + 1]) - 2 * pad_mm
+        if not leaves_orphan(span.text, room_mm / mm_per_em(font_pt), latin):
+            continue
+        for size in smaller_pt:
+            if size < font_pt and not leaves_orphan(span.text, room_mm / mm_per_em(size), latin):
+                sizes[(span.row, span.col)] = size
+                break
+    return sizes
