@@ -37,7 +37,7 @@ SERIAL_MODULES = frozenset(
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         module = item.path.relative_to(ROOT / "tests").as_posix()
-        if module in SERIAL_MODULES or f"{module}::{item.originalname}" in SERIAL_MODULES:
+        if module in SERIAL_MODULES or f"{module}::{item.name.partition('[')[0]}" in SERIAL_MODULES:
             item.add_marker(pytest.mark.serial)
 
 
