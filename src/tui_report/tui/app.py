@@ -372,6 +372,9 @@ class ReportApp(App[int]):
     def check_files(self) -> None:
         self.safety.check_files()
 
+    def show_journal_problem(self, session: EditSession) -> None:
+        self.safety.show_journal_problem(session)
+
     # ------------------------------------------------------------------ help and palette
     def action_help(self) -> None:
         from tui_report.tui.keyhelp import help_keys

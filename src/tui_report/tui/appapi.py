@@ -40,6 +40,13 @@ class SessionHost(Protocol):
 class ReportAppAPI(SessionHost, Protocol):
     """Everything a screen may call on the app."""
 
+    cwd: Path  # where the app was started (the start screen's folder)
+
+    def show_journal_problem(self, session: EditSession) -> None:
+        """Say once when the recovery journal cannot be written (the editor asks after each
+        change of its status)."""
+        ...
+
     def new_report_dialog(self, folder: Path, last: Report | None = None) -> None: ...
 
     def remember(self, path: Path) -> None: ...

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
+from tui_report.tui.appapi import report_app
 from tui_report.tui.keyhelp import keys_of
 
 PaletteEntry = tuple[str, str, Callable[[], object]]
@@ -62,9 +63,9 @@ class ScreenCommands(Provider):
     def _doctor(self) -> None:
         from tui_report.tui.screens.doctor import DoctorScreen
 
-        controller = getattr(self.app, "controller", None)
-        folder = controller.session.path.parent if controller is not None else getattr(self.app, "cwd", None)
-        self.app.push_screen(DoctorScreen(folder.absolute() if folder is not None else None))
+        app = report_app(self.app)
+        folder = app.controller.session.path.parent if app.controller is not None else app.cwd
+        self.app.push_screen(DoctorScreen(folder.absolute()))
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():

@@ -293,9 +293,7 @@ class EditorScreen(QuietFocusScreen):
         page = self.page
         if isinstance(page, TablePage):
             page.show_status()
-        show = getattr(getattr(self.app, "safety", None), "show_journal_problem", None)
-        if callable(show):
-            show(session)
+        report_app(self).show_journal_problem(session)
 
     def on_table_grid_committed(self, event: Committed) -> None:
         self.refresh_status()
