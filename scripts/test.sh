@@ -44,5 +44,5 @@ lint-imports
 # ones alone (marked serial in tests/conftest.py). A pass with nothing selected (exit 5, e.g.
 # a path given as argument holds no serial test) is not a failure; any other exit code is.
 pass_ok() { local code=$?; [ "$code" -eq 0 ] || [ "$code" -eq 5 ] || exit "$code"; }
-pytest -n "${TEST_WORKERS:-auto}" --dist worksteal -m "not serial" "$@" || pass_ok
+pytest -n "${TEST_WORKERS:-auto}" --dist loadgroup -m "not serial" "$@" || pass_ok
 pytest -m serial "$@" || pass_ok

@@ -21,6 +21,7 @@ EXAMPLES = ROOT / "examples"
 SERIAL_MODULES = frozenset(
     {
         "test_doctor.py::test_hostile_folder_never_hangs",  # a hostile folder checked within 5 s
+        "reliability/test_kill_during_save.py",  # kills land inside a save only on an idle CPU
         "test_rule_patterns.py",  # every pattern within its time limit on hostile text
         "reliability/test_hangup.py",  # seconds from a hang-up to the exit
         "reliability/test_tui_hangup.py",
@@ -34,11 +35,18 @@ SERIAL_MODULES = frozenset(
 )
 
 
+# Modules whose tests share one thing on disk (the offline bundle in dist/): on one worker, in
+# order, but beside the other tests (pytest-xdist --dist loadgroup).
+ONE_WORKER_MODULES = frozenset({"test_bundle.py"})
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         module = item.path.relative_to(ROOT / "tests").as_posix()
         if module in SERIAL_MODULES or f"{module}::{item.name.partition('[')[0]}" in SERIAL_MODULES:
             item.add_marker(pytest.mark.serial)
+        if module in ONE_WORKER_MODULES:
+            item.add_marker(pytest.mark.xdist_group(module))
 
 
 @pytest.fixture
