@@ -40,6 +40,7 @@ SERIAL_MODULES = frozenset(
 ONE_WORKER_MODULES = frozenset({"test_bundle.py"})
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         module = item.path.relative_to(ROOT / "tests").as_posix()
