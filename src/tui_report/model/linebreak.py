@@ -29,9 +29,17 @@ def cells(text: str) -> int:
     """The width of ``text`` in terminal cells (CJK counts two)."""
     if text.isascii():
         return len(text)
+    if len(text) <= 64:
+        return _short_cells(text)  # labels and cells, measured on every repaint of a grid line
     return sum(char_cells(ch) for ch in text)
 
 
+@lru_cache(maxsize=4096)
+def _short_cells(text: str) -> int:
+    return sum(char_cells(ch) for ch in text)
+
+
+@lru_cache(maxsize=4096)  # the grid clips the same labels on every repaint
 def clip(text: str, width: int, mark: str = "..") -> str:
     """``text`` cut to at most ``width`` cells; a cut ends with ``mark`` (ASCII dots: no glyph of
     ambiguous width), padded with dots to exactly ``width`` when a wide character left a gap."""
