@@ -15,7 +15,6 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
 from tui_report.tui.appapi import report_app
-from tui_report.tui.keyhelp import keys_of
 
 PaletteEntry = tuple[str, str, Callable[[], object]]
 # Palette commands for bindings: binding id → the command's name. Its help (the keys, and the
@@ -36,6 +35,8 @@ def bound_commands(node: DOMNode, names: PaletteNames) -> list[PaletteEntry]:
     """Palette entries for the bindings of ``node`` named in ``names``, in that order: the help
     says which keys do the same and what the binding does (``F3：列出所有错误和警告…``), read
     from ``node.BINDINGS``, and choosing the entry runs the binding's action, as its key would."""
+    from tui_report.tui.keyhelp import keys_of  # when the palette opens, not at start-up
+
     bindings = [b for b in node.BINDINGS if isinstance(b, Binding)]
     by_id = {b.id: b for b in bindings if b.id}
     entries: list[PaletteEntry] = []
