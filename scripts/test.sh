@@ -19,6 +19,7 @@ command -v tmux >/dev/null || need_apt+=(tmux)
 [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server openssh-client)
 { command -v unshare && command -v setpriv; } >/dev/null || need_apt+=(util-linux)  # offline install (unshare -n), operator (setpriv)
 { command -v useradd && command -v groupadd; } >/dev/null || need_apt+=(passwd)  # two real users (tests/reliability/test_two_users.py)
+{ command -v setfacl && command -v getfacl; } >/dev/null || need_apt+=(acl)  # reviewers' read-only ACLs (tui-report setup, doctor)
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo -n"

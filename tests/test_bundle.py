@@ -263,3 +263,85 @@ def test_installer_says_why_it_cannot_install(tmp_path: Path) -> None:
         check=False,
     )
     assert rollback.returncode == 1 and "没有可以回退的上一个版本" in rollback.stderr
+
+
+# ---------------------------------------------------------------------- a hostile server (#20 item 10)
+
+
+def _install(bundle_dir: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", bundle_dir / "install.sh", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _this_python() -> str:
+    return "{}.{}".format(*sys.version_info[:2])
+
+
+def test_a_prefix_another_user_owns_is_refused(tmp_path: Path, public_dir: Path) -> None:
+    """`--prefix /tmp/x` of another user: its owner could swap bin/tui-report between root writing
+    and running it. Refused before anything is written, for the prefix and for any folder above."""
+    _require_root_and_unshare()
+    stub = _stub_bundle(tmp_path / "bundle", os.uname().machine, _this_python())
+    theirs = public_dir / "theirs"
+    theirs.mkdir()
+    os.chown(theirs, 65534, 65534)  # nobody's folder
+    for prefix in (theirs, theirs / "deeper" / "tui-report"):
+        result = _install(stub, "--prefix", prefix, "--no-link")
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert f"{theirs} 属于用户 nobody，不属于 root" in result.stderr, result.stderr
+        assert list(theirs.iterdir()) == []  # nothing written into it
+
+
+def test_a_planted_launcher_link_is_not_followed(bundle: Path, public_dir: Path) -> None:
+    """A symlink planted at bin/tui-report.new (the old temporary name) made root write the
+    launcher wherever it pointed — /etc/cron.d, say."""
+    prefix = public_dir / "planted-launcher"
+    (prefix / "bin").mkdir(parents=True)
+    cron = public_dir / "cron.d"
+    cron.mkdir()
+    (prefix / "bin" / "tui-report.new").symlink_to(cron / "evil")
+    result = offline("bash", bundle / "install.sh", "--prefix", prefix, "--no-link")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (cron / "evil").exists(), "root wrote through the planted link"
+    launcher = prefix / "bin" / "tui-report"
+    assert not launcher.is_symlink() and launcher.read_text().startswith("#!/bin/sh")
+
+
+def test_a_planted_version_link_is_not_emptied(bundle: Path, public_dir: Path) -> None:
+    """A symlink planted in versions/ made the clean-up of old versions (`rm -rf versions/x/`)
+    delete the contents of the folder it pointed to."""
+    prefix = public_dir / "planted-version"
+    (prefix / "versions").mkdir(parents=True)
+    precious = public_dir / "precious"
+    precious.mkdir()
+    (precious / "data.txt").write_text("重要数据\n", encoding="utf-8")
+    (prefix / "versions" / "0.0.1-20200101000000").symlink_to(precious)
+    result = offline("bash", bundle / "install.sh", "--prefix", prefix, "--no-link")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (precious / "data.txt").read_text(encoding="utf-8") == "重要数据\n"
+
+
+def test_a_tampered_bundle_env_is_never_run(tmp_path: Path) -> None:
+    """bundle.env was sourced (run as root) before the checksums were checked; now nothing of the
+    bundle is read before they are, and bundle.env is read as data even when the sums match."""
+    _require_root_and_unshare()
+    arch = os.uname().machine
+    stub = _stub_bundle(tmp_path / "bundle", arch, _this_python())
+    marker = tmp_path / "ran-as-root"
+    env_file = stub / "bundle.env"
+    env_file.write_text(env_file.read_text() + f"touch {marker}\n")
+    result = _install(stub, "--prefix", tmp_path / "prefix", "--no-link")
+    assert result.returncode == 1 and "校验和不符" in result.stderr, result.stderr
+    assert not marker.exists(), "bundle.env was run before the checksums were checked"
+    # Sums made to match (whoever can change the bundle can change SHA256SUMS too): still data.
+    env_file.write_text(f"VERSION='$(touch {marker})'\nARCHES='{arch}'\nPYTHONS='{_this_python()}'\n")
+    subprocess.run("sha256sum install.sh bundle.env > SHA256SUMS", shell=True, cwd=stub, check=True)
+    result = _install(stub, "--prefix", tmp_path / "prefix", "--no-link")
+    assert result.returncode == 1 and "bundle.env 中 VERSION 的值不对" in result.stderr, result.stderr
+    assert not marker.exists()
+    assert not (tmp_path / "prefix").exists()

@@ -122,7 +122,7 @@ def test_r12_no_fee_text_but_fee_cell(dama):
     dama.set_cell("requests", "new.natural", 1)
     dama.set_cell("requests", "results.other_handling.fee_unpaid.natural", 1)
     dama.texts["overview.on_request"] = "本年收到申请1件。"
-    dama.texts["other.main"] = "本年度未收取信息处理费。"
+    dama.texts["other.main"] = "本年度未发出收费通知，未收取信息处理费。"
     findings = by_rule(check(dama), "R12")
     assert len(findings) == 1
     assert findings[0].severity == "warning"

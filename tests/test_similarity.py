@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 
+from rapidfuzz import fuzz
+
 from tui_report.model.report import Report
 from tui_report.model.similarity import (
+    compared_part,
     copied_text_rule,
     folder_copied_text,
+    may_be_alike,
     normalise_text,
+    part_similarity,
     similar_pairs,
 )
 from tui_report.storage.reportfile import load_report, save_report
@@ -115,3 +121,63 @@ def test_one_warning_per_part_however_many_copies(dama_path):
     parts = [f.locations[0].text for f in findings]
     assert len(parts) == len(set(parts))  # one per part, not one per other report
     assert all("另有3份报告相似度也在80%以上" in f.message for f in findings)
+
+
+# ---------------------------------------------------------------------- hostile lengths (#20 item 7)
+
+
+def _long_text(seed: int, length: int) -> str:
+    rng = random.Random(seed)
+    return "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(length))
+
+
+def test_a_long_part_is_compared_by_its_bounded_beginning_and_end(dama_path, monkeypatch):
+    """The ratio costs the product of the lengths: never more than ``compared_chars`` of a part."""
+    limit = copied_text_rule().compared_chars
+    compared: list[int] = []
+    real_ratio = fuzz.ratio
+
+    def recording(a, b, **kwargs):  # type: ignore[no-untyped-def]
+        compared.append(max(len(a), len(b)))
+        return real_ratio(a, b, **kwargs)
+
+    monkeypatch.setattr(fuzz, "ratio", recording)
+    dama = load_report(dama_path)
+    first, second = dama.model_copy(deep=True), dama.model_copy(deep=True)
+    second.unit = "另一个乡人民政府"
+    for n, key in enumerate(first.texts):
+        first.texts[key] = _long_text(n, 150_000)
+        second.texts[key] = first.texts[key][:-10] + "本单位自己写的结尾。"  # a copy
+    findings = folder_copied_text([first, second])
+    assert compared and max(compared) <= limit, max(compared)
+    assert {f.locations[0].text for f in findings[0]} == set(first.texts)  # every copy still found
+    assert all("另一个乡人民政府" in f.message for f in findings[0])
+
+
+def test_alike_ends_of_texts_of_very_different_lengths_are_no_copy():
+    """Only the beginning and end of long parts are compared, but a part whose length alone keeps
+    it below the threshold (ratio ≤ 2·min/(a+b)) is never taken for a copy."""
+    limit = copied_text_rule().compared_chars
+    short = _long_text(1, 3 * limit)
+    padded = short[:limit] + _long_text(2, 10 * limit) + short[-limit:]
+    a, b = compared_part(short, limit), compared_part(padded, limit)
+    assert a.text == b.text and not may_be_alike(a.length, b.length, 80)
+    assert part_similarity(a, b, 80) == 0
+    assert part_similarity(a, compared_part(short[:-5] + "改写的结尾", limit), 80) >= 99
+
+
+def test_check_beside_a_report_with_huge_parts_finishes(tmp_path, dama_path):
+    """Issue #20: two reports with eight 150,000-character parts took 37 s (here > 90 s) to check."""
+    dama = load_report(dama_path)
+    for n, name in enumerate(("甲乡", "乙乡")):
+        report = dama.model_copy(deep=True)
+        report.unit = f"{name}人民政府"
+        report.texts = {key: _long_text(10 * n + i, 150_000) for i, key in enumerate(report.texts)}
+        save_report(report, tmp_path / f"{name}.toml")
+    result = subprocess.run(
+        [sys.executable, "-m", "tui_report", "check", str(tmp_path / "乙乡.toml")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

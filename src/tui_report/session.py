@@ -48,11 +48,12 @@ from tui_report.safety.lock import (
     LockOwner,
     TakeOverError,
     end_session,
-    read_owner,
+    locked_error,
 )
 from tui_report.storage.atomic import atomic_write, remove_stale_temps
 from tui_report.storage.errors import NotWritableHereError, ReportFileError
 from tui_report.storage.fingerprint import Fingerprint, read_with_fingerprint
+from tui_report.storage.heldfolder import HeldFolder
 from tui_report.storage.journal import (
     Journal,
     JournalEntry,
@@ -62,8 +63,7 @@ from tui_report.storage.journal import (
     wait_synced,
 )
 from tui_report.storage.reportfile import decode_report_bytes, loads_report, save_report
-from tui_report.storage.safefile import MAX_REPORT_BYTES, read_regular
-from tui_report.storage.versions import Version, find_version, keep_bytes, keep_previous, prune, read_version
+from tui_report.storage.versions import Version, find_version, keep_bytes, prune, read_version
 
 __all__ = [
     "CannotEditError",
@@ -169,8 +169,12 @@ class EditSession:
         lock: EditLock | None = None,
         fingerprint: Fingerprint | None = None,
         base_text: str | None = None,
+        folder: HeldFolder | None = None,
     ) -> None:
         self.path = Path(path)
+        # The report's folder, held open since the load: saves address it by descriptor
+        # (storage/heldfolder.py), and refuse when the path no longer names it.
+        self._folder = folder
         self.report = report
         self._read_only = read_only
         self.dirty = False
@@ -199,8 +203,9 @@ class EditSession:
             if self.lock is not None:
                 self.lock.release()
                 self.lock = None
+            self._release_folder()
         elif not value and self._read_only and not self.try_edit():
-            raise LockedError(self.path, read_owner(self.path))
+            raise locked_error(self.path)
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -213,25 +218,19 @@ class EditSession:
         Raises :class:`ReportFileError` (Chinese message, line/column) for a file that cannot be read.
         """
         path = Path(path)
-        warnings: list[str] = []
-        lock: EditLock | None = None
-        if not read_only:
-            check = check_can_save(path)
-            if check.problems and not path.exists():
-                raise ReportFileError(path, "文件不存在")
-            check.raise_if_refused()
-            warnings = check.warnings
-            lock = EditLock.acquire(path, wait=wait)
-        try:
-            report, fingerprint, text = _load(path)
-        except BaseException:
-            if lock is not None:
-                lock.release()
-            raise
-        session = cls(path, report, read_only=read_only, lock=lock, fingerprint=fingerprint, base_text=text)
+        warnings, folder, lock, (report, fingerprint, text) = _open_for(path, read_only, wait)
+        session = cls(
+            path,
+            report,
+            read_only=read_only,
+            lock=lock,
+            fingerprint=fingerprint,
+            base_text=text,
+            folder=folder,
+        )
         session.warnings = warnings
-        if lock is not None:
-            remove_stale_temps(path)
+        if lock is not None and folder is not None:
+            remove_stale_temps(path, dir_fd=folder.descriptor())
             session._find_pending()
         return session
 
@@ -242,15 +241,16 @@ class EditSession:
         path = Path(path)
         check = check_can_save(path)
         check.raise_if_refused()
-        lock = EditLock.acquire(path)
+        folder, lock = _hold_and_lock(path)
         try:
             if path.exists() and not overwrite:
                 raise ReportFileError(path, "文件已存在，未覆盖")
-            session = cls(path, report, lock=lock)
+            session = cls(path, report, lock=lock, folder=folder)
             session.warnings = check.warnings
             session._write(path)
         except BaseException:
             lock.release()
+            folder.close()
             raise
         return session
 
@@ -268,15 +268,18 @@ class EditSession:
             return True
         check_can_save(self.path).raise_if_refused()
         try:
-            lock = EditLock.acquire(self.path)
+            folder, lock = _hold_and_lock(self.path)
         except LockedError:
             return False
         try:
-            report, fingerprint, text = _load(self.path)
+            report, fingerprint, text = _load(self.path, folder)
         except BaseException:
             lock.release()
+            folder.close()
             raise
         self.lock = lock
+        self._release_folder()
+        self._folder = folder
         self._read_only = False
         self._set_loaded(report, fingerprint, text)
         self._find_pending()
@@ -284,17 +287,12 @@ class EditSession:
 
     # ------------------------------------------------------------------ recovery
     def _find_pending(self) -> None:
-        try:
-            entry = read_journal(self.path)
-        except JournalError as exc:
-            self.journal_problem = str(exc)
-            return
         # Only a lock holder writes a journal, and we hold the lock now: whatever journal is there
         # was left by a session that ended (or was ended) without saving.
-        if entry is None:
-            return
-        self._pending = entry
-        self._pending_decided = False
+        entry, problem = _journal_left(self.path)
+        self.journal_problem = problem or self.journal_problem
+        if entry is not None:
+            self._pending, self._pending_decided = entry, False
 
     def pending_recovery(self) -> Recovery | None:
         """Unsaved edits from an earlier session of this user on this file, or None."""
@@ -374,12 +372,7 @@ class EditSession:
             # Edits before the operator chose 恢复/丢弃: keep the older journal under another name.
             set_aside(self._pending)
             self._pending_decided = True
-        try:
-            self._journal.record(self.report, commit=commit)
-        except (JournalError, ReportFileError, OSError) as exc:
-            self.journal_problem = str(exc)
-        else:
-            self.journal_problem = None
+        self.journal_problem = _record(self._journal, self.report, commit)
         if self.lock is not None:
             self.lock.refresh(min_interval=HEARTBEAT_SECONDS)  # "最后活动" for whoever is refused
 
@@ -387,7 +380,7 @@ class EditSession:
     def outside_change(self) -> OutsideChange | None:
         """Compare the file with what this session loaded or last saved; None when unchanged."""
         try:
-            raw, fingerprint = read_with_fingerprint(self.path)
+            raw, fingerprint = _read_report(self.path, self._folder)
         except ReportFileError as exc:
             if isinstance(exc.__cause__, FileNotFoundError):
                 if self.fingerprint is None:
@@ -412,7 +405,7 @@ class EditSession:
 
     def reload(self) -> None:
         """Discard this session's edits and load the file as it is now (重新载入)."""
-        report, fingerprint, text = _load(self.path)
+        report, fingerprint, text = _load(self.path, self._folder)
         self._keep_own_journal()
         self._set_loaded(report, fingerprint, text)
 
@@ -464,40 +457,40 @@ class EditSession:
             self.save(force=overwrite)
             return
         check_can_save(path).raise_if_refused()
-        new_lock = EditLock.acquire(path)
+        new_folder, new_lock = _hold_and_lock(path)
         try:
             if path.exists() and not overwrite:
                 raise ReportFileError(path, "文件已存在，未覆盖")
-            self._write(path)
+            self._write(path, folder=new_folder)
         except BaseException:
             new_lock.release()
+            new_folder.close()
             raise
         old_journal = self._journal
         if self.lock is not None:
             self.lock.release()
+        self._release_folder()
+        self._folder = new_folder
         self.lock = new_lock
         self.path = path
         self._read_only = False
         old_journal.remove()  # only this session's own journal: its edits are in the new file
         self._journal = Journal(path, self.fingerprint, self.base_text)
 
-    def _write(self, path: Path, *, expect: Fingerprint | None = None) -> None:
+    def _write(
+        self, path: Path, *, expect: Fingerprint | None = None, folder: HeldFolder | None = None
+    ) -> None:
         """Keep the file being replaced as a version (from the bytes read now, through a checked
-        descriptor), write the report atomically, keep the saved bytes as the newest version.
+        descriptor), write the report atomically, keep the saved bytes as the newest version —
+        all relative to the report's folder as held since the load (``folder``, by default the
+        session's own), refused when the folder's path no longer names it.
 
         ``expect``: the file must still be that one (same device and inode) — a symlink or another
         file swapped in since it was checked is refused, not followed."""
         self.flush()
+        folder = folder or (self._folder if path == self.path else None)
         try:
-            _may_save_now(path)
-            previous = _read_existing(path)
-            if previous is not None:
-                keep_bytes(path, *previous)
-            identity = (previous[1].st_dev, previous[1].st_ino) if previous is not None else None
-            if expect is not None and identity is not None and (expect.dev, expect.ino) != identity:
-                identity = (expect.dev, expect.ino)  # refused below by atomic_write
-            data = save_report(self.report, path, expect=identity)
-            raw, info = read_regular(path, MAX_REPORT_BYTES)
+            data, raw, info, fd = _save_keeping_versions(self.report, path, folder, expect)
         except ReportFileError as exc:
             if self.read_only:
                 raise
@@ -517,8 +510,8 @@ class EditSession:
             self._journal = Journal(path, fingerprint, self.base_text)
         with contextlib.suppress(OSError, ReportFileError):
             if raw == data:
-                keep_bytes(path, raw, info)  # the saved file too: see tui_report.storage.versions
-            prune(path)
+                keep_bytes(path, raw, info, folder_fd=fd)  # the saved file too: see storage/versions.py
+            prune(path, folder_fd=fd)
 
     def _keep_own_journal(self) -> None:
         """This session's unsaved edits are about to be dropped without the operator choosing
@@ -544,6 +537,12 @@ class EditSession:
         self._closed = True
         if self.lock is not None:
             self.lock.release()
+        self._release_folder()
+
+    def _release_folder(self) -> None:
+        if self._folder is not None:
+            self._folder.close()
+            self._folder = None
 
     def emergency_close(self) -> None:
         """For hang-ups and termination signals: journal unsaved edits, release the lock. Never raises."""
@@ -558,6 +557,83 @@ class EditSession:
                 self.lock.release()
 
 
+def _open_for(
+    path: Path, read_only: bool, wait: float
+) -> tuple[list[str], HeldFolder | None, EditLock | None, tuple[Report, Fingerprint, str]]:
+    """What :meth:`EditSession.open` needs: the save check's warnings, the folder held and the
+    edit lock (none read-only), and the report loaded; nothing left held when it raises."""
+    warnings: list[str] = []
+    lock: EditLock | None = None
+    folder: HeldFolder | None = None
+    if not read_only:
+        check = check_can_save(path)
+        if check.problems and not path.exists():
+            raise ReportFileError(path, "文件不存在")
+        check.raise_if_refused()
+        warnings = check.warnings
+        folder = _hold_folder(path)
+    try:
+        if folder is not None:
+            lock = EditLock.acquire(path, wait=wait, folder_fd=folder.descriptor())
+        return warnings, folder, lock, _load(path, folder)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        if folder is not None:
+            folder.close()
+        raise
+
+
+def _record(journal: Journal, report: Report, commit: bool) -> str | None:
+    """Journal the report; the problem (Chinese) when that failed, else None."""
+    try:
+        journal.record(report, commit=commit)
+    except (JournalError, ReportFileError, OSError) as exc:
+        return str(exc)
+    return None
+
+
+def _journal_left(path: Path) -> tuple[JournalEntry | None, str | None]:
+    """The recovery journal an earlier session left for ``path`` (or the problem reading it)."""
+    try:
+        return read_journal(path), None
+    except JournalError as exc:
+        return None, str(exc)
+
+
+def _hold_and_lock(path: Path, wait: float = 0.0) -> tuple[HeldFolder, EditLock]:
+    """The report's folder held and its edit lock taken (:class:`LockedError` when someone has
+    it: the folder is let go again)."""
+    folder = _hold_folder(path)
+    try:
+        return folder, EditLock.acquire(path, wait=wait, folder_fd=folder.descriptor())
+    except BaseException:
+        folder.close()
+        raise
+
+
+def _save_keeping_versions(
+    report: Report, path: Path, folder: HeldFolder | None, expect: Fingerprint | None
+) -> tuple[bytes, bytes, os.stat_result, int]:
+    """The write of :meth:`EditSession._write`: the file replaced kept as a version, the report
+    written atomically in the held folder; (bytes written, bytes read back, their stat, the
+    folder's descriptor)."""
+    if folder is None:
+        raise ReportFileError(path, "报告所在的文件夹没有打开，不能保存")
+    folder.check()
+    fd = folder.descriptor()
+    _may_save_now(path)
+    previous = _read_existing(folder)
+    if previous is not None:
+        keep_bytes(path, *previous, folder_fd=fd)
+    identity = (previous[1].st_dev, previous[1].st_ino) if previous is not None else None
+    if expect is not None and identity is not None and (expect.dev, expect.ino) != identity:
+        identity = (expect.dev, expect.ino)  # refused below by atomic_write
+    data = save_report(report, path, expect=identity, dir_fd=fd)
+    raw, info = folder.read()
+    return data, raw, info, fd
+
+
 def _may_save_now(path: Path) -> None:
     """Permissions are asked at every save, not only at open: a colleague may have made the report
     or its folder read-only since (chmod 440), and a rename would still replace it."""
@@ -568,19 +644,36 @@ def _may_save_now(path: Path) -> None:
         )
 
 
-def _read_existing(path: Path) -> tuple[bytes, os.stat_result] | None:
-    """The bytes and fstat of the file about to be replaced; None when there is none. A path that
-    is not a regular file is refused (:class:`UnsafeFileError`), never followed."""
+def _read_existing(folder: HeldFolder) -> tuple[bytes, os.stat_result] | None:
+    """The bytes and fstat of the file about to be replaced (in the held folder); None when there
+    is none. A path that is not a regular file is refused (:class:`UnsafeFileError`), never followed."""
     try:
-        return read_regular(path, MAX_REPORT_BYTES)
+        return folder.read()
     except ReportFileError as exc:
         if isinstance(exc.__cause__, FileNotFoundError):
             return None
         raise
 
 
-def _load(path: Path) -> tuple[Report, Fingerprint, str]:
-    raw, fingerprint = read_with_fingerprint(path)
+def _hold_folder(path: Path) -> HeldFolder:
+    """The report's folder, opened for the session: a folder that cannot be opened as a real folder
+    (a symlink in its place) means editing is refused, reading still works."""
+    try:
+        return HeldFolder(path)
+    except ReportFileError as exc:
+        raise CannotEditError(path, [f"文件夹 {exc.path} {exc.reason}"]) from exc
+
+
+def _read_report(path: Path, folder: HeldFolder | None) -> tuple[bytes, Fingerprint]:
+    """The file's bytes and fingerprint: through the held folder when the session holds one."""
+    if folder is None or folder.fd is None:
+        return read_with_fingerprint(path)
+    data, info = folder.read()
+    return data, Fingerprint.of(data, info)
+
+
+def _load(path: Path, folder: HeldFolder | None = None) -> tuple[Report, Fingerprint, str]:
+    raw, fingerprint = _read_report(path, folder)
     text = decode_report_bytes(raw, path)
     return loads_report(text, path), fingerprint, text
 
@@ -612,21 +705,45 @@ def restore_version(report_path: Path | str, version_id: str) -> Restored:
     return Restored(version, replaced, saved)
 
 
-def replace_report_file(path: Path | str, data: bytes) -> tuple[Version | None, Version | None]:
-    """Replace a report file from outside an editing session (restore; the one writer entry point
-    that commands replacing a report can share). In order: may this user save there
-    (:class:`CannotEditError`), the edit lock (:class:`LockedError` naming who edits), the current
-    content kept as a version, the atomic write, the new content kept as the newest version, pruning.
+def replace_report_file(
+    path: Path | str, content: Report | bytes, *, overwrite: bool = True, wait: float = 0.0
+) -> tuple[Version | None, Version | None]:
+    """The one way a command writes a report file outside an editing session (``restore``,
+    ``new``, ``import -o``, ``rollup -o``): the same guarantees as a save in the app. In order: may
+    this user save there (:class:`CannotEditError`); the edit lock (:class:`LockedError` naming who
+    edits, after trying for ``wait`` seconds), so nobody's open session is overwritten; an existing
+    file refused unless ``overwrite`` (:class:`ReportFileError` 文件已存在) and a path that is not
+    a regular file refused (a symlink, a FIFO: never followed); the current content kept as a
+    version (from the bytes read through a checked descriptor); the atomic write, refused if the
+    file was swapped since it was read; the new content kept as the newest version; pruning.
 
     Returns (the version holding the replaced content, None when there was no file; the version of
     the new content, None when it could not be kept — the write itself succeeded)."""
     path = Path(path)
     check_can_save(path).raise_if_refused()
-    with EditLock.acquire(path):
-        replaced = keep_previous(path)
-        atomic_write(path, data)
-        saved = None
-        with contextlib.suppress(ReportFileError):
-            saved = keep_previous(path)
-        prune(path)
+    # Every file of the write is addressed in the folder as opened once here, like a session's save.
+    folder = _hold_folder(path)
+    try:
+        fd = folder.descriptor()
+        with EditLock.acquire(path, wait=wait, folder_fd=fd):
+            folder.check()
+            previous = _read_existing(folder)
+            if previous is not None and not overwrite:
+                raise ReportFileError(path, "文件已存在，未覆盖")
+            replaced = keep_bytes(path, *previous, folder_fd=fd) if previous is not None else None
+            identity = (previous[1].st_dev, previous[1].st_ino) if previous is not None else None
+            if isinstance(content, Report):
+                data = save_report(content, path, expect=identity, dir_fd=fd)
+            else:
+                atomic_write(path, content, expect=identity, dir_fd=fd)
+                data = content
+            saved = None
+            with contextlib.suppress(OSError, ReportFileError):
+                raw, info = folder.read()
+                if raw == data:
+                    saved = keep_bytes(path, raw, info, folder_fd=fd)
+            with contextlib.suppress(OSError, ReportFileError):
+                prune(path, folder_fd=fd)
+    finally:
+        folder.close()
     return replaced, saved

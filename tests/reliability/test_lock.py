@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import signal
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -32,14 +34,22 @@ from ._helpers import PY, child_env
 HOLDER = Path(__file__).with_name("holder.py")
 
 
+def _controlling_terminal() -> None:  # pragma: no cover - runs in the child
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class Holder:
-    def __init__(self, report: Path, *args: str) -> None:
+    def __init__(self, report: Path, *args: str, tty: int | None = None) -> None:
+        """``tty``: the slave side of a pty, made the holder's stdin and controlling terminal."""
         self.proc = subprocess.Popen(
             [PY, str(HOLDER), str(report), *args],
+            stdin=tty,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
             env=child_env(),
+            preexec_fn=_controlling_terminal if tty is not None else None,
         )
         self.sleeper: int | None = None
         assert self.proc.stdout is not None
@@ -246,14 +256,11 @@ def test_take_over_refuses_other_users_and_reused_pids(report_file: Path) -> Non
     assert end_session(reused).notes == ["旧会话已经结束"]
 
 
-def test_heartbeat_updates_and_quiet_owner_is_flagged(report_file: Path) -> None:
+def test_heartbeat_updates(report_file: Path) -> None:
     lock = EditLock.acquire(report_file)
     old = json.loads(lock_path_for(report_file).read_text(encoding="utf-8"))
     old["heartbeat"] = "2020-01-01T00:00:00+08:00"
-    stale = LockOwner.from_json(old)
-    assert stale is not None
-    assert "可能已断线" in stale.describe()
-    # Put the stale record in the file: only the heartbeat thread can replace it.
+    # Put a stale record in the file: only the heartbeat thread can replace it.
     lock_path_for(report_file).write_text(json.dumps(old), encoding="utf-8")
     lock.start_heartbeat(interval=0.05)
     deadline = time.monotonic() + 10
@@ -269,6 +276,34 @@ def test_heartbeat_updates_and_quiet_owner_is_flagged(report_file: Path) -> None
     assert recent is not None and (datetime.now().astimezone() - recent).total_seconds() < 60
     assert LockOwner.from_json({"pid": "x"}) is None
     assert LockOwner.from_json([1]) is None
+
+
+def test_contenders_are_told_system_facts_and_a_quiet_terminal(
+    report_file: Path, holders: list[Holder]
+) -> None:
+    """Who, where and since when come from the system (pwd, /proc), the idle time from the
+    terminal's own access time — never from the record, which says "active" as long as it likes."""
+    master, slave = os.openpty()
+    try:
+        holder = Holder(report_file, tty=slave)
+        holders.append(holder)
+        tty = os.ttyname(slave)
+        hours_ago = time.time() - 7200
+        os.utime(tty, (hours_ago, hours_ago))
+        record = json.loads(lock_path_for(report_file).read_text(encoding="utf-8"))
+        record.update(heartbeat=procinfo.now_iso(), name="县政务公开办主任", ssh_client="10.0.0.1")
+        lock_path_for(report_file).write_text(json.dumps(record), encoding="utf-8")  # root may
+        with pytest.raises(LockedError) as info:
+            EditSession.open(report_file)
+        message = str(info.value)
+        facts = procinfo.process_facts(holder.pid)
+        assert facts is not None and facts.tty == tty.removeprefix("/dev/")
+        assert f"正在由 {facts.who()} 编辑（{facts.tty}，" in message, message
+        assert "终端 2 小时无输入" in message and "可能已断线" in message, message
+        assert "县政务公开办主任" not in message and "10.0.0.1" not in message
+    finally:
+        os.close(master)
+        os.close(slave)
 
 
 def test_lock_released_on_normal_exit_without_release(report_file: Path) -> None:

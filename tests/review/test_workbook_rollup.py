@@ -135,7 +135,8 @@ def test_rollup_command_sums_and_passes_check(county: County, tmp_path: Path) ->
     out = tmp_path / "县.toml"
     assert main(["rollup", str(county.folder), "-o", str(out), "--unit", "某某县"]) == 1  # g.toml unreadable
     (county.folder / "g.toml").unlink()
-    assert main(["rollup", str(county.folder), "-o", str(out), "--unit", "某某县"]) == 0
+    assert main(["rollup", str(county.folder), "-o", str(out), "--unit", "某某县"]) == 2  # exists
+    assert main(["rollup", str(county.folder), "-o", str(out), "--unit", "某某县", "--force"]) == 0
     total = load_report(out)
     assert total.unit == "某某县" and total.level == "county" and total.texts == {}
     assert not has_errors(check(total))

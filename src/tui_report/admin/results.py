@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from tui_report.host.terminal import escape_line
+
 
 class Status(enum.Enum):
     OK = "✓"
@@ -52,10 +54,10 @@ def render(sections: list[Section]) -> str:
         lines.append(section.title)
         shown_fix = ""
         for check in section.checks:
-            lines.append(f"  {check.status.value} {check.text}")
+            lines.append(f"  {check.status.value} {escape_line(check.text)}")
             # The same fix for several lines in a row (e.g. one font package) is said once, at the first.
             if check.fix and check.status is not Status.OK and check.fix != shown_fix:
-                lines.extend(f"      → {part}" for part in check.fix.splitlines())
+                lines.extend(f"      → {escape_line(part)}" for part in check.fix.splitlines())
                 shown_fix = check.fix
         lines.append("")
     bad, notes = failures(sections), warnings(sections)

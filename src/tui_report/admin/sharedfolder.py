@@ -15,6 +15,7 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
+from tui_report.admin.layout import ancestor_checks, is_year_folder, year_folder_checks
 from tui_report.admin.reportfiles import kind_words, toml_kind
 from tui_report.admin.results import Check, fail, ok, warn
 from tui_report.host import procinfo
@@ -117,6 +118,20 @@ def mode_checks(folder: Path, info: os.stat_result) -> list[Check]:
     if mode & 0o007:
         checks.append(warn("组外的用户也能访问这个文件夹", f"chmod o-rwx {folder}"))
     return checks
+
+
+def owner_checks(folder: Path, info: os.stat_result) -> list[Check]:
+    """A report folder should be root's: its owner (an operator) could open it to everyone or
+    take the group's rights away (chmod)."""
+    if info.st_uid == 0:
+        return []
+    who = procinfo.user_name(info.st_uid)
+    return [
+        warn(
+            f"文件夹属于 {who}：{who} 可以随意改动它的权限（例如让组外的人也能读取）",
+            f"chown root {folder}",
+        )
+    ]
 
 
 def umask_checks(env: Mapping[str, str]) -> list[Check]:
@@ -291,8 +306,13 @@ def folder_checks(folder: Path, env: Mapping[str, str] | None = None) -> list[Ch
     checks = notes + checks
     if info is None:
         return [*checks, *umask_checks(env)]
+    if is_year_folder(folder):
+        # A county's year folder with one folder per unit (docs/admin.md §5).
+        return [*checks, *year_folder_checks(folder), *umask_checks(env)]
     checks += group_checks(folder, info)
     checks += mode_checks(folder, info)
+    checks += owner_checks(folder, info)
+    checks += ancestor_checks(folder, include_self=False)
     checks += umask_checks(env)
     if not os.access(folder, os.R_OK | os.X_OK):
         name = group_name(info.st_gid)

@@ -15,7 +15,19 @@ import sys
 from collections.abc import Sequence
 
 from tui_report import __version__
-from tui_report.cli import check, doctor, export, history, importcmd, new, review, rollup, roster, templates
+from tui_report.cli import (
+    check,
+    doctor,
+    export,
+    history,
+    importcmd,
+    new,
+    review,
+    rollup,
+    roster,
+    setup,
+    templates,
+)
 from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, ChineseArgumentParser, err
 
 # Each command is a module with ``add_parser(sub)`` and ``run(args) -> int``; their imports of the
@@ -31,6 +43,7 @@ HANDLERS = {
     "roster": roster.run,
     "rollup": rollup.run,
     "doctor": doctor.run,
+    "setup": setup.run,
     "import": importcmd.run,
 }
 COMMANDS = tuple(HANDLERS)
@@ -60,6 +73,7 @@ def _build_parser() -> argparse.ArgumentParser:
     roster.add_parser(sub)
     rollup.add_parser(sub)
     doctor.add_parser(sub)
+    setup.add_parser(sub)
     importcmd.add_parser(sub)
     _describe_every_command(sub)
     return parser
@@ -129,6 +143,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # the last net: a file or folder problem in Chinese, never a traceback
+        from tui_report.host.oserror import os_error_text
+
+        where = f"{exc.filename}：" if exc.filename else ""
+        err(f"{where}{os_error_text(exc)}")
+        return EXIT_UNREADABLE
 
 
 if __name__ == "__main__":

@@ -1,13 +1,17 @@
 """`tui-report check FILE...`: findings per report; exit 0 no errors, 1 errors, 2 unreadable.
 
-Year-to-year rules (R7/R8) use ``--last-year``, else the baseline stored in the report
-(``[last_year]``), else last year's report of the same unit in the same folder. Copied text (R15)
-compares each report with last year's and with the other units' reports in its folder.
+Year-to-year rules (R7/R8) use ``--last-year`` (a report file or a .docx/.html/.pdf document),
+else the baseline stored in the report (``[last_year]``), else last year's report of the same unit
+in the same folder: a report file, or, for a document checked, failing that a document. Copied
+text (R15) compares each report with last year's and with the other units' reports in its folder.
+A document is imported in memory; what the import noted is listed as findings of rule IMPORT,
+located at the cell or part each note concerns.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +22,9 @@ if TYPE_CHECKING:
 
     from tui_report.model.report import Report
     from tui_report.model.rules import Finding, Location
+
+# Documents of a folder looked at for last year's report when none is named by the year.
+MAX_DOCUMENT_CANDIDATES = 20
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,11 +38,32 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "files", type=Path, nargs="+", help="报告文件（.toml；也可直接检查 .docx、.html、.pdf）"
     )
     check.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
-    check.add_argument("--last-year", type=Path, default=None, help="上年度报告，用于跨年核对")
+    check.add_argument(
+        "--last-year",
+        type=Path,
+        default=None,
+        help="上年度报告（.toml，或 .docx、.html、.pdf），用于跨年核对",
+    )
 
 
 # Notes from importing a document in memory, by report id, shown as findings of rule IMPORT.
 _import_notes: dict[int, list[Finding]] = {}
+
+
+def _note_location(path: str) -> tuple[Location, ...]:
+    """An import note's dotted path (``tables.requests.new.natural``, ``texts.overview.platform``,
+    ``unit``) as the location of a finding."""
+    from tui_report.model.rules import Location
+
+    head, _, rest = path.partition(".")
+    if not path:
+        return ()
+    if head == "tables":
+        table, _, cell = rest.partition(".")
+        return (Location(table=table, cell=cell or None),)
+    if head == "texts":
+        return (Location(text=rest),)
+    return (Location(field=path),)
 
 
 def _load_any(path: Path) -> tuple[Report | None, str]:
@@ -49,9 +77,61 @@ def _load_any(path: Path) -> tuple[Report | None, str]:
         result = import_report(path)
     except ImportFailure as exc:
         return None, str(exc)
-    notes = [Finding("IMPORT", n.severity, f"导入：{n.message}") for n in result.notes]
+    notes = [
+        Finding("IMPORT", n.severity, f"导入：{n.message}", _note_location(n.location)) for n in result.notes
+    ]
     _import_notes[id(result.report)] = notes
     return result.report, ""
+
+
+def _is_document(path: Path) -> bool:
+    from tui_report.importers import is_document
+
+    return is_document(path)
+
+
+def _documents_beside(path: Path, year: int) -> list[Path]:
+    """The .docx/.html/.pdf files in ``path``'s folder that may be the report of ``year``: those
+    whose name says the year, else all of them when there are few (regular files only)."""
+    from tui_report.importers import SUFFIXES
+
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return []
+    documents = []
+    for entry in entries:
+        if entry.name.startswith(".") or not entry.name.lower().endswith(SUFFIXES) or entry.name == path.name:
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False):
+                documents.append(Path(entry.path))
+        except OSError:
+            continue
+    named = sorted(d for d in documents if str(year) in d.name)
+    candidates = named or sorted(documents)
+    return candidates[:MAX_DOCUMENT_CANDIDATES] if len(candidates) <= MAX_DOCUMENT_CANDIDATES or named else []
+
+
+def _document_last_year(path: Path, report: Report) -> Report | None:
+    """Last year's report of the same unit among the documents in the folder: each candidate's
+    title read first (a PDF's first page), only the one that matches imported whole."""
+    from tui_report.importers import ImportFailure, import_report, peek_title
+
+    unit = report.unit.strip()
+    if not unit:
+        return None
+    for candidate in _documents_beside(path, report.year - 1):
+        try:
+            title_unit, title_year = peek_title(candidate)
+            if title_year != report.year - 1 or (title_unit and title_unit != unit):
+                continue
+            found = import_report(candidate).report
+        except ImportFailure:
+            continue
+        if found.unit.strip() == unit and found.year == report.year - 1:
+            return found
+    return None
 
 
 def _folder_findings(loaded: list[tuple[Path, Report]]) -> dict[int, tuple[Report | None, list[Finding]]]:
@@ -154,7 +234,9 @@ def run(args: argparse.Namespace) -> int:
 
     last_year = None
     if args.last_year is not None:
-        last_year, problem = load(args.last_year)
+        last_year, problem = _load_any(args.last_year)
+        if last_year is not None:
+            _import_notes.pop(id(last_year), None)  # last year's import notes are not this report's
         if problem:
             err(f"上年度报告无法读取：{problem}")
             return EXIT_UNREADABLE
@@ -170,6 +252,8 @@ def run(args: argparse.Namespace) -> int:
                 err(problem)
             continue
         found_last_year, copied = folder.get(id(report), (None, []))
+        if last_year is None and report.last_year is None and found_last_year is None and _is_document(path):
+            found_last_year = _document_last_year(path, report)  # a report file keeps to report files
         baseline = last_year or (None if report.last_year is not None else found_last_year)
         findings = check(report, baseline) + copied + _import_notes.pop(id(report), [])
         findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])

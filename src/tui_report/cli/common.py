@@ -18,21 +18,46 @@ EXIT_UNREADABLE = 2
 
 
 def err(message: str) -> None:
-    """Print a message for the operator on stderr, control characters from files escaped."""
-    from tui_report.host.terminal import escape_controls
+    """One line for the operator on stderr. Everything in it that came from a file (names, units,
+    paths) is shown with its control characters escaped, newlines too: one call, one line."""
+    from tui_report.host.terminal import escape_line
 
-    print(escape_controls(message), file=sys.stderr)
+    sys.stderr.write(escape_line(message) + "\n")
+    sys.stderr.flush()
 
 
-def out(text: str) -> None:
-    """Write to stdout with control characters escaped (text read from a report file)."""
+def out(text: str = "\n") -> None:
+    """Write one line (or part of one) to stdout, control characters escaped as in :func:`err`;
+    only a newline that ends ``text`` is written as a newline."""
+    from tui_report.host.terminal import escape_line
+
+    end = "\n" if text.endswith("\n") else ""
+    sys.stdout.write(escape_line(text[: len(text) - len(end)]) + end)
+
+
+def out_block(text: str) -> None:
+    """Several lines at once, laid out by the command itself from fields it escaped first with
+    :func:`shown` (a newline inside a field would otherwise start a forged line)."""
     from tui_report.host.terminal import escape_controls
 
     sys.stdout.write(escape_controls(text))
 
 
+def shown(text: str) -> str:
+    """A field from a file (a name, a unit) escaped onto one line, for a block built by hand."""
+    from tui_report.host.terminal import escape_line
+
+    return escape_line(text)
+
+
+def say(line: str) -> None:
+    """One whole line to stdout (:func:`out` with the newline added)."""
+    out(line + "\n")
+
+
 def out_json(record: object) -> None:
-    """One JSON line on stdout; control characters inside strings as ``\\u001b`` escapes."""
+    """One JSON line on stdout; control characters (C0, C1, bidi, lone surrogates) inside strings
+    as ``\\u001b`` escapes."""
     import json
 
     from tui_report.host.terminal import escape_controls_json
@@ -49,6 +74,41 @@ def load(path: Path) -> tuple[Report | None, str]:
         return load_report(path), ""
     except ReportFileError as exc:
         return None, str(exc)
+
+
+def write_report_file(path: Path, content: Report, *, overwrite: bool) -> bool:
+    """Write a report as every command does (``session.replace_report_file``: the edit lock, versions),
+    saying why not on stderr. False when nothing was written."""
+    from tui_report.safety.lock import LockedError
+    from tui_report.session import replace_report_file
+    from tui_report.storage.errors import ReportFileError
+
+    try:
+        kept, _saved = replace_report_file(path, content, overwrite=overwrite)
+    except LockedError as exc:
+        err(f"{exc}；{'未覆盖' if output_exists(path) else '未写入'}，请等对方保存并退出后再试")
+        return False
+    except ReportFileError as exc:
+        if exc.reason == "文件已存在，未覆盖":
+            err(f"{exc}（确需覆盖请加 --force）")
+        else:
+            err(str(exc))
+        return False
+    if kept is not None:
+        say("原文件已保留为历史版本（tui-report history 查看，tui-report restore 恢复）")
+    return True
+
+
+def output_exists(path: Path) -> bool:
+    """Whether something is at ``path`` (a dangling link too); an unreadable folder is not a
+    traceback here: the write says why it cannot."""
+    import os
+
+    try:
+        os.lstat(path)
+    except OSError:
+        return False
+    return True
 
 
 # argparse's own words, in Chinese. argparse builds its messages from these English templates

@@ -7,6 +7,7 @@ Exit 0 when everything essential passes (✓ or only !), 1 when any ✗.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -30,5 +31,9 @@ def run(args: argparse.Namespace) -> int:
     from tui_report.admin.results import render
 
     sections = run_checks(args.folder, render=not args.no_render, probe_terminal=True)
-    print(render(sections), flush=True)
+    from tui_report.host.terminal import escape_controls
+
+    # Each check's text is one line already (file names escaped by render); the rest is ours.
+    sys.stdout.write(escape_controls(render(sections)) + "\n")
+    sys.stdout.flush()
     return exit_code(sections)

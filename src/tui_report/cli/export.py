@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, load
+from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, load, output_exists, say
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,13 +33,25 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
 
 
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; False when it cannot be known (no permission): what reads it
+    next says why in Chinese, instead of a PermissionError traceback from ``Path.is_dir``."""
+    import os
+    import stat
+
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def run_batch(args: argparse.Namespace) -> int:
     from tui_report.export.office import ExportError
     from tui_report.review.batch import export_folder
     from tui_report.review.desk import ReviewError
 
-    if args.output.exists() and not args.output.is_dir():
-        err(f"批量导出时 -o 应为文件夹，{args.output} 是一个文件")
+    if output_exists(args.output) and not _is_folder(args.output):
+        err(f"批量导出时 -o 应为文件夹，{args.output} 不是文件夹")
         return EXIT_UNREADABLE
     try:
         result = export_folder(args.file, args.output, args.format)
@@ -50,14 +62,14 @@ def run_batch(args: argparse.Namespace) -> int:
         err(f"提示：{warning}")
     for row, reason in result.skipped:
         err(f"未导出 {row.unit or row.file_name}：{reason}")
-    print(f"已导出 {len(result.exported)} 份报告到 {args.output}，索引页 {result.index}")
+    say(f"已导出 {len(result.exported)} 份报告到 {args.output}，索引页 {result.index}")
     return EXIT_OK if not result.skipped else EXIT_FINDINGS
 
 
 def run(args: argparse.Namespace) -> int:
     from tui_report.model.rules import SEVERITY_LABELS, check, has_errors
 
-    if args.file.is_dir():
+    if _is_folder(args.file):
         return run_batch(args)
     report, problem = load(args.file)
     if report is None:
@@ -74,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         except ReportFileError as exc:
             err(str(exc))
             return EXIT_UNREADABLE
-        print(f"已导出 {args.output}")
+        say(f"已导出 {args.output}")
         return EXIT_OK
     if suffix in (".docx", ".pdf", ".html", ".htm"):
         findings = check(report)
@@ -96,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_UNREADABLE
         for warning in warnings:
             err(f"提示：{warning}")
-        print(f"已导出 {args.output}")
+        say(f"已导出 {args.output}")
         return EXIT_OK
     err(f"不支持的导出格式“{suffix or '（无扩展名）'}”，请用 .json、.docx、.pdf 或 .html")
     return EXIT_UNREADABLE

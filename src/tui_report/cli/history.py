@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err, out
+from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err, out, out_block, shown
 from tui_report.model.linebreak import cells, pad
 
 if TYPE_CHECKING:
@@ -49,11 +49,13 @@ def run(args: argparse.Namespace) -> int:
     entries = describe_versions(path)
     count = f"共 {len(entries)} 个，" if entries else ""
     out(f"{path} 的历史版本（{count}新的在上）：\n")
-    out(_row("编号", "保存时间", "保存人", "改了什么"))
-    out(_current_line(path, entries))
+    out_block(_row("编号", "保存时间", "保存人", "改了什么"))
+    out_block(_current_line(path, entries))
     for entry in entries:
         version = entry.version
-        out(_row(str(version.number), version.saved_at.strftime(TIME), _person(version.user), _what(entry)))
+        out_block(
+            _row(str(version.number), version.saved_at.strftime(TIME), _person(version.user), _what(entry))
+        )
     if not entries:
         out("  （还没有历史版本：第一次保存之后才会有）\n")
     else:
@@ -73,6 +75,7 @@ def _row(number: str, when: str, who: str, what: str) -> str:
     """One line of the table; what changed wraps under its column, at phrase boundaries."""
     from tui_report.model.linebreak import wrap
 
+    who, what = shown(who), shown(what)  # one line each: the wrapping below adds the only newlines
     head = f"  {pad(number, 4)}  {pad(when, 16)}  {pad(_fit(who, 8), 8)}  "
     lines = wrap(what, WIDTH - 1 - cells(head)) if what else [""]
     indent = " " * cells(head)
@@ -125,13 +128,12 @@ def _current_against(path: Path, entries: list[HistoryEntry]) -> str:
 
 
 def _print_editor(path: Path) -> None:
-    from tui_report.safety.lock import current_owner
+    """Who edits the report now, from the system's facts only (safety/lock.py)."""
+    from tui_report.safety.lock import editing_text
 
-    owner = current_owner(path)
-    if owner is not None and owner.user == "?":
-        out("注意：报告正在被编辑（锁文件中的使用者信息无法核实）\n")
-    elif owner is not None:
-        out(f"注意：{owner.describe()}\n")
+    editing = editing_text(path)
+    if editing is not None:
+        out(f"注意：{editing}\n")
 
 
 def _run_diff(path: Path, version_id: str) -> int:

@@ -1,7 +1,9 @@
 """`tui-report import SOURCE -o OUT.toml`: a report from a Word (.docx), web (.html) or PDF document.
 
 Exit 0 when a report was made (even with notes on what was placed with doubt), 2 when the source is
-not a report it recognises or cannot be read, or OUT exists (without --force).
+not a report it recognises or cannot be read, OUT exists (without --force) or is being edited.
+OUT is written as the app saves (``session.replace_report_file``): under the edit lock, the file it
+replaces kept as a version.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err
+from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err, output_exists, say, write_report_file
 from tui_report.cli.new import level_arg
 from tui_report.model.levels import LEVEL_WORDS
 
@@ -38,11 +40,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from tui_report.importers import ImportFailure, import_report
+    from tui_report.model.report import unit_problem
     from tui_report.model.template import LEVEL_LABELS
-    from tui_report.storage.errors import ReportFileError
-    from tui_report.storage.reportfile import save_report
 
-    if args.output.exists() and not args.force:
+    if output_exists(args.output) and not args.force:
         err(f"{args.output}：文件已存在，未覆盖（确需覆盖请加 --force）")
         return EXIT_UNREADABLE
     try:
@@ -51,18 +52,18 @@ def run(args: argparse.Namespace) -> int:
         err(str(exc))
         return EXIT_UNREADABLE
     report = result.report
-    try:
-        save_report(report, args.output)
-    except ReportFileError as exc:
-        err(str(exc))
+    if problem := unit_problem(report.unit, report.tpl):
+        err(f"{args.source}：{problem}，未导入（用 --unit 指定单位名称）")
+        return EXIT_UNREADABLE
+    if not write_report_file(args.output, report, overwrite=args.force):
         return EXIT_UNREADABLE
     cells = sum(len(v) for v in report.values.values())
-    print(
+    say(
         f"已导入 {args.source} → {args.output}：{report.title}"
         f"（{report.tpl.name}，{LEVEL_LABELS[report.level]}，{cells}个数，{len(report.texts)}段文字）"
     )
     if result.notes:
-        print(f"请核对以下{len(result.notes)}处：")
+        say(f"请核对以下{len(result.notes)}处：")
         for note in result.notes:
-            print(f"  {'注意' if note.severity == 'warning' else '提示'}：{note.message}")
+            say(f"  {'注意' if note.severity == 'warning' else '提示'}：{note.message}")
     return EXIT_OK

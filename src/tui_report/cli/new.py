@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err, out
+from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err, out, output_exists, write_report_file
 from tui_report.cli.templates import find_template
 from tui_report.model.levels import LEVEL_WORDS, level_id  # import-light: --help loads no pydantic
 
@@ -63,10 +62,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui_report.model.report import new_report, year_problem
+    from tui_report.model.report import new_report, unit_problem, year_problem
     from tui_report.model.template import TemplateError, template_for_year
 
-    if args.file.exists() and not args.force:
+    if output_exists(args.file) and not args.force:
         err(f"{args.file}：文件已存在，未覆盖（确需覆盖请加 --force）")
         return EXIT_UNREADABLE
     if args.from_file is None and (args.unit is None or args.year is None):
@@ -86,31 +85,13 @@ def run(args: argparse.Namespace) -> int:
     except TemplateError as exc:
         err(str(exc))
         return EXIT_UNREADABLE
-    if not _create(args.file, report, overwrite=args.force):
+    if problem := unit_problem(report.unit, report.tpl):
+        err(f"{problem}（用 --unit 指定）")
+        return EXIT_UNREADABLE
+    if not write_report_file(args.file, report, overwrite=args.force):
         return EXIT_UNREADABLE
     out(f"已创建 {args.file}：{report.title}，格式为{report.tpl.name}\n")
     return EXIT_OK
-
-
-def _create(path: Path, report: Report, *, overwrite: bool) -> bool:
-    """Save the new report through an editing session: refused while someone edits the file, and
-    with ``--force`` the file it replaces is kept as a version (tui-report history)."""
-    from tui_report.safety.lock import LockedError
-    from tui_report.session import EditSession
-    from tui_report.storage.errors import ReportFileError
-
-    existed = os.path.lexists(path)
-    try:
-        EditSession.create(path, report, overwrite=overwrite).close()
-    except LockedError as exc:
-        err(f"{exc}；未覆盖，请等对方保存并退出后再试")
-        return False
-    except ReportFileError as exc:
-        err(str(exc))
-        return False
-    if overwrite and existed:
-        out("原文件已保留为历史版本（tui-report history 查看，tui-report restore 恢复）\n")
-    return True
 
 
 def _from_last_year(args: argparse.Namespace) -> Report | None:

@@ -7,12 +7,11 @@ On a terminal without --json/-o it opens the review screen.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err
+from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, out_json, say
 from tui_report.model.linebreak import clip
 from tui_report.model.linebreak import pad as fill
 
@@ -36,11 +35,16 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def pad(text: str, width: int) -> str:
-    """``text`` in exactly ``width`` terminal cells: cut (no mark), or filled with spaces."""
-    return fill(clip(text, width, mark=""), width)
+    """``text`` (control characters escaped first) in exactly ``width`` terminal cells: cut (no
+    mark), or filled with spaces."""
+    from tui_report.host.terminal import escape_line
+
+    return fill(clip(escape_line(text), width, mark=""), width)
 
 
-def row_line(row: UnitRow) -> str:
+def row_lines(row: UnitRow) -> list[str]:
+    """A unit's row: the line of figures, then the file name and the problem (each one line: a
+    newline in a file name is shown as ``\\n`` by :func:`tui_report.cli.common.say`)."""
     editing = f"{row.editor.who}编辑中" if row.editor else ""
     saved = f"{row.saved_at:%m-%d %H:%M} {row.saved_by}" if row.saved_at else ""
     flags = f"{row.errors:>4} {row.warnings:>4} {row.copied_text:>4}"
@@ -48,20 +52,23 @@ def row_line(row: UnitRow) -> str:
     name = row.unit or "（无法读取）"
     line = f"{pad(row.state_label, 8)} {pad(name, 24)} {flags}  {pad(saved, 20)} {pad(exported, 6)} {editing}"
     tail = row.file_name + (f"  {row.problem}" if row.problem else "")
-    return line.rstrip() + (f"\n         {tail}" if tail else "")
+    return [line.rstrip()] + ([f"         {tail}"] if tail else [])
 
 
 def print_text(review: Review) -> None:
-    out = sys.stdout
     year = f"{review.year}年度 " if review.year else ""
     roster = f"（名册：{review.roster}）" if review.roster else "（无名册：按文件夹中的报告）"
-    out.write(f"{year}报告汇总 {review.folder}{roster}\n{review.count_line()}\n\n")
-    out.write(f"{pad('状态', 8)} {pad('单位', 24)} 错误 警告 雷同  {pad('最后保存', 20)} 导出\n")
+    say(f"{year}报告汇总 {review.folder}{roster}")
+    say(review.count_line())
+    say("")
+    say(f"{pad('状态', 8)} {pad('单位', 24)} 错误 警告 雷同  {pad('最后保存', 20)} 导出")
     for row in review.rows:
-        out.write(row_line(row) + "\n")
+        for line in row_lines(row):
+            say(line)
     county = county_line(review)
     if county:
-        out.write(f"\n合计（各单位相加）：{county}\n")
+        say("")
+        say(f"合计（各单位相加）：{county}")
 
 
 def county_line(review: Review) -> str:
@@ -99,19 +106,19 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_UNREADABLE
     if args.json:
         for row in review.rows:
-            sys.stdout.write(json.dumps(row_json(row), ensure_ascii=False) + "\n")
+            out_json(row_json(row))
     elif args.output is not None:
-        print(f"已写出汇总表 {args.output}：{review.count_line()}")
+        say(f"已写出汇总表 {args.output}：{review.count_line()}")
     else:
         print_text(review)
     return EXIT_OK if review.all_complete else EXIT_FINDINGS
 
 
 def open_screen(args: argparse.Namespace) -> int:
-    from tui_report.review.desk import ReviewError, report_files
+    from tui_report.review.discovery import ReviewError, find_reports
 
     try:
-        report_files(args.folder)
+        find_reports(args.folder)
     except ReviewError as exc:
         err(str(exc))
         return EXIT_UNREADABLE

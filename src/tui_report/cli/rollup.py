@@ -1,7 +1,9 @@
 """`tui-report rollup DIR -o SUM.toml [--unit 某某县]`: the units' tables added up into one report.
 
 Exit 0 when the roll-up was written and has no errors, 1 when it was written but an input (and so
-maybe the sum) has errors or could not be read, 2 when nothing could be written.
+maybe the sum) has errors or could not be read, 2 when nothing could be written (SUM.toml exists
+and no --force, someone edits it, the folder cannot be read). SUM.toml is written as the app saves
+(``session.replace_report_file``): under the edit lock, the file it replaces kept as a version.
 """
 
 from __future__ import annotations
@@ -9,7 +11,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err
+from tui_report.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    err,
+    output_exists,
+    say,
+    write_report_file,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,23 +33,29 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     rollup.add_argument("--unit", default="", help="汇总报告的单位名称，如 某某县（默认：文件夹名）")
     rollup.add_argument("--level", default="county", help="汇总报告的层级，如 县级 或 county（默认县级）")
     rollup.add_argument("--year", type=int, default=None, help="年度（默认：文件夹里最新的年度）")
+    rollup.add_argument(
+        "--force", action="store_true", help="汇总报告文件已存在时覆盖（原文件保留为历史版本）"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from tui_report.model.levels import level_choices, level_id
     from tui_report.model.rollup import RollupError, rollup
     from tui_report.model.rules import check, has_errors
-    from tui_report.review.desk import ReviewError, report_files
+    from tui_report.review.discovery import ReviewError, find_reports
     from tui_report.review.files import UnsafeFile, read_plain_file
     from tui_report.storage.errors import ReportFileError
-    from tui_report.storage.reportfile import decode_report_bytes, loads_report, save_report
+    from tui_report.storage.reportfile import decode_report_bytes, loads_report
 
+    if output_exists(args.output) and not args.force:
+        err(f"{args.output}：文件已存在，未覆盖（确需覆盖请加 --force）")
+        return EXIT_UNREADABLE
     level = level_id(args.level)
     if level is None:
         err(f"--level 的值“{args.level}”无效，可选：{level_choices()}")
         return EXIT_UNREADABLE
     try:
-        files, _names = report_files(args.folder)
+        files = find_reports(args.folder).files
     except ReviewError as exc:
         err(str(exc))
         return EXIT_UNREADABLE
@@ -65,15 +81,13 @@ def run(args: argparse.Namespace) -> int:
     unit = args.unit or args.folder.resolve().name
     try:
         total = rollup(chosen, unit, level)
-        save_report(total, args.output)
     except RollupError as exc:
         err(str(exc))
         return EXIT_UNREADABLE
-    except ReportFileError as exc:
-        err(str(exc))
+    if not write_report_file(args.output, total, overwrite=args.force):
         return EXIT_UNREADABLE
     errors = sum(1 for f in check(total) if f.severity == "error")
-    print(f"已写出 {args.output}：{unit}{year}年度，汇总了{len(chosen)}份报告，{errors}个错误")
+    say(f"已写出 {args.output}：{unit}{year}年度，汇总了{len(chosen)}份报告，{errors}个错误")
     if errors:
         status = EXIT_FINDINGS
     return status

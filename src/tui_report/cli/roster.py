@@ -24,17 +24,18 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui_report.review.desk import ReviewError, report_files
-    from tui_report.review.roster import ROSTER_NAME, write_roster
+    from tui_report.review.discovery import ROSTER_NAME, ReviewError, find_reports
+    from tui_report.review.roster import write_roster
     from tui_report.storage.errors import ReportFileError
 
     try:
-        files, names = report_files(args.folder)
+        listing = find_reports(args.folder)
     except ReviewError as exc:
         err(str(exc))
         return EXIT_UNREADABLE
+    files = listing.files
     target = args.folder / ROSTER_NAME
-    if ROSTER_NAME in names and not args.force:
+    if listing.roster is not None and not args.force:
         err(f"{target} 已存在，未改动（要按报告重新生成请加 --force）")
         return EXIT_UNREADABLE
     units, left_out = units_of(files)
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if left_out:
         out(f"以下{len(left_out)}个文件未列入名册：\n")
         for path, reason in left_out:
-            out(f"  {path.name}：{reason}\n")
+            out(f"  {path.relative_to(args.folder).as_posix()}：{reason}\n")
     return EXIT_OK
 
 

@@ -52,6 +52,7 @@ STYLE_LEAD = "ReportLead"  # character style of a run-in （一） heading
 STYLE_TABLE = "ReportTable"
 STYLE_PAGE_NUMBER = "ReportPageNumber"
 STYLE_DRAFT = "ReportDraftMark"
+MAX_PROPERTY_CHARS = 255  # a core property (title, author) of a .docx
 
 # Distance from the page edge to the footer's bottom: puts the dashes of "— 1 —" about 7 mm below the
 # type area (GB/T 9704 §7.5), checked on the rendered PDF.
@@ -213,12 +214,13 @@ class _Writer:
         self._font_table()
         self._drop_template_leftovers()
         props = self.doc.core_properties
-        props.title = title
+        # The .docx format holds at most 255 characters in a property (python-docx refuses more).
+        props.title = title[:MAX_PROPERTY_CHARS]
         props.subject = ""
         props.keywords = ""
         props.category = ""
-        props.author = author
-        props.last_modified_by = author
+        props.author = author[:MAX_PROPERTY_CHARS]
+        props.last_modified_by = author[:MAX_PROPERTY_CHARS]
         props.comments = ""
         props.revision = 1
         now = datetime.now(timezone.utc).replace(microsecond=0)

@@ -9,6 +9,7 @@ modification time): fontTools is only imported when a font is new or changed.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import shutil
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from tui_report.storage.atomic import atomic_write
 from tui_report.storage.errors import ReportFileError
-from tui_report.storage.statedir import state_dir
+from tui_report.storage.statedir import StateDirError, ensure_state_dir
 
 FC_TIMEOUT_S = 10
 # DejaVu Sans/Serif, fontconfig's usual last resort, has the widest digits of the common fonts
@@ -109,18 +110,19 @@ def advance_widths(path: Path, chars: str) -> dict[str, float] | None:
     except OSError:
         return None
     key = f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{chars}"
-    cache_path = state_dir() / CACHE_NAME
-    cache = _read_cache(cache_path)
+    try:
+        cache_path: Path | None = ensure_state_dir() / CACHE_NAME
+    except StateDirError:
+        cache_path = None  # not this user's own folder: measure every time, trust nothing in it
+    cache = _read_cache(cache_path) if cache_path is not None else {}
     known = cache.get(key)
     if isinstance(known, dict) and all(isinstance(v, float) for v in known.values()):
         return known
     widths = _measure(path, chars)
-    if widths:
+    if widths and cache_path is not None:
         cache = {k: v for k, v in cache.items() if not k.startswith(f"{path}|")}
         cache[key] = widths
-        try:
-            cache_path.parent.mkdir(parents=True, exist_ok=True)
+        # A cache that cannot be written only costs the next export a measurement.
+        with contextlib.suppress(OSError, ReportFileError):
             atomic_write(cache_path, json.dumps(cache, ensure_ascii=False).encode("utf-8"))
-        except (OSError, ReportFileError):
-            pass  # a cache that cannot be written only costs the next export a measurement
     return widths

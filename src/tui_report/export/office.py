@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tui_report.export.document import ReportDocument, build_document
 from tui_report.export.fonts import FontConfigError, FontSet, missing_pdf_fonts, site_fonts
+from tui_report.host.terminal import strip_controls
 from tui_report.model.report import Report, SubheadingStyle
 from tui_report.storage.atomic import atomic_write
 from tui_report.storage.errors import ReportFileError
@@ -30,10 +31,40 @@ def _fonts(fonts: FontSet | None) -> FontSet:
         raise ExportError(str(exc)) from exc
 
 
+# Line and paragraph separators other than "\n" (pasted from Word or a web page) end a line in the
+# printed report too: they become "\n" before the other control characters are removed.
+_LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\v": "\n", "\f": "\n", "\r": "\n"})
+
+
+def _printable_text(text: str) -> str:
+    return strip_controls(text.replace("\r\n", "\n").translate(_LINE_BREAKS), keep_lines=True)
+
+
+def printable(report: Report) -> Report:
+    """The report with control characters removed from its unit, preamble and texts (a text's line
+    breaks and tabs kept): a .docx cannot hold them (python-docx raises), a web page should not."""
+    return report.model_copy(
+        update={
+            "unit": strip_controls(report.unit),
+            "preamble": {k: _printable_text(v) for k, v in report.preamble.items()},
+            "texts": {k: _printable_text(v) for k, v in report.texts.items()},
+        }
+    )
+
+
 def _document(
     report: Report, draft: bool, fonts: FontSet, subheadings: SubheadingStyle | None
 ) -> ReportDocument:
-    return build_document(report, draft=draft, fonts=fonts, subheadings=subheadings)
+    return build_document(printable(report), draft=draft, fonts=fonts, subheadings=subheadings)
+
+
+def _render_docx(
+    report: Report, document: ReportDocument, fonts: FontSet, for_libreoffice: bool = False
+) -> bytes:
+    from tui_report.export.docx_writer import render_docx
+
+    clean = printable(report)
+    return render_docx(document, fonts, title=clean.title, author=clean.unit, for_libreoffice=for_libreoffice)
 
 
 def docx_bytes(
@@ -43,11 +74,9 @@ def docx_bytes(
     subheadings: SubheadingStyle | None = None,
 ) -> bytes:
     """The report as a .docx file's bytes."""
-    from tui_report.export.docx_writer import render_docx
-
     fonts = _fonts(fonts)
     document = _document(report, draft, fonts, subheadings)
-    return render_docx(document, fonts, title=report.title, author=report.unit)
+    return _render_docx(report, document, fonts)
 
 
 def pdf_bytes(
@@ -59,7 +88,6 @@ def pdf_bytes(
 ) -> bytes:
     """The PDF, after its text layer was read back and found complete. Fonts the machine lacks and
     a text layer that could not be checked are added to ``warnings``."""
-    from tui_report.export.docx_writer import render_docx
     from tui_report.export.pdf import PdfRenderError, docx_to_pdf
 
     fonts = _fonts(fonts)
@@ -67,7 +95,7 @@ def pdf_bytes(
     notes.extend(m.message for m in missing_pdf_fonts(fonts))
     document = _document(report, draft, fonts, subheadings)
     try:
-        docx = render_docx(document, fonts, title=report.title, author=report.unit, for_libreoffice=True)
+        docx = _render_docx(report, document, fonts, for_libreoffice=True)
         data = docx_to_pdf(docx, fonts)
     except PdfRenderError as exc:
         raise ExportError(str(exc)) from exc
@@ -102,17 +130,13 @@ def pdf_bytes_many(
     reports: Sequence[Report], fonts: FontSet | None = None, warnings: list[str] | None = None
 ) -> list[bytes | ExportError]:
     """Each report's PDF (or why not), all rendered by one LibreOffice start (batch export)."""
-    from tui_report.export.docx_writer import render_docx
     from tui_report.export.pdf import PdfRenderError, docxs_to_pdfs
 
     fonts = _fonts(fonts)
     notes = warnings if warnings is not None else []
     notes.extend(m.message for m in missing_pdf_fonts(fonts))
     documents = [_document(r, False, fonts, None) for r in reports]
-    docxs = [
-        render_docx(d, fonts, title=r.title, author=r.unit, for_libreoffice=True)
-        for d, r in zip(documents, reports, strict=True)
-    ]
+    docxs = [_render_docx(r, d, fonts, for_libreoffice=True) for d, r in zip(documents, reports, strict=True)]
     try:
         rendered = docxs_to_pdfs(docxs, fonts)
     except PdfRenderError as exc:

@@ -1,7 +1,9 @@
 """Render a .docx to PDF with LibreOffice, when it is installed.
 
 Each run gets its own LibreOffice profile: headless LibreOffice runs one instance per profile, and
-two conversions sharing one (two operators exporting at once) fail without a word.
+two conversions sharing one (two operators exporting at once) fail without a word. The temp folder
+(copies of the report) and LibreOffice are removed and ended when the export ends, fails, times out
+or is hung up (SIGHUP/SIGTERM: :mod:`tui_report.host.cleanup`).
 
 A Linux server rarely has 仿宋_GB2312 or 方正小标宋简体, and fontconfig would then pick DejaVu Sans
 with a sans-serif CJK glyph fallback for everything. The conversion therefore runs with a
@@ -12,15 +14,18 @@ installed still wins.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from tui_report.export.fonts import PDF_FONT_PACKAGES, FontSet, role_chain
+from tui_report.host.cleanup import on_termination, signals_deferred
 
 SOFFICE_ENV = "TUI_REPORT_SOFFICE"
 RENDER_TIMEOUT_S = 180
@@ -66,6 +71,35 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+class _Workspace:
+    """A private temp folder for one LibreOffice run (the .docx copies, its profile, the PDFs) and
+    the LibreOffice process: both gone when the export ends, fails, or is hung up
+    (:func:`tui_report.host.cleanup.on_termination`)."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="tui-report-pdf-"))
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def undo(self) -> None:
+        process = self.process
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL)  # soffice and what it started (its own group)
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                process.wait(timeout=5)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _workspace() -> Iterator[_Workspace]:
+    work = _Workspace()
+    with on_termination(work.undo):
+        try:
+            yield work
+        finally:
+            work.undo()
+
+
 def docx_to_pdf(
     docx: bytes, fonts: FontSet | None = None, soffice: str | None = None, timeout_s: float = RENDER_TIMEOUT_S
 ) -> bytes:
@@ -73,12 +107,11 @@ def docx_to_pdf(
     program = soffice or find_soffice()
     if program is None:
         raise PdfRenderError(INSTALL_HINT)
-    with tempfile.TemporaryDirectory(prefix="tui-report-pdf-") as tmp:
-        folder = Path(tmp)
-        source = folder / "report.docx"
+    with _workspace() as work:
+        source = work.folder / "report.docx"
         source.write_bytes(docx)
-        result = _convert(program, [source], folder, fonts, timeout_s)
-        target = folder / "out" / "report.pdf"
+        result = _convert(program, [source], work, fonts, timeout_s)
+        target = work.folder / "out" / "report.pdf"
         if not target.is_file():
             detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()
             tail = f"（{detail[-1]}）" if detail else ""
@@ -87,10 +120,12 @@ def docx_to_pdf(
 
 
 def _convert(
-    program: str, sources: Sequence[Path], folder: Path, fonts: FontSet | None, timeout: float
+    program: str, sources: Sequence[Path], work: _Workspace, fonts: FontSet | None, timeout: float
 ) -> subprocess.CompletedProcess[bytes]:
-    """One LibreOffice run converting ``sources`` into ``folder/out``, with its own profile and our
-    font aliases (fontconfig file in ``folder``)."""
+    """One LibreOffice run converting ``sources`` into ``work.folder/out``, with its own profile and
+    our font aliases (fontconfig file in the workspace). It runs in a process group of its own, so
+    that a timeout or a hang-up ends soffice and everything it started."""
+    folder = work.folder
     env = dict(os.environ)
     if fonts is not None and Path(SYSTEM_FONTCONFIG).is_file() and "FONTCONFIG_FILE" not in env:
         config = folder / "fonts.conf"
@@ -109,15 +144,25 @@ def _convert(
         *map(str, sources),
     ]
     try:
-        return subprocess.run(
-            command, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL, env=env
-        )
+        with signals_deferred():  # a hang-up now is acted on once work.process is known
+            work.process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                start_new_session=True,
+            )
+    except OSError as exc:
+        raise PdfRenderError(f"无法运行 LibreOffice（{program}）：{exc.strerror}。{INSTALL_HINT}") from exc
+    try:
+        stdout, stderr = work.process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired as exc:
+        work.undo()
         raise PdfRenderError(
             f"LibreOffice 在 {timeout:.0f} 秒内没有完成 PDF 转换，已放弃。请稍后再试。"
         ) from exc
-    except OSError as exc:
-        raise PdfRenderError(f"无法运行 LibreOffice（{program}）：{exc.strerror}。{INSTALL_HINT}") from exc
+    return subprocess.CompletedProcess(command, work.process.returncode, stdout, stderr)
 
 
 def docxs_to_pdfs(
@@ -134,16 +179,15 @@ def docxs_to_pdfs(
     if not docxs:
         return []
     timeout = timeout_s if timeout_s is not None else RENDER_TIMEOUT_S + 20.0 * len(docxs)
-    with tempfile.TemporaryDirectory(prefix="tui-report-pdf-") as tmp:
-        folder = Path(tmp)
+    with _workspace() as work:
         sources = []
         for index, data in enumerate(docxs):
-            source = folder / f"report-{index:05d}.docx"
+            source = work.folder / f"report-{index:05d}.docx"
             source.write_bytes(data)
             sources.append(source)
-        _convert(program, sources, folder, fonts, timeout)
+        _convert(program, sources, work, fonts, timeout)
         results: list[bytes | None] = []
         for source in sources:
-            target = folder / "out" / (source.stem + ".pdf")
+            target = work.folder / "out" / (source.stem + ".pdf")
             results.append(target.read_bytes() if target.is_file() else None)
         return results

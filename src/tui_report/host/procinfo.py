@@ -10,18 +10,27 @@ import os
 import pwd
 import socket
 import sys
+import time
+from dataclasses import dataclass
 from datetime import datetime
 
 
-def pid_stat(pid: int) -> tuple[str, int] | None:
-    """(state, start ticks) of a process, or None when there is no such process."""
+def _stat_fields(pid: int) -> list[bytes] | None:
+    """Fields 3… of ``/proc/<pid>/stat`` (state, ppid, …), or None when there is no such process."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
             raw = f.read()
     except OSError:
         return None
     # The command name (field 2) is in parentheses and may itself contain spaces or ')'.
-    rest = raw[raw.rfind(b")") + 2 :].split()
+    return raw[raw.rfind(b")") + 2 :].split()
+
+
+def pid_stat(pid: int) -> tuple[str, int] | None:
+    """(state, start ticks) of a process, or None when there is no such process."""
+    rest = _stat_fields(pid)
+    if rest is None:
+        return None
     try:
         return rest[0].decode("ascii", "replace"), int(rest[19])
     except (IndexError, ValueError):
@@ -179,3 +188,98 @@ def flock_holders(info: os.stat_result) -> set[int] | None:
         except ValueError:
             continue
     return holders
+
+
+# ---------------------------------------------------------------------- facts about a process
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessFacts:
+    """What the system says about a running process — its user's account (``pwd``), its terminal
+    and start time (``/proc``) — as opposed to what a file claims about it."""
+
+    pid: int
+    uid: int
+    login: str
+    person: str  # the account's full name (GECOS), "" when it has none
+    tty: str  # "pts/3", "" without a terminal
+    started: datetime | None
+    idle_seconds: float | None  # since the terminal last had input; None without a terminal
+
+    def who(self) -> str:
+        """``张三（zhangsan）``, or the login name alone when the account has no full name."""
+        if self.person and self.person != self.login:
+            return f"{self.person}（{self.login}）"
+        return self.login
+
+
+def _printable(text: str, limit: int = 40) -> str:
+    return "".join(ch for ch in text if ch.isprintable())[:limit]
+
+
+def account_names(uid: int) -> tuple[str, str]:
+    """(login name, full name from GECOS) of a user id; the id itself when it has no account."""
+    try:
+        entry = pwd.getpwuid(uid)
+    except KeyError:
+        return str(uid), ""
+    return _printable(entry.pw_name), _printable(entry.pw_gecos.split(",")[0].strip())
+
+
+def boot_time() -> float | None:
+    """Seconds since the epoch at boot (``btime`` of /proc/stat)."""
+    try:
+        with open("/proc/stat", "rb") as f:
+            for line in f.read(1 << 20).splitlines():
+                if line.startswith(b"btime "):
+                    return float(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def terminal_of(tty_nr: int) -> str:
+    """The terminal name of a ``tty_nr`` (field 7 of /proc/<pid>/stat): ``pts/3``, ``tty2``."""
+    if tty_nr <= 0:
+        return ""
+    major = (tty_nr >> 8) & 0xFFF
+    minor = (tty_nr & 0xFF) | ((tty_nr >> 12) & 0xFFF00)
+    if 136 <= major <= 143:
+        return f"pts/{(major - 136) * 256 + minor}"
+    if major == 4:
+        return f"tty{minor}" if minor < 64 else f"ttyS{minor - 64}"
+    return ""
+
+
+def terminal_idle_seconds(tty: str, tty_nr: int) -> float | None:
+    """Seconds since the terminal's last input (the kernel stamps a terminal's access time when it
+    is read from, as ``w`` shows), when ``/dev/<tty>`` is that very device."""
+    try:
+        info = os.stat(f"/dev/{tty}")
+    except OSError:
+        return None
+    major = (tty_nr >> 8) & 0xFFF
+    minor = (tty_nr & 0xFF) | ((tty_nr >> 12) & 0xFFF00)
+    if info.st_rdev != os.makedev(major, minor):
+        return None
+    return max(0.0, time.time() - info.st_atime)
+
+
+def process_facts(pid: int) -> ProcessFacts | None:
+    """The system's facts about a running process, or None when it is gone."""
+    rest = _stat_fields(pid)
+    uid = process_uid(pid)
+    if rest is None or uid is None:
+        return None
+    try:
+        tty_nr, ticks = int(rest[4]), int(rest[19])
+    except (IndexError, ValueError):
+        return None
+    started = None
+    boot = boot_time()
+    if boot is not None:
+        started = datetime.fromtimestamp(boot + ticks / os.sysconf("SC_CLK_TCK")).astimezone()
+    tty = terminal_of(tty_nr)
+    idle = terminal_idle_seconds(tty, tty_nr) if tty else None
+    login, person = account_names(uid)
+    return ProcessFacts(pid, uid, login, person, tty, started, idle)

@@ -8,19 +8,20 @@ text with fuzzy matching for misprints, text parts by their headings.
 
 from __future__ import annotations
 
-import os
-import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_report.host.oserror import os_error_text
+from tui_report.importers.isolation import read_isolated
 from tui_report.importers.source import MAX_SOURCE_BYTES, ImportFailure, SourceDocument
+from tui_report.storage.errors import ReportFileError
+from tui_report.storage.safefile import read_regular
 
 if TYPE_CHECKING:
     from tui_report.importers.build import ImportResult
     from tui_report.model.template import UnitLevel
 
-__all__ = ["SUFFIXES", "ImportFailure", "import_report", "is_document"]
+__all__ = ["SUFFIXES", "ImportFailure", "import_report", "is_document", "peek_title", "read_source"]
 
 SUFFIXES = (".docx", ".html", ".htm", ".pdf")
 
@@ -41,41 +42,51 @@ def _kind(path: Path, head: bytes) -> str:
     raise ImportFailure(f"{path}：无法识别的文件类型（支持 .docx、.html、.pdf）")
 
 
-def _open_checked(path: Path) -> bytes:
-    """The first bytes of a regular, reasonably sized file (a shared folder may hold anything)."""
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes through one descriptor: not a link, FIFO or device, never blocking, at most
+    :data:`MAX_SOURCE_BYTES` (a shared folder may hold anything, swapped in at any moment)."""
     try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise ImportFailure(f"{path}：无法读取（{os_error_text(exc)}）") from exc
-    if not stat.S_ISREG(info.st_mode):
-        raise ImportFailure(f"{path}：不是普通文件")
-    if info.st_size > MAX_SOURCE_BYTES:
-        raise ImportFailure(f"{path}：文件过大（{info.st_size // 1024 // 1024} MB），不像是一份年度报告")
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(4096)
-    except OSError as exc:
-        raise ImportFailure(f"{path}：无法读取（{os_error_text(exc)}）") from exc
+        data, _info = read_regular(path, MAX_SOURCE_BYTES)
+    except ReportFileError as exc:
+        raise ImportFailure(str(exc)) from exc
+    return data
+
+
+def _reader(
+    kind: str, data: bytes, path: Path, first_pages: int | None = None
+) -> Callable[[], SourceDocument]:
+    """The reading to do; its module (and library) is loaded here, before the child is forked, so
+    that reading several documents loads it once."""
+    if kind == "pdf":
+        from tui_report.importers.pdf_reader import load_library, read_pdf
+
+        load_library()
+        return lambda: read_pdf(data, path, first_pages)
+    if kind == "docx":
+        from tui_report.importers.docx_reader import read_docx
+
+        return lambda: read_docx(data, path)
+    from tui_report.importers.html_reader import read_html
+
+    return lambda: read_html(data, path)
 
 
 def read_source(path: Path) -> SourceDocument:
-    kind = _kind(path, _open_checked(path))
-    try:
-        if kind == "pdf":
-            from tui_report.importers.pdf_reader import read_pdf
+    """The document's paragraphs and tables, read in a child process under the budgets."""
+    data = _read_bytes(path)
+    return read_isolated(_reader(_kind(path, data[:4096]), data, path), path)
 
-            return read_pdf(path)
-        if kind == "docx":
-            from tui_report.importers.docx_reader import read_docx
 
-            return read_docx(path)
-        from tui_report.importers.html_reader import read_html
+def peek_title(path: Path) -> tuple[str, int | None]:
+    """Unit and year from a document's title alone (of a PDF, its first page): enough to find last
+    year's report among the documents of a folder without importing each. ("", None) when the
+    document has no title that says so; :class:`ImportFailure` when it cannot be read."""
+    from tui_report.importers.texts import read_title
 
-        return read_html(path)
-    except ImportFailure:
-        raise
-    except Exception as exc:  # a damaged file: the libraries raise many kinds; never a traceback
-        raise ImportFailure(f"{path}：文件已损坏或格式不受支持，无法读取") from exc
+    data = _read_bytes(path)
+    document = read_isolated(_reader(_kind(path, data[:4096]), data, path, first_pages=1), path)
+    title, _first, _end = read_title([b for b in document.blocks if isinstance(b, str)])
+    return title.unit, title.year
 
 
 def import_report(

@@ -1,58 +1,36 @@
 """A report from a source document: the format whose table shapes fit best, the values placed on its
-cells, the texts by their headings, unit and year from the title."""
+cells, the texts by what their headings say, unit and year from the title (or the signature, or
+the preamble), the level from the unit's name — and a note for everything placed with doubt."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
-from tui_report.host.oserror import os_error_text
-from tui_report.host.toml import tomllib
+from tui_report.importers.notes import ImportNote
 from tui_report.importers.source import ImportFailure, SourceDocument
-from tui_report.importers.tables import Placement, grid_from_lines, place_rows
-from tui_report.importers.texts import read_texts
+from tui_report.importers.tables import Placement, grid_from_lines, place_rows, rows_of
+from tui_report.importers.texts import Accounting, Texts, read_texts
+from tui_report.importers.vocabulary import guess_level
+from tui_report.model.levels import LEVEL_WORDS
 from tui_report.model.report import Report, cell_value
-from tui_report.model.template import TemplateError, UnitLevel, list_templates, schemas_dir
+from tui_report.model.template import UnitLevel, list_templates
 
-RULES_FILE = ("mappings", "import.toml")
+__all__ = ["ImportNote", "ImportResult", "build_report"]
 
-NoteLevel = Literal["warning", "info"]
-
-
-@dataclass(frozen=True, slots=True)
-class ImportNote:
-    """Something the importer could not place, or placed with doubt (Chinese)."""
-
-    severity: NoteLevel
-    message: str
+# What a report whose level cannot be told from its name is stored as until the operator chooses
+# (the notes say so): the report file has no "unknown" level.
+LEVEL_WHEN_UNKNOWN: UnitLevel = "department"
 
 
 @dataclass(slots=True)
 class ImportResult:
     report: Report
     notes: list[ImportNote] = field(default_factory=list)
-
-
-@lru_cache(maxsize=1)
-def _level_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    path = schemas_dir().joinpath(*RULES_FILE)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return tuple((str(item["level"]), re.compile(str(item["pattern"]))) for item in data["levels"])
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, re.error) as exc:
-        raise TemplateError(
-            f"导入规则文件 {path} 无法使用：{os_error_text(exc) if isinstance(exc, OSError) else exc}"
-        ) from exc
-
-
-def guess_level(unit: str) -> UnitLevel:
-    for level, pattern in _level_patterns():
-        if pattern.search(unit.strip()):
-            return level  # type: ignore[return-value]
-    return "department"
+    # Where each paragraph of the document went (characters by destination): nothing is dropped.
+    accounting: Accounting = field(default_factory=Accounting)
+    # Whether the level came from --level or a certain entry of the dictionary.
+    level_known: bool = True
 
 
 def _keep_disagreeing_totals(report: Report) -> None:
@@ -67,6 +45,54 @@ def _keep_disagreeing_totals(report: Report) -> None:
                 cells[cell_id] = printed
 
 
+def _unit(texts: Texts, unit: str | None, notes: list[ImportNote]) -> str:
+    if unit is not None:
+        return unit
+    found = texts.title.unit
+    if texts.unit_source == "signature":
+        notes.append(ImportNote("info", f"标题中没有单位名称，已按文末落款读作“{found}”，请核对。", "unit"))
+    elif texts.unit_source == "preamble":
+        notes.append(
+            ImportNote("warning", f"标题和落款中没有单位名称，已按前言读作“{found}”，请核对。", "unit")
+        )
+    elif not found:
+        notes.append(
+            ImportNote(
+                "warning",
+                "标题、落款和前言中都没有找到单位名称，请用 --unit 指定或在报告信息中填写。",
+                "unit",
+            )
+        )
+    return found
+
+
+def _level(unit: str, level: UnitLevel | None, notes: list[ImportNote]) -> tuple[UnitLevel, bool]:
+    if level is not None:
+        return level, True
+    guessed, certain = guess_level(unit)
+    if guessed is None:
+        notes.append(
+            ImportNote(
+                "warning",
+                f"未能从单位名称“{unit}”判断单位层级，暂按“{LEVEL_WORDS[LEVEL_WHEN_UNKNOWN]}”保存；"
+                "请用 --level 指定或在报告信息中选择。"
+                if unit
+                else f"未能判断单位层级，暂按“{LEVEL_WORDS[LEVEL_WHEN_UNKNOWN]}”保存；请用 --level 指定或在报告信息中选择。",
+                "level",
+            )
+        )
+        return LEVEL_WHEN_UNKNOWN, False
+    if not certain:
+        notes.append(
+            ImportNote(
+                "warning",
+                f"单位层级按名称“{unit}”判断为“{LEVEL_WORDS[guessed]}”，不一定准确；如不对，请用 --level 指定或在报告信息中选择。",
+                "level",
+            )
+        )
+    return guessed, certain
+
+
 def build_report(
     source: SourceDocument,
     path: Path,
@@ -77,36 +103,39 @@ def build_report(
     grids = [b for b in source.blocks if not isinstance(b, str)]
     paragraphs = [b for b in source.blocks if isinstance(b, str)]
     if grids:
-        placements = [place_rows(t, grids) for t in list_templates()]
+        rows = rows_of(grids)
+        placements = [place_rows(t, rows) for t in list_templates()]
     else:  # tables printed without rules, or typed as text: rows from the lines
         lines = source.lines or paragraphs
-        placements = [place_rows(t, [grid_from_lines(lines, t)]) for t in list_templates()]
+        placements = [place_rows(t, rows_of([grid_from_lines(lines, t)])) for t in list_templates()]
     best: Placement = max(placements, key=lambda p: (p.score, p.template.first_year))
-    texts = read_texts(paragraphs, best.template)
+    texts = read_texts(source.blocks, best.template, source.furniture)
     if best.placed == 0 and texts.sections_found < 3:
         raise ImportFailure(f"{path}：不是可识别的政府信息公开工作年度报告（没有找到报告的表格和各部分标题）")
-    notes = [ImportNote("warning", n) for n in best.notes]
-    notes.extend(ImportNote("warning", n) for n in texts.notes)
+    notes = [ImportNote("warning", n) for n in source.notes] + best.notes + texts.notes
     found_year = year or texts.title.year
     if found_year is None:
         raise ImportFailure(f"{path}：标题中没有找到报告年度，请用 --year 指定（如 --year 2024）")
-    found_unit = unit if unit is not None else texts.title.unit
-    if not found_unit:
-        notes.append(ImportNote("warning", "标题中没有找到单位名称，请用 --unit 指定。"))
+    found_unit = _unit(texts, unit, notes)
+    found_level, level_known = _level(found_unit, level, notes)
     template = best.template
     if not (template.first_year <= found_year <= (template.last_year or found_year)):
         notes.append(
-            ImportNote("info", f"表格是{template.name}，与{found_year}年度通常使用的格式不同，已按表格读入。")
+            ImportNote(
+                "info",
+                f"表格是{template.name}，与{found_year}年度通常使用的格式不同，已按表格读入。",
+                f"tables.{template.tables[0].key}" if template.tables else "",
+            )
         )
     report = Report(
         template=template.id,
         template_version=template.version,
         unit=found_unit,
-        level=level or guess_level(found_unit),
+        level=found_level,
         year=found_year,
         preamble=texts.preamble,
         texts=texts.texts,
         values={k: v for k, v in best.values.items() if v},
     )
     _keep_disagreeing_totals(report)
-    return ImportResult(report, notes)
+    return ImportResult(report, notes, texts.accounting, level_known)

@@ -8,6 +8,12 @@ ruled cells all look the same to the matcher.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from tui_report.importers.failure import ImportFailure as ImportFailure  # raised by the readers
+
+if TYPE_CHECKING:
+    from tui_report.importers.budget import Budget
 
 Grid = list[list[str | None]]
 
@@ -19,10 +25,6 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-class ImportFailure(Exception):
-    """The source is not a report this importer recognises, or cannot be read (Chinese message)."""
-
-
 @dataclass(slots=True)
 class SourceDocument:
     """Paragraph texts and table grids, in the order they are read."""
@@ -30,8 +32,16 @@ class SourceDocument:
     blocks: list[str | Grid] = field(default_factory=list)
     # The text lines as laid out (PDF), for tables printed without rules: rows read from lines.
     lines: list[str] = field(default_factory=list)
+    # What the reader left out or read with doubt (Chinese sentences), for the import's notes.
+    notes: list[str] = field(default_factory=list)
+    # Lines dropped as page furniture (page numbers, running headers), for the accounting.
+    furniture: list[str] = field(default_factory=list)
+    # What the reader has built so far, counted against the budgets (None: not counted).
+    budget: Budget | None = None
 
     def add_paragraph(self, text: str) -> None:
+        if self.budget is not None:
+            self.budget.add_paragraph(text)
         for line in fold(text).replace("\r", "\n").split("\n"):
             if line.strip():
                 self.blocks.append(line)
@@ -40,6 +50,25 @@ class SourceDocument:
         grid = [[None if cell is None else fold(cell) for cell in row] for row in grid]
         if any(any(cell for cell in row) for row in grid):
             self.blocks.append(grid)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"blocks": self.blocks, "lines": self.lines, "notes": self.notes, "furniture": self.furniture}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SourceDocument:
+        """Rebuilt from :meth:`to_json` (the reader's process hands its result over as JSON)."""
+        blocks: list[str | Grid] = []
+        for block in data["blocks"]:
+            if isinstance(block, str):
+                blocks.append(block)
+            else:
+                blocks.append([[None if c is None else str(c) for c in row] for row in block])
+        return cls(
+            blocks,
+            [str(x) for x in data["lines"]],
+            [str(x) for x in data["notes"]],
+            [str(x) for x in data["furniture"]],
+        )
 
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024

@@ -10,11 +10,13 @@ sub-rows (（六）其他处理 in a 2021 report) goes to the group's last sub-r
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
 from tui_report.importers.labels import is_value, normalise_label, value_text
+from tui_report.importers.notes import ImportNote
 from tui_report.importers.source import Grid
 from tui_report.model.report import CellInputError, CellValue, parse_published_cell
 from tui_report.model.template import CompiledTable, Leaf, Template
@@ -39,16 +41,56 @@ class DataRow:
         return self.labels[-1] if self.labels else ""
 
 
+def _first_filled(raw: list[str | None]) -> int | None:
+    """Grid column of the first number in the row's trailing run of value cells (blanks skipped)."""
+    first = None
+    for index in range(len(raw) - 1, -1, -1):
+        cell = raw[index]
+        if cell is None:
+            continue
+        if not is_value(cell):
+            break
+        if value_text(cell):
+            first = index
+    return first
+
+
+def value_start(firsts: list[int | None]) -> int | None:
+    """The grid column where a table's values begin: where most rows' numbers begin (``firsts``:
+    each row's :func:`_first_filled`). A row whose label spans two cells printed as a label and a
+    blank ("（七）总计", "") or whose first value is blank is read from there, not by counting its
+    trailing cells."""
+    starts = Counter(s for s in firsts if s is not None)
+    return starts.most_common(1)[0][0] if starts else None
+
+
+def _split(raw: list[str | None], start: int | None, first: int | None) -> tuple[list[str], list[str]]:
+    """A printed row's label texts and value cells."""
+    if start is not None and len(raw) > start:
+        tail = [c for c in raw[start:] if c is not None]
+        if tail and all(is_value(c) for c in tail) and (first is None or first >= start):
+            return [c for c in raw[:start] if c is not None and c.strip()], tail
+    cells = [c for c in raw if c is not None]
+    split = len(cells)
+    while split > 0 and is_value(cells[split - 1]):
+        split -= 1
+    return [c for c in cells[:split] if c.strip()], cells[split:]
+
+
+def _is_zero(number: str) -> bool:
+    try:
+        return float(number) == 0
+    except ValueError:
+        return False
+
+
 def data_rows(grid: Grid) -> list[DataRow]:
     rows: list[DataRow] = []
-    for raw in grid:
-        cells = [c for c in raw if c is not None]
-        split = len(cells)
-        while split > 0 and is_value(cells[split - 1]):
-            split -= 1
-        values = cells[split:]
-        labels = [c for c in cells[:split] if c.strip()]
-        if values and (labels or any(value_text(v) for v in values) or len(values) > 1):
+    firsts = [_first_filled(raw) for raw in grid]
+    start = value_start(firsts)
+    for raw, first in zip(grid, firsts, strict=True):
+        labels, values = _split(raw, start, first)
+        if values and (labels or any(value_text(v) for v in values)):
             shown = re.sub(r"\s+", "", labels[-1]) if labels else ""
             rows.append(DataRow([normalise_label(x) for x in labels], values, shown))
     return rows
@@ -66,6 +108,15 @@ class Target:
         """The row's printed label, or the table's title for a row without one (表四)."""
         return self.row.labels[-1] if self.row.labels else self.table.title
 
+    @property
+    def location(self) -> str:
+        """The row's first cell, where a note about the row points."""
+        return (
+            f"tables.{self.table.key}.{self.row.id}.{self.cols[0].id}"
+            if self.cols
+            else f"tables.{self.table.key}"
+        )
+
 
 @dataclass(slots=True)
 class Placement:
@@ -73,7 +124,7 @@ class Placement:
 
     template: Template
     values: dict[str, dict[str, CellValue]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[ImportNote] = field(default_factory=list)
     exact: int = 0
     doubtful: int = 0
     wrong_width: int = 0
@@ -108,6 +159,7 @@ class _Matcher:
         self.placement = Placement(template)
         self.targets, self.groups = _targets(template)
         self.filled: set[int] = set()
+        self.last_table = ""  # the table of the row placed last: where an unplaced row stood
 
     def _free(self) -> list[int]:
         return [i for i in range(len(self.targets)) if i not in self.filled]
@@ -150,34 +202,46 @@ class _Matcher:
             return None
         return members[-1]
 
+    def _collapsed_group(self, row: DataRow, last: Target) -> None:
+        """A group printed as one row without its sub-rows: all zeros make every sub-row 0 (the
+        format allows nothing else); other numbers go to its last sub-row ("3.其他"), with a note."""
+        members = self.groups.get(self._group_label(row), [])
+        for member in members:
+            self.filled.add(self.targets.index(member))  # printed as one row: not "missing"
+        self.placement.doubtful += 1
+        numbers = [value_text(v) for v in row.values]
+        if all(n and _is_zero(n) for n in numbers):
+            for member in members:
+                self._put(row, member)
+            return
+        self._put(row, last)
+        self._note(f"“{row.shown}”只印了一行、没有分项，已全部计入“{last.name}”，请核对。", last.location)
+
     def place(self, row: DataRow, printed: set[str]) -> None:
         index, score = self._best(row)
         group_target = self._group(row, printed) if row.label and score < 100 else None
         if group_target is not None:
-            for member in self.groups.get(self._group_label(row), []):
-                self.filled.add(self.targets.index(member))  # printed as one row: not "missing"
-            self._put(row, group_target)
-            self.placement.doubtful += 1
-            self.placement.notes.append(
-                f"“{row.shown}”只印了一行、没有分项，已全部计入“{group_target.name}”，请核对。"
-            )
+            self._collapsed_group(row, group_target)
             return
         if index is None:
             self.placement.unplaced += 1
             shown = row.shown or "（无标签）"
-            self.placement.notes.append(
-                f"未能对应到报告格式中的任何一行，未读入：“{shown}” {' '.join(row.values)}"
+            where = f"表“{self.placement.template.table(self.last_table).title}”中" if self.last_table else ""
+            self._note(
+                f"{where}“{shown}”一行（{' '.join(row.values)}）未能对应到报告格式中的任何一行，未读入。",
+                f"tables.{self.last_table}" if self.last_table else "",
             )
             return
         target = self.targets[index]
         if score < 100:
             self.placement.doubtful += 1
-            self.placement.notes.append(
-                f"“{row.shown}”按“{target.name}”读入（相似度{int(score)}%），请核对。"
+            self._note(
+                f"“{row.shown}”按“{target.name}”读入（相似度{int(score)}%），请核对。", target.location
             )
         else:
             self.placement.exact += 1
         self._put(row, target)
+        self.last_table = target.table.key
 
     def _put(self, row: DataRow, target: Target) -> None:
         self.filled.add(self.targets.index(target))
@@ -185,10 +249,21 @@ class _Matcher:
         width = len(target.cols)
         if len(values) > width and all(not value_text(v) for v in values[width:]):
             values = values[:width]  # merged cells printed as separate blank ones
-        if len(values) != width:
+        if len(values) > width:
+            # More numbers than the format has columns: which is which cannot be told; never "the
+            # first N of them".
             self.placement.wrong_width += 1
-            self.placement.notes.append(
-                f"“{target.name}”一行有{len(values)}个数，报告格式为{width}个，已按位置读入前{min(width, len(values))}个。"
+            self._note(
+                f"“{target.name}”一行印有{len(values)}个数（{' '.join(value_text(v) or '空' for v in values)}），"
+                f"报告格式为{width}个，无法确定各数所在的列，未读入，请手工填写。",
+                target.location,
+            )
+            return
+        if len(values) < width:
+            self.placement.wrong_width += 1
+            self._note(
+                f"“{target.name}”一行只有{len(values)}个数，报告格式为{width}个，已按顺序读入前{len(values)}列，请核对。",
+                target.location,
             )
         cells = self.placement.values.setdefault(target.table.key, {})
         for col, text in zip(target.cols, values, strict=False):
@@ -197,10 +272,16 @@ class _Matcher:
                 kind = self.placement.template.kind(cell.kind)  # this format's precision, not another's
                 value = parse_published_cell(value_text(text) if value_text(text) else text, kind)
             except CellInputError as exc:
-                self.placement.notes.append(f"{target.table.title} {cell.name}：{exc}，未读入。")
+                self._note(
+                    f"{target.table.title} {cell.name}：{exc}，未读入。",
+                    f"tables.{target.table.key}.{cell.id}",
+                )
                 continue
             if value is not None:
                 cells[cell.id] = value
+
+    def _note(self, message: str, location: str) -> None:
+        self.placement.notes.append(ImportNote("warning", message, location))
 
     def finish(self) -> Placement:
         tables_seen = {self.targets[i].table.key for i in self.filled}
@@ -210,15 +291,19 @@ class _Matcher:
             self.placement.missing += 1
             if target.table.key in tables_seen:
                 name = target.name or target.table.title
-                self.placement.notes.append(f"表“{target.table.title}”中没有找到“{name}”一行。")
+                self._note(f"表“{target.table.title}”中没有找到“{name}”一行。", target.location)
         for key in [t.key for t in self.placement.template.compiled.values() if t.key not in tables_seen]:
-            self.placement.notes.append(f"没有找到表“{self.placement.template.table(key).title}”。")
+            self._note(f"没有找到表“{self.placement.template.table(key).title}”。", f"tables.{key}")
         return self.placement
 
 
-def place_rows(template: Template, grids: list[Grid]) -> Placement:
+def rows_of(grids: list[Grid]) -> list[DataRow]:
+    """Every printed row that carries values, of every table (the same for every format tried)."""
+    return [row for grid in grids for row in data_rows(grid)]
+
+
+def place_rows(template: Template, rows: list[DataRow]) -> Placement:
     matcher = _Matcher(template)
-    rows = [row for grid in grids for row in data_rows(grid)]
     printed = {r.label for r in rows}
     for row in rows:
         matcher.place(row, printed)
@@ -230,16 +315,16 @@ def grid_from_lines(lines: list[str], template: Template) -> Grid:
     tables, a line ending in numbers is a row (label, values). A line of numbers alone takes the
     label from the line before it (a label wrapped over two lines), unless it is as wide as a row
     that has no label (表四)."""
-    from tui_report.importers.texts import section_at
+    from tui_report.importers.headings import template_section
 
     unlabelled = {len(t.cols_of(r)) for t in template.compiled.values() for r in t.rows if not r.labels}
     grid: Grid = []
     in_tables = False
     pending = ""
     for line in lines:
-        section = section_at(line, template)
-        if section is not None:
-            in_tables, pending = bool(template.sections[section].tables), ""
+        match = template_section(line, template)
+        if match is not None:
+            in_tables, pending = bool(next(s for s in template.sections if s.key == match.section).tables), ""
             continue
         if not in_tables:
             continue

@@ -52,7 +52,11 @@ class Change:
 
 def _apply_edit(report: Report, edit: Edit, forward: bool) -> None:
     if isinstance(edit, CellEdit):
-        report.set_cell(edit.table, edit.cell, edit.after if forward else edit.before)
+        number = edit.after if forward else edit.before
+        if report.tpl.table(edit.table).cells[edit.cell].computed:
+            report.set_stored_total(edit.table, edit.cell, number)  # 采用自动合计 and its undo
+        else:
+            report.set_cell(edit.table, edit.cell, number)
     elif isinstance(edit, TextEdit):
         text = edit.after if forward else edit.before
         if text:

@@ -131,6 +131,19 @@ class Report(BaseModel):
         else:
             row[cell_id] = value
 
+    def set_stored_total(self, table: str, cell_id: str, value: CellValue | None) -> None:
+        """A computed cell's stored value as a file brought it (an imported or hand-edited report:
+        kept so that R2/R3/R5 point at it), or None to drop it and show the sum of the parts again
+        (采用自动合计; undone by setting it back)."""
+        cell = self.tpl.table(table).cells.get(cell_id)
+        if cell is None or not cell.computed:
+            raise KeyError(f"{table}.{cell_id}")
+        row = self.values.setdefault(table, {})
+        if value is None:
+            row.pop(cell_id, None)
+        else:
+            row[cell_id] = value
+
     def get(self, path: str) -> object:
         """Value by dotted key path as used in report files: ``tables.requests.new.natural``,
         ``texts.overview.proactive``, ``preamble.phone`` or a metadata field such as ``unit``."""
@@ -275,6 +288,14 @@ def value_problem(value: object, spec: KindSpec) -> str | None:
         return f"{format_value(value)} 是负数，{spec.noun}不能为负"
     if spec.decimals and decimals > spec.decimals:
         return f"{format_value(value)} 小数位过多，{spec.noun}最多保留{spec.decimals}位小数"
+    return None
+
+
+def unit_problem(unit: str, template: Template) -> str | None:
+    """Why a unit name cannot be used (longer than the template's ``unit_max_chars``), or None."""
+    count = len(unit.strip())
+    if count > template.unit_max_chars:
+        return template.messages.unit_too_long.format(count=count, limit=template.unit_max_chars)
     return None
 
 

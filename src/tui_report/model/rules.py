@@ -16,6 +16,7 @@ from tui_report.model.report import (
     Report,
     format_value,
     normalise_number_text,
+    unit_problem,
     value_problem,
 )
 
@@ -61,7 +62,7 @@ def describe_location(template: Template | None, loc: Location) -> str:
             return template.text_part(loc.text).title
         except KeyError:
             return loc.text
-    return FIELD_LABELS.get(loc.field or "", loc.field or "")
+    return {**FIELD_LABELS, "year": "报告年度"}.get(loc.field or "", loc.field or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +328,8 @@ def _completeness(report: Report, template: Template) -> list[Finding]:
     messages = template.messages
     if not report.unit.strip():
         findings.append(Finding("META", "warning", messages.unit_missing, (Location(field="unit"),)))
+    elif (too_long := unit_problem(report.unit, template)) is not None:
+        findings.append(Finding("META", "error", too_long, (Location(field="unit"),)))
     for section in template.sections:
         for part in section.texts:
             key = f"{section.key}.{part.key}"

@@ -214,6 +214,7 @@ class Messages(_Strict):
     Fields in braces are filled in by the checks."""
 
     unit_missing: str  # no fields
+    unit_too_long: str  # {count} {limit}
     text_empty: str  # {heading} {part}
     table_incomplete: str  # {table} {count}
     total_mismatch: str  # {cell} {entered} {computed} {diff}
@@ -454,6 +455,8 @@ class Template(_Strict):
     basis: str = ""
     title: str
     title_second_line: str | None = None
+    # The longest unit name accepted (characters): it goes into titles and file names.
+    unit_max_chars: int = Field(ge=10, le=200)
     # Report years this format applies to (the 2019 format served the 2019 and 2020 reports).
     first_year: int = Field(ge=MIN_YEAR, le=MAX_YEAR)
     last_year: int | None = Field(default=None, ge=MIN_YEAR, le=MAX_YEAR)

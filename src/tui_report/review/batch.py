@@ -8,6 +8,7 @@ one LibreOffice start. Files are named after the report's title (``某某乡2024
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from tui_report.export.office import ExportError, docx_bytes, html_text, pdf_bytes_many
 from tui_report.host.oserror import os_error_text
+from tui_report.host.terminal import strip_controls
 from tui_report.model.report import Report
 from tui_report.review.desk import Review, UnitRow, review_folder
 from tui_report.review.files import UnsafeFile, read_plain_file, record_export
@@ -37,9 +39,28 @@ class BatchResult:
     index: Path | None = None
 
 
-def file_name(report: Report, suffix: str, taken: set[str]) -> str:
-    """A file name from the report's title, safe on Windows too, unique within the batch."""
-    base = _UNSAFE.sub("_", report.title).strip(" .") or "报告"
+# What a file name derived from a unit must leave room for: the atomic writer's temp name
+# (".{name}.{pid}.{8 hex}.tmp") and a "（n）" that makes it unique.
+_TEMP_NAME_BYTES = 24
+_UNIQUE_BYTES = len("（9999）".encode())
+
+
+def name_limit(folder: Path) -> int:
+    """The longest file name (in bytes) the file system of ``folder`` takes, 255 when unknown."""
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (OSError, ValueError):
+        return 255
+
+
+def file_name(report: Report, suffix: str, taken: set[str], max_bytes: int = 255) -> str:
+    """A file name from the report's title, safe on Windows too, unique within the batch: no path
+    separator or control character, no leading dot or dash (a hidden file, an option to the next
+    command), and short enough in bytes for the file system (``max_bytes``) — a long unit is cut
+    on a character boundary."""
+    base = _UNSAFE.sub("_", strip_controls(report.title)).strip(" .").lstrip("-.") or "报告"
+    room = max_bytes - _TEMP_NAME_BYTES - _UNIQUE_BYTES - len(suffix) - 1
+    base = base.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip(" .") or "报告"
     name = f"{base}.{suffix}"
     n = 2
     while name in taken:
@@ -63,13 +84,17 @@ def _render(reports: list[Report], fmt: str, warnings: list[str]) -> list[bytes 
             results.append(docx_bytes(report) if fmt == "docx" else html_text(report).encode("utf-8"))
         except ExportError as exc:
             results.append(exc)
+        except Exception:  # one odd report must not stop the export of all the others
+            results.append(ExportError("生成文档时出错（程序内部错误），请把这份报告文件发给系统管理员"))
     return results
 
 
 def export_folder(folder: Path, outdir: Path, fmt: str = "docx", roster: Path | None = None) -> BatchResult:
     """Export every complete report of ``folder`` into ``outdir`` and write ``outdir/index.html``.
 
-    Raises :class:`tui_report.review.desk.ReviewError` when the folder cannot be read and
+    A report that cannot be rendered or written is skipped with the reason and the others go on;
+    index.html is always written (listing what was exported). Raises
+    :class:`tui_report.review.desk.ReviewError` when the folder cannot be read and
     :class:`ExportError` when nothing can be written (LibreOffice missing, outdir not writable)."""
     review = review_folder(folder, roster)
     result = BatchResult(review)
@@ -87,19 +112,23 @@ def export_folder(folder: Path, outdir: Path, fmt: str = "docx", roster: Path | 
     except OSError as exc:
         raise ExportError(f"无法创建输出文件夹 {outdir}（{os_error_text(exc)}）") from exc
     taken: set[str] = {INDEX_NAME}
+    limit = name_limit(outdir)
     rendered = _render([r for _, r in chosen], fmt, result.warnings)
     for (row, report), data in zip(chosen, rendered, strict=True):
         if isinstance(data, ExportError):
             result.skipped.append((row, str(data)))
             continue
-        target = outdir / file_name(report, fmt, taken)
+        target = outdir / file_name(report, fmt, taken, limit)
         try:
             atomic_write(target, data)
         except ReportFileError as exc:
-            raise ExportError(str(exc)) from exc
+            result.skipped.append((row, exc.reason))
+            continue
         result.exported.append((row, target))
         if row.path is not None:
-            record_export(row.path, [target])
+            warning = record_export(row.path, [target])
+            if warning:
+                result.warnings.append(warning)
     result.index = outdir / INDEX_NAME
     try:
         atomic_write(result.index, index_html(review, result.exported).encode("utf-8"))

@@ -23,12 +23,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from tui_report.host.oserror import os_error_text
 from tui_report.model.indicators import Figure, figures_of, indicator_values, review_spec, sum_figures
 from tui_report.model.report import CellValue, Report
 from tui_report.model.rules import Finding, check
 from tui_report.model.similarity import copied_text_rule, folder_copied_text
 from tui_report.model.template import TemplateError
+from tui_report.review.discovery import FoundReports, find_reports
+from tui_report.review.discovery import ReviewError as ReviewError  # raised by review_folder
 from tui_report.review.files import (
     Editor,
     UnsafeFile,
@@ -38,7 +39,7 @@ from tui_report.review.files import (
     last_saved,
     read_plain_file,
 )
-from tui_report.review.roster import ROSTER_NAME, RosterUnit, load_roster, unit_key
+from tui_report.review.roster import RosterUnit, load_roster, unit_key
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import decode_report_bytes, loads_report
 
@@ -60,10 +61,6 @@ COMPARE_UNITS_UP_TO = 300
 
 
 InspectionCache = dict[str, tuple[tuple[int, int, int], "Inspection"]]
-
-
-class ReviewError(Exception):
-    """The folder or the roster cannot be read; ``str()`` is the Chinese reason."""
 
 
 def report_state(report: Report, findings: list[Finding]) -> str:
@@ -197,6 +194,7 @@ class UnitRow:
     saved_at: datetime | None = None
     saved_by: str = ""
     exported: list[str] = field(default_factory=list)
+    base: Path | None = None  # the reviewed folder: file names are shown relative to it
 
     @property
     def state_label(self) -> str:
@@ -218,7 +216,15 @@ class UnitRow:
 
     @property
     def file_name(self) -> str:
-        return self.path.name if self.path is not None else ""
+        """The report's path within the reviewed folder: ``某某乡/2025年报.toml`` in a unit's folder."""
+        if self.path is None:
+            return ""
+        if self.base is not None:
+            try:
+                return self.path.relative_to(self.base).as_posix()
+            except ValueError:
+                pass
+        return self.path.name
 
 
 @dataclass(slots=True)
@@ -266,26 +272,6 @@ class Review:
             if len(outside) > unreadable:
                 parts.append(f"不在名册 {len(outside) - unreadable}")
         return "，".join(parts)
-
-
-def report_files(folder: Path) -> tuple[list[Path], set[str]]:
-    """The candidate report files of a folder (``*.toml``, not hidden, not the roster) and the
-    names of every entry (to find exports). Raises :class:`ReviewError` when it cannot be listed."""
-    try:
-        with os.scandir(folder) as entries:
-            names = {e.name for e in entries}
-    except FileNotFoundError as exc:
-        raise ReviewError(f"文件夹 {folder} 不存在") from exc
-    except NotADirectoryError as exc:
-        raise ReviewError(f"{folder} 不是文件夹") from exc
-    except PermissionError as exc:
-        raise ReviewError(f"没有读取文件夹 {folder} 的权限") from exc
-    except OSError as exc:
-        raise ReviewError(f"无法读取文件夹 {folder}（{os_error_text(exc)}）") from exc
-    files = sorted(
-        folder / n for n in names if n.endswith(".toml") and not n.startswith(".") and n != ROSTER_NAME
-    )
-    return files, names
 
 
 def _text_report(inspection: Inspection) -> Report:
@@ -360,9 +346,10 @@ def _row(inspection: Inspection) -> UnitRow:
     )
 
 
-def _file_details(rows: Iterable[UnitRow], names: set[str]) -> None:
+def _file_details(rows: Iterable[UnitRow], found: FoundReports) -> None:
     held = held_flocks()
     for row in rows:
+        row.base = found.folder
         if row.path is None:
             continue
         try:
@@ -372,7 +359,15 @@ def _file_details(rows: Iterable[UnitRow], names: set[str]) -> None:
         saved = last_saved(info)
         row.saved_at, row.saved_by = saved.at, saved.by
         row.editor = editor_of(row.path, held)
-        row.exported = exports_of(row.path, info.st_mtime, names)
+        row.exported = exports_of(row.path, info.st_mtime, found.names_beside(row.path))
+
+
+def _unreadable_folders(found: FoundReports) -> list[UnitRow]:
+    """A unit folder the reviewer cannot list is a row of its own (无法读取), never left out."""
+    return [
+        UnitRow(unit="", state="unreadable", problem=f"文件夹 {folder.name}/ {why}")
+        for folder, why in found.unreadable.items()
+    ]
 
 
 def _merge_roster(rows: list[UnitRow], roster: list[RosterUnit]) -> list[UnitRow]:
@@ -450,9 +445,10 @@ def review_folder(
     """Read every report of ``folder`` and build the desk's rows. Raises :class:`ReviewError` when
     the folder or the roster cannot be read. ``cache`` (kept by the caller between calls) spares
     reading unchanged files again."""
-    files, names = report_files(folder)
-    if roster_path is None and ROSTER_NAME in names:
-        roster_path = folder / ROSTER_NAME
+    found = find_reports(folder)
+    files = found.files
+    if roster_path is None:
+        roster_path = found.roster
     roster: list[RosterUnit] | None = None
     if roster_path is not None:
         try:
@@ -467,13 +463,13 @@ def review_folder(
     this_year = _recheck_with_last_year([i for i in readable if i.year == target], last)
     this_year = _add_copied_text(this_year, last_year)
     unreadable = [i for i in inspections if i.problem and not i.unit]
-    rows = [_row(i) for i in this_year + unreadable]
+    rows = [_row(i) for i in this_year + unreadable] + _unreadable_folders(found)
     rows = (
         _merge_roster(rows, roster)
         if roster is not None
         else sorted(rows, key=lambda r: (r.unit, r.file_name))
     )
-    _file_details(rows, names)
+    _file_details(rows, found)
     templates = Counter(r.template for r in rows if r.template)
     review = Review(folder, target, rows, roster_path, templates.most_common(1)[0][0] if templates else "")
     _indicators(rows, last, review)

@@ -4,8 +4,9 @@ Every file may be hostile: a FIFO (an ``open`` would wait forever), a symlink to
 huge file, a forged lock record. Reports are read by ``storage.safefile.read_regular`` (no link
 followed, never blocking, bounded). Who edits a report is read without taking its lock: one read of
 the kernel's table of held ``flock`` locks (``/proc/locks``) tells which lock files are held at all,
-and ``safety.lock.inspect_lock`` checks the record of those against the kernel; what is shown of it
-is cut short and stripped of control characters, and nothing in it is acted on.
+and ``safety.lock.inspect_lock`` asks the kernel who holds those. What is shown is what the system
+says of the holding process (its user's login and full name, its start time); the record only tells
+which holder is the editor, and nothing in it is shown as fact or acted on.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from tui_report.host import procinfo
+from tui_report.host.terminal import escape_line
 from tui_report.safety.lock import inspect_lock, lock_path_for
 from tui_report.storage.errors import ReportFileError
-from tui_report.storage.safefile import read_regular
+from tui_report.storage.safefile import SAFE_FLAGS, UnsafeFileError, open_dir, read_regular, shared_subdir
 
 MAX_REPORT_BYTES = 4 * 1024 * 1024
 MAX_LOCK_BYTES = 64 * 1024
@@ -44,11 +47,10 @@ def read_plain_file(path: Path, limit: int = MAX_REPORT_BYTES) -> bytes:
 
 
 def shown_text(value: object, limit: int = MAX_SHOWN) -> str:
-    """A string from an untrusted record, fit to show on one line."""
+    """A string from an untrusted record, fit to show on one line (control characters escaped)."""
     if not isinstance(value, str):
         return ""
-    cleaned = "".join(ch for ch in value if ch.isprintable())
-    return cleaned[:limit]
+    return escape_line(value[: limit * 2])[:limit]
 
 
 # ---------------------------------------------------------------------- locks
@@ -97,26 +99,24 @@ def _held_now(lock_path: Path, held: set[tuple[int, int, int]] | None) -> bool:
 
 
 def editor_of(report_path: Path, held: set[tuple[int, int, int]] | None) -> Editor | None:
-    """Who edits the report now, or None. Never blocks and never takes the lock: the record is
-    checked against the kernel by ``safety.lock.inspect_lock`` and shown only as far as it holds."""
+    """Who edits the report now, or None. Never blocks and never takes the lock. Only the
+    system's facts about the holding process are shown; a record that does not check out
+    (``safety.lock.inspect_lock``) shows as 未核实 with the processes really holding the lock."""
     if not _held_now(lock_path_for(report_path), held):
         return None
     found = inspect_lock(report_path)
     if found is None:
         return None
     owner, trust = found
-    if owner is not None and (trust.verified or trust.other_host):
-        who = shown_text(owner.user) or "（未知）"
-        name = shown_text(owner.name)
-        if name and name != who:
-            who = f"{name}（{who}）"
-        if trust.other_host:
-            who += f"@{shown_text(owner.host)}"
-        since = shown_text(owner.opened_at)
-        return Editor(who, since if procinfo.parse_iso(since) is not None else "", shown_text(owner.host))
+    if owner is not None and trust.other_host:
+        return Editor(f"未核实：另一台服务器 {shown_text(owner.host)} 上的会话", "", shown_text(owner.host))
+    facts = trust.holder(owner.pid) if owner is not None and trust.verified else None
+    if facts is not None:
+        since = facts.started.isoformat(timespec="seconds") if facts.started else ""
+        return Editor(shown_text(facts.who()), since, procinfo.host_name())
     if not trust.holders:
         return None  # nobody holds it (a stale record)
-    return Editor(shown_text("未核实：" + "、".join(trust.holders), 60), "")
+    return Editor(shown_text("未核实：" + trust.holders_text(), 80), "")
 
 
 # ---------------------------------------------------------------------- saves and exports
@@ -143,11 +143,31 @@ def export_record_path(report_path: Path) -> Path:
     return report_path.parent / EXPORTS_DIR / f"{report_path.name}.json"
 
 
+def _exports_dir(report_path: Path, *, create: bool) -> int:
+    """A descriptor on the report folder's ``.exports``, opened without following a link: a
+    symlink (or a file) put there by a colleague would send the records, or the desk's reading of
+    them, into another folder. Raises :class:`UnsafeFileError` for a link or non-folder,
+    ReportFileError for anything else (missing, no permission)."""
+    folder = report_path.parent if str(report_path.parent) else Path(".")
+    top = open_dir(folder)
+    try:
+        return shared_subdir(top, EXPORTS_DIR, folder, create=create)
+    finally:
+        os.close(top)
+
+
 def _recorded_exports(report_path: Path) -> list[Path]:
     try:
-        data = json.loads(read_plain_file(export_record_path(report_path), MAX_LOCK_BYTES).decode("utf-8"))
-    except (UnsafeFile, UnicodeDecodeError, ValueError, RecursionError):
+        fd = _exports_dir(report_path, create=False)
+    except ReportFileError:
+        return []  # missing, unreadable, or a link / not a folder: nothing of it is believed
+    try:
+        raw, _info = read_regular(f"{report_path.name}.json", MAX_LOCK_BYTES, dir_fd=fd)
+        data = json.loads(raw.decode("utf-8"))
+    except (ReportFileError, UnicodeDecodeError, ValueError, RecursionError):
         return []
+    finally:
+        os.close(fd)
     files = data.get("files") if isinstance(data, dict) else None
     return [Path(f) for f in files if isinstance(f, str)] if isinstance(files, list) else []
 
@@ -168,12 +188,31 @@ def exports_of(report_path: Path, report_mtime: float, names: set[str]) -> list[
     return list(dict.fromkeys(found))
 
 
-def record_export(report_path: Path, files: list[Path]) -> None:
+def record_export(report_path: Path, files: list[Path]) -> str | None:
     """Note the exported files of a report for the review (best effort: the reports' folder may be
-    read-only for whoever exports)."""
-    from tui_report.storage.atomic import atomic_write
-
+    read-only for whoever exports). Returns a warning (Chinese) when ``.exports`` is a symlink or
+    not a folder: refused, nothing written through it."""
     record = {"files": [str(f.resolve()) for f in files], "at": procinfo.now_iso()}
-    with contextlib.suppress(Exception):
-        (report_path.parent / EXPORTS_DIR).mkdir(mode=0o770, exist_ok=True)
-        atomic_write(export_record_path(report_path), json.dumps(record, ensure_ascii=False).encode("utf-8"))
+    data = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    try:
+        fd = _exports_dir(report_path, create=True)
+    except UnsafeFileError:
+        where = report_path.parent / EXPORTS_DIR
+        return f"{where} 不是普通文件夹（可能是符号链接），为安全起见未在其中记录导出；请管理员检查后删除它"
+    except ReportFileError:
+        return None
+    name = f"{report_path.name}.json"
+    temp = f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    try:
+        out = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | SAFE_FLAGS, 0o660, dir_fd=fd)
+        try:
+            os.write(out, data)
+        finally:
+            os.close(out)
+        os.replace(temp, name, src_dir_fd=fd, dst_dir_fd=fd)  # a link named so is replaced, not followed
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp, dir_fd=fd)
+    finally:
+        os.close(fd)
+    return None

@@ -1,9 +1,16 @@
 """The roster: the units a county office expects a report from, as a small TOML file::
 
+    [layout]                         # optional: for tui-report setup (docs/admin.md §5)
+    reviewers = "nb-shenhe"          # the county office's group: reads every unit, writes .review/
+    reviewer_users = ["wangwu"]      # optional: put into that group
+
     [[units]]
     name = "某某乡人民政府"
-    level = "乡镇"               # or township; the same words as tui-report new --level
-    contact = "张三 0000-1234567"  # optional
+    level = "乡镇"                    # or township; the same words as tui-report new --level
+    contact = "张三 0000-1234567"     # optional
+    folder = "某某乡"                 # optional: the unit's folder in the year folder (default: name)
+    group = "nb-mouxiang"            # optional: the unit's own group (default: nb- and 8 hex digits)
+    operators = ["zhangsan", "lisi"]  # optional: put into the unit's group
 
 ``tui-report roster DIR`` writes ``DIR/roster.toml`` from the reports found; the office edits it.
 A roster is never read as a report: it has ``[[units]]`` and no ``[report]``.
@@ -11,8 +18,10 @@ A roster is never read as a report: it has ``[[units]]`` and no ``[report]``.
 
 from __future__ import annotations
 
+import hashlib
+import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +29,25 @@ import tomli_w
 
 from tui_report.host.toml import tomllib
 from tui_report.model.levels import LEVEL_WORDS, level_choices, level_id
+from tui_report.review.discovery import ROSTER_NAME
 from tui_report.review.files import UnsafeFile, read_plain_file
 from tui_report.storage.atomic import atomic_write
 from tui_report.storage.tomlerrors import explain_toml_error
 
-ROSTER_NAME = "roster.toml"
+__all__ = [
+    "ROSTER_NAME",
+    "RosterError",
+    "RosterLayout",
+    "RosterUnit",
+    "load_layout",
+    "load_roster",
+    "unit_key",
+    "write_roster",
+]
+
+# Portable user and group names (what groupadd/useradd accept everywhere).
+_ACCOUNT = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
+_UNIT_KEYS = ("name", "level", "contact", "folder", "group", "operators")
 
 
 class RosterError(Exception):
@@ -36,6 +59,29 @@ class RosterUnit:
     name: str
     level: str = ""
     contact: str = ""
+    folder: str = ""  # as written in the roster ("" = the default, :attr:`folder_name`)
+    group: str = ""  # as written ("" = the default, :attr:`group_name`)
+    operators: tuple[str, ...] = ()
+
+    @property
+    def folder_name(self) -> str:
+        """The unit's folder in the year folder: as the roster says, else the unit's name."""
+        return self.folder or self.name
+
+    @property
+    def group_name(self) -> str:
+        """The unit's own group: as the roster says, else ``nb-`` and 8 hex digits of its name
+        (group names must be plain ASCII; the same name always gives the same group)."""
+        return self.group or "nb-" + hashlib.sha256(unit_key(self.name).encode("utf-8")).hexdigest()[:8]
+
+
+@dataclass(frozen=True, slots=True)
+class RosterLayout:
+    """What ``tui-report setup`` builds from a roster: the reviewers' group and the units."""
+
+    reviewers: str
+    units: list[RosterUnit]
+    reviewer_users: tuple[str, ...] = field(default=())
 
 
 def unit_key(name: str) -> str:
@@ -67,9 +113,9 @@ def _unit(item: Any, index: int, path: Path) -> RosterUnit:
     where = f"{path} 第{index + 1}个单位"
     if not isinstance(item, dict):
         raise RosterError(f"{where} 应为表（[[units]]）")
-    unknown = sorted(set(item) - {"name", "level", "contact"})
+    unknown = sorted(set(item) - set(_UNIT_KEYS))
     if unknown:
-        raise RosterError(f"{where} 有未知的键 {'、'.join(unknown)}（可用：name、level、contact）")
+        raise RosterError(f"{where} 有未知的键 {'、'.join(unknown)}（可用：{'、'.join(_UNIT_KEYS)}）")
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
         raise RosterError(f"{where} 缺少 name（单位名称）")
@@ -86,7 +132,36 @@ def _unit(item: Any, index: int, path: Path) -> RosterUnit:
     contact = item.get("contact", "")
     if not isinstance(contact, str):
         raise RosterError(f"{where} 的 contact 应为文字")
-    return RosterUnit(name.strip(), level, contact.strip())
+    folder = _folder_name(item.get("folder", ""), where)
+    group = _account(item.get("group", ""), f"{where} 的 group")
+    operators = tuple(_account(u, f"{where} 的 operators") for u in _strings(item, "operators", where))
+    return RosterUnit(name.strip(), level, contact.strip(), folder, group, operators)
+
+
+def _strings(item: dict[str, Any], key: str, where: str) -> list[str]:
+    value = item.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RosterError(f'{where} 的 {key} 应为文字列表，如 ["zhangsan", "lisi"]')
+    return value
+
+
+def _account(value: object, where: str) -> str:
+    if not isinstance(value, str):
+        raise RosterError(f"{where} 应为文字")
+    if value and not _ACCOUNT.match(value):
+        raise RosterError(
+            f"{where}“{value}”不是可用的用户名或组名（小写字母、数字、_ 和 -，以字母开头，至多 32 个）"
+        )
+    return value
+
+
+def _folder_name(value: object, where: str) -> str:
+    if not isinstance(value, str):
+        raise RosterError(f"{where} 的 folder 应为文字")
+    value = value.strip()
+    if value and ("/" in value or value.startswith(".") or len(value) > 100 or not value.isprintable()):
+        raise RosterError(f"{where} 的 folder“{value}”不能用作文件夹名（不能含 /、不能以 . 开头）")
+    return value
 
 
 def load_roster(path: Path) -> list[RosterUnit]:
@@ -117,6 +192,40 @@ def load_roster(path: Path) -> list[RosterUnit]:
     return units
 
 
+def load_layout(path: Path) -> RosterLayout:
+    """The roster with its ``[layout]``, for ``tui-report setup``: the reviewers' group is required,
+    and no two units may share a folder or a group."""
+    units = load_roster(path)
+    data = tomllib.loads(read_plain_file(path, 1024 * 1024).decode("utf-8"))
+    section = data.get("layout")
+    if not isinstance(section, dict) or not section.get("reviewers"):
+        raise RosterError(
+            f'名册 {path} 缺少 [layout] 中的 reviewers（县政务公开办的组名，如 reviewers = "nb-shenhe"）'
+        )
+    unknown = sorted(set(section) - {"reviewers", "reviewer_users"})
+    if unknown:
+        raise RosterError(
+            f"名册 {path} 的 [layout] 有未知的键 {'、'.join(unknown)}（可用：reviewers、reviewer_users）"
+        )
+    reviewers = _account(section["reviewers"], f"名册 {path} 的 reviewers")
+    users = tuple(
+        _account(u, f"名册 {path} 的 reviewer_users") for u in _strings(section, "reviewer_users", "[layout]")
+    )
+    for unit in units:
+        _folder_name(unit.folder_name, f"名册 {path} 中“{unit.name}”")
+    for attribute, label in (("folder_name", "文件夹"), ("group_name", "组")):
+        taken: dict[str, str] = {}
+        for unit in units:
+            value = getattr(unit, attribute)
+            if value in taken or (attribute == "group_name" and value == reviewers):
+                other = taken.get(value, "审核组")
+                raise RosterError(
+                    f"名册 {path} 中“{unit.name}”与“{other}”用了同一个{label}“{value}”：每个单位要有自己的{label}"
+                )
+            taken[value] = unit.name
+    return RosterLayout(reviewers, units, users)
+
+
 HEADER = (
     "# 单位名册：tui-report review 按此核对各单位是否已提交报告。\n"
     "# 可增删单位；level 为 省级、市级、县级、乡镇、部门（也可写 province、city、county、township、department）；\n"
@@ -127,10 +236,17 @@ HEADER = (
 def dumps_roster(units: list[RosterUnit]) -> str:
     parts = [HEADER]
     for unit in units:
-        item = {"name": unit.name}
+        item: dict[str, Any] = {"name": unit.name}
         if unit.level:
             item["level"] = LEVEL_WORDS.get(unit.level, unit.level)  # 乡镇, as the office writes it
         item["contact"] = unit.contact
+        for key, value in (
+            ("folder", unit.folder),
+            ("group", unit.group),
+            ("operators", list(unit.operators)),
+        ):
+            if value:
+                item[key] = value
         parts.append("[[units]]\n" + tomli_w.dumps(item) + "\n")
     return "".join(parts)
 

@@ -7,11 +7,10 @@ The 合计 row of a summary sheet is the sum of the units' figures — the same 
 
 from __future__ import annotations
 
-import io
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from tui_report.model.indicators import Figure, ReviewSpec, column_value, review_spec
 from tui_report.model.linebreak import cells
@@ -20,6 +19,7 @@ from tui_report.model.rules import SEVERITY_LABELS, Finding, describe_location
 from tui_report.model.template import Template, get_template
 from tui_report.review.columns import SHEET_COLUMNS, sheet_value
 from tui_report.review.desk import Review, UnitRow
+from tui_report.review.xlsx import PLAIN, Style, Workbook
 from tui_report.storage.atomic import atomic_write
 from tui_report.storage.errors import ReportFileError
 
@@ -28,14 +28,24 @@ SHEET_FINDINGS = "问题"
 SHEET_INDICATORS = "指标"
 TOTAL_LABEL = "合计"
 MAX_WIDTH = 48
+HEADER = Style(bold=True, wrap=True, vertical="center")
+NOTE = Style(italic=True, color="666666", wrap=True, vertical="top")  # the indicators' formulas
 
 
 class WorkbookError(Exception):
     """The workbook could not be written; ``str()`` is the Chinese reason."""
 
 
-def _cells(text: object) -> int:
-    return cells(str(text))
+@functools.lru_cache(maxsize=1 << 16)
+def _cells(text: str) -> int:
+    """Terminal cells of a text (cached: a unit's name is measured once for all five sheets)."""
+    return cells(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _style(bold: bool, number_format: str) -> Style:
+    """One Style object per look: the writer finds the cell format of an object it has seen fast."""
+    return PLAIN if not bold and not number_format else Style(bold=bold, number_format=number_format)
 
 
 def _number(value: CellValue | Figure | None) -> int | float | None:
@@ -45,49 +55,47 @@ def _number(value: CellValue | Figure | None) -> int | float | None:
 
 
 class _Sheet:
-    """A sheet filled row by row, with a bold frozen header and widths fitted to the contents."""
+    """A sheet filled row by row, with a bold frozen header and widths fitted to the contents.
+    Every value goes through :func:`tui_report.review.xlsx.cell_xml`: text is a string cell, never
+    a formula."""
 
-    def __init__(self, workbook: Any, title: str, header: Sequence[str], header_rows: int = 1) -> None:
-        from openpyxl.styles import Alignment, Font
-
-        self.ws = workbook.create_sheet(title)
+    def __init__(self, workbook: Workbook, title: str, header: Sequence[str], header_rows: int = 1) -> None:
+        self.ws = workbook.add_sheet(title)
         self.widths = [_cells(h) for h in header]
-        self.ws.append(list(header))
-        for cell in self.ws[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        self.ws.append(list(header), HEADER)
         self.header_rows = header_rows
 
     def append(
-        self, values: Sequence[object], number_format: dict[int, str] | None = None, bold: bool = False
+        self,
+        values: Sequence[object],
+        number_format: dict[int, str] | None = None,
+        bold: bool = False,
+        note: bool = False,
     ) -> None:
-        from openpyxl.styles import Font
-
-        self.ws.append(list(values))
-        row = self.ws.max_row
+        widths = self.widths
+        if len(widths) < len(values):
+            widths.extend([0] * (len(values) - len(widths)))
         for index, value in enumerate(values):
-            if index >= len(self.widths):
-                self.widths.append(0)
-            shown = (
-                f"{value:.1%}" if number_format and index in number_format and value is not None else value
-            )
-            self.widths[index] = max(self.widths[index], _cells(shown if shown is not None else ""))
-            cell = self.ws.cell(row=row, column=index + 1)
-            if number_format and index in number_format:
-                cell.number_format = number_format[index]
-            if bold:
-                cell.font = Font(bold=True)
+            if value is None:
+                continue
+            shown = f"{value:.1%}" if number_format and index in number_format else str(value)
+            if 2 * len(shown) <= widths[index]:
+                continue  # a character is at most two cells wide: it cannot widen the column
+            widths[index] = max(widths[index], _cells(shown))
+        if note:
+            self.ws.append(values, NOTE)
+        elif number_format:
+            self.ws.append(values, [_style(bold, number_format.get(i, "")) for i in range(len(values))])
+        else:
+            self.ws.append(values, _style(bold, ""))
 
     def finish(self, freeze_first_column: bool = True) -> None:
-        from openpyxl.utils import get_column_letter
-
-        for index, width in enumerate(self.widths, start=1):
-            self.ws.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, max(6, width + 2))
+        self.ws.widths = [min(MAX_WIDTH, max(6, width + 2)) for width in self.widths]
         column = "B" if freeze_first_column else "A"
-        self.ws.freeze_panes = f"{column}{self.header_rows + 1}"
+        self.ws.freeze = f"{column}{self.header_rows + 1}"
 
 
-def _state_sheet(workbook: Any, review: Review) -> None:
+def _state_sheet(workbook: Workbook, review: Review) -> None:
     sheet = _Sheet(workbook, SHEET_STATE, [column.header for column in SHEET_COLUMNS])
     for row in review.rows:
         sheet.append([sheet_value(column, row) for column in SHEET_COLUMNS])
@@ -99,7 +107,7 @@ def _figure_rows(review: Review) -> list[UnitRow]:
     return [r for r in review.rows if r.template == review.template and not r.problem]
 
 
-def _summary_sheets(workbook: Any, review: Review, spec: ReviewSpec) -> None:
+def _summary_sheets(workbook: Workbook, review: Review, spec: ReviewSpec) -> None:
     rows = _figure_rows(review)
     for summary in spec.summaries:
         sheet = _Sheet(workbook, summary.sheet, ["单位", *(c.label for c in summary.columns)])
@@ -110,7 +118,7 @@ def _summary_sheets(workbook: Any, review: Review, spec: ReviewSpec) -> None:
         sheet.finish()
 
 
-def _findings_sheet(workbook: Any, review: Review) -> None:
+def _findings_sheet(workbook: Workbook, review: Review) -> None:
     sheet = _Sheet(workbook, SHEET_FINDINGS, ["单位", "文件", "严重程度", "规则", "位置", "键", "说明"])
     templates: dict[str, Template | None] = {}
     for row in review.rows:
@@ -145,29 +153,21 @@ def _finding_cells(row: UnitRow, finding: Finding, template: Template | None) ->
     ]
 
 
-def _indicator_sheet(workbook: Any, review: Review, spec: ReviewSpec) -> None:
+def _indicator_sheet(workbook: Workbook, review: Review, spec: ReviewSpec) -> None:
     indicators = spec.indicators
     sheet = _Sheet(workbook, SHEET_INDICATORS, ["单位", *(i.name for i in indicators)], header_rows=2)
-    sheet.append(["公式", *(i.formula.text for i in indicators)])
+    sheet.append(["公式", *(i.formula.text for i in indicators)], note=True)
     formats = {n + 1: "0.0%" for n, i in enumerate(indicators) if i.format == "percent"}
     for row in _figure_rows(review):
         sheet.append([row.unit, *(_number(row.indicators.get(i.id)) for i in indicators)], formats)
     county = [_number(review.county_indicators.get(i.id)) for i in indicators]
     sheet.append([TOTAL_LABEL, *county], formats, bold=True)
-    for cell in sheet.ws[2]:
-        from openpyxl.styles import Alignment, Font
-
-        cell.font = Font(italic=True, color="666666")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.widths = [min(w, 24) if n else w for n, w in enumerate(sheet.widths)]
     sheet.finish()
 
 
-def build_workbook(review: Review) -> Any:
-    from openpyxl import Workbook
-
+def build_workbook(review: Review) -> Workbook:
     workbook = Workbook()
-    workbook.remove(workbook.active)
     spec = review_spec(review.template) if review.template else None
     _state_sheet(workbook, review)
     if spec is not None:
@@ -182,9 +182,7 @@ def write_workbook(review: Review, path: Path) -> None:
     """Write the workbook atomically; :class:`WorkbookError` when it cannot."""
     if path.suffix.lower() != ".xlsx":
         raise WorkbookError(f"汇总表请用 .xlsx 扩展名（而不是“{path.suffix or '无扩展名'}”）")
-    buffer = io.BytesIO()
-    build_workbook(review).save(buffer)
     try:
-        atomic_write(path, buffer.getvalue())
+        atomic_write(path, build_workbook(review).to_bytes())
     except ReportFileError as exc:
         raise WorkbookError(str(exc)) from exc

@@ -34,6 +34,8 @@ import threading
 from collections.abc import Callable
 from types import FrameType
 
+from tui_report.host import cleanup
+
 HANGUP_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGQUIT)
 LOST_TERMINAL_CODE = 128 + signal.SIGHUP
 GRACE_SECONDS = 2.5
@@ -131,6 +133,7 @@ class HangupGuard:
             self.triggered.set()
             self.reason, self.code = reason, code
         self._stop.set()
+        cleanup.run_pending()  # a PDF export's temp folder and LibreOffice, before anything can hang
         self._timer = threading.Timer(self.grace, self.hard_exit, (code,))
         self._timer.daemon = True
         self._timer.start()

@@ -3,11 +3,20 @@
 A kernel ``flock`` on ``.locks/<report name>.lock`` beside the report. The kernel drops the lock when
 its process ends in any way (even ``kill -9``), so a held lock always means a live process and no
 lock is ever broken by age. The lock file is never deleted (deleting it would let two editors lock
-two different files); it holds the owner's details as JSON for whoever is refused::
+two different files); it holds the owner's record as JSON::
 
-    {"user": "zhangsan", "name": "张三", "uid": 1001, "host": "county-srv", "pid": 4242,
-     "pid_start_ticks": 123456, "tty": "pts/3", "ssh_client": "10.1.2.3",
-     "opened_at": "2025-01-10T10:32:00+08:00", "heartbeat": "2025-01-10T10:40:00+08:00", ...}
+    {"user": "zhangsan", "uid": 1001, "host": "county-srv", "pid": 4242, "pid_start_ticks": 123456,
+     "report": "2025年报.toml", "tty": "pts/3", "opened_at": "2025-01-10T10:32:00+08:00", ...}
+
+The record is a claim, never a fact: what contenders, ``history``, ``review`` and the desk are told
+comes from the system alone — which processes hold the flock on that very file (``/proc/locks``),
+and of each its user's login and full name (``pwd``), its terminal and start time (``/proc``).
+The record only says which of those processes is the editor, and it is believed (for 接管, "take
+over your own session") only when nobody else can have written it: the lock file is owned by the
+recorded user, writable by nobody else, has one link (a hard link ``.locks/甲.lock`` →
+``.locks/乙.lock`` would make 甲's session look like 乙's), names this report, and the recorded
+process holds its flock. A holder that finds the lock file made by someone else (or linked, or
+group-writable) replaces it, while holding its flock, with a file of its own.
 
 The file descriptor is close-on-exec, so programs we start (LibreOffice for PDF export) never
 inherit the lock. A ``fork()`` without exec would share it: don't fork while holding a lock.
@@ -20,6 +29,7 @@ import errno
 import fcntl
 import json
 import os
+import secrets
 import signal
 import stat
 import threading
@@ -61,9 +71,10 @@ class LockOwner:
     opened_at: str = ""
     heartbeat: str = ""
     app_version: str = ""
+    report: str = ""  # the report file's name: a record moved to another report's lock is not believed
 
     @classmethod
-    def me(cls) -> LockOwner:
+    def me(cls, report: str = "") -> LockOwner:
         now = procinfo.now_iso()
         pid = os.getpid()
         return cls(
@@ -78,6 +89,7 @@ class LockOwner:
             opened_at=now,
             heartbeat=now,
             app_version=__version__,
+            report=report,
         )
 
     @classmethod
@@ -112,80 +124,98 @@ class LockOwner:
     def same_user(self) -> bool:
         return self.uid == os.geteuid() and self.on_this_host
 
-    def quiet_seconds(self, now: datetime | None = None) -> float | None:
-        beat = procinfo.parse_iso(self.heartbeat)
-        if beat is None:
-            return None
-        now = now or datetime.now().astimezone()
-        return max(0.0, (now - beat).total_seconds())
 
-    def describe(self, now: datetime | None = None) -> str:
-        """One Chinese sentence: who has the report, where, since when, last activity."""
-        who = self.user
-        if self.name and self.name != self.user:
-            who = f"{self.name}（{self.user}）"
-        details: list[str] = []
-        if self.tty:
-            details.append(self.tty)
-        if self.ssh_client:
-            details.append(f"来自 {self.ssh_client}")
-        opened = procinfo.parse_iso(self.opened_at)
-        if opened is not None:
-            today = (now or datetime.now().astimezone()).date()
-            details.append(
-                opened.strftime("%H:%M 起")
-                if opened.date() == today
-                else opened.strftime("%m月%d日 %H:%M 起")
-            )
-        quiet = self.quiet_seconds(now)
-        if quiet is not None:
-            details.append(f"最后活动 {procinfo.ago_text(quiet)}")
-        text = f"正在由 {who} 编辑"
-        if details:
-            text += "（" + "，".join(details) + "）"
-        if quiet is not None and quiet > QUIET_SECONDS:
-            text += "；长时间无活动，可能已断线"
-        return text
+def _since(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return ""
+    moment = moment.astimezone(now.tzinfo)
+    return (
+        moment.strftime("%H:%M 起") if moment.date() == now.date() else moment.strftime("%m月%d日 %H:%M 起")
+    )
+
+
+def holder_details(facts: procinfo.ProcessFacts, now: datetime | None = None) -> str:
+    """``pts/3，10:32 起，终端 12 分钟无输入`` — the system's facts about a holding process."""
+    now = now or datetime.now().astimezone()
+    details = [part for part in (facts.tty, _since(facts.started, now)) if part]
+    if facts.idle_seconds is not None and facts.idle_seconds >= 60:
+        details.append(f"终端 {procinfo.ago_text(facts.idle_seconds).removesuffix('前')}无输入")
+    return "，".join(details)
+
+
+def holder_sentence(facts: procinfo.ProcessFacts, now: datetime | None = None) -> str:
+    """One Chinese sentence, from the system's facts only: who edits, on which terminal, since when."""
+    text = f"正在由 {facts.who()} 编辑"
+    details = holder_details(facts, now)
+    if details:
+        text += f"（{details}）"
+    if facts.idle_seconds is not None and facts.idle_seconds > QUIET_SECONDS:
+        text += "；长时间无输入，可能已断线"
+    return text
 
 
 @dataclass(frozen=True)
 class LockTrust:
-    """What the kernel says about a lock file, as opposed to what the file claims."""
+    """What the system says about a lock file, as opposed to what its record claims."""
 
-    verified: bool  # the record names a live process of its user that really holds this flock
-    file_owner: str  # who owns the lock file (the only thing in it a colleague cannot forge)
-    holders: tuple[str, ...] = ()  # "op2 的进程 4242" for each process really holding it
+    verified: bool  # the record is believable and names a live process that really holds this flock
+    file_owner: str  # who owns the lock file
+    holders: tuple[procinfo.ProcessFacts, ...] = ()  # each process really holding it
     other_host: bool = False  # the record names another server: nothing to verify from here
+    problem: str = ""  # why the record is not believed (Chinese), "" when verified
+
+    def holder(self, pid: int) -> procinfo.ProcessFacts | None:
+        return next((h for h in self.holders if h.pid == pid), None)
+
+    def holders_text(self) -> str:
+        return "、".join(
+            f"{h.who()} 的进程 {h.pid}" + (f"（{holder_details(h)}）" if h.tty else "") for h in self.holders
+        )
 
     def untrusted_text(self) -> str:
-        text = f"锁文件内容不可信（锁文件属于 {self.file_owner}"
+        text = f"锁文件内容不可信（{self.problem or f'锁文件属于 {self.file_owner}'}"
         if self.holders:
-            text += "；实际持锁的是 " + "、".join(self.holders)
+            text += "；实际持锁的是 " + self.holders_text()
         return text + "）"
 
 
+def _lock_message(owner: LockOwner | None, trust: LockTrust | None) -> str:
+    """What a contender is told: facts from the system; the record only as an unverified claim."""
+    if trust is not None and trust.other_host and owner is not None:
+        host = "".join(ch for ch in owner.host if ch.isprintable())[:40]
+        return f"正在被另一台服务器（{host}）上的会话编辑（锁文件中的使用者无法从本机核实）"
+    if owner is not None and trust is not None and trust.verified:
+        facts = trust.holder(owner.pid)
+        if facts is not None:
+            return holder_sentence(facts)
+    if trust is None:
+        return "正在被另一个会话编辑"
+    if owner is None:
+        text = "正在被另一个会话编辑（无法读取使用者信息）"
+        return text + ("；实际持锁的是 " + trust.holders_text() if trust.holders else "")
+    return "正在被另一个会话编辑；" + trust.untrusted_text()
+
+
 class LockedError(ReportFileError):
-    """The report is being edited elsewhere. ``owner`` is who (None when it cannot be read or the
-    record cannot be trusted: ``trust`` then says what the kernel knows)."""
+    """The report is being edited elsewhere. ``owner`` is the record when the system confirms it
+    (None when it cannot be read or believed: ``trust`` then says what the kernel knows);
+    ``claimed`` is the record as written, believed or not. The message holds only facts."""
 
     def __init__(self, path: Path | str, owner: LockOwner | None, trust: LockTrust | None = None):
         self.trust = trust
-        self.claimed = owner  # the record as written in the lock file, trusted or not
-        if owner is not None and trust is not None and not trust.verified and not trust.other_host:
+        self.claimed = owner
+        if owner is not None and (trust is None or not (trust.verified or trust.other_host)):
             owner = None
-            message = "正在被另一个会话编辑；" + trust.untrusted_text()
-        elif owner is None:
-            message = "正在被另一个会话编辑（无法读取使用者信息）"
-        else:
-            message = owner.describe()
         self.owner = owner
-        super().__init__(path, message)
+        super().__init__(path, _lock_message(self.claimed, trust))
 
     @property
     def can_take_over(self) -> bool:
         """The owner is this same Unix user on this server (their own earlier, maybe dropped,
         session), verified to really hold the lock."""
-        return self.owner is not None and self.owner.same_user and (self.trust is None or self.trust.verified)
+        return (
+            self.owner is not None and self.owner.same_user and self.trust is not None and self.trust.verified
+        )
 
     @property
     def admin_hint(self) -> str:
@@ -210,12 +240,13 @@ class TakeOverError(Exception):
 # ---------------------------------------------------------------------- the lock files
 
 
-def _locks_dir_fd(report_path: Path) -> int:
+def _locks_dir_fd(report_path: Path, folder_fd: int | None = None) -> int:
     """A descriptor on ``.locks`` beside the report (created, shared like the report folder: group
-    and 2770), never following a symlink."""
+    and 2770), never following a symlink. ``folder_fd``: the report's folder as the editing
+    session holds it (else opened here)."""
     folder = report_path.parent if str(report_path.parent) else Path(".")
     try:
-        top = open_dir(folder)
+        top = open_dir(folder) if folder_fd is None else os.dup(folder_fd)
     except ReportFileError as exc:
         raise LockFileError(report_path, f"文件夹 {folder} 无法打开（{exc.reason}）") from exc
     try:
@@ -265,10 +296,43 @@ def _open_lock_file(report_path: Path, dir_fd: int, name: str) -> tuple[int, boo
         )
     if writable and info.st_uid == os.geteuid() and info.st_size == 0:
         with contextlib.suppress(OSError):
-            folder_mode = os.fstat(dir_fd).st_mode
-            mode = 0o600 | (0o060 if folder_mode & 0o020 else 0) | (0o006 if folder_mode & 0o002 else 0)
-            os.fchmod(fd, mode)
+            os.fchmod(fd, _own_lock_mode(dir_fd))
     return fd, writable, info
+
+
+def _own_lock_mode(dir_fd: int) -> int:
+    """A lock file of ours: readable where the folder is (contenders read the record), writable by
+    us alone (so that nobody else can have written the record in it)."""
+    folder_mode = os.fstat(dir_fd).st_mode
+    return 0o600 | (0o040 if folder_mode & 0o070 else 0) | (0o004 if folder_mode & 0o007 else 0)
+
+
+def _is_own_lock_file(info: os.stat_result) -> bool:
+    """A lock file whose record only we can have written: ours, one link, nobody else may write."""
+    return info.st_uid == os.geteuid() and info.st_nlink == 1 and not info.st_mode & 0o022
+
+
+def _replace_with_own(dir_fd: int, name: str) -> int | None:
+    """While we hold the flock on the lock file at ``name``: put a new lock file of our own in its
+    place, locked before anyone can open it, and return its descriptor. Someone who opened the old
+    one gets its flock only after we let it go, and then finds another file at the path (the
+    inode check in :meth:`EditLock._try_acquire`) and tries again. None when the folder does not
+    let us (a sticky folder, no write permission): the old file then stays in use."""
+    tmp = f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | SAFE_FLAGS, 0o600, dir_fd=dir_fd)
+    except OSError:
+        return None
+    try:
+        os.fchmod(fd, _own_lock_mode(dir_fd))
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.rename(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    except OSError:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp, dir_fd=dir_fd)
+        return None
+    return fd
 
 
 def _record_in(fd: int) -> LockOwner | None:
@@ -283,26 +347,39 @@ def _record_in(fd: int) -> LockOwner | None:
         return None
 
 
-def _trust(owner: LockOwner | None, info: os.stat_result) -> LockTrust:
-    """Check a record against the kernel: the named pid must be alive, belong to the named uid,
-    look like tui-report, and hold the flock on this very file (/proc/locks)."""
-    holders = procinfo.flock_holders(info) or set()
-    described = tuple(
-        f"{procinfo.user_name(uid) if (uid := procinfo.process_uid(pid)) is not None else '?'} 的进程 {pid}"
-        for pid in sorted(holders)
-    )
+def _record_problem(owner: LockOwner, info: os.stat_result, report_name: str) -> str:
+    """Why a record cannot be believed whatever the kernel says ("" when it can)."""
+    if info.st_nlink != 1:
+        return f"锁文件有 {info.st_nlink} 个链接，可能被链接到了另一份报告的锁上"
+    if info.st_uid != owner.uid:
+        return f"锁文件属于 {procinfo.user_name(info.st_uid)}，不是记录中的使用者"
+    if info.st_mode & 0o022:
+        return f"锁文件别人也能写入（{stat.filemode(info.st_mode)}），记录可能被改过"
+    if owner.report != report_name:
+        return "记录的不是这份报告的锁"
+    return ""
+
+
+def _trust(owner: LockOwner | None, info: os.stat_result, report_name: str) -> LockTrust:
+    """Check a record against the system: the lock file must be one only the recorded user can have
+    written (:func:`_record_problem`), and the named pid must be alive, belong to that uid, look
+    like tui-report and hold the flock on this very file (/proc/locks)."""
+    pids = procinfo.flock_holders(info) or set()
+    holders = tuple(f for pid in sorted(pids) if (f := procinfo.process_facts(pid)) is not None)
     file_owner = procinfo.user_name(info.st_uid)
     if owner is None:
-        return LockTrust(False, file_owner, described)
+        return LockTrust(False, file_owner, holders, problem="无法读取使用者信息")
     if not owner.on_this_host:
-        return LockTrust(False, file_owner, described, other_host=True)
-    verified = (
-        owner.pid in holders
+        return LockTrust(False, file_owner, holders, other_host=True)
+    problem = _record_problem(owner, info, report_name)
+    if not problem and not (
+        owner.pid in pids
         and procinfo.process_uid(owner.pid) == owner.uid
         and procinfo.process_alive(owner.pid, owner.pid_start_ticks)
         and procinfo.looks_like_tui_report(owner.pid)
-    )
-    return LockTrust(verified, file_owner, described)
+    ):
+        problem = f"记录中的进程 {owner.pid} 没有持有这个锁"
+    return LockTrust(not problem, file_owner, holders, problem=problem)
 
 
 class EditLock:
@@ -321,24 +398,27 @@ class EditLock:
 
     # ------------------------------------------------------------------ acquiring
     @classmethod
-    def acquire(cls, report_path: Path | str, *, wait: float = 0.0, poll: float = 0.5) -> EditLock:
+    def acquire(
+        cls, report_path: Path | str, *, wait: float = 0.0, poll: float = 0.5, folder_fd: int | None = None
+    ) -> EditLock:
         """Take the lock or raise :class:`LockedError` with the owner's details.
 
         ``wait`` > 0 keeps trying for that many seconds (for the "等待" choice; run it off the UI thread).
+        ``folder_fd``: the report's folder as the editing session holds it.
         """
         report_path = Path(report_path)
         deadline = time.monotonic() + wait
         while True:
             try:
-                return cls._try_acquire(report_path)
+                return cls._try_acquire(report_path, folder_fd)
             except LockedError:
                 if time.monotonic() >= deadline:
                     raise
             time.sleep(min(poll, max(0.0, deadline - time.monotonic())) or 0.01)
 
     @classmethod
-    def _try_acquire(cls, report_path: Path) -> EditLock:
-        dir_fd = _locks_dir_fd(report_path)
+    def _try_acquire(cls, report_path: Path, folder_fd: int | None = None) -> EditLock:
+        dir_fd = _locks_dir_fd(report_path, folder_fd)
         name = lock_path_for(report_path).name
         try:
             for _attempt in range(20):
@@ -356,7 +436,13 @@ class EditLock:
                 if not same:
                     os.close(fd)
                     continue
-                lock = cls(report_path, lock_path_for(report_path), fd, LockOwner.me(), writable)
+                if not _is_own_lock_file(info):
+                    own = _replace_with_own(dir_fd, name)
+                    if own is not None:
+                        os.close(fd)  # the old file's flock goes only now, with ours in its place
+                        fd, writable = own, True
+                owner = LockOwner.me(report_path.name)
+                lock = cls(report_path, lock_path_for(report_path), fd, owner, writable)
                 lock._write_owner()
                 return lock
         finally:
@@ -382,7 +468,7 @@ class EditLock:
             # A record naming a dead or wrong process is kept: if it never checks out, the contender
             # is told the file's content cannot be trusted (and who really holds the lock).
             owner = _record_in(fd)
-            trust = _trust(owner, info)
+            trust = _trust(owner, info, report_path.name)
             if (owner is not None and (trust.verified or trust.other_host)) or attempt == attempts - 1:
                 raise LockedError(report_path, owner, trust)
             time.sleep(0.02)
@@ -452,7 +538,8 @@ class EditLock:
 def inspect_lock(report_path: Path | str) -> tuple[LockOwner | None, LockTrust] | None:
     """The record in the lock file and what the kernel says about it; None when there is no lock
     file or it cannot be opened safely."""
-    fd = _open_existing_lock_file(Path(report_path))
+    report_path = Path(report_path)
+    fd = _open_existing_lock_file(report_path)
     if fd is None:
         return None
     try:
@@ -460,7 +547,7 @@ def inspect_lock(report_path: Path | str) -> tuple[LockOwner | None, LockTrust] 
         if not stat.S_ISREG(info.st_mode):
             return None
         owner = _record_in(fd)
-        return owner, _trust(owner, info)
+        return owner, _trust(owner, info, report_path.name)
     finally:
         os.close(fd)
 
@@ -511,6 +598,21 @@ def read_owner(report_path: Path | str, *, attempts: int = 10) -> LockOwner | No
         if attempt < attempts - 1:
             time.sleep(0.02)
     return None
+
+
+def locked_error(report_path: Path | str) -> LockedError:
+    """The :class:`LockedError` for a report found locked, with what the system says of its holder."""
+    found = inspect_lock(report_path)
+    if found is None:
+        return LockedError(report_path, None)
+    return LockedError(report_path, *found)
+
+
+def editing_text(report_path: Path | str) -> str | None:
+    """Who edits the report now, as one Chinese sentence of system facts; None when nobody does."""
+    if current_owner(report_path) is None:
+        return None
+    return str(locked_error(report_path).reason)
 
 
 def current_owner(report_path: Path | str) -> LockOwner | None:
@@ -585,7 +687,8 @@ def end_session(
 def holds_lock(owner: LockOwner, report_path: Path | str) -> bool:
     """The kernel confirms ``owner``: that very process (uid, start time) holds the report's lock."""
     info = _lock_info(report_path)
-    return info is not None and owner.uid == os.geteuid() and _trust(owner, info).verified
+    name = Path(report_path).name
+    return info is not None and owner.uid == os.geteuid() and _trust(owner, info, name).verified
 
 
 def _lock_info(report_path: Path | str) -> os.stat_result | None:

@@ -51,7 +51,7 @@ from tui_report.storage.errors import ReportFileError, os_error_text
 from tui_report.storage.fingerprint import Fingerprint
 from tui_report.storage.reportfile import loads_report, plain_report_data
 from tui_report.storage.safefile import MAX_REPORT_BYTES, SAFE_FLAGS, read_regular
-from tui_report.storage.statedir import state_dir
+from tui_report.storage.statedir import StateDirError, ensure_state_dir, state_dir
 
 JOURNAL_FORMAT = 1
 # Typing within one field is journaled at most this often; a committed edit always at once.
@@ -73,9 +73,13 @@ def recovery_dir() -> Path:
 
 def ensure_recovery_dir() -> Path:
     """Create the recovery folder with mode 0700 and check that it is ours and private."""
+    try:
+        ensure_state_dir()
+    except StateDirError as exc:
+        raise JournalError(str(exc)) from exc
     folder = recovery_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.mkdir(exist_ok=True, mode=0o700)
         info = os.stat(folder)
     except OSError as exc:
         raise JournalError(f"无法创建恢复记录文件夹 {folder}（{os_error_text(exc)}）") from exc
@@ -138,14 +142,23 @@ def read_journal(report_path: Path | str) -> JournalEntry | None:
     """The journal for a report, or None: the current one, else the newest journal set aside by a
     session that went on editing before deciding (so that it is offered again, not forgotten).
     A damaged journal is moved aside (``.bad``), not deleted."""
+    try:
+        ensure_state_dir(create=False)  # a journal planted in someone else's folder is never offered
+    except StateDirError as exc:
+        raise JournalError(str(exc)) from exc
     file = journal_path(report_path)
-    if not os.path.lexists(file):
-        older = (
-            sorted(file.parent.glob(glob.escape(file.stem) + ".*.older.json")) if file.parent.is_dir() else []
-        )
-        if not older:
-            return None
-        file = older[-1]
+    try:
+        if not os.path.lexists(file):
+            older = (
+                sorted(file.parent.glob(glob.escape(file.stem) + ".*.older.json"))
+                if file.parent.is_dir()
+                else []
+            )
+            if not older:
+                return None
+            file = older[-1]
+    except OSError as exc:
+        raise JournalError(f"无法读取恢复记录文件夹 {file.parent}（{os_error_text(exc)}）") from exc
     return read_journal_file(file)
 
 

@@ -383,9 +383,11 @@ def _same(a: Report, b: Report) -> bool:
     return a.model_dump() == b.model_dump()
 
 
-def save_report(report: Report, path: Path | str, *, expect: tuple[int, int] | None = None) -> bytes:
+def save_report(
+    report: Report, path: Path | str, *, expect: tuple[int, int] | None = None, dir_fd: int | None = None
+) -> bytes:
     """Serialize, prove the text reads back as the same report, then replace the file atomically
-    (``expect``: see :func:`atomic_write`). Returns the bytes written."""
+    (``expect``, ``dir_fd``: see :func:`atomic_write`). Returns the bytes written."""
     path = Path(path)
     # TOML reads a CR LF inside a multi-line string as LF: store the canonical form.
     for strings in (report.texts, report.preamble):
@@ -402,5 +404,5 @@ def save_report(report: Report, path: Path | str, *, expect: tuple[int, int] | N
     if not _same(reread, report):  # pragma: no cover - would be a bug in the writer
         raise ReportFileError(path, "保存前自检失败（写出的内容读回后不一致），文件未改动")
     data = text.encode("utf-8")
-    atomic_write(path, data, expect=expect)
+    atomic_write(path, data, expect=expect, dir_fd=dir_fd)
     return data

@@ -128,10 +128,10 @@ def read_regular(
         os.close(fd)
 
 
-def lstat_or_none(path: Path | str) -> os.stat_result | None:
+def lstat_or_none(path: Path | str, *, dir_fd: int | None = None) -> os.stat_result | None:
     """``lstat`` the path; None when it does not exist; ReportFileError for other problems."""
     try:
-        return os.lstat(path)
+        return os.lstat(path, dir_fd=dir_fd)
     except FileNotFoundError:
         return None
     except OSError as exc:

@@ -94,10 +94,11 @@ def _folder_of(report_path: Path) -> Path:
     return report_path.parent if str(report_path.parent) else Path(".")
 
 
-def _open_versions(report_path: Path, *, create: bool) -> int | None:
-    """A descriptor on ``.versions/<report name>``; None when it does not exist and not ``create``."""
+def _open_versions(report_path: Path, *, create: bool, folder_fd: int | None = None) -> int | None:
+    """A descriptor on ``.versions/<report name>``; None when it does not exist and not ``create``.
+    ``folder_fd``: the report's folder as the editing session holds it (else opened here)."""
     folder = _folder_of(report_path)
-    top = open_dir(folder)
+    top = open_dir(folder) if folder_fd is None else os.dup(folder_fd)
     try:
         try:
             mid = shared_subdir(top, VERSIONS_DIR, folder, create=create)
@@ -117,14 +118,16 @@ def _open_versions(report_path: Path, *, create: bool) -> int | None:
         os.close(top)
 
 
-def keep_bytes(report_path: Path | str, data: bytes, info: os.stat_result) -> Version:
+def keep_bytes(
+    report_path: Path | str, data: bytes, info: os.stat_result, *, folder_fd: int | None = None
+) -> Version:
     """Keep ``data`` (read from the report, whose ``fstat`` is ``info``) as a version. Nothing is
     written when the newest version already holds these bytes."""
     report_path = Path(report_path)
     saved_at = datetime.fromtimestamp(info.st_mtime_ns / 1e9).astimezone()
     user = procinfo.user_name(info.st_uid)
     try:
-        vfd = _open_versions(report_path, create=True)
+        vfd = _open_versions(report_path, create=True, folder_fd=folder_fd)
         assert vfd is not None
         try:
             kept = _list(report_path, vfd)
@@ -163,7 +166,7 @@ def _number_old_versions(vfd: int, kept: list[Version]) -> None:
             return
 
 
-def keep_previous(report_path: Path | str) -> Version | None:
+def keep_previous(report_path: Path | str, *, folder_fd: int | None = None) -> Version | None:
     """Keep the current file as a version before it is replaced. None when there is no file yet.
 
     Raises :class:`ReportFileError` when the version cannot be kept (the save should not go on:
@@ -172,12 +175,15 @@ def keep_previous(report_path: Path | str) -> Version | None:
     """
     report_path = Path(report_path)
     try:
-        data, info = read_regular(report_path, MAX_REPORT_BYTES)
+        if folder_fd is None:
+            data, info = read_regular(report_path, MAX_REPORT_BYTES)
+        else:
+            data, info = read_regular(report_path.name, MAX_REPORT_BYTES, dir_fd=folder_fd)
     except ReportFileError as exc:
         if isinstance(exc.__cause__, FileNotFoundError):
             return None
         raise
-    return keep_bytes(report_path, data, info)
+    return keep_bytes(report_path, data, info, folder_fd=folder_fd)
 
 
 def _holds(vfd: int, name: str, data: bytes) -> bool:
@@ -246,12 +252,12 @@ def _list(report_path: Path, vfd: int) -> list[Version]:
     return found
 
 
-def list_versions(report_path: Path | str) -> list[Version]:
+def list_versions(report_path: Path | str, *, folder_fd: int | None = None) -> list[Version]:
     """Kept versions, newest (highest number) first; none when the folder is missing or is not a
     real folder."""
     report_path = Path(report_path)
     try:
-        vfd = _open_versions(report_path, create=False)
+        vfd = _open_versions(report_path, create=False, folder_fd=folder_fd)
     except ReportFileError:
         return []
     if vfd is None:
@@ -269,12 +275,14 @@ def read_version(version: Version) -> bytes:
     return read_regular(version.file, MAX_REPORT_BYTES)[0]
 
 
-def prune(report_path: Path | str, now: datetime | None = None) -> list[Path]:
+def prune(
+    report_path: Path | str, now: datetime | None = None, *, folder_fd: int | None = None
+) -> list[Path]:
     """Delete versions outside the retention rule; returns what was deleted. The others keep
     their numbers (versions of earlier releases are given theirs first)."""
     report_path = Path(report_path)
     try:
-        vfd = _open_versions(report_path, create=False)
+        vfd = _open_versions(report_path, create=False, folder_fd=folder_fd)
     except ReportFileError:
         return []
     if vfd is None:

@@ -74,6 +74,25 @@ class Controller:
         self.apply(Change(f"{cell.name}", (CellEdit(table, cell_id, before, value),)))
         return True
 
+    def use_computed_totals(self, table: str, cell_ids: list[str]) -> int:
+        """Drop the stored value of each computed cell among ``cell_ids`` that has one (a total
+        imported or hand-edited that disagrees with its parts): the sum is shown and checked
+        instead. One undoable step; returns how many totals were dropped."""
+        compiled = self.report.tpl.table(table)
+        edits = tuple(
+            CellEdit(table, cid, stored, None)
+            for cid in cell_ids
+            if compiled.cells[cid].computed and (stored := self.report.entered(table, cid)) is not None
+        )
+        if edits:
+            label = (
+                compiled.cells[edits[0].cell].name
+                if len(edits) == 1
+                else f"“{compiled.title}”{len(edits)}个合计"
+            )
+            self.apply(Change(f"采用自动合计：{label}", edits))
+        return len(edits)
+
     def fill_zero(self, table: str) -> int:
         """Put 0 into every empty input cell of a table; returns how many cells were filled."""
         compiled = self.report.tpl.table(table)

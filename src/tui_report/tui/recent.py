@@ -18,17 +18,19 @@ from tui_report.storage.atomic import atomic_write
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import load_report
 from tui_report.storage.safefile import open_regular, read_regular
-from tui_report.storage.statedir import state_dir
+from tui_report.storage.statedir import StateDirError, ensure_state_dir
 
 MAX_RECENT = 10
 MAX_SCANNED = 50
 
 
 def load_recent() -> list[Path]:
+    """The recent list; empty when the state folder is not this user's own (a list planted there
+    would be shown — and opened — as this operator's)."""
     try:
-        raw, _info = read_regular(state_dir() / "recent.json", 1 << 20)
+        raw, _info = read_regular(ensure_state_dir() / "recent.json", 1 << 20)
         data = json.loads(raw.decode("utf-8"))
-    except (ReportFileError, ValueError, RecursionError):
+    except (ReportFileError, StateDirError, ValueError, RecursionError):
         return []
     if not isinstance(data, list):
         return []
@@ -39,12 +41,11 @@ def remember(path: Path) -> None:
     """Put a report first in the recent list (best effort: a read-only home is not an error)."""
     path = path.resolve()
     paths = [path, *(p for p in load_recent() if p != path)][:MAX_RECENT]
-    folder = state_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder = ensure_state_dir()
         data = json.dumps([str(p) for p in paths], ensure_ascii=False).encode("utf-8")
         atomic_write(folder / "recent.json", data, mode=0o600)
-    except (OSError, ReportFileError):
+    except (OSError, ReportFileError, StateDirError):
         pass
 
 

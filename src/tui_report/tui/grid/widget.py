@@ -244,17 +244,11 @@ class TableGrid(Widget, can_focus=True):
             self.cancel_edit()
             self.move_to(*pos)
 
-    def _is_input(self, cell_id: str) -> bool:
-        return not self.compiled.cells[cell_id].computed
-
     def _move_by_entry(self, step: int) -> None:
-        """After a commit by Tab (1), Shift+Tab (-1) or Enter (0: down): the next input cell."""
-        layout = self.glayout
-        assert layout is not None
-        if step == 0:
-            target = nav.next_input_down(layout, self.row, self.col, self._is_input)
-        else:
-            target = nav.next_input(layout, self.row, self.col, step, self._is_input)
+        """After a commit by Tab (1), Shift+Tab (-1) or Enter (0): the next input cell."""
+        assert self.glayout is not None
+        cells_ = self.compiled.cells
+        target = nav.entry_target(self.glayout, self.row, self.col, step, lambda c: not cells_[c].computed)
         if target is not None:
             self.move_to(*target)
 
@@ -316,6 +310,12 @@ class TableGrid(Widget, can_focus=True):
         return True
 
     def clear_cell(self) -> None:
+        computed = self.compiled.cells[self.cell_id].computed and not self.controller.read_only
+        if computed and self.controller.use_computed_totals(self.table, [self.cell_id]):
+            # A stored total that disagrees with its parts: Delete takes the computed sum (#21).
+            self.post_message(Committed(self))
+            self.refresh_cells()
+            return
         if self._refuse_computed():
             return
         if self.controller.set_cell(self.table, self.cell_id, None):

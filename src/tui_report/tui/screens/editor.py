@@ -451,6 +451,29 @@ class EditorScreen(QuietFocusScreen):
         self.refresh_status()
         self.notify(f"已{verb}：{change.label}", timeout=2)
 
+    async def action_use_computed_totals(self) -> None:
+        """采用自动合计: the cursor's total if it has a stored value, else every stored total of the
+        table shown."""
+        page = self.page
+        if not isinstance(page, TablePage) or self.controller.read_only:
+            self.notify("请先到表格页（报告不能是只读打开的）", timeout=3)
+            return
+        grid = page.grid
+        compiled = self.controller.report.tpl.table(grid.table)
+        stored = [
+            c
+            for c in compiled.order
+            if compiled.cells[c].computed and self.controller.report.entered(grid.table, c) is not None
+        ]
+        cells = [grid.cell_id] if grid.cell_id in stored else stored
+        dropped = self.controller.use_computed_totals(grid.table, cells)
+        if not dropped:
+            self.notify("本表没有与各项之和不符的合计", timeout=3)
+            return
+        page.reload()
+        self.refresh_status()
+        self.notify(f"已采用自动合计：{dropped}处（Ctrl+Z 撤销）", timeout=3)
+
     async def action_undo(self) -> None:
         self.flush()
         await self._after_history(self.controller.undo(), "撤销")
@@ -482,6 +505,11 @@ class EditorScreen(QuietFocusScreen):
                 )
         commands += bound_commands(self, self.PALETTE)
         commands += [
+            (
+                "采用自动合计",
+                "删去文件中与各项之和不符的合计（当前格，或本表全部），改用自动计算的合计；可撤销",
+                lambda: self.app.call_later(self.action_use_computed_totals),
+            ),
             ("另存为", "把报告保存到另一个文件", self.action_save_as),
             ("关闭报告", "回到开始页（有未保存的修改时会询问）", self.action_close_report),
         ]

@@ -29,6 +29,7 @@ from tui_report.review.desk import (
     review_folder,
     sort_rows,
 )
+from tui_report.review.discovery import watched_folders
 from tui_report.review.files import UnsafeFile, read_plain_file
 from tui_report.storage.errors import ReportFileError
 from tui_report.tui.appapi import report_app
@@ -42,10 +43,11 @@ Signature = tuple[tuple[str, int, int], ...]
 
 
 def folder_signature(folder: Path) -> Signature:
-    """Names, sizes and modification times of the folder's files and of its lock files: any save,
-    new report, or editor coming or going changes it (cheap: two directory scans)."""
+    """Names, sizes and modification times of the files and lock files of the folder and of its
+    unit folders: any save, new report, or editor coming or going changes it (cheap: two
+    directory scans per folder)."""
     found: list[tuple[str, int, int]] = []
-    for where in (folder, folder / ".locks"):
+    for where in (w for unit in watched_folders(folder) for w in (unit, unit / ".locks")):
         try:
             with os.scandir(where) as entries:
                 for entry in entries:

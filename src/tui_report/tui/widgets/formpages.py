@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from tui_report.model.history import Change, FieldEdit
 from tui_report.model.progress import Step
-from tui_report.model.report import year_text_problem
+from tui_report.model.report import unit_problem, year_text_problem
 from tui_report.model.template import LEVEL_LABELS
 from tui_report.tui.controller import Controller
 from tui_report.tui.widgets.page import Page, TextTyped
@@ -67,10 +67,18 @@ class MetaPage(Page):
         event.stop()
         report = self.controller.report
         if event.input.id == "field-unit":
-            if report.unit != event.value:
+            problem = unit_problem(event.value, report.tpl)
+            if problem is not None:  # kept in the box to shorten, not in the report
+                if not event.input.has_class("-invalid"):  # said once, not at every key
+                    self.app.notify(problem, severity="warning", timeout=5)
+                event.input.add_class("-invalid")
+            elif report.unit != event.value:
+                event.input.remove_class("-invalid")
                 report.unit = event.value
                 self.controller.session.mark_edited()
                 self.post_message(TextTyped())
+            else:
+                event.input.remove_class("-invalid")
         elif event.input.id == "field-year":
             text = event.value.strip().translate({0xFF10 + i: ord("0") + i for i in range(10)})
             problem = year_text_problem(text, report.tpl)

@@ -73,7 +73,10 @@ class TablePage(Page):
             return where, grid.problem, "error"
         mark = self.controller.marks(self.step.target).get(cid)
         if mark is not None:
-            return where, f"[{SEVERITY_LABELS[mark.severity]}] {mark.messages[0]}", mark.severity
+            info = f"[{SEVERITY_LABELS[mark.severity]}] {mark.messages[0]}"
+            if cell.computed and self.controller.report.entered(self.step.target, cid) is not None:
+                info += "（按 Delete 采用自动合计）"
+            return where, info, mark.severity
         if cell.computed:
             return where, "= " + self.controller.formula(self.step.target, cell) + "（只读）", "computed"
         return where, self.controller.report.tpl.kind(cell.kind).hint, ""

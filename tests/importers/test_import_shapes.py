@@ -1,0 +1,198 @@
+"""Import of reports shaped as real ones are (#21): every paragraph kept and placed by meaning, the
+unit found, the level right or noted, WPS tables read without a shifted column — in Word, web and
+PDF form each (shapes.py builds them; the PDFs are printed by LibreOffice in one run)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from tui_report.importers import import_report, read_source
+from tui_report.model.rules import check
+
+from . import shapes
+
+FORMATS = ("docx", "html", "pdf")
+SHAPES = {make().name: make for make in shapes.SHAPES}
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("shapes")
+    built = [make() for make in shapes.SHAPES]
+    paths = {}
+    for shape in built:
+        paths[(shape.name, "docx")] = shapes.to_docx(shape, folder / f"{shape.name}.docx")
+        paths[(shape.name, "html")] = shapes.to_html(shape, folder / f"{shape.name}.html")
+    pdf_folder = folder / "pdf"
+    pdf_folder.mkdir()
+    for shape, path in zip(built, shapes.to_pdfs(built, pdf_folder), strict=True):
+        paths[(shape.name, "pdf")] = path
+    return paths
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+CASES = [(name, fmt) for name in SHAPES for fmt in FORMATS]
+
+
+@pytest.mark.parametrize(("name", "fmt"), CASES)
+def test_every_paragraph_is_placed_in_its_part(documents, name, fmt):
+    shape = SHAPES[name]()
+    result = import_report(documents[(name, fmt)])
+    texts = {key: _squeezed(text) for key, text in result.report.texts.items()}
+    for paragraph in shape.paragraphs:
+        found = [key for key, text in texts.items() if _squeezed(paragraph.expected) in text]
+        assert found == [paragraph.part], (paragraph.expected[:20], found)
+
+
+@pytest.mark.parametrize(("name", "fmt"), CASES)
+def test_characters_in_and_out(documents, name, fmt):
+    """The body's characters all come out in the parts, and every paragraph of the document is
+    accounted for (title, preamble, heading, text, table, page furniture, signature, unplaced)."""
+    shape = SHAPES[name]()
+    path = documents[(name, fmt)]
+    result = import_report(path)
+    body_in = sum(len(_squeezed(p.expected)) for p in shape.paragraphs)
+    body_out = sum(len(_squeezed(t)) for t in result.report.texts.values())
+    assert body_out == body_in
+    assert result.accounting.chars["text"] == body_in
+    source = read_source(path)
+    paragraphs = sum(len(_squeezed(b)) for b in source.blocks if isinstance(b, str))
+    paragraphs += sum(len(_squeezed(line)) for line in source.furniture)
+    assert result.accounting.total == paragraphs
+    assert "unplaced" not in result.accounting.chars
+
+
+@pytest.mark.parametrize(("name", "fmt"), CASES)
+def test_unit_and_level_found_or_noted(documents, name, fmt):
+    shape = SHAPES[name]()
+    result = import_report(documents[(name, fmt)])
+    assert result.report.unit == shape.unit
+    level_notes = [n for n in result.notes if n.location == "level"]
+    assert result.report.level == shape.level
+    assert bool(level_notes) == shape.level_noted
+    assert result.level_known == (not shape.level_noted)
+
+
+@pytest.mark.parametrize(("name", "fmt"), CASES)
+def test_tables_read_exactly(documents, name, fmt):
+    shape = SHAPES[name]()
+    report = import_report(documents[(name, fmt)]).report
+    expected = {table: dict(cells) for table, cells in shape.values.values.items()}
+    if shape.wps:  # （六）其他处理 printed as one row: its sum is read into 3.其他
+        requests = expected["requests"]
+        for col in ("natural", "commercial", "research", "public_interest", "legal_services", "other"):
+            requests[f"results.other_handling.other.{col}"] = sum(
+                requests.pop(f"results.other_handling.{sub}.{col}", 0)
+                for sub in ("no_correction", "fee_unpaid", "other")
+            )
+    assert report.values == expected
+    assert [f for f in check(report) if f.severity == "error"] == []
+
+
+def test_notes_name_the_part_each_placement_went_to(documents):
+    notes = [n.message for n in import_report(documents[("zone-subheaded", "docx")]).notes]
+    assert "“（二）主要做法”下的“1.加强组织领导，健全工作机制”归入（五）监督保障情况，请核对。" in notes
+    assert (
+        "“（二）主要做法”下的“3.创新公开形式，拓展公开范围”归入（四）政府信息公开平台建设情况，请核对。"
+        in notes
+    )
+    bureau = import_report(documents[("bureau-numbered", "pdf")])
+    by_location = {n.location: n.message for n in bureau.notes}
+    assert (
+        by_location["texts.overview.supervision"]
+        == "“二、工作机制保障”归入一、总体情况（五）监督保障情况，请核对。"
+    )
+    assert by_location["texts.problems.main"].startswith(
+        "“（一）主要问题”及其后的文字归入“五、存在的主要问题及改进情况”"
+    )
+
+
+def test_a_standard_report_has_no_placement_notes(documents):
+    result = import_report(documents[("district-wps", "docx")])
+    assert [n.message for n in result.notes if n.location.startswith("texts.")] == []
+
+
+def test_wps_pdf_with_collapsed_rows_checks_clean(documents):
+    """（六）其他处理 as one row and （七）总计 with its label spanning two cells: read by column, not
+    "the first 7 of 8 numbers" (商业企业 = 95, 总计 = 0 and R1/R2/R3 errors before)."""
+    path = documents[("district-wps", "pdf")]
+    report = import_report(path).report
+    assert report.cell("requests", "results.total.natural") == shapes.district_wps().values.cell(
+        "requests", "results.total.natural"
+    )
+    checked = subprocess.run(
+        [sys.executable, "-m", "tui_report", "check", str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "0个错误" in checked.stdout
+
+
+def test_fee_amount_and_numbers_kept_as_printed(documents):
+    report = import_report(documents[("county-areas", "pdf")]).report
+    assert report.cell("proactive", "fees.amount") == Decimal("96171.6")
+
+
+class _Cells:
+    def __init__(self, cells):
+        self.cells = cells
+
+
+class _Table:
+    """What pdfplumber's Table gives the reader: rows of cell boxes (None where merged), a bbox."""
+
+    def __init__(self, rows, bbox):
+        self.rows = [_Cells(r) for r in rows]
+        self.bbox = bbox
+
+
+class _Page:
+    def __init__(self, words):
+        self.words = words
+
+    def extract_words(self, **_kwargs):
+        return self.words
+
+
+def _word(text, x0, top=10):
+    return {"text": text, "x0": x0, "x1": x0 + 8, "top": top, "bottom": top + 8}
+
+
+def test_numbers_in_one_cell_go_to_the_columns_they_stand_under():
+    """A row drawn without vertical rules between its values is one cell to the table finder: its
+    numbers are given to the columns under which they are printed; one outside them is a note."""
+    from tui_report.importers.pdf_reader import _numbers_by_column
+
+    table = _Table(
+        [
+            [(0, 0, 50, 20), (50, 0, 70, 20), (70, 0, 90, 20), (90, 0, 110, 20)],
+            [(0, 20, 50, 40), (50, 20, 110, 40), None, None],
+        ],
+        (0, 0, 110, 40),
+    )
+    grid: list[list[str | None]] = [["标签", "甲", "乙", "丙"], ["（七）总计", "95 0 95", None, None]]
+    page = _Page([_word("95", 52, 25), _word("0", 72, 25), _word("95", 92, 25), _word("7", 200, 25)])
+    notes: list[str] = []
+    _numbers_by_column(table, grid, page, notes)
+    assert grid[1] == ["（七）总计", "95", "0", "95"]
+    assert notes == []
+
+
+def test_published_pdf_every_paragraph_accounted_for():
+    """The WPS-made 淮安市 PDF: every paragraph of it is title, preamble, heading, text, table or page
+    furniture — none unplaced — and the six page numbers are the furniture."""
+    from .helpers import PUBLISHED_PDF
+
+    result = import_report(PUBLISHED_PDF)
+    source = read_source(PUBLISHED_PDF)
+    paragraphs = sum(len(_squeezed(b)) for b in source.blocks if isinstance(b, str))
+    assert result.accounting.total == paragraphs + sum(len(_squeezed(x)) for x in source.furniture)
+    assert "unplaced" not in result.accounting.chars
+    assert sorted(_squeezed(x) for x in source.furniture) == [f"-{n}-" for n in range(1, 7)]
+    assert result.accounting.chars["text"] == sum(len(_squeezed(t)) for t in result.report.texts.values())
