@@ -22,6 +22,7 @@ SERIAL_MODULES = frozenset(
     {
         "test_doctor.py::test_hostile_folder_never_hangs",  # a hostile folder checked within 5 s
         "reliability/test_kill_during_save.py",  # kills land inside a save only on an idle CPU
+        "hostile/test_lower.py",  # a hang-up must land while LibreOffice is still converting
         "test_rule_patterns.py",  # every pattern within its time limit on hostile text
         "reliability/test_hangup.py",  # seconds from a hang-up to the exit
         "reliability/test_tui_hangup.py",
