@@ -1,4 +1,9 @@
-"""Fixtures shared by every test folder: the bundled examples, loaded or as paths, and an empty report."""
+"""Fixtures shared by every test folder: the bundled examples, loaded or as paths, and an empty report.
+
+Also which test modules run alone (marked ``serial``): ``scripts/test.sh`` runs the others on
+every core (pytest-xdist) first, then these one at a time, so that what they measure or drive
+(a real terminal's timing, a hang-up's seconds, sshd, two real users, the offline install, a
+rule's time limit) never shares the CPU with another test."""
 
 from __future__ import annotations
 
@@ -11,6 +16,39 @@ from tui_report.storage.reportfile import load_report, save_report
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+
+# Modules (or single tests, "module::test") that run alone.
+SERIAL_MODULES = frozenset(
+    {
+        "test_doctor.py::test_hostile_folder_never_hangs",  # a hostile folder checked within 5 s
+        "reliability/test_kill_during_save.py",  # kills land inside a save only on an idle CPU
+        "hostile/test_lower.py",  # a hang-up must land while LibreOffice is still converting
+        "test_rule_patterns.py",  # every pattern within its time limit on hostile text
+        "reliability/test_hangup.py",  # seconds from a hang-up to the exit
+        "reliability/test_tui_hangup.py",
+        "reliability/test_hostile_files.py",  # a FIFO or a huge file refused within a time
+        "reliability/test_ssh.py",  # a real sshd on loopback
+        "reliability/test_two_users.py",  # two real users
+        "tui/test_pty_input.py",  # the real app in a pseudo-terminal: reads and timing
+        "tui/test_redraw.py",
+        "tui/test_terminal.py",  # tmux
+    }
+)
+
+
+# Modules whose tests share one thing on disk (the offline bundle in dist/): on one worker, in
+# order, but beside the other tests (pytest-xdist --dist loadgroup).
+ONE_WORKER_MODULES = frozenset({"test_bundle.py"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.path.relative_to(ROOT / "tests").as_posix()
+        if module in SERIAL_MODULES or f"{module}::{item.name.partition('[')[0]}" in SERIAL_MODULES:
+            item.add_marker(pytest.mark.serial)
+        if module in ONE_WORKER_MODULES:
+            item.add_marker(pytest.mark.xdist_group(module))
 
 
 @pytest.fixture

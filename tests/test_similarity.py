@@ -12,7 +12,6 @@ from rapidfuzz import fuzz
 from tui_report.model.report import Report
 from tui_report.model.similarity import (
     compared_part,
-    copied_text_findings,
     copied_text_rule,
     folder_copied_text,
     may_be_alike,
@@ -36,7 +35,7 @@ def test_copied_part_five_is_a_warning_naming_last_year(dama_path):
             last_year.texts[key] = (
                 "今年我们做了完全不同的工作，内容与本年报告没有关系，字数也足够参与比较的。"
             )
-    findings = copied_text_findings(this_year, last_year, [])
+    findings = folder_copied_text([this_year, last_year])[0]  # as check and review run it
     assert [f.rule for f in findings] == ["R15"]
     finding = findings[0]
     assert finding.severity == "warning"
@@ -48,13 +47,13 @@ def test_copied_part_five_is_a_warning_naming_last_year(dama_path):
 
 def test_different_texts_and_short_texts_are_not_flagged(dama_path, full_path):
     dama, full = load_report(dama_path), load_report(full_path)
-    assert copied_text_findings(dama, None, [full]) == []
+    assert folder_copied_text([dama, full])[0] == []
     other = dama.model_copy(deep=True)
     other.unit = "另一个乡人民政府"
     for key in other.texts:
         other.texts[key] = "无" if key == "other.main" else other.texts[key]
     # "无" is shorter than min_chars: never a copy; the long parts are identical: copies.
-    findings = copied_text_findings(dama, None, [other])
+    findings = folder_copied_text([dama, other])[0]
     keys = {f.locations[0].text for f in findings}
     assert "other.main" not in keys and "problems.main" in keys
     assert all("另一个乡人民政府2021年报告" in f.message for f in findings)

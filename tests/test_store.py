@@ -69,7 +69,7 @@ def _reports() -> st.SearchStrategy[Report]:
 
     @st.composite
     def build(draw: st.DrawFn) -> Report:
-        report = new_report(draw(texts), draw(st.integers(2019, 2030)))
+        report = new_report(draw(texts), draw(st.integers(2021, 2030)), template_id=template.id)
         for key in draw(st.lists(st.sampled_from(template.text_keys()), unique=True)):
             report.texts[key] = draw(texts)
         for table in template.compiled.values():

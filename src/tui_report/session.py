@@ -62,7 +62,7 @@ from tui_report.storage.journal import (
     set_aside,
     wait_synced,
 )
-from tui_report.storage.reportfile import decode_report_bytes, dumps_report, loads_report, save_report
+from tui_report.storage.reportfile import decode_report_bytes, loads_report, save_report
 from tui_report.storage.versions import Version, find_version, keep_bytes, prune, read_version
 
 __all__ = [
@@ -130,6 +130,35 @@ class Recovery:
         return text
 
 
+def _modified(base: Report, mine: Report, disk: Report, who: str, created: bool) -> OutsideChange:
+    """The file was changed (or created, ``created``) by ``who``: their changes since ``base`` and
+    where they clash with ``mine``."""
+    theirs = diff_reports(base, disk)
+    merged = merge_reports(base, mine, disk)
+    message = (
+        f"文件已被他人新建{who}" if created else f"文件已在此程序之外被修改{who}（{len(theirs)} 处不同）"
+    )
+    return OutsideChange("modified", message, theirs, merged.conflicts, disk_report=disk)
+
+
+def _recovery(
+    entry: JournalEntry, journaled: Report, current: Report, changes: list[FieldChange], file_changed: bool
+) -> Recovery:
+    """What an earlier session's journal offers beside the report as loaded now."""
+    recovery = Recovery(
+        saved_at=entry.saved_at,
+        report=journaled,
+        changes=changes,
+        file_changed_since=file_changed,
+        entry=entry,
+    )
+    base = entry.base_report()
+    if file_changed and base is not None:
+        recovery.theirs = diff_reports(base, current)
+        recovery.conflicts = merge_reports(base, journaled, current).conflicts
+    return recovery
+
+
 class EditSession:
     def __init__(
         self,
@@ -189,26 +218,7 @@ class EditSession:
         Raises :class:`ReportFileError` (Chinese message, line/column) for a file that cannot be read.
         """
         path = Path(path)
-        warnings: list[str] = []
-        lock: EditLock | None = None
-        folder: HeldFolder | None = None
-        if not read_only:
-            check = check_can_save(path)
-            if check.problems and not path.exists():
-                raise ReportFileError(path, "文件不存在")
-            check.raise_if_refused()
-            warnings = check.warnings
-            folder = _hold_folder(path)
-        try:
-            if folder is not None:
-                lock = EditLock.acquire(path, wait=wait, folder_fd=folder.descriptor())
-            report, fingerprint, text = _load(path, folder)
-        except BaseException:
-            if lock is not None:
-                lock.release()
-            if folder is not None:
-                folder.close()
-            raise
+        warnings, folder, lock, (report, fingerprint, text) = _open_for(path, read_only, wait)
         session = cls(
             path,
             report,
@@ -231,12 +241,7 @@ class EditSession:
         path = Path(path)
         check = check_can_save(path)
         check.raise_if_refused()
-        folder = _hold_folder(path)
-        try:
-            lock = EditLock.acquire(path, folder_fd=folder.descriptor())
-        except BaseException:
-            folder.close()
-            raise
+        folder, lock = _hold_and_lock(path)
         try:
             if path.exists() and not overwrite:
                 raise ReportFileError(path, "文件已存在，未覆盖")
@@ -262,15 +267,10 @@ class EditSession:
         if not self.read_only:
             return True
         check_can_save(self.path).raise_if_refused()
-        folder = _hold_folder(self.path)
         try:
-            lock = EditLock.acquire(self.path, folder_fd=folder.descriptor())
+            folder, lock = _hold_and_lock(self.path)
         except LockedError:
-            folder.close()
             return False
-        except BaseException:
-            folder.close()
-            raise
         try:
             report, fingerprint, text = _load(self.path, folder)
         except BaseException:
@@ -287,17 +287,12 @@ class EditSession:
 
     # ------------------------------------------------------------------ recovery
     def _find_pending(self) -> None:
-        try:
-            entry = read_journal(self.path)
-        except JournalError as exc:
-            self.journal_problem = str(exc)
-            return
         # Only a lock holder writes a journal, and we hold the lock now: whatever journal is there
         # was left by a session that ended (or was ended) without saving.
-        if entry is None:
-            return
-        self._pending = entry
-        self._pending_decided = False
+        entry, problem = _journal_left(self.path)
+        self.journal_problem = problem or self.journal_problem
+        if entry is not None:
+            self._pending, self._pending_decided = entry, False
 
     def pending_recovery(self) -> Recovery | None:
         """Unsaved edits from an earlier session of this user on this file, or None."""
@@ -320,18 +315,7 @@ class EditSession:
         file_changed = entry.base is not None and (
             self.fingerprint is None or entry.base.sha256 != self.fingerprint.sha256
         )
-        recovery = Recovery(
-            saved_at=entry.saved_at,
-            report=journaled,
-            changes=changes,
-            file_changed_since=file_changed,
-            entry=entry,
-        )
-        base = entry.base_report()
-        if file_changed and base is not None:
-            recovery.theirs = diff_reports(base, self.report)
-            recovery.conflicts = merge_reports(base, journaled, self.report).conflicts
-        return recovery
+        return _recovery(entry, journaled, self.report, changes, file_changed)
 
     def recover(self) -> Recovery | None:
         """Take the journaled edits back (恢复). The session becomes dirty; nothing is saved yet.
@@ -388,12 +372,7 @@ class EditSession:
             # Edits before the operator chose 恢复/丢弃: keep the older journal under another name.
             set_aside(self._pending)
             self._pending_decided = True
-        try:
-            self._journal.record(self.report, commit=commit)
-        except (JournalError, ReportFileError, OSError) as exc:
-            self.journal_problem = str(exc)
-        else:
-            self.journal_problem = None
+        self.journal_problem = _record(self._journal, self.report, commit)
         if self.lock is not None:
             self.lock.refresh(min_interval=HEARTBEAT_SECONDS)  # "最后活动" for whoever is refused
 
@@ -418,21 +397,11 @@ class EditSession:
             return OutsideChange(
                 "unreadable", f"文件已被他人改动，且无法读取：{exc}", fingerprint=fingerprint
             )
-        who = _owner_of(self.path)
-        theirs = diff_reports(self.base_report, disk)
-        merged = merge_reports(self.base_report, self.report, disk)
-        message = f"文件已在此程序之外被修改{who}（{len(theirs)} 处不同）"
-        if self.fingerprint is None:
-            message = f"文件已被他人新建{who}"
-        return OutsideChange(
-            "modified",
-            message,
-            theirs,
-            merged.conflicts,
-            disk_report=disk,
-            fingerprint=fingerprint,
-            disk_text=disk_text,
+        change = _modified(
+            self.base_report, self.report, disk, _owner_of(self.path), self.fingerprint is None
         )
+        change.fingerprint, change.disk_text = fingerprint, disk_text
+        return change
 
     def reload(self) -> None:
         """Discard this session's edits and load the file as it is now (重新载入)."""
@@ -488,12 +457,7 @@ class EditSession:
             self.save(force=overwrite)
             return
         check_can_save(path).raise_if_refused()
-        new_folder = _hold_folder(path)
-        try:
-            new_lock = EditLock.acquire(path, folder_fd=new_folder.descriptor())
-        except BaseException:
-            new_folder.close()
-            raise
+        new_folder, new_lock = _hold_and_lock(path)
         try:
             if path.exists() and not overwrite:
                 raise ReportFileError(path, "文件已存在，未覆盖")
@@ -526,19 +490,7 @@ class EditSession:
         self.flush()
         folder = folder or (self._folder if path == self.path else None)
         try:
-            if folder is None:
-                raise ReportFileError(path, "报告所在的文件夹没有打开，不能保存")
-            folder.check()
-            fd = folder.descriptor()
-            _may_save_now(path)
-            previous = _read_existing(folder)
-            if previous is not None:
-                keep_bytes(path, *previous, folder_fd=fd)
-            identity = (previous[1].st_dev, previous[1].st_ino) if previous is not None else None
-            if expect is not None and identity is not None and (expect.dev, expect.ino) != identity:
-                identity = (expect.dev, expect.ino)  # refused below by atomic_write
-            data = save_report(self.report, path, expect=identity, dir_fd=fd)
-            raw, info = folder.read()
+            data, raw, info, fd = _save_keeping_versions(self.report, path, folder, expect)
         except ReportFileError as exc:
             if self.read_only:
                 raise
@@ -604,10 +556,82 @@ class EditSession:
             if self.lock is not None:
                 self.lock.release()
 
-    @property
-    def text(self) -> str:
-        """The report as it would be saved (for 查看差异 / preview)."""
-        return dumps_report(self.report)
+
+def _open_for(
+    path: Path, read_only: bool, wait: float
+) -> tuple[list[str], HeldFolder | None, EditLock | None, tuple[Report, Fingerprint, str]]:
+    """What :meth:`EditSession.open` needs: the save check's warnings, the folder held and the
+    edit lock (none read-only), and the report loaded; nothing left held when it raises."""
+    warnings: list[str] = []
+    lock: EditLock | None = None
+    folder: HeldFolder | None = None
+    if not read_only:
+        check = check_can_save(path)
+        if check.problems and not path.exists():
+            raise ReportFileError(path, "文件不存在")
+        check.raise_if_refused()
+        warnings = check.warnings
+        folder = _hold_folder(path)
+    try:
+        if folder is not None:
+            lock = EditLock.acquire(path, wait=wait, folder_fd=folder.descriptor())
+        return warnings, folder, lock, _load(path, folder)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        if folder is not None:
+            folder.close()
+        raise
+
+
+def _record(journal: Journal, report: Report, commit: bool) -> str | None:
+    """Journal the report; the problem (Chinese) when that failed, else None."""
+    try:
+        journal.record(report, commit=commit)
+    except (JournalError, ReportFileError, OSError) as exc:
+        return str(exc)
+    return None
+
+
+def _journal_left(path: Path) -> tuple[JournalEntry | None, str | None]:
+    """The recovery journal an earlier session left for ``path`` (or the problem reading it)."""
+    try:
+        return read_journal(path), None
+    except JournalError as exc:
+        return None, str(exc)
+
+
+def _hold_and_lock(path: Path, wait: float = 0.0) -> tuple[HeldFolder, EditLock]:
+    """The report's folder held and its edit lock taken (:class:`LockedError` when someone has
+    it: the folder is let go again)."""
+    folder = _hold_folder(path)
+    try:
+        return folder, EditLock.acquire(path, wait=wait, folder_fd=folder.descriptor())
+    except BaseException:
+        folder.close()
+        raise
+
+
+def _save_keeping_versions(
+    report: Report, path: Path, folder: HeldFolder | None, expect: Fingerprint | None
+) -> tuple[bytes, bytes, os.stat_result, int]:
+    """The write of :meth:`EditSession._write`: the file replaced kept as a version, the report
+    written atomically in the held folder; (bytes written, bytes read back, their stat, the
+    folder's descriptor)."""
+    if folder is None:
+        raise ReportFileError(path, "报告所在的文件夹没有打开，不能保存")
+    folder.check()
+    fd = folder.descriptor()
+    _may_save_now(path)
+    previous = _read_existing(folder)
+    if previous is not None:
+        keep_bytes(path, *previous, folder_fd=fd)
+    identity = (previous[1].st_dev, previous[1].st_ino) if previous is not None else None
+    if expect is not None and identity is not None and (expect.dev, expect.ino) != identity:
+        identity = (expect.dev, expect.ino)  # refused below by atomic_write
+    data = save_report(report, path, expect=identity, dir_fd=fd)
+    raw, info = folder.read()
+    return data, raw, info, fd
 
 
 def _may_save_now(path: Path) -> None:

@@ -55,7 +55,7 @@ def test_guard_without_loop_flushes_then_exits_once() -> None:
     assert hard == [143]  # the timer ends the process whatever the app does
 
 
-def test_guard_in_a_loop_handles_real_signals() -> None:
+async def test_guard_in_a_loop_handles_real_signals() -> None:
     calls: list[str] = []
     hard: list[int] = []
 
@@ -82,13 +82,13 @@ def test_guard_in_a_loop_handles_real_signals() -> None:
             guard.uninstall()
 
     previous = signal.getsignal(signal.SIGTERM)
-    asyncio.run(main())
+    await main()
     assert signal.getsignal(signal.SIGTERM) == previous
     assert calls == ["flush in loop thread True", "exit 143"]
     assert hard == []
 
 
-def test_guard_flushes_from_a_thread_when_the_loop_is_stuck() -> None:
+async def test_guard_flushes_from_a_thread_when_the_loop_is_stuck() -> None:
     flushed = threading.Event()
     flushed_while_stuck: list[bool] = []
 
@@ -109,7 +109,7 @@ def test_guard_flushes_from_a_thread_when_the_loop_is_stuck() -> None:
         guard.cancel_exit_timer()
         guard.uninstall()
 
-    asyncio.run(main())
+    await main()
     assert flushed_while_stuck == [True]
 
 

@@ -11,6 +11,7 @@ import pytest
 from tui_report import cli
 from tui_report.cli import main as cli_main
 from tui_report.model.report import MAX_CELL_VALUE, CellInputError, parse_cell_input
+from tui_report.model.template import get_template
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import loads_report
 
@@ -62,10 +63,11 @@ def test_an_amount_with_4400_decimals_is_a_finding_and_round_trips(tmp_path: Pat
 
 
 def test_cell_input_bounds() -> None:
+    kinds = get_template("gov-info-disclosure-2021")
     for text in ("9" * 5000, str(MAX_CELL_VALUE + 1), "1" + "0" * 11 + ".5"):
         with pytest.raises(CellInputError):
-            parse_cell_input(text, "count" if "." not in text else "amount")
-    assert parse_cell_input(str(MAX_CELL_VALUE), "count") == MAX_CELL_VALUE
+            parse_cell_input(text, kinds.kind("count" if "." not in text else "amount"))
+    assert parse_cell_input(str(MAX_CELL_VALUE), kinds.kind("count")) == MAX_CELL_VALUE
 
 
 def test_new_with_an_absurd_year(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

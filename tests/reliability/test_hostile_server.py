@@ -329,9 +329,10 @@ def test_9c_reviewers_read_every_unit_and_nobody_else_does(county: County) -> No
     ACLs) — and write only .review/; an operator reads .review/; an outsider reads nothing."""
 
     def review() -> list[dict[str, object]]:
+        from tui_report.review.columns import row_json
         from tui_report.review.desk import review_folder
 
-        return [row.to_json() for row in review_folder(county.year).rows]
+        return [row_json(row) for row in review_folder(county.year).rows]
 
     rows = as_user(county.reviewer, review)
     assert {(r["unit"], r["file"], r["state_code"] != "unreadable") for r in rows} == {

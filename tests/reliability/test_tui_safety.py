@@ -7,14 +7,16 @@ import asyncio
 import os
 import signal
 import subprocess
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import OptionList
 
+from app_helpers import controller
 from tui_report.session import EditSession
 from tui_report.storage.journal import read_journal
 from tui_report.storage.reportfile import load_report
@@ -35,10 +37,6 @@ SIZE = (80, 24)
 HOLDER = Path(__file__).with_name("holder.py")
 
 
-def run(scenario: Callable[[], Awaitable[None]]) -> None:
-    asyncio.run(scenario())  # type: ignore[arg-type]
-
-
 async def until(pilot: Pilot[Any], check: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -50,6 +48,9 @@ async def until(pilot: Pilot[Any], check: Callable[[], bool], what: str, timeout
 
 def on(app: ReportApp, kind: type[Screen[Any]]) -> Callable[[], bool]:
     return lambda: isinstance(app.screen, kind)
+
+
+Holder = Callable[..., subprocess.Popen[str]]
 
 
 @pytest.fixture
@@ -76,76 +77,67 @@ def holder(report_file: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
             proc.stdout.close()
 
 
-def test_locked_report_read_only_then_edit_when_free(report_file: Path, holder) -> None:  # type: ignore[no-untyped-def]
+async def test_locked_report_read_only_then_edit_when_free(report_file: Path, holder: Holder) -> None:
     proc = holder()
 
-    async def scenario() -> None:
-        app = make_app(report_file)
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, on(app, LockDialog), "the lock dialog")
-            assert "正在由" in str(app.screen.error)  # type: ignore[attr-defined]
-            await pilot.press("r")
-            await until(pilot, on(app, EditorScreen), "the read-only editor")
-            assert app.controller is not None and app.controller.read_only
-            banner = str(app.screen.query_one("#banner").render())
-            assert "只读" in banner and "正在由" in banner
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            app.check_files()  # what the 10 s timer does
-            await until(pilot, on(app, ConfirmDialog), "the offer to edit")
-            await pilot.press("y")
-            await until(pilot, lambda: app.controller is not None and not app.controller.read_only, "editing")
-            assert app.controller.session.lock is not None and app.controller.session.lock.held
-            await pilot.press("ctrl+q")
-
-    run(scenario)
+    app = make_app(report_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on(app, LockDialog), "the lock dialog")
+        assert isinstance(app.screen, LockDialog) and "正在由" in str(app.screen.error)
+        await pilot.press("r")
+        await until(pilot, on(app, EditorScreen), "the read-only editor")
+        assert app.controller is not None and app.controller.read_only
+        banner = str(app.screen.query_one("#banner").render())
+        assert "只读" in banner and "正在由" in banner
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        app.check_files()  # what the 10 s timer does
+        await until(pilot, on(app, ConfirmDialog), "the offer to edit")
+        await pilot.press("y")
+        await until(pilot, lambda: app.controller is not None and not app.controller.read_only, "editing")
+        assert app.controller.session.lock is not None and app.controller.session.lock.held
+        await pilot.press("ctrl+q")
 
 
-def test_wait_for_the_lock(report_file: Path, holder) -> None:  # type: ignore[no-untyped-def]
+async def test_wait_for_the_lock(report_file: Path, holder: Holder) -> None:
     proc = holder()
 
-    async def scenario() -> None:
-        app = make_app(report_file)
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, on(app, LockDialog), "the lock dialog")
-            await pilot.press("w")
-            await until(pilot, on(app, WaitDialog), "the wait dialog")
-            await pilot.pause(0.3)
-            proc.terminate()  # the colleague saves and quits
-            await until(pilot, on(app, EditorScreen), "the editor after waiting")
-            assert app.controller is not None and not app.controller.read_only
-            await pilot.press("ctrl+q")
-
-    run(scenario)
+    app = make_app(report_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on(app, LockDialog), "the lock dialog")
+        await pilot.press("w")
+        await until(pilot, on(app, WaitDialog), "the wait dialog")
+        await pilot.pause(0.3)
+        proc.terminate()  # the colleague saves and quits
+        await until(pilot, on(app, EditorScreen), "the editor after waiting")
+        assert app.controller is not None and not app.controller.read_only
+        await pilot.press("ctrl+q")
 
 
-def test_take_over_own_dropped_session_then_recover(report_file: Path, holder) -> None:  # type: ignore[no-untyped-def]
+async def test_take_over_own_dropped_session_then_recover(report_file: Path, holder: Holder) -> None:
     proc = holder("--edit", "断线前输入的文字")
 
-    async def scenario() -> None:
-        app = make_app(report_file)
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, on(app, LockDialog), "the lock dialog")
-            await pilot.press("k")
-            await until(pilot, on(app, RecoveryDialog), "the recovery offer", timeout=20)
-            assert proc.wait(timeout=5) == 128 + signal.SIGTERM
-            await pilot.press("r")
-            await until(
-                pilot,
-                lambda: (
-                    app.controller is not None
-                    and app.controller.report.texts.get("other.main") == "断线前输入的文字"
-                ),
-                "the recovered text",
-            )
-            assert app.controller is not None and app.controller.session.dirty
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-            await pilot.press("ctrl+q")
-        assert load_report(report_file).texts["other.main"] == "断线前输入的文字"
-        assert read_journal(report_file) is None
-
-    run(scenario)
+    app = make_app(report_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on(app, LockDialog), "the lock dialog")
+        await pilot.press("k")
+        await until(pilot, on(app, RecoveryDialog), "the recovery offer", timeout=20)
+        assert proc.wait(timeout=5) == 128 + signal.SIGTERM
+        await pilot.press("r")
+        await until(
+            pilot,
+            lambda: (
+                app.controller is not None
+                and app.controller.report.texts.get("other.main") == "断线前输入的文字"
+            ),
+            "the recovered text",
+        )
+        assert app.controller is not None and app.controller.session.dirty
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    assert load_report(report_file).texts["other.main"] == "断线前输入的文字"
+    assert read_journal(report_file) is None
 
 
 def _leave_unsaved_edit(report_file: Path, text: str) -> None:
@@ -155,56 +147,52 @@ def _leave_unsaved_edit(report_file: Path, text: str) -> None:
     session.emergency_close()
 
 
-def test_recovery_view_diff_then_discard(report_file: Path) -> None:
+async def test_recovery_view_diff_then_discard(report_file: Path) -> None:
     _leave_unsaved_edit(report_file, "上次没保存")
 
-    async def scenario() -> None:
-        app = make_app(report_file)
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, on(app, RecoveryDialog), "the recovery offer")
-            await pilot.press("d")
-            await until(pilot, on(app, ChangesScreen), "the differences")
-            shown = "\n".join(str(o.prompt) for o in app.screen.query_one("#changes").options)  # type: ignore[attr-defined]
-            assert "上次没保存" in shown
-            await pilot.press("escape")
-            await until(pilot, on(app, RecoveryDialog), "the offer again")
-            await pilot.press("x")
-            # 丢弃 asks once more; No (Esc) goes back to the offer and keeps the journal.
-            await until(pilot, on(app, ConfirmDialog), "the discard confirmation")
-            await pilot.press("escape")
-            await until(pilot, on(app, RecoveryDialog), "the offer after saying no")
-            assert read_journal(report_file) is not None
-            await pilot.press("x")
-            await until(pilot, on(app, ConfirmDialog), "the discard confirmation again")
-            await pilot.press("y")
-            await until(pilot, on(app, EditorScreen), "the editor")
-            assert app.controller is not None and app.controller.report.texts["other.main"] != "上次没保存"
-            await pilot.press("ctrl+q")
-        assert read_journal(report_file) is None
-
-    run(scenario)
+    app = make_app(report_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on(app, RecoveryDialog), "the recovery offer")
+        await pilot.press("d")
+        await until(pilot, on(app, ChangesScreen), "the differences")
+        shown = "\n".join(str(o.prompt) for o in app.screen.query_one("#changes", OptionList).options)
+        assert "上次没保存" in shown
+        await pilot.press("escape")
+        await until(pilot, on(app, RecoveryDialog), "the offer again")
+        await pilot.press("x")
+        # 丢弃 asks once more; No (Esc) goes back to the offer and keeps the journal.
+        await until(pilot, on(app, ConfirmDialog), "the discard confirmation")
+        await pilot.press("escape")
+        await until(pilot, on(app, RecoveryDialog), "the offer after saying no")
+        assert read_journal(report_file) is not None
+        await pilot.press("x")
+        await until(pilot, on(app, ConfirmDialog), "the discard confirmation again")
+        await pilot.press("y")
+        await until(pilot, on(app, EditorScreen), "the editor")
+        assert app.controller is not None and app.controller.report.texts["other.main"] != "上次没保存"
+        await pilot.press("ctrl+q")
+    assert read_journal(report_file) is None
 
 
-def test_outside_change_on_save_overwrite_or_reload(report_file: Path) -> None:
+async def test_outside_change_on_save_overwrite_or_reload(report_file: Path) -> None:
     async def scenario(choice: str) -> None:
         app = make_app(report_file)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, on(app, EditorScreen), "the editor")
-            controller = app.controller
-            assert controller is not None
-            controller.set_cell("requests", "new.natural", 5)  # my edit
+            controller(app).set_cell("requests", "new.natural", 5)  # my edit
             text = report_file.read_text(encoding="utf-8")
             report_file.write_text(text.replace("commercial = 0", "commercial = 8", 1), encoding="utf-8")
             await pilot.press("ctrl+s")
             await until(pilot, on(app, OutsideChangeDialog), "the outside-change question")
             dialog = app.screen
-            assert [c.key for c in dialog.change.theirs] == ["tables.requests.new.commercial"]  # type: ignore[attr-defined]
+            assert isinstance(dialog, OutsideChangeDialog)
+            assert [c.key for c in dialog.change.theirs] == ["tables.requests.new.commercial"]
             await pilot.press(choice)
             await until(pilot, on(app, EditorScreen), "the editor again")
             if choice == "m":
                 await pilot.press("ctrl+s")
                 await pilot.pause()
-            app.controller.session.close(discard=True)  # type: ignore[union-attr]
+            controller(app).session.close(discard=True)
             app.controller = None
             await pilot.press("ctrl+q")
         saved = load_report(report_file)
@@ -225,7 +213,7 @@ def test_outside_change_on_save_overwrite_or_reload(report_file: Path) -> None:
             )
 
     for choice in ("o", "l", "m"):
-        run(lambda c=choice: scenario(c))  # type: ignore[misc]
+        await scenario(choice)
         text = report_file.read_text(encoding="utf-8")
         report_file.write_text(
             text.replace("natural = 5", "natural = 0", 1).replace("commercial = 8", "commercial = 0", 1),
@@ -233,61 +221,50 @@ def test_outside_change_on_save_overwrite_or_reload(report_file: Path) -> None:
         )
 
 
-def test_outside_change_without_my_edits_reloads_quietly(report_file: Path) -> None:
-    async def scenario() -> None:
-        app = make_app(report_file)
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, on(app, EditorScreen), "the editor")
-            text = report_file.read_text(encoding="utf-8")
-            report_file.write_text(text.replace('main = "无"', 'main = "同事改的"', 1), encoding="utf-8")
-            app.check_files()
-            await until(
-                pilot,
-                lambda: (
-                    app.controller is not None and app.controller.report.texts["other.main"] == "同事改的"
-                ),
-                "the reload",
-            )
-            assert isinstance(app.screen, EditorScreen)
-            await pilot.press("ctrl+q")
-
-    run(scenario)
+async def test_outside_change_without_my_edits_reloads_quietly(report_file: Path) -> None:
+    app = make_app(report_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on(app, EditorScreen), "the editor")
+        text = report_file.read_text(encoding="utf-8")
+        report_file.write_text(text.replace('main = "无"', 'main = "同事改的"', 1), encoding="utf-8")
+        app.check_files()
+        await until(
+            pilot,
+            lambda: app.controller is not None and app.controller.report.texts["other.main"] == "同事改的",
+            "the reload",
+        )
+        assert isinstance(app.screen, EditorScreen)
+        await pilot.press("ctrl+q")
 
 
-def test_quit_without_saving_drops_the_journal_keeping_it_otherwise(report_file: Path) -> None:
-    async def scenario(answer: str) -> None:
-        app = make_app(report_file)
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, on(app, EditorScreen), "the editor")
-            assert app.controller is not None
-            app.controller.set_cell("requests", "new.natural", 7)
-            assert read_journal(report_file) is not None  # journaled as soon as committed
-            await pilot.press("ctrl+q")
-            await until(pilot, on(app, QuitDialog), "the quit question")
-            await pilot.press(answer)
-            await pilot.pause()
-
-    run(lambda: scenario("n"))  # 不保存
+async def test_quit_without_saving_drops_the_journal_keeping_it_otherwise(report_file: Path) -> None:
+    app = make_app(report_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on(app, EditorScreen), "the editor")
+        assert app.controller is not None
+        app.controller.set_cell("requests", "new.natural", 7)
+        assert read_journal(report_file) is not None  # journaled as soon as committed
+        await pilot.press("ctrl+q")
+        await until(pilot, on(app, QuitDialog), "the quit question")
+        await pilot.press("n")  # 不保存
+        await pilot.pause()
     assert read_journal(report_file) is None
     assert load_report(report_file).values["requests"]["new.natural"] == 0
 
 
-def test_folder_that_refuses_saving_opens_read_only_with_the_reason(report_file: Path) -> None:
+async def test_folder_that_refuses_saving_opens_read_only_with_the_reason(report_file: Path) -> None:
     # A colleague made the lock file a FIFO: editing is refused with the reason, reading works.
     locks = report_file.parent / ".locks"
     locks.mkdir(exist_ok=True)
     os.mkfifo(locks / f"{report_file.name}.lock")
 
-    async def scenario() -> None:
-        app = make_app(report_file)
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, on(app, EditorScreen), "the editor")
-            assert app.controller is not None and app.controller.read_only
-            banner = str(app.screen.query_one("#banner").render())
-            assert "锁文件" in banner and "FIFO" in banner, banner
-            await pilot.press("ctrl+q")
-
-    run(scenario)
+    app = make_app(report_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on(app, EditorScreen), "the editor")
+        assert app.controller is not None and app.controller.read_only
+        banner = str(app.screen.query_one("#banner").render())
+        assert "锁文件" in banner and "FIFO" in banner, banner
+        await pilot.press("ctrl+q")
 
 
 def test_a_symlinked_report_is_refused_not_followed(report_file: Path) -> None:
@@ -307,21 +284,19 @@ def test_journal_kept_after_read_only_close(report_file: Path) -> None:
     assert entry is not None and "以前会话的修改" in entry.report_text
 
 
-def test_journal_kept_after_esc_then_save(report_file: Path) -> None:
+async def test_journal_kept_after_esc_then_save(report_file: Path) -> None:
     _leave_unsaved_edit(report_file, "以后再说的修改")
 
-    async def scenario() -> None:
-        app = make_app(report_file)
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, on(app, RecoveryDialog), "the recovery offer")
-            await pilot.press("escape")  # 以后再说
-            await until(pilot, on(app, EditorScreen), "the editor")
-            await pilot.press("ctrl+s")
-            await pilot.pause(0.2)
-            await pilot.press("ctrl+q")
-            await until(pilot, lambda: not app.is_running or not isinstance(app.screen, EditorScreen), "quit")
+    app = make_app(report_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on(app, RecoveryDialog), "the recovery offer")
+        await pilot.press("escape")  # 以后再说
+        await until(pilot, on(app, EditorScreen), "the editor")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: not app.is_running or not isinstance(app.screen, EditorScreen), "quit")
 
-    run(scenario)
     entry = read_journal(report_file)
     assert entry is not None and "以后再说的修改" in entry.report_text
     # … and it is offered again at the next open.
@@ -342,7 +317,7 @@ def test_journal_kept_after_reload_and_save_as(report_file: Path, tmp_path: Path
     assert entry is not None and "重新载入前的修改" in entry.report_text
 
 
-def test_broken_file_offers_the_last_version(report_file: Path) -> None:
+async def test_broken_file_offers_the_last_version(report_file: Path) -> None:
     session = EditSession.open(report_file)
     session.report.texts["other.main"] = "好的版本"
     session.mark_edited()
@@ -352,72 +327,64 @@ def test_broken_file_offers_the_last_version(report_file: Path) -> None:
     broken.write_bytes(b"[report\nthis is not toml")
     os.replace(broken, report_file)
 
-    async def scenario() -> None:
-        app = make_app(None, cwd=report_file.parent)
-        async with app.run_test(size=SIZE) as pilot:
-            app.open_path(report_file)
-            await until(pilot, on(app, ConfirmDialog), "the restore offer")
-            assert "第1行" in app.screen.question  # type: ignore[attr-defined]
-            await pilot.press("y")
-            await until(pilot, on(app, EditorScreen), "the restored report")
-            assert app.controller is not None and app.controller.report.texts["other.main"] == "好的版本"
-            await pilot.press("ctrl+q")
-
-    run(scenario)
+    app = make_app(None, cwd=report_file.parent)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_path(report_file)
+        await until(pilot, on(app, ConfirmDialog), "the restore offer")
+        assert isinstance(app.screen, ConfirmDialog) and "第1行" in app.screen.question
+        await pilot.press("y")
+        await until(pilot, on(app, EditorScreen), "the restored report")
+        assert app.controller is not None and app.controller.report.texts["other.main"] == "好的版本"
+        await pilot.press("ctrl+q")
 
 
-def test_overwrite_onto_a_swapped_symlink_offers_save_as(report_file: Path, tmp_path: Path) -> None:
+async def test_overwrite_onto_a_swapped_symlink_offers_save_as(report_file: Path, tmp_path: Path) -> None:
     from tui_report.tui.screens.dialogs import PathDialog
 
     other = tmp_path / "private.toml"
     other.write_bytes(report_file.read_bytes())
 
-    async def scenario() -> None:
-        app = make_app(report_file)
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, on(app, EditorScreen), "the editor")
-            assert app.controller is not None
-            app.controller.set_cell("requests", "new.natural", 7)
-            swap = report_file.with_name(".swap")
-            swap.symlink_to(other)
-            os.replace(swap, report_file)  # a colleague swaps the report for a link
-            await pilot.press("ctrl+s")
-            await until(pilot, on(app, OutsideChangeDialog), "the outside-change question")
-            await pilot.press("o")  # 覆盖
-            await until(pilot, on(app, PathDialog), "另存为 offered instead")
-            await pilot.press("escape")
-            app.controller.session.close(discard=True)
-            app.controller = None
-            await pilot.press("ctrl+q")
+    app = make_app(report_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on(app, EditorScreen), "the editor")
+        assert app.controller is not None
+        app.controller.set_cell("requests", "new.natural", 7)
+        swap = report_file.with_name(".swap")
+        swap.symlink_to(other)
+        os.replace(swap, report_file)  # a colleague swaps the report for a link
+        await pilot.press("ctrl+s")
+        await until(pilot, on(app, OutsideChangeDialog), "the outside-change question")
+        await pilot.press("o")  # 覆盖
+        await until(pilot, on(app, PathDialog), "另存为 offered instead")
+        await pilot.press("escape")
+        app.controller.session.close(discard=True)
+        app.controller = None
+        await pilot.press("ctrl+q")
 
-    run(scenario)
     assert report_file.is_symlink() and other.read_bytes() != b""  # nothing written through the link
 
 
-def test_file_changing_again_between_the_check_and_the_reload_does_not_crash(report_file: Path) -> None:
+async def test_file_changing_again_between_the_check_and_the_reload_does_not_crash(report_file: Path) -> None:
     """The quiet reload (no unsaved edits) races a second outside change that breaks the file."""
     from tui_report.storage.errors import ReportFileError
 
-    async def scenario() -> None:
-        app = make_app(report_file)
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, on(app, EditorScreen), "the editor")
-            assert app.controller is not None
-            session = app.controller.session
-            text = report_file.read_text(encoding="utf-8")
-            report_file.write_text(text.replace("commercial = 0", "commercial = 8", 1), encoding="utf-8")
+    app = make_app(report_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on(app, EditorScreen), "the editor")
+        assert app.controller is not None
+        session = app.controller.session
+        text = report_file.read_text(encoding="utf-8")
+        report_file.write_text(text.replace("commercial = 0", "commercial = 8", 1), encoding="utf-8")
 
-            def reload_after_it_broke() -> None:
-                report_file.write_bytes(b"[report\n")  # broken between the check and the reload
-                raise ReportFileError(report_file, "TOML 格式错误")
+        def reload_after_it_broke() -> None:
+            report_file.write_bytes(b"[report\n")  # broken between the check and the reload
+            raise ReportFileError(report_file, "TOML 格式错误")
 
-            session.reload = reload_after_it_broke  # type: ignore[method-assign]
-            app.check_files()
-            await pilot.pause()
-            assert app.is_running and isinstance(app.screen, EditorScreen)
-            assert any("无法重新载入" in str(n.title) for n in app._notifications)
-            app.controller.session.close()
-            app.controller = None
-            await pilot.press("ctrl+q")
-
-    run(scenario)
+        session.reload = reload_after_it_broke  # type: ignore[method-assign]
+        app.check_files()
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, EditorScreen)
+        assert any("无法重新载入" in str(n.title) for n in app._notifications)
+        app.controller.session.close()
+        app.controller = None
+        await pilot.press("ctrl+q")

@@ -88,7 +88,7 @@ def test_a_formula_naming_a_missing_cell_is_refused(tmp_path: Path, monkeypatch:
         spec_file.read_text(encoding="utf-8").replace("requests.new.total", "requests.new.totl", 1),
         encoding="utf-8",
     )
-    monkeypatch.setattr(indicators, "schemas_dir", lambda: schemas)
+    monkeypatch.setattr(template, "schemas_dir", lambda: schemas)
     indicators.review_spec.cache_clear()
     try:
         with pytest.raises(TemplateError, match=r"requests\.new\.totl"):

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
+from app_helpers import controller
 from tui_report.model.report import new_report
 from tui_report.storage.reportfile import save_report
+from tui_report.tui.reviewapp import ReviewApp
 from tui_report.tui.screens.editor import EditorScreen
 from tui_report.tui.screens.findings import FindingsScreen
-from tui_report.tui.screens.review import ReviewApp, ReviewScreen
+from tui_report.tui.screens.review import ReviewScreen
+from tui_report.tui.screens.safety import LockDialog
 
 from .conftest import County
 
@@ -26,7 +30,9 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "C.UTF-8")
 
 
-async def loaded(pilot, screen: ReviewScreen, rows: int | None = None, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+async def loaded(
+    pilot: Pilot[Any], screen: ReviewScreen, rows: int | None = None, timeout: float = 10.0
+) -> None:
     deadline = time.monotonic() + timeout
     while screen.review is None or (rows is not None and len(screen.review.rows) != rows):
         assert time.monotonic() < deadline, "the review did not load in time"
@@ -39,7 +45,7 @@ def cells(screen: ReviewScreen) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-async def _test_desk_lists_units_sorts_and_counts(county: County) -> None:
+async def test_desk_lists_units_sorts_and_counts(county: County) -> None:
     app = ReviewApp(county.folder)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
@@ -69,7 +75,7 @@ async def _test_desk_lists_units_sorts_and_counts(county: County) -> None:
         assert shown and shown == sorted(shown, key=lambda s: -float(s.rstrip("%")))
 
 
-async def _test_enter_opens_read_only_when_someone_edits_and_f3_lists_findings(county: County) -> None:
+async def test_enter_opens_read_only_when_someone_edits_and_f3_lists_findings(county: County) -> None:
     app = ReviewApp(county.folder)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
@@ -94,7 +100,7 @@ async def _test_enter_opens_read_only_when_someone_edits_and_f3_lists_findings(c
         assert county.holder.poll() is None  # the editor keeps the lock
 
 
-async def _test_enter_on_a_finding_opens_the_report_there(county: County) -> None:
+async def test_enter_on_a_finding_opens_the_report_there(county: County) -> None:
     app = ReviewApp(county.folder)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
@@ -117,7 +123,7 @@ async def _test_enter_on_a_finding_opens_the_report_there(county: County) -> Non
         await pilot.press("ctrl+q")  # nothing changed: leaves without asking
 
 
-async def _test_desk_follows_the_folder(county: County) -> None:
+async def test_desk_follows_the_folder(county: County) -> None:
     app = ReviewApp(county.folder)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
@@ -133,7 +139,7 @@ async def _test_desk_follows_the_folder(county: County) -> None:
         assert "未提交" not in str(screen.query_one("#count", Static).render())
 
 
-async def _test_start_screen_offers_the_desk(county: County, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_start_screen_offers_the_desk(county: County, monkeypatch: pytest.MonkeyPatch) -> None:
     from tui_report.tui.app import ReportApp
 
     monkeypatch.chdir(county.folder)
@@ -147,21 +153,24 @@ async def _test_start_screen_offers_the_desk(county: County, monkeypatch: pytest
         assert not isinstance(app.screen, ReviewScreen)
 
 
-def test_desk_lists_units_sorts_and_counts(county: County) -> None:
-    asyncio.run(_test_desk_lists_units_sorts_and_counts(county))
-
-
-def test_enter_opens_read_only_when_someone_edits_and_f3_lists_findings(county: County) -> None:
-    asyncio.run(_test_enter_opens_read_only_when_someone_edits_and_f3_lists_findings(county))
-
-
-def test_desk_follows_the_folder(county: County) -> None:
-    asyncio.run(_test_desk_follows_the_folder(county))
-
-
-def test_start_screen_offers_the_desk(county: County, monkeypatch: pytest.MonkeyPatch) -> None:
-    asyncio.run(_test_start_screen_offers_the_desk(county, monkeypatch))
-
-
-def test_enter_on_a_finding_opens_the_report_there(county: County) -> None:
-    asyncio.run(_test_enter_on_a_finding_opens_the_report_there(county))
+async def test_closing_a_report_returns_to_the_desk_and_forgets_the_offer_to_edit(county: County) -> None:
+    """Closing on the desk once left ``app.safety.offer_edit_when_free`` set (it cleared a stale
+    attribute of its own): the report opened again later offered 重新载入并编辑 out of nowhere."""
+    app = ReviewApp(county.folder)
+    async with app.run_test(size=SIZE) as pilot:
+        desk = app.screen
+        assert isinstance(desk, ReviewScreen)
+        await loaded(pilot, desk)
+        held = county.files["戊镇人民政府"]
+        app.open_path(held)  # someone edits it: the lock question
+        await pilot.pause()
+        assert isinstance(app.screen, LockDialog)
+        await pilot.press("r")  # 只读打开: offered to edit once the colleague is gone
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, EditorScreen) and controller(app).read_only
+        assert app.safety.offer_edit_when_free == held
+        editor.action_close_report()
+        await pilot.pause()
+        assert app.screen is desk and app.controller is None
+        assert app.safety.offer_edit_when_free is None

@@ -19,6 +19,7 @@ from tui_report.model.report import new_report
 from tui_report.model.rules import check
 from tui_report.model.template import get_template
 from tui_report.model.workflow import LocationError, Record, location_of, workflow_of
+from tui_report.review.columns import row_json
 from tui_report.review.desk import review_folder
 from tui_report.review.roster import RosterUnit, load_roster, write_roster
 from tui_report.review.workflow import (
@@ -369,8 +370,8 @@ def test_deadlines_folder_wide_and_per_unit(two_units: tuple[Path, Path, Path]) 
     days = {r.unit: r.overdue_days for r in review.rows}
     assert days == {"甲乡人民政府": None, "乙镇人民政府": 5, "丙乡人民政府": 10}  # with it: not yet 已报送
     assert (
-        review.rows[0].to_json()["overdue_days"] is None
-        and review.rows[1].to_json()["deadline"] == "2025-01-20"
+        row_json(review.rows[0])["overdue_days"] is None
+        and row_json(review.rows[1])["deadline"] == "2025-01-20"
     )
     (folder / "roster.toml").write_text('deadline = "明天"\n[[units]]\nname = "甲"\n', encoding="utf-8")
     with pytest.raises(Exception, match="deadline 应为日期"):

@@ -7,8 +7,8 @@ from typing import Any
 from textual.pilot import Pilot
 
 from tui_report.tui.app import ReportApp
+from tui_report.tui.grid.widget import TableGrid
 from tui_report.tui.screens.editor import EditorScreen
-from tui_report.tui.widgets.grid import TableGrid
 
 KEY_NAMES = {".": "full_stop", "-": "minus", "+": "plus", " ": "space", ",": "comma"}
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 import re
 from pathlib import Path
@@ -92,86 +91,73 @@ class Walk:
             await self.pilot.press("tab")
 
 
-def run(coro: object) -> None:
-    asyncio.run(coro)  # type: ignore[arg-type]
-
-
-def test_start_screen_and_new_report_dialog_speak_chinese(full_copy: Path, tmp_path: Path) -> None:
+async def test_start_screen_and_new_report_dialog_speak_chinese(full_copy: Path, tmp_path: Path) -> None:
     folder = tmp_path / "报告"
     folder.mkdir()
     full_copy.rename(folder / "示例.toml")
 
-    async def scenario() -> None:
-        app = make_app(None, cwd=folder)
-        async with app.run_test(size=SIZE) as pilot:
-            walk = Walk(app, pilot)
-            await walk.look("start")
-            await walk.palette("start")
-            await pilot.press("n")
-            await walk.focus_walk("new report", 7)
-            await pilot.press("escape")
-            assert not walk.found, walk.found
-
-    run(scenario())
+    app = make_app(None, cwd=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        walk = Walk(app, pilot)
+        await walk.look("start")
+        await walk.palette("start")
+        await pilot.press("n")
+        await walk.focus_walk("new report", 7)
+        await pilot.press("escape")
+        assert not walk.found, walk.found
 
 
-def test_every_page_and_dialog_of_the_editor_speaks_chinese(full_copy: Path) -> None:
-    async def scenario() -> None:
-        app = make_app(full_copy)
-        async with app.run_test(size=SIZE) as pilot:
-            walk = Walk(app, pilot)
-            screen = editor(app)
-            for step in list(screen.steps):
-                await screen.show_step(step.key)
-                await walk.look(f"page {step.key}")
-                if step.kind in ("meta", "preamble"):
-                    await walk.focus_walk(f"page {step.key}", 3)
-            await pilot.press("escape")  # to the section list
-            await walk.look("section list")
-            await walk.palette("editor")
-            await pilot.press("f3")
-            await walk.look("findings")
-            await pilot.press("escape")
-            await pilot.press("f9")
-            await walk.look("export")
-            await pilot.press("escape")
-            await screen.show_step("table:requests")
-            await pilot.press("1", "enter")
-            await pilot.press("ctrl+q")
-            await walk.look("quit dialog")
-            await pilot.press("escape")
-            app.push_screen(LockDialog(LockedError(full_copy, None)))
-            await walk.look("lock dialog")
-            await pilot.press("escape")
-            assert not walk.found, walk.found
-
-    run(scenario())
+async def test_every_page_and_dialog_of_the_editor_speaks_chinese(full_copy: Path) -> None:
+    app = make_app(full_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        walk = Walk(app, pilot)
+        screen = editor(app)
+        for step in list(screen.steps):
+            await screen.show_step(step.key)
+            await walk.look(f"page {step.key}")
+            if step.kind in ("meta", "preamble"):
+                await walk.focus_walk(f"page {step.key}", 3)
+        await pilot.press("escape")  # to the section list
+        await walk.look("section list")
+        await walk.palette("editor")
+        await pilot.press("f3")
+        await walk.look("findings")
+        await pilot.press("escape")
+        await pilot.press("f9")
+        await walk.look("export")
+        await pilot.press("escape")
+        await screen.show_step("table:requests")
+        await pilot.press("1", "enter")
+        await pilot.press("ctrl+q")
+        await walk.look("quit dialog")
+        await pilot.press("escape")
+        app.push_screen(LockDialog(LockedError(full_copy, None)))
+        await walk.look("lock dialog")
+        await pilot.press("escape")
+        assert not walk.found, walk.found
 
 
-def test_recovery_and_outside_change_dialogs_speak_chinese(full_copy: Path) -> None:
+async def test_recovery_and_outside_change_dialogs_speak_chinese(full_copy: Path) -> None:
     session = EditSession.open(full_copy)
     session.report.unit = "改过的单位"
     session.mark_edited()
     session.flush()
     session.close()  # the edit stays in the recovery journal
 
-    async def scenario() -> None:
-        app = make_app(full_copy)
-        async with app.run_test(size=SIZE) as pilot:
-            walk = Walk(app, pilot)
-            await pilot.pause(0.3)
-            await walk.look("recovery dialog")
-            await pilot.press("d")
-            await walk.look("changes list")
-            await pilot.press("escape")
-            await pilot.pause()
-            await pilot.press("r")
-            await pilot.pause()
-            text = full_copy.read_text(encoding="utf-8").replace("示例市人民政府", "别人改的单位")
-            full_copy.write_text(text, encoding="utf-8")
-            app.check_files()
-            await walk.look("outside change dialog")
-            await pilot.press("escape")
-            assert not walk.found, walk.found
-
-    run(scenario())
+    app = make_app(full_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        walk = Walk(app, pilot)
+        await pilot.pause(0.3)
+        await walk.look("recovery dialog")
+        await pilot.press("d")
+        await walk.look("changes list")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        text = full_copy.read_text(encoding="utf-8").replace("示例市人民政府", "别人改的单位")
+        full_copy.write_text(text, encoding="utf-8")
+        app.check_files()
+        await walk.look("outside change dialog")
+        await pilot.press("escape")
+        assert not walk.found, walk.found

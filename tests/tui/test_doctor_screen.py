@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from tui_report.tui.widgets.wrapped import WrappedText
 from .conftest import SIZE
 
 
-def test_palette_opens_the_doctor_for_the_reports_folder(
+async def test_palette_opens_the_doctor_for_the_reports_folder(
     full_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     checked: list[Path | None] = []
@@ -28,32 +27,30 @@ def test_palette_opens_the_doctor_for_the_reports_folder(
 
     monkeypatch.setattr(doctor, "run_checks", quick)
 
-    async def scenario() -> None:
-        app = make_app(Path(full_copy.name))  # opened by a relative name, from its folder
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("ctrl+p")
-            await pilot.pause()
-            await pilot.press(*"环境检查")
-            await pilot.pause()
-            await pilot.press("enter")
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, DoctorScreen)
-            deadline = time.monotonic() + 60
-            while not screen.output and time.monotonic() < deadline:
-                await pilot.pause(0.05)
-            await pilot.pause()
-            assert not screen.query("#doctor-output")  # the "running" line is gone
-            shown = [w.text for w in screen.query(WrappedText)]
-            output = screen.output
-            assert RUNNING not in shown and shown == [line.strip() for line in output.splitlines()]
-            failed = [w.text for w in screen.query(".doctor-fail").results(WrappedText)]
-            assert failed == [line.strip() for line in output.splitlines() if line.startswith("  ✗")]
-            assert f"共享文件夹 {full_copy.parent.absolute()}" in output
-            assert "结论：" in output
-            await pilot.press("escape")
-            await pilot.pause()
-            assert not isinstance(app.screen, DoctorScreen)
+    app = make_app(Path(full_copy.name))  # opened by a relative name, from its folder
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"环境检查")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DoctorScreen)
+        deadline = time.monotonic() + 60
+        while not screen.output and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        await pilot.pause()
+        assert not screen.query("#doctor-output")  # the "running" line is gone
+        shown = [w.text for w in screen.query(WrappedText)]
+        output = screen.output
+        assert RUNNING not in shown and shown == [line.strip() for line in output.splitlines()]
+        failed = [w.text for w in screen.query(".doctor-fail").results(WrappedText)]
+        assert failed == [line.strip() for line in output.splitlines() if line.startswith("  ✗")]
+        assert f"共享文件夹 {full_copy.parent.absolute()}" in output
+        assert "结论：" in output
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, DoctorScreen)
 
-    asyncio.run(scenario())
     assert checked == [full_copy.parent.absolute()]

@@ -26,7 +26,8 @@ def _modules_after(code: str) -> set[str]:
 def test_model_side_of_the_app_does_not_import_textual() -> None:
     loaded = _modules_after(
         "import tui_report.cli, tui_report.model.history, tui_report.model.progress, "
-        "tui_report.tui.controller, tui_report.tui.gridmodel, tui_report.tui.recent"
+        "tui_report.tui.controller, tui_report.tui.grid.layout, tui_report.tui.grid.nav, "
+        "tui_report.tui.grid.viewport, tui_report.tui.grid.celledit, tui_report.tui.recent"
     )
     assert "textual" not in loaded
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
+from textual.app import App
 from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
 
 from tui_report.tui.app import make_app
 from tui_report.tui.commands import heading_rank
@@ -15,11 +18,7 @@ from .conftest import SIZE
 from .helpers import editor
 
 
-def run(coro: object) -> None:
-    asyncio.run(coro)  # type: ignore[arg-type]
-
-
-async def palette_names(pilot, app, query: str = "") -> list[str]:  # type: ignore[no-untyped-def]
+async def palette_names(pilot: Pilot[Any], app: App[Any], query: str = "") -> list[str]:
     await pilot.press("ctrl+p")
     await pilot.pause(0.2)
     for ch in query:
@@ -40,55 +39,43 @@ async def palette_names(pilot, app, query: str = "") -> list[str]:  # type: igno
     return names
 
 
-def test_every_command_with_help_and_quit(full_copy: Path) -> None:
-    async def scenario() -> None:
-        app = make_app(full_copy)
-        async with app.run_test(size=SIZE) as pilot:
-            expected = [name for name, _, _ in editor(app).palette_commands()]
-            expected += ["环境检查", "帮助", "退出", "重绘屏幕"]
-            names = await palette_names(pilot, app)
-            assert sorted(names) == sorted(expected)
-            # The frame: ASCII sides around the input and the results (no ambiguous-width glyphs).
-            palette = app.screen
-            box = palette.query_one("#--input").styles
-            results = palette.query_one(CommandList).styles
-            assert box.border_top[0] == box.border_left[0] == "ascii"
-            assert results.border_bottom[0] == results.border_left[0] == results.border_right[0] == "ascii"
-
-    run(scenario())
+async def test_every_command_with_help_and_quit(full_copy: Path) -> None:
+    app = make_app(full_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        expected = [name for name, _, _ in editor(app).palette_commands()]
+        expected += ["环境检查", "帮助", "退出", "重绘屏幕"]
+        names = await palette_names(pilot, app)
+        assert sorted(names) == sorted(expected)
+        # The frame: ASCII sides around the input and the results (no ambiguous-width glyphs).
+        palette = app.screen
+        box = palette.query_one("#--input").styles
+        results = palette.query_one(CommandList).styles
+        assert box.border_top[0] == box.border_left[0] == "ascii"
+        assert results.border_bottom[0] == results.border_left[0] == results.border_right[0] == "ascii"
 
 
-def test_a_heading_number_ranks_its_heading_first(full_copy: Path) -> None:
-    async def scenario() -> None:
-        app = make_app(full_copy)
-        async with app.run_test(size=SIZE) as pilot:
-            names = await palette_names(pilot, app, "五")
-            assert names[0].startswith("跳到：五、"), names
-            assert any("（五）" in n for n in names[1:])
-
-    run(scenario())
+async def test_a_heading_number_ranks_its_heading_first(full_copy: Path) -> None:
+    app = make_app(full_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        names = await palette_names(pilot, app, "五")
+        assert names[0].startswith("跳到：五、"), names
+        assert any("（五）" in n for n in names[1:])
 
 
-def test_help_from_the_palette(full_copy: Path) -> None:
+async def test_help_from_the_palette(full_copy: Path) -> None:
     from tui_report.tui.screens.help import HelpScreen
 
-    async def scenario() -> None:
-        app = make_app(full_copy)
-        async with app.run_test(size=SIZE) as pilot:
-            names = await palette_names(pilot, app, "帮助")
-            assert names[0] == "帮助"
-            await pilot.press("enter")
-            await pilot.pause(0.2)
-            assert isinstance(app.screen, HelpScreen)
-
-    run(scenario())
+    app = make_app(full_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        names = await palette_names(pilot, app, "帮助")
+        assert names[0] == "帮助"
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, HelpScreen)
 
 
-def test_a_table_by_its_name(full_copy: Path) -> None:
-    async def scenario() -> None:
-        app = make_app(full_copy)
-        async with app.run_test(size=SIZE) as pilot:
-            names = await palette_names(pilot, app, "表三")
-            assert names[0].startswith("跳到：表三 三、"), names
-
-    run(scenario())
+async def test_a_table_by_its_name(full_copy: Path) -> None:
+    app = make_app(full_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        names = await palette_names(pilot, app, "表三")
+        assert names[0].startswith("跳到：表三 三、"), names

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 from rich.segment import Segment
 from textual._compositor import ChopsUpdate, LayoutUpdate
+from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.reactive import Reactive
+from textual.screen import Screen
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
-from textual.widgets import Footer
+from textual.widget import Widget
+from textual.widgets import Footer, OptionList
 
 from tui_report.tui import textual_compat
 from tui_report.tui.widgets.wrapped import changed_span
@@ -66,22 +70,80 @@ def test_changed_span_cuts_at_whole_characters() -> None:
     assert changed_span("一二三", "一四三", 8) == (2, 4)
 
 
-def test_footer_still_rebuilds_through_bindings_changed() -> None:
-    # QuietFooter skips Footer.bindings_changed when its keys did not change; Textual's Footer
-    # must still rebuild from there (and from compose) for that to work.
-    assert callable(Footer.bindings_changed)
-    assert textual_compat.QuietFooter.bindings_changed is not Footer.bindings_changed
+async def test_footer_still_rebuilds_through_bindings_changed() -> None:
+    # QuietFooter skips Footer.bindings_changed when its keys did not change: that is only worth
+    # anything while Textual's Footer still learns of new bindings through that method (it
+    # subscribes it to the screen's bindings signal on mount). Once Textual stops calling it, a
+    # QuietFooter would never rebuild: this fails first.
+    calls: list[object] = []
+
+    class Counting(textual_compat.QuietFooter):
+        def bindings_changed(self, screen: Screen[object]) -> None:
+            calls.append(screen)
+            super().bindings_changed(screen)
+
+    class Probe(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Counting()
+
+    app = Probe()
+    async with app.run_test() as pilot:
+        calls.clear()
+        app.screen.refresh_bindings()
+        await pilot.pause()
+        assert calls, "Footer.bindings_changed is no longer called when the bindings change"
 
 
 def test_screen_focus_still_repaints_the_whole_screen_by_default() -> None:
-    # EditorScreen declares Screen.focused again without the repaint; when Textual stops
-    # repainting on focus, that declaration can go.
-    from textual.screen import Screen
+    # QuietFocusScreen declares Screen.focused again without the repaint; when Textual stops
+    # repainting on focus (or renames the reactive), that declaration can go.
+    assert isinstance(Screen.focused, Reactive) and Screen.focused._repaint
+    assert "focused" in Screen._reactives
+    assert not textual_compat.QuietFocusScreen.focused._repaint
 
     from tui_report.tui.screens.editor import EditorScreen
 
-    assert isinstance(Screen.focused, Reactive) and Screen.focused._repaint
-    assert not EditorScreen.focused._repaint
+    assert issubclass(EditorScreen, textual_compat.QuietFocusScreen)
+
+
+async def test_option_list_highlight_and_prompts_repaint_their_lines_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # LineRepaintOptionList relies on Textual calling the private watcher _watch_highlighted, on
+    # OptionList.highlighted being a reactive, and on replace_option_prompt_at_index repainting
+    # through refresh() with no regions.
+    assert isinstance(OptionList.highlighted, Reactive)
+    refreshed: list[tuple[Region, ...]] = []
+    widget_refresh = Widget.refresh
+
+    class Lines(textual_compat.LineRepaintOptionList):
+        pass
+
+    def spy(self: Widget, *regions: Region, **kwargs: bool) -> Widget:
+        if isinstance(self, Lines):  # what reaches Textual's own refresh
+            refreshed.append(regions)
+        return widget_refresh(self, *regions, **kwargs)
+
+    monkeypatch.setattr(Widget, "refresh", spy)
+
+    class Probe(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Lines(*(f"第{i}项" for i in range(6)))
+
+    app = Probe()
+    async with app.run_test() as pilot:
+        options = app.query_one(Lines)
+        await pilot.pause()
+        refreshed.clear()
+        options.highlighted = 3
+        # The line it left (0) and the one it reached (3), nothing else.
+        assert refreshed and all(regions and all(r.height == 1 for r in regions) for regions in refreshed)
+        assert {r.y for regions in refreshed for r in regions} == {0, 3}
+        refreshed.clear()
+        with options.repainting_only([4]):
+            options.replace_option_prompt_at_index(4, "新的第4项")
+        whole = [r for r in refreshed if not r]
+        assert refreshed and not whole, "a prompt replaced repainted the whole list"
 
 
 def test_a_piece_the_terminal_already_shows_is_not_sent_again() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_report.cli.common import EXIT_OK, EXIT_UNREADABLE, err, out, out_block, shown
+from tui_report.model.linebreak import cells, pad
 
 if TYPE_CHECKING:
     from tui_report.model.report import Report
@@ -75,9 +76,9 @@ def _row(number: str, when: str, who: str, what: str) -> str:
     from tui_report.model.linebreak import wrap
 
     who, what = shown(who), shown(what)  # one line each: the wrapping below adds the only newlines
-    head = f"  {_pad(number, 4)}  {_pad(when, 16)}  {_pad(_fit(who, 8), 8)}  "
-    lines = wrap(what, WIDTH - 1 - _cells(head)) if what else [""]
-    indent = " " * _cells(head)
+    head = f"  {pad(number, 4)}  {pad(when, 16)}  {pad(_fit(who, 8), 8)}  "
+    lines = wrap(what, WIDTH - 1 - cells(head)) if what else [""]
+    indent = " " * cells(head)
     return head + ("\n" + indent).join(lines) + "\n"
 
 
@@ -202,22 +203,11 @@ def _person(login: str) -> str:
     return entry.pw_gecos.split(",")[0].strip() or login
 
 
-def _cells(text: str) -> int:
-    from tui_report.model.linebreak import cells
-
-    return cells(text)
-
-
-def _pad(text: str, width: int) -> str:
-    """Left-align in terminal cells (a Chinese character takes two)."""
-    return text + " " * max(0, width - _cells(text))
-
-
 def _fit(text: str, width: int) -> str:
     """At most ``width`` cells, cut with "…"."""
-    if _cells(text) <= width:
+    if cells(text) <= width:
         return text
-    while text and _cells(text) > width - 1:
+    while text and cells(text) > width - 1:
         text = text[:-1]
     return text + "…"
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, out_json, say
+from tui_report.model.linebreak import clip
+from tui_report.model.linebreak import pad as fill
 
 if TYPE_CHECKING:
-    from tui_report.review.desk import Review, UnitRow
+    from tui_report.review.desk import Review
+    from tui_report.review.unitrow import UnitRow
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,21 +36,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     review.add_argument("-o", "--output", type=Path, default=None, help="写出汇总表（.xlsx）")
 
 
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, cells: int) -> str:
-    """``text`` (control characters escaped first) cut or filled to ``cells`` terminal cells."""
+def pad(text: str, width: int) -> str:
+    """``text`` (control characters escaped first) in exactly ``width`` terminal cells: cut (no
+    mark), or filled with spaces."""
     from tui_report.host.terminal import escape_line
 
-    text = escape_line(text)
-    out = ""
-    for ch in text:
-        if width(out + ch) > cells:
-            break
-        out += ch
-    return out + " " * (cells - width(out))
+    return fill(clip(escape_line(text), width, mark=""), width)
 
 
 def row_lines(row: UnitRow) -> list[str]:
@@ -109,6 +102,7 @@ def county_line(review: Review) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tui_report.review.columns import row_json
     from tui_report.review.desk import ReviewError, review_folder
 
     if not args.json and args.output is None and sys.stdout.isatty() and sys.stdin.isatty():
@@ -128,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_UNREADABLE
     if args.json:
         for row in review.rows:
-            out_json(row.to_json())
+            out_json(row_json(row))
     elif args.output is not None:
         say(f"已写出汇总表 {args.output}：{review.count_line()}")
     else:
@@ -145,7 +139,7 @@ def open_screen(args: argparse.Namespace) -> int:
         err(str(exc))
         return EXIT_UNREADABLE
     try:
-        from tui_report.tui.screens.review import run_review_app
+        from tui_report.tui.reviewapp import run_review_app
     except ImportError as exc:
         err(f"无法启动审核界面：{exc}")
         return EXIT_UNREADABLE

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui_report.importers.source import ImportFailure
+from tui_report.importers.failure import ImportFailure
 
 # Whole document
 MAX_PARAGRAPHS = 20_000

@@ -37,7 +37,7 @@ from tui_report.importers.source import Grid
 from tui_report.model.template import Section, Template
 
 if TYPE_CHECKING:
-    from tui_report.importers.texts import Accounting
+    from tui_report.importers.accounting import Accounting
 
 Mode = Literal["preamble", "overview", "fixed", "tables"]
 OVERVIEW = "overview"

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tui_report.importers.failure import ImportFailure as ImportFailure  # raised by the readers
+
 if TYPE_CHECKING:
     from tui_report.importers.budget import Budget
 
@@ -21,10 +23,6 @@ _FOLD = str.maketrans({"\u2011": "-", "\u00a0": " ", "\u2060": None, "\u200b": N
 
 def fold(text: str) -> str:
     return text.translate(_FOLD)
-
-
-class ImportFailure(Exception):
-    """The source is not a report this importer recognises, or cannot be read (Chinese message)."""
 
 
 @dataclass(slots=True)

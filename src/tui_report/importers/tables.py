@@ -269,7 +269,8 @@ class _Matcher:
         for col, text in zip(target.cols, values, strict=False):
             cell = target.table.cells[f"{target.row.id}.{col.id}"]
             try:
-                value = parse_published_cell(value_text(text) if value_text(text) else text, cell.kind)
+                kind = self.placement.template.kind(cell.kind)  # this format's precision, not another's
+                value = parse_published_cell(value_text(text) if value_text(text) else text, kind)
             except CellInputError as exc:
                 self._note(
                     f"{target.table.title} {cell.name}：{exc}，未读入。",

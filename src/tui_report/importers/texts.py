@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tui_report.importers.accounting import Accounting as Accounting  # where the paragraphs went
 from tui_report.importers.headings import heading_of
 from tui_report.importers.labels import normalise_label
 from tui_report.importers.notes import ImportNote
@@ -32,20 +33,6 @@ class Title:
     unit: str = ""
     year: int | None = None
     text: str = ""
-
-
-@dataclass(slots=True)
-class Accounting:
-    """Where the document's paragraphs went: characters (spaces not counted) by destination."""
-
-    chars: dict[str, int] = field(default_factory=dict)
-
-    def add(self, kind: str, text: str) -> None:
-        self.chars[kind] = self.chars.get(kind, 0) + len("".join(text.split()))
-
-    @property
-    def total(self) -> int:
-        return sum(self.chars.values())
 
 
 @dataclass(slots=True)

@@ -15,7 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tui_report.host.oserror import os_error_text
 from tui_report.host.toml import tomllib
 from tui_report.model.report import CellValue, LastYear, Report, new_report
-from tui_report.model.template import CompiledTable, Template, TemplateError, schemas_dir, template_for_year
+from tui_report.model.template import (
+    CompiledTable,
+    Template,
+    TemplateError,
+    on_forget_templates,
+    schema_files,
+    template_for_year,
+)
 
 LINKS_FILE = ("mappings", "carry-over.toml")
 
@@ -44,13 +51,20 @@ class Links(BaseModel):
 
 @lru_cache(maxsize=1)
 def carry_over_links() -> Links:
-    path = schemas_dir().joinpath(*LINKS_FILE)
-    try:
-        return Links.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise TemplateError(
-            f"结转对照文件 {path} 无法使用：{os_error_text(exc) if isinstance(exc, OSError) else exc}"
-        ) from exc
+    """The links of every schema folder: the installed file's, then a site's (a new format that
+    carries over from an installed one brings its own ``[[links]]`` entry)."""
+    links: list[Link] = []
+    for path in schema_files(*LINKS_FILE):
+        try:
+            links.extend(Links.model_validate(tomllib.loads(path.read_text(encoding="utf-8"))).links)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
+            raise TemplateError(
+                f"结转对照文件 {path} 无法使用：{os_error_text(exc) if isinstance(exc, OSError) else exc}"
+            ) from exc
+    return Links(links=links)
+
+
+on_forget_templates(carry_over_links.cache_clear)
 
 
 def link_for(source: str, target: str) -> Link | None:

@@ -17,16 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tui_report.model.report import Report, format_value
+from tui_report.model.report import FIELD_LABELS, Report, format_value
 from tui_report.model.template import Template, TemplateError
 
-_META_LABELS = {
-    "template": "模板",
-    "template_version": "模板版本",
-    "unit": "单位名称",
-    "level": "单位层级",
-    "year": "年度",
-}
+_META_LABELS = FIELD_LABELS
 
 
 # ---------------------------------------------------------------------- field-level diff

@@ -30,6 +30,8 @@ from tui_report.model.template import (
     Template,
     TemplateError,
     get_template,
+    on_forget_templates,
+    schema_files,
     schemas_dir,
 )
 
@@ -290,7 +292,10 @@ def _indicator(spec: IndicatorSpec, template: Template) -> Indicator:
 
 
 def review_spec_path(template_id: str) -> Path:
-    return schemas_dir() / "review" / f"{template_id}.toml"
+    """The review file of a format: in the first schema folder that has one (a site's own format
+    may bring its ``review/<id>.toml`` beside it), else where the installed one would be."""
+    found = schema_files("review", f"{template_id}.toml")
+    return found[0] if found else schemas_dir() / "review" / f"{template_id}.toml"
 
 
 @lru_cache(maxsize=16)
@@ -334,6 +339,9 @@ def _chart(spec: ChartSpec, indicators: tuple[Indicator, ...], compared: tuple[I
         if name not in known:
             raise ValueError(f"图表“{spec.title}”的数据 {name!r} 不是指标或 year_over_year 的 id")
     return Chart(spec.title, tuple(spec.series), spec.format)
+
+
+on_forget_templates(review_spec.cache_clear)
 
 
 # ---------------------------------------------------------------------- figures of a report

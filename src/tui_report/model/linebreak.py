@@ -1,8 +1,11 @@
-"""Chinese line breaking for a terminal: wrap by display cells, never start a line with closing
-punctuation (，。、；：？！）」』 …) nor end one with an opening bracket, keep numbers and Latin
-words whole. Used wherever a face wraps text itself (status line, findings, dialogs, CLI help).
+"""Text in terminal cells: the one width helper every face uses (:func:`cells`, :func:`clip`,
+:func:`pad`, :func:`fold`), and Chinese line breaking: wrap by display cells, never start a line
+with closing punctuation (，。、；：？！）」』 …) nor end one with an opening bracket, keep numbers
+and Latin words whole. Used wherever a face measures, cuts or wraps text itself (the grid, the
+status line, findings, dialogs, the CLI's tables and help, the workbook's column widths).
 
-No Textual or Rich here: the cell width is the East Asian width (wide and full-width = 2)."""
+No Textual or Rich here: the cell width is the East Asian width (wide and full-width = 2).
+(``tui/textual_compat.py`` alone measures with Rich: it cuts Textual's own strips, as Rich did.)"""
 
 from __future__ import annotations
 
@@ -23,7 +26,59 @@ def char_cells(ch: str) -> int:
 
 
 def cells(text: str) -> int:
+    """The width of ``text`` in terminal cells (CJK counts two)."""
+    if text.isascii():
+        return len(text)
+    if len(text) <= 64:
+        return _short_cells(text)  # labels and cells, measured on every repaint of a grid line
     return sum(char_cells(ch) for ch in text)
+
+
+@lru_cache(maxsize=4096)
+def _short_cells(text: str) -> int:
+    return sum(char_cells(ch) for ch in text)
+
+
+@lru_cache(maxsize=4096)  # the grid clips the same labels on every repaint
+def clip(text: str, width: int, mark: str = "..") -> str:
+    """``text`` cut to at most ``width`` cells; a cut ends with ``mark`` (ASCII dots: no glyph of
+    ambiguous width), padded with dots to exactly ``width`` when a wide character left a gap."""
+    if cells(text) <= width:
+        return text
+    out: list[str] = []
+    used = 0
+    for char in text:
+        w = char_cells(char)
+        if used + w > width - len(mark):
+            break
+        out.append(char)
+        used += w
+    return "".join(out) + mark[:1] * (width - used)
+
+
+def pad(text: str, width: int, align: str = "<") -> str:
+    """``text`` filled with spaces to ``width`` cells (``<`` left, ``>`` right); never cut."""
+    gap = " " * max(0, width - cells(text))
+    return gap + text if align == ">" else text + gap
+
+
+def fold(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` cells, broken anywhere (a column header in a narrow column);
+    :func:`wrap` breaks where Chinese typesetting allows."""
+    if width <= 0:
+        return [""]
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0
+    for char in text:
+        w = char_cells(char)
+        if used + w > width:
+            lines.append("".join(line))
+            line, used = [], 0
+        line.append(char)
+        used += w
+    lines.append("".join(line))
+    return lines
 
 
 def _is_word_char(ch: str) -> bool:
@@ -65,17 +120,6 @@ def _word_goes_on(text: str, j: int) -> bool:
     return j + 1 < len(text) and _is_word_char(text[j + 1]) and text[j - 1].isalnum()
 
 
-def _fold(unit: str, width: int) -> list[str]:
-    pieces: list[str] = []
-    line = ""
-    for ch in unit:
-        if line and cells(line) + char_cells(ch) > width:
-            pieces.append(line)
-            line = ""
-        line += ch
-    return [*pieces, line] if line else pieces
-
-
 def wrap_paragraph(text: str, width: int) -> list[str]:
     width = max(2, width)
     lines: list[str] = []
@@ -92,7 +136,7 @@ def wrap_paragraph(text: str, width: int) -> list[str]:
         if unit.isspace():
             line, used = "", 0
             continue
-        pieces = _fold(unit, width) if size > width else [unit]
+        pieces = fold(unit, width) if size > width else [unit]
         lines.extend(pieces[:-1])
         line = pieces[-1]
         used = cells(line)

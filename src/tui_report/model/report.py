@@ -12,22 +12,30 @@ import unicodedata
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tui_report.model.template import (
-    DEFAULT_TEMPLATE,
     MAX_YEAR,
     MIN_YEAR,
     CellDef,
-    CellKind,
     CompiledTable,
     KindSpec,
     Template,
     UnitLevel,
     get_template,
+    template_for_year,
 )
 
 CellValue = int | Decimal
+
+# The report's own fields (``[report]`` in the file) as an operator names them.
+FIELD_LABELS: dict[str, str] = {
+    "template": "模板",
+    "template_version": "模板版本",
+    "unit": "单位名称",
+    "level": "单位层级",
+    "year": "年度",
+}
 
 # Published reports use these for "not filled"; an importer must not read them as 0.
 BLANK_MARKS = frozenset({"", "/", "-", "—", "－", "–", "无", "——"})
@@ -70,11 +78,13 @@ class LastYear(BaseModel):
 class Report(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
-    template: str = DEFAULT_TEMPLATE
+    # The format's id; left out, the format whose years cover ``year`` (template_for_year): no
+    # format is the default, so that a new format's reports never fall back to an older one's.
+    template: str = ""
     template_version: int = 1
     unit: str = ""
     level: UnitLevel = "township"
-    year: int = Field(default=2025, ge=MIN_YEAR, le=MAX_YEAR)
+    year: int = Field(ge=MIN_YEAR, le=MAX_YEAR)
     preamble: dict[str, str] = {}
     # "section.part" → text
     texts: dict[str, str] = {}
@@ -83,6 +93,12 @@ class Report(BaseModel):
     export: ExportSettings = ExportSettings()
     # Last year's baseline for R7/R8 (``tui-report new --from``); None when not known.
     last_year: LastYear | None = None
+
+    @model_validator(mode="after")
+    def _template_of_the_year(self) -> Report:
+        if not self.template:
+            self.template = template_for_year(self.year)
+        return self
 
     # ------------------------------------------------------------------ template access
     @property
@@ -160,10 +176,9 @@ def cell_value(table: CompiledTable, entered: dict[str, CellValue], cell: CellDe
     return total if any_filled else None
 
 
-def new_report(
-    unit: str, year: int, level: UnitLevel = "township", template_id: str = DEFAULT_TEMPLATE
-) -> Report:
-    template = get_template(template_id)
+def new_report(unit: str, year: int, level: UnitLevel = "township", template_id: str | None = None) -> Report:
+    """A blank report; its format is ``template_id`` or, left out, the one for ``year``."""
+    template = get_template(template_id or template_for_year(year))
     # No preamble text unless the operator chooses it: the template's default is offered as a
     # suggestion in the app (F2), not written into the report.
     preamble: dict[str, str] = {}
@@ -192,11 +207,6 @@ MAX_CELL_VALUE_TEXT = "100亿"
 MAX_NUMBER_CHARS = 32
 
 
-def _kind_spec(kind: CellKind | KindSpec) -> KindSpec:
-    """The kind's rules; a bare kind name means the current format's (all formats agree today)."""
-    return kind if isinstance(kind, KindSpec) else get_template(DEFAULT_TEMPLATE).kind(kind)
-
-
 def normalise_number_text(text: str) -> str:
     """Full-width digits and punctuation from a Chinese input method become ASCII; thousands
     separators and surrounding spaces go."""
@@ -205,11 +215,11 @@ def normalise_number_text(text: str) -> str:
     return _THOUSANDS.sub("", text)
 
 
-def parse_cell_input(text: str, kind: CellKind | KindSpec) -> CellValue | None:
-    """Parse what an operator typed into a cell. Empty means "not filled". Raises
+def parse_cell_input(text: str, spec: KindSpec) -> CellValue | None:
+    """Parse what an operator typed into a cell of the kind ``spec`` (from the report's own
+    template: ``report.tpl.kind(cell.kind)``). Empty means "not filled". Raises
     :class:`CellInputError` with a Chinese message for anything that is not a number of the kind
     (precision and sign from the template's ``[[kinds]]``) or is out of bounds."""
-    spec = _kind_spec(kind)
     shown = text if len(text) <= 20 else text[:20] + "…"
     if len(text) > 4 * MAX_NUMBER_CHARS:
         raise CellInputError(f"输入过长（{len(text)}个字符），不是{spec.noun}")
@@ -232,11 +242,11 @@ def parse_cell_input(text: str, kind: CellKind | KindSpec) -> CellValue | None:
     return value
 
 
-def parse_published_cell(text: str, kind: CellKind | KindSpec) -> CellValue | None:
+def parse_published_cell(text: str, spec: KindSpec) -> CellValue | None:
     """Read a cell of a published report: ``/ - — 无`` and blanks mean "not filled"."""
     if normalise_number_text(text) in BLANK_MARKS or text.strip() in BLANK_MARKS:
         return None
-    return parse_cell_input(text, kind)
+    return parse_cell_input(text, spec)
 
 
 def format_value(value: CellValue | None) -> str:
@@ -263,7 +273,7 @@ def number_problem(value: object) -> str | None:
     return None
 
 
-def value_problem(value: object, kind: CellKind | KindSpec) -> str | None:
+def value_problem(value: object, spec: KindSpec) -> str | None:
     """Why a stored value does not fit its cell kind (bounds, sign, precision), or None."""
     if type(value) is int and 0 <= value <= MAX_CELL_VALUE:
         return None  # the common case, asked after every keystroke for every cell: no more to check
@@ -271,7 +281,6 @@ def value_problem(value: object, kind: CellKind | KindSpec) -> str | None:
     if problem is not None:
         return problem
     assert isinstance(value, (int, Decimal))
-    spec = _kind_spec(kind)
     decimals = -value.as_tuple().exponent if isinstance(value, Decimal) else 0  # type: ignore[operator]
     if spec.decimals == 0 and isinstance(value, Decimal) and value != value.to_integral_value():
         return f"{format_value(value)} 不是整数（{spec.hint}）"

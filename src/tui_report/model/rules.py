@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from tui_report.model.report import (
+    FIELD_LABELS,
     CellValue,
     Report,
     format_value,
@@ -61,7 +62,7 @@ def describe_location(template: Template | None, loc: Location) -> str:
             return template.text_part(loc.text).title
         except KeyError:
             return loc.text
-    return {"unit": "单位名称", "level": "单位层级", "year": "报告年度"}.get(loc.field or "", loc.field or "")
+    return {**FIELD_LABELS, "year": "报告年度"}.get(loc.field or "", loc.field or "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,36 +172,6 @@ def _best_others(report: Report, key: str, matches: list[tuple[float, str]]) -> 
     return _finding(report, key, score, title, len(matches) - 1)
 
 
-def copied_text_findings(
-    report: Report, last_year: Report | None, others: Sequence[Report] = ()
-) -> list[Finding]:
-    """R15 warnings: parts at least ``threshold`` % similar to last year's same part or to the same
-    part of another report: per part one for last year and one naming the most similar other."""
-    rule = copied_text_rule()
-    mine = _comparable(report, rule)
-    findings: list[Finding] = []
-    compared: list[tuple[_Texts, bool]] = []
-    if last_year is not None:
-        compared.append((_comparable(last_year, rule), True))
-    compared.extend((_comparable(other, rule), False) for other in others if other is not report)
-    for key, text in mine.texts.items():
-        others_alike: list[tuple[float, str]] = []
-        for theirs, is_last_year in compared:
-            other_text = theirs.texts.get(key)
-            if other_text is None:
-                continue
-            score = part_similarity(text, other_text, rule.threshold)
-            if score < rule.threshold:
-                continue
-            if is_last_year:
-                findings.append(_finding(report, key, score, None))
-            else:
-                others_alike.append((score, theirs.title))
-        if others_alike:
-            findings.append(_best_others(report, key, others_alike))
-    return findings
-
-
 def _encode(texts: list[str]) -> list[bytes]:
     """Texts as bytes: the 128 most frequent characters each their own byte, every other character
     one of 128 bytes by its code point. Merging characters can only make texts more alike, so a

@@ -1,4 +1,5 @@
-"""Report templates: the official format as data, loaded from ``schemas/*.toml``.
+"""Report templates: the official format as data, loaded from ``schemas/*.toml`` and from the
+site's own folders named by ``TUI_REPORT_SCHEMAS`` (see :func:`schema_folders`).
 
 A template declares the sections, the text parts with their guidance, and every table as a
 column-header tree and a row-label tree. From the trees follow the leaf rows and columns, the
@@ -9,7 +10,9 @@ cell ids used in report files (``<row id>.<column id>``), the computed cells and
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -539,6 +542,40 @@ def schemas_dir() -> Path:
     return _data_dir("schemas")
 
 
+# A site's own formats: folders laid out like ``schemas/`` (``<id>.toml``, optional
+# ``review/<id>.toml`` and ``mappings/carry-over.toml``), separated by ``os.pathsep``.
+SITE_SCHEMAS_VARIABLE = "TUI_REPORT_SCHEMAS"
+
+
+def schema_folders() -> tuple[Path, ...]:
+    """Where formats are looked for: the installed ``schemas/``, then each folder named by
+    ``TUI_REPORT_SCHEMAS`` (a new format is one file there, nothing to install)."""
+    site = os.environ.get(SITE_SCHEMAS_VARIABLE, "")
+    return (schemas_dir(), *(Path(part) for part in site.split(os.pathsep) if part))
+
+
+def schema_files(*relative: str) -> list[Path]:
+    """The file ``relative`` (e.g. ``review``, ``x.toml``) in each schema folder that has it."""
+    return [path for folder in schema_folders() if (path := folder.joinpath(*relative)).is_file()]
+
+
+_forget_hooks: list[Callable[[], None]] = []
+
+
+def on_forget_templates(hook: Callable[[], None]) -> None:
+    """Register a cache of something read from the schema folders, cleared by
+    :func:`forget_templates`."""
+    _forget_hooks.append(hook)
+
+
+def forget_templates() -> None:
+    """Read the schema folders afresh (after ``TUI_REPORT_SCHEMAS`` changed in this process)."""
+    _loaded.clear()
+    _template_paths.cache_clear()
+    for hook in _forget_hooks:
+        hook()
+
+
 def examples_dir() -> Path:
     """The bundled example reports."""
     return _data_dir("examples")
@@ -581,10 +618,24 @@ def load_template_file(path: Path) -> Template:
 _loaded: dict[str, Template] = {}
 
 
-@lru_cache(maxsize=1)
 def template_paths() -> dict[str, Path]:
-    """Template id → file, for every ``*.toml`` in the schemas folder (id taken from the file name)."""
-    return {p.stem: p for p in sorted(schemas_dir().glob("*.toml"))}
+    """Template id → file, for every ``*.toml`` in the schema folders (id taken from the file
+    name). A site's file may add a format, never replace an installed one."""
+    return _template_paths(schema_folders())
+
+
+@lru_cache(maxsize=4)
+def _template_paths(folders: tuple[Path, ...]) -> dict[str, Path]:
+    paths: dict[str, Path] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.toml")):
+            if path.stem in paths:
+                raise TemplateError(
+                    f"模板 {path.stem} 在 {paths[path.stem]} 和 {path} 中都有：{SITE_SCHEMAS_VARIABLE} "
+                    "中的文件只能增加新的格式，不能替换已安装的格式，请改用新的 id 和文件名"
+                )
+            paths[path.stem] = path
+    return paths
 
 
 def get_template(template_id: str) -> Template:
@@ -606,9 +657,6 @@ def get_template(template_id: str) -> Template:
 
 def list_templates() -> list[Template]:
     return [get_template(tid) for tid in template_paths()]
-
-
-DEFAULT_TEMPLATE = "gov-info-disclosure-2021"
 
 
 def template_for_year(year: int) -> str:

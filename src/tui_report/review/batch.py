@@ -22,14 +22,14 @@ from tui_report.host.oserror import os_error_text
 from tui_report.host.terminal import strip_controls
 from tui_report.model.report import Report
 from tui_report.model.workflow import content_fingerprint
-from tui_report.review.desk import Review, UnitRow, review_folder
+from tui_report.review.desk import Review, review_folder
 from tui_report.review.deskflow import publish_hold_reason
 from tui_report.review.files import UnsafeFile, read_plain_file, record_export
+from tui_report.review.unitrow import UnitRow
 from tui_report.storage.atomic import atomic_write
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import decode_report_bytes, loads_report
 
-FORMATS = ("docx", "pdf", "html")
 EXPORTABLE = frozenset({"complete", "needs_attention"})
 INDEX_NAME = "index.html"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')

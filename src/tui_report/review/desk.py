@@ -20,21 +20,19 @@ import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 from tui_report.model.indicators import Figure, figures_of, indicator_values, review_spec, sum_figures
 from tui_report.model.report import CellValue, Report
 from tui_report.model.rules import Finding, check
 from tui_report.model.similarity import folder_copied_text
-from tui_report.model.template import LEVEL_LABELS, TemplateError
-from tui_report.model.workflow import FINISHED, Workflow, content_fingerprint
+from tui_report.model.template import TemplateError
+from tui_report.model.workflow import FINISHED, content_fingerprint
 from tui_report.review.deskflow import WORKFLOW_SORT, add_workflow, workflow_counts
 from tui_report.review.discovery import FoundReports, find_reports
 from tui_report.review.discovery import ReviewError as ReviewError  # raised by review_folder
 from tui_report.review.files import (
-    Editor,
     UnsafeFile,
     editor_of,
     exports_of,
@@ -43,23 +41,13 @@ from tui_report.review.files import (
     read_plain_file,
 )
 from tui_report.review.roster import ROSTER_NAME, RosterUnit, load_roster, unit_key
+from tui_report.review.unitrow import STATE_ORDER, STATES, UnitRow
 from tui_report.review.workflow import saved_first_of
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import decode_report_bytes, loads_report
 from tui_report.storage.reviewrecords import year_folder_of
 
-STATES: dict[str, str] = {
-    "unreadable": "无法读取",
-    "not_submitted": "未提交",
-    "not_started": "未开始",
-    "in_progress": "填报中",
-    "has_errors": "有错误",
-    "needs_attention": "待完善",
-    "complete": "已完成",
-}
-STATE_ORDER = {code: i for i, code in enumerate(STATES)}
 COMPLETENESS_RULES = frozenset({"TABLE_INCOMPLETE", "TEXT_EMPTY", "META"})
-COPIED_TEXT_RULE = "R15"
 POOL_MIN_FILES = 200
 # The copied-text pass compares every pair of units of a year up to this many reports (a county);
 # above it (a province) each report is compared with last year's of its unit only.
@@ -180,105 +168,6 @@ def default_processes(files: int) -> int:
 
 
 # ---------------------------------------------------------------------- the rows
-
-
-@dataclass(slots=True)
-class UnitRow:
-    unit: str
-    level: str = ""
-    path: Path | None = None
-    year: int | None = None
-    template: str = ""
-    state: str = "not_submitted"
-    in_roster: bool = False
-    contact: str = ""
-    problem: str = ""
-    findings: list[Finding] = field(default_factory=list)
-    figures: dict[str, CellValue | None] = field(default_factory=dict)
-    baseline: dict[str, CellValue | None] | None = None
-    last_figures: dict[str, CellValue | None] | None = None
-    indicators: dict[str, Figure | None] = field(default_factory=dict)
-    editor: Editor | None = None
-    saved_at: datetime | None = None
-    saved_by: str = ""
-    exported: list[str] = field(default_factory=list)
-    base: Path | None = None  # the reviewed folder: file names are shown relative to it
-    # The review workflow (review/deskflow.py): state and comments, another file of the same unit
-    # and year, the roster's deadline and how many days past it, this year's and last year's figures.
-    fingerprint: str | None = None
-    workflow: Workflow = field(default_factory=Workflow)
-    duplicate_of: str = ""
-    deadline: date | None = None
-    overdue_days: int | None = None
-    year_over_year: dict[str, tuple[Figure | None, Figure | None]] = field(default_factory=dict)
-
-    @property
-    def state_label(self) -> str:
-        return STATES[self.state]
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
-
-    @property
-    def copied_text(self) -> int:
-        return sum(1 for f in self.findings if f.rule == COPIED_TEXT_RULE)
-
-    @property
-    def file_name(self) -> str:
-        """The report's path within the reviewed folder: ``某某乡/2025年报.toml`` in a unit's folder."""
-        if self.path is None:
-            return ""
-        if self.base is not None:
-            try:
-                return self.path.relative_to(self.base).as_posix()
-            except ValueError:
-                pass
-        return self.path.name
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "unit": self.unit,
-            "level": self.level,
-            "level_label": LEVEL_LABELS.get(self.level, ""),
-            "file": self.file_name or None,
-            "year": self.year,
-            "state": self.state_label,
-            "state_code": self.state,
-            "in_roster": self.in_roster,
-            "contact": self.contact,
-            "errors": self.errors,
-            "warnings": self.warnings,
-            "copied_text": self.copied_text,
-            "editing_by": self.editor.who if self.editor else None,
-            "editing_since": (self.editor.since or None) if self.editor else None,
-            "last_saved": self.saved_at.isoformat(timespec="seconds") if self.saved_at else None,
-            "last_saved_by": self.saved_by or None,
-            "exported": bool(self.exported),
-            "exported_files": self.exported,
-            "problem": self.problem or None,
-            "indicators": {k: _json_number(v) for k, v in self.indicators.items()},
-            "workflow": self.workflow.label,
-            "workflow_code": self.workflow.code,
-            "comments_open": self.workflow.comments_open,
-            "duplicate_of": self.duplicate_of or None,
-            "deadline": self.deadline.isoformat() if self.deadline else None,
-            "overdue_days": self.overdue_days,
-            "year_over_year": {
-                k: {"this_year": _json_number(a), "last_year": _json_number(b)}
-                for k, (a, b) in self.year_over_year.items()
-            },
-        }
-
-
-def _json_number(value: Figure | None) -> int | float | None:
-    if value is None or isinstance(value, int):
-        return value
-    return float(value)
 
 
 @dataclass(slots=True)

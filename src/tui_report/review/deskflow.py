@@ -20,7 +20,7 @@ from tui_report.review.roster import unit_key
 from tui_report.storage.reviewrecords import place_of, read_records, records_signature
 
 if TYPE_CHECKING:
-    from tui_report.review.desk import UnitRow
+    from tui_report.review.unitrow import UnitRow
 
 # The desk's order by workflow: what waits for the reviewer first, what is done last.
 WORKFLOW_SORT = ("submitted", "changed_after_approval", "returned", "not_submitted", "approved", "published")

@@ -8,16 +8,18 @@ The 合计 row of a summary sheet is the sum of the units' figures — the same 
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from tui_report.model.indicators import Figure, ReviewSpec, column_value, review_spec
+from tui_report.model.linebreak import cells
 from tui_report.model.report import CellValue
 from tui_report.model.rules import SEVERITY_LABELS, Finding, describe_location
-from tui_report.model.template import LEVEL_LABELS, Template, get_template
-from tui_report.review.desk import Review, UnitRow
+from tui_report.model.template import Template, get_template
+from tui_report.review.columns import sheet_value, state_sheet_columns
+from tui_report.review.desk import Review
+from tui_report.review.unitrow import UnitRow
 from tui_report.review.xlsx import PLAIN, Style, Workbook, column_letter
 from tui_report.review.xlsxchart import BarChart, ChartSeries, cell_range
 from tui_report.storage.atomic import atomic_write
@@ -40,9 +42,7 @@ class WorkbookError(Exception):
 @functools.lru_cache(maxsize=1 << 16)
 def _cells(text: str) -> int:
     """Terminal cells of a text (cached: a unit's name is measured once for all five sheets)."""
-    if text.isascii():
-        return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return cells(text)
 
 
 @functools.lru_cache(maxsize=64)
@@ -99,54 +99,10 @@ class _Sheet:
 
 
 def _state_sheet(workbook: Workbook, review: Review) -> None:
-    flow = ["审核状态", "未处理意见"] if review.uses_workflow else []  # the review workflow (#22)
-    sheet = _Sheet(
-        workbook,
-        SHEET_STATE,
-        [
-            "单位",
-            "层级",
-            "状态",
-            "错误",
-            "警告",
-            "雷同文字",
-            "正在编辑",
-            "编辑开始",
-            "最后保存",
-            "保存人",
-            "已导出",
-            "文件",
-            "在名册中",
-            "联系人",
-            "说明",
-            *flow,
-            "重复",
-            "逾期",
-        ],
-    )
+    sheet_columns = state_sheet_columns(uses_workflow=review.uses_workflow)
+    sheet = _Sheet(workbook, SHEET_STATE, [column.header for column in sheet_columns])
     for row in review.rows:
-        sheet.append(
-            [
-                row.unit or "（无法读取）",
-                LEVEL_LABELS.get(row.level, ""),
-                row.state_label,
-                row.errors,
-                row.warnings,
-                row.copied_text,
-                row.editor.who if row.editor else "",
-                row.editor.since if row.editor else "",
-                row.saved_at.strftime("%Y-%m-%d %H:%M") if row.saved_at else "",
-                row.saved_by,
-                "、".join(row.exported),
-                row.file_name,
-                "是" if row.in_roster else "否",
-                row.contact,
-                row.problem,
-                *([row.workflow.label, row.workflow.comments_open] if flow else []),
-                row.duplicate_of,
-                f"逾期 {row.overdue_days} 天" if row.overdue_days else "",
-            ]
-        )
+        sheet.append([sheet_value(column, row) for column in sheet_columns])
     sheet.finish()
 
 

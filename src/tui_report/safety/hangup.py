@@ -31,7 +31,6 @@ import select
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable
 from types import FrameType
 
@@ -72,7 +71,6 @@ class HangupGuard:
         self.flushed = threading.Event()
         self.reason = ""
         self.code = 0
-        self.triggered_at = 0.0
         self.flush_error: BaseException | None = None
         self._lock = threading.Lock()
         self._flush_lock = threading.Lock()
@@ -133,7 +131,7 @@ class HangupGuard:
             if self.triggered.is_set():
                 return
             self.triggered.set()
-            self.reason, self.code, self.triggered_at = reason, code, time.monotonic()
+            self.reason, self.code = reason, code
         self._stop.set()
         cleanup.run_pending()  # a PDF export's temp folder and LibreOffice, before anything can hang
         self._timer = threading.Timer(self.grace, self.hard_exit, (code,))

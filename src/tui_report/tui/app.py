@@ -74,11 +74,7 @@ def locale_warning(environ: Mapping[str, str]) -> str:
 class ReportApp(App[int]):
     """tui-report.
 
-    | Key(s) | Description |
-    | :- | :- |
-    | f1 | help for what has the focus |
-    | ctrl+p | command palette |
-    | ctrl+q, f10 | quit (asks when there are unsaved changes) |
+    The keys are the BINDINGS below (F1 lists them, the README table is checked against them).
     """
 
     CSS_PATH = "app.tcss"
@@ -87,15 +83,45 @@ class ReportApp(App[int]):
     COMMANDS: ClassVar[set[type[ScreenCommands]]] = {ScreenCommands}  # type: ignore[assignment]
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: F1 also works in dialogs and the palette (nothing types F1).
-        Binding("f1", "help", "帮助", key_display="F1", id="app.help", priority=True),
-        Binding("ctrl+q", "request_quit", "退出", key_display="^Q", id="app.quit"),
+        Binding(
+            "f1",
+            "help",
+            "帮助",
+            key_display="F1",
+            id="app.help",
+            priority=True,
+            tooltip="当前位置能用的按键（对话框和命令面板里也能用）",
+        ),
+        Binding(
+            "ctrl+q",
+            "request_quit",
+            "退出",
+            key_display="^Q",
+            id="app.quit",
+            tooltip="有未保存的修改时会问 保存 / 不保存 / 取消",
+        ),
         Binding(
             "f10", "request_quit", "退出", key_display="F10", id="app.quit_f10", show=False, priority=True
         ),
         Binding(
-            "ctrl+p", "command_palette", "命令", key_display="^P", id="app.palette", show=False, priority=True
+            "ctrl+p",
+            "command_palette",
+            "命令",
+            key_display="^P",
+            id="app.palette",
+            show=False,
+            priority=True,
+            tooltip="跳到任一部分、执行任一命令",
         ),
-        Binding("f12", "redraw", "重绘屏幕", key_display="F12", id="app.redraw", show=False),
+        Binding(
+            "f12",
+            "redraw",
+            "重绘屏幕",
+            key_display="F12",
+            id="app.redraw",
+            show=False,
+            tooltip="屏幕上出现乱码或别的程序（如系统广播）留下的文字时按一下",
+        ),
     ]
 
     # How often the report file (outside changes) and, when viewing read-only, its lock are checked.
@@ -120,7 +146,7 @@ class ReportApp(App[int]):
         self._note = note
         self.guard: HangupGuard | None = None
         # The lock, recovery and outside-change flows (dialogs over the session's answers).
-        self.safety = SafetyFlows(self)
+        self.safety = SafetyFlows(self, self)
 
     # ------------------------------------------------------------------ screens
     def get_default_screen(self) -> Screen[None]:
@@ -221,15 +247,23 @@ class ReportApp(App[int]):
             self.push_screen(dialog, done)
 
     def close_report(self, controller: Controller) -> None:
-        from tui_report.tui.screens.start import StartScreen
+        """关闭报告: ask about unsaved edits, close the session, forget it, then
+        :meth:`after_close` shows what comes next."""
 
         def leave() -> None:
             controller.session.close()
             self.controller = None
-            self.safety.offer_edit_when_free = None
-            self._replace_top(StartScreen(self.cwd, self.banner))
+            self.safety.offer_edit_when_free = None  # no offer to edit a report no longer open
+            self.after_close()
 
         self._ask_unsaved(controller, "关闭", leave)
+
+    def after_close(self) -> None:
+        """Where the app goes once a report is closed: the start screen. An app with another home
+        (the review desk, ``tui/reviewapp.py``) overrides this, and only this."""
+        from tui_report.tui.screens.start import StartScreen
+
+        self._replace_top(StartScreen(self.cwd, self.banner))
 
     # ------------------------------------------------------------------ quitting
     def action_request_quit(self) -> None:
@@ -251,10 +285,9 @@ class ReportApp(App[int]):
     async def action_quit(self) -> None:
         self.action_request_quit()
 
-    def _ask_unsaved(self, controller: Controller, what: str, then: object) -> None:
+    def _ask_unsaved(self, controller: Controller, what: str, then: Callable[[], None]) -> None:
         from tui_report.tui.screens.dialogs import QuitDialog
 
-        assert callable(then)
         if not controller.session.dirty or controller.read_only:
             then()
             return
@@ -338,6 +371,9 @@ class ReportApp(App[int]):
 
     def check_files(self) -> None:
         self.safety.check_files()
+
+    def show_journal_problem(self, session: EditSession) -> None:
+        self.safety.show_journal_problem(session)
 
     # ------------------------------------------------------------------ help and palette
     def action_help(self) -> None:

@@ -10,9 +10,16 @@ import re
 from collections.abc import Callable
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
+
+from tui_report.tui.appapi import report_app
 
 PaletteEntry = tuple[str, str, Callable[[], object]]
+# Palette commands for bindings: binding id → the command's name. Its help (the keys, and the
+# binding's tooltip: what it does) comes from the binding itself.
+PaletteNames = dict[str, str]
 # The section number at the start of a palette name: "跳到：五、…", "跳到：表三 三、…".
 _HEADING_NUMBER = re.compile(r"^(?:跳到：)?(?:表\S+ )?(?P<number>[一二三四五六七八九十]+)、")
 
@@ -22,6 +29,25 @@ def heading_rank(name: str, query: str) -> bool:
     match = _HEADING_NUMBER.match(name)
     wanted = query.strip().removeprefix("表").removesuffix("、")
     return match is not None and match["number"] == wanted
+
+
+def bound_commands(node: DOMNode, names: PaletteNames) -> list[PaletteEntry]:
+    """Palette entries for the bindings of ``node`` named in ``names``, in that order: the help
+    says which keys do the same and what the binding does (``F3：列出所有错误和警告…``), read
+    from ``node.BINDINGS``, and choosing the entry runs the binding's action, as its key would."""
+    from tui_report.tui.keyhelp import keys_of  # when the palette opens, not at start-up
+
+    bindings = [b for b in node.BINDINGS if isinstance(b, Binding)]
+    by_id = {b.id: b for b in bindings if b.id}
+    entries: list[PaletteEntry] = []
+    for binding_id, name in names.items():
+        binding = by_id[binding_id]
+        keys = keys_of(bindings, binding.action)
+        help_text = f"{keys}：{binding.tooltip}" if binding.tooltip else keys
+        entries.append(
+            (name, help_text, partial(node.app.call_later, node.app.run_action, binding.action, node))
+        )
+    return entries
 
 
 class ScreenCommands(Provider):
@@ -38,9 +64,9 @@ class ScreenCommands(Provider):
     def _doctor(self) -> None:
         from tui_report.tui.screens.doctor import DoctorScreen
 
-        controller = getattr(self.app, "controller", None)
-        folder = controller.session.path.parent if controller is not None else getattr(self.app, "cwd", None)
-        self.app.push_screen(DoctorScreen(folder.absolute() if folder is not None else None))
+        app = report_app(self.app)
+        folder = app.controller.session.path.parent if app.controller is not None else app.cwd
+        self.app.push_screen(DoctorScreen(folder.absolute()))
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():

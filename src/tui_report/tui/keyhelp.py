@@ -8,7 +8,7 @@ the keys do now, in the order of the focus chain."""
 from __future__ import annotations
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
@@ -101,7 +101,7 @@ HIDDEN_ACTIONS = frozenset(
 
 def key_applies(key: str) -> bool:
     """Keys that work here: no Super, no Ctrl+Shift+letter (terminals cannot send them), no Alt
-    (Alt+X arrives as Esc then X, see ``tui/escape.py``)."""
+    (Alt+X arrives as Esc then X: ``escape_then_key`` in ``tui/textual_compat.py``)."""
     parts = key.split("+")
     if {"super", "meta", "hyper", "alt"} & set(parts):
         return False
@@ -121,7 +121,7 @@ def description(binding: Binding) -> str:
 def group_name(namespace: DOMNode) -> str:
     from textual.widgets import Button, Input, OptionList, TextArea
 
-    from tui_report.tui.widgets.grid import TableGrid
+    from tui_report.tui.grid.widget import TableGrid
     from tui_report.tui.widgets.sections import SectionList
 
     groups: tuple[tuple[type, str], ...] = (
@@ -156,3 +156,57 @@ def help_keys(screen: Screen[object], key_display: object) -> list[tuple[str, st
     # Grouped, in the order the groups first appear (the focus chain).
     order = {group: i for i, group in reversed(list(enumerate(k[0] for k in keys)))}
     return sorted(keys, key=lambda k: order[k[0]])
+
+
+def key_name(binding: Binding) -> str:
+    """A key as the operator reads it in the palette, F1 and the README (``Ctrl+S``, ``F5``,
+    ``PgDn``): the binding's own display, with Textual's ``^`` spelt out."""
+    shown = binding.key_display or binding.key
+    return "Ctrl+" + shown[1:] if shown.startswith("^") else shown
+
+
+def keys_of(bindings: list[Binding], action: str) -> str:
+    """Every key bound to ``action`` in ``bindings``, as read aloud: ``Ctrl+S 或 F5``."""
+    names: list[str] = []
+    for binding in bindings:
+        if binding.action == action and key_name(binding) not in names:
+            names.append(key_name(binding))
+    return " 或 ".join(names)
+
+
+def markdown_rows(bindings: list[BindingType]) -> list[str]:
+    """The README's key table rows for our own bindings (Chinese descriptions): one row per
+    action, ``| Ctrl+S 或 F5 | 保存：… |``, in the order of the bindings."""
+    ours = [b for b in bindings if isinstance(b, Binding) and b.description and not b.description.isascii()]
+    rows: list[str] = []
+    seen: set[str] = set()
+    for binding in ours:
+        if binding.action in seen:
+            continue
+        seen.add(binding.action)
+        what = f"{binding.description}：{binding.tooltip}" if binding.tooltip else binding.description
+        rows.append(f"| {keys_of(ours, binding.action)} | {what} |")
+    return rows
+
+
+def readme_tables() -> dict[str, list[str]]:
+    """The README's two key tables (the editor; the grid), generated from the bindings:
+    ``python -m tui_report.tui.keyhelp`` prints them, ``tests/tui/test_keys_documented.py``
+    checks that the README has each row."""
+    from tui_report.tui.app import ReportApp
+    from tui_report.tui.grid.keys import GRID_BINDINGS
+    from tui_report.tui.screens.editor import EditorScreen
+    from tui_report.tui.widgets.formpages import PreamblePage
+    from tui_report.tui.widgets.textpage import ReportTextArea, TextPage
+
+    editor = [*ReportApp.BINDINGS, *EditorScreen.BINDINGS, *TextPage.BINDINGS, *ReportTextArea.BINDINGS]
+    return {
+        "填报界面": markdown_rows([*editor, *PreamblePage.BINDINGS]),
+        "表格": markdown_rows(GRID_BINDINGS),
+    }
+
+
+if __name__ == "__main__":
+    for title, rows in readme_tables().items():
+        print(f"{title}\n\n| 按键 | 作用 |\n|---|---|")
+        print("\n".join(rows) + "\n")

@@ -3,7 +3,10 @@ offer after a dropped session, outside changes found on save or by the 10-second
 offer to restore a version when a report cannot be read.
 
 The session (``tui_report.session``) decides what is safe; this module only asks the operator,
-through dialogs, and shows the session again. ``ReportApp`` holds one :class:`SafetyFlows`.
+through dialogs, and shows the session again. ``ReportApp`` holds one :class:`SafetyFlows`, made
+with the app twice over: as the Textual app (dialogs, toasts, workers) and as the small
+:class:`~tui_report.tui.appapi.SessionHost` interface (the open report, showing a session), so that
+this module never imports the app.
 """
 
 from __future__ import annotations
@@ -12,27 +15,27 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from textual import events
+from textual.app import App
 from textual.screen import ModalScreen
 
 from tui_report.safety.lock import LockedError, TakeOverError, current_owner
 from tui_report.session import EditSession, OutsideChange, Recovery
 from tui_report.storage.errors import NotWritableHereError, ReportFileError
 from tui_report.storage.safefile import UnsafeFileError
+from tui_report.tui.appapi import SessionHost
 from tui_report.tui.controller import Controller
 from tui_report.tui.screens.editor import EditorScreen
-
-if TYPE_CHECKING:
-    from tui_report.tui.app import ReportApp
 
 
 class SafetyFlows:
     """Dialogs over the editing session's safety answers, for one app."""
 
-    def __init__(self, app: ReportApp) -> None:
+    def __init__(self, app: App[Any], host: SessionHost) -> None:
         self.app = app
+        self.host = host
         # A read-only view of a report someone else had: offer to edit once they are gone.
         self.offer_edit_when_free: Path | None = None
         self.waiting = threading.Event()
@@ -57,7 +60,7 @@ class SafetyFlows:
                 except ReportFileError as exc:
                     self.app.notify(str(exc), title="无法打开", severity="error", timeout=10)
                     return
-                self.app.edit_session(session, f"{error.reason}。")
+                self.host.edit_session(session, f"{error.reason}。")
                 self.offer_edit_when_free = path
             elif choice == "wait":
                 self.wait_for_lock(error)
@@ -85,7 +88,7 @@ class SafetyFlows:
             if self.app.screen is dialog:
                 dialog.dismiss("done")
             self.app.notify(f"《{path.name}》现在可以编辑了", timeout=5)
-            self.app.edit_session(session)
+            self.host.edit_session(session)
 
         def failed(message: str) -> None:
             self.waiting.clear()
@@ -115,7 +118,7 @@ class SafetyFlows:
 
         def done(session: EditSession) -> None:
             self.app.notify("已结束旧会话并接管", timeout=4)
-            self.app.edit_session(session)
+            self.host.edit_session(session)
 
         def failed(message: str) -> None:
             self.app.notify(message, title="无法接管", severity="error", timeout=10)
@@ -134,7 +137,7 @@ class SafetyFlows:
         """Unsaved edits of an earlier session: 恢复 / 查看差异 / 丢弃."""
         from tui_report.tui.screens.safety import ChangesScreen, RecoveryDialog
 
-        if self.app.controller is None or self.app.controller.session is not session:
+        if self.host.controller is None or self.host.controller.session is not session:
             return
         recovery = session.pending_recovery()
         if recovery is None:
@@ -143,7 +146,7 @@ class SafetyFlows:
         def answered(choice: str | None) -> None:
             if choice == "recover":
                 session.recover()
-                self.app.rebuild_session(session)
+                self.host.rebuild_session(session)
                 self.app.notify(f"已恢复 {len(recovery.changes)} 处修改，请检查后保存（Ctrl+S）", timeout=8)
             elif choice == "diff":
                 groups = [("未保存的修改（文件 → 恢复记录）", recovery.changes)]
@@ -187,7 +190,7 @@ class SafetyFlows:
                 except ReportFileError as exc:
                     self.app.notify(str(exc), title="无法重新载入", severity="error", timeout=10)
                     return
-                self.app.rebuild_session(session)
+                self.host.rebuild_session(session)
                 self.app.notify("已重新载入文件", timeout=4)
             elif choice == "overwrite":
                 try:
@@ -209,7 +212,7 @@ class SafetyFlows:
                         break
             elif choice == "merge":
                 conflicts = session.merge_outside()
-                self.app.rebuild_session(session)
+                self.host.rebuild_session(session)
                 more = f"；{len(conflicts)} 处双方都改过，保留了你的内容" if conflicts else ""
                 self.app.notify(f"已合并对方的修改{more}。请检查后保存（Ctrl+S）", timeout=10)
             elif choice == "diff":
@@ -227,7 +230,7 @@ class SafetyFlows:
     def check_files(self) -> None:
         """Every few seconds and when the terminal gets the focus back: has the report changed
         outside, and (viewing read-only) has its editor gone?"""
-        controller = self.app.controller
+        controller = self.host.controller
         if (
             controller is None
             or isinstance(self.app.screen, ModalScreen)
@@ -254,7 +257,7 @@ class SafetyFlows:
             except ReportFileError as exc:
                 self.app.notify(str(exc), title="无法重新载入", severity="warning", timeout=8)
                 return
-            self.app.rebuild_session(session)
+            self.host.rebuild_session(session)
             self.app.notify(f"{change.message}，已重新载入", timeout=6)
         elif session.read_only:
             self.app.notify(change.message, severity="warning", timeout=6)
@@ -280,7 +283,7 @@ class SafetyFlows:
             if not editable:
                 self.app.notify("报告又被别人打开了", severity="warning", timeout=5)
                 return
-            self.app.edit_session(session)
+            self.host.edit_session(session)
 
         self.app.push_screen(
             ConfirmDialog(f"《{session.path.name}》现在没有人在编辑。重新载入并编辑吗？", "重新载入并编辑"),
@@ -308,7 +311,7 @@ class SafetyFlows:
                 self.app.notify(str(exc), title="无法恢复", severity="error", timeout=10)
                 return
             self.app.notify("已恢复历史版本（出错的文件也保留为历史版本）", timeout=6)
-            self.app.open_path(path)
+            self.host.open_path(path)
 
         when = newest.saved_at.strftime("%m月%d日 %H:%M")
         self.app.push_screen(

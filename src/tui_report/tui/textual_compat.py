@@ -25,13 +25,23 @@ upgrade removes what it relies on (then drop the workaround or adapt it here, no
   change. Textual's rebuilds it on every bindings-changed signal (``Footer.bindings_changed``),
   i.e. on every focus change, even between two widgets with the same keys: a page change sent
   the footer line two or three times (#11: bytes per page change).
+- :class:`QuietFocusScreen`: a Screen whose focus moving does not repaint it whole. Textual
+  declares ``Screen.focused`` a repainting reactive; the widgets that gain and lose the focus
+  repaint themselves, so a page change need not resend the title, the section list and the
+  footer (#11). Declared again here without the repaint.
+- :class:`LineRepaintOptionList`: an OptionList whose new highlight repaints the two lines it
+  leaves and reaches, and whose changed prompts repaint their own lines only
+  (:meth:`~LineRepaintOptionList.repainting_only`). It declares ``OptionList.highlighted`` again
+  without the repaint, hooks Textual's private watcher ``_watch_highlighted`` and narrows
+  ``refresh()`` while prompts are replaced (OptionList repaints itself whole for each).
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
-from typing import ClassVar
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -40,10 +50,16 @@ from textual import events
 from textual._compositor import ChopsUpdate, InlineUpdate, LayoutUpdate
 from textual._xterm_parser import XTermParser
 from textual.app import ComposeResult
+from textual.geometry import Region
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
-from textual.widgets import Footer
+from textual.widget import Widget
+from textual.widgets import Footer, OptionList
+
+if TYPE_CHECKING:
+    from typing_extensions import Self  # typing.Self from Python 3.11
 
 
 class PlainScrollBarRender(ScrollBarRender):
@@ -198,3 +214,50 @@ class QuietFooter(Footer):
         if self._listing is not None and same_screen and self.listing(screen) == self._listing:
             return
         super().bindings_changed(screen)
+
+
+class QuietFocusScreen(Screen[None]):
+    """A screen that is not repainted whole when the focus moves (see the module's notes)."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+
+class LineRepaintOptionList(OptionList):
+    """An OptionList that repaints only the lines that change (see the module's notes). Every
+    prompt must fit one line (clipped to the list's width), so that option ``i`` is line ``i``."""
+
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+
+    # While set, a whole-list refresh repaints only these options' lines.
+    _only_options: list[int] | None = None
+
+    def _watch_highlighted(self, old: int | None, new: int | None) -> None:
+        lines = self.option_lines(i for i in (old, new) if i is not None)
+        if lines:  # none: out of sight (the list scrolls, and repaints, to the new one)
+            self.refresh(*lines)
+
+    def option_lines(self, indexes: Iterable[int]) -> list[Region]:
+        """The visible lines of these options, in the list's content coordinates."""
+        top = self.scroll_offset.y
+        height = self.scrollable_content_region.height
+        width = self.scrollable_content_region.width
+        return [Region(0, i - top, width, 1) for i in sorted(set(indexes)) if 0 <= i - top < height]
+
+    @contextmanager
+    def repainting_only(self, indexes: list[int]) -> Iterator[None]:
+        """Within it, replacing these options' prompts repaints their lines, not the list."""
+        self._only_options = indexes
+        try:
+            yield
+        finally:
+            self._only_options = None
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        if self._only_options is not None and not regions and repaint and not layout and not recompose:
+            lines = self.option_lines(self._only_options)
+            if not lines:
+                return self
+            regions = tuple(lines)
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)

@@ -4,34 +4,34 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from tui_report.model.history import CellEdit, Change, FieldEdit, TextEdit
-from tui_report.model.progress import STATE_LABELS, Step, sections_of, step_of_location
+from tui_report.model.linebreak import clip
+from tui_report.model.progress import STATE_LABELS, Progress, Step, sections_of, step_of_location
+from tui_report.model.report import Report
 from tui_report.model.rules import Finding
 from tui_report.session import OutsideChangeError
 from tui_report.storage.errors import NotWritableHereError, ReportFileError
 from tui_report.storage.safefile import UnsafeFileError
 from tui_report.tui.appapi import report_app
+from tui_report.tui.commands import PaletteNames, bound_commands
 from tui_report.tui.controller import Controller
-from tui_report.tui.gridmodel import clip_cells
-from tui_report.tui.textual_compat import QuietFooter, footer_listing_keys
-from tui_report.tui.widgets.formpages import MetaPage, PreamblePage
-from tui_report.tui.widgets.grid import TableGrid
-from tui_report.tui.widgets.page import Page, PageView, TextTyped, page_id
+from tui_report.tui.grid.widget import Committed
+from tui_report.tui.textual_compat import QuietFocusScreen, QuietFooter, footer_listing_keys
+from tui_report.tui.widgets.page import Page, TextTyped
+from tui_report.tui.widgets.pagedeck import PageDeck
 from tui_report.tui.widgets.sections import SectionList
 from tui_report.tui.widgets.tablepage import TablePage
 from tui_report.tui.widgets.wrapped import WrappedText
@@ -40,13 +40,6 @@ PaletteCommand = tuple[str, str, Callable[[], object]]
 SIDEBAR_WIDTH = 18
 # Below this many columns a table page hides the section list (the tables need the room).
 NARROW_WIDTH = 80
-# Pages kept mounted: the one shown and the one before it (PgUp back costs no mounting). The
-# others are taken down, their view kept in a PageView: every visited page kept mounted grew the
-# memory by ~1 MB a page (#11: peak RSS).
-KEPT_PAGES = 2
-# Seconds after a page change before the pages taken down are collected: a run of PgDn pays it
-# once, after the last one, never between a key and its screen.
-COLLECT_AFTER = 0.5
 
 
 def step_of_change(change: Change) -> tuple[str, str | None]:
@@ -60,56 +53,142 @@ def step_of_change(change: Change) -> tuple[str, str | None]:
     return ("preamble" if edit.field.startswith("preamble.") else "meta"), edit.field
 
 
-class EditorScreen(Screen[None]):
-    """The wizard.
+def first_open_step(steps: list[Step], progress: Progress) -> str:
+    """Where the editor opens: the first step with errors, else the first unfinished one."""
+    for wanted in ("error", "partial", "empty"):
+        for step in steps:
+            if progress.steps.get(step.key) == wanted:
+                return step.key
+    return steps[0].key
 
-    | Key(s) | Description |
-    | :- | :- |
-    | ctrl+s, f5 | save |
-    | pageup / pagedown | previous / next page |
-    | f3 | findings list |
-    | f4 | fill the empty cells of this table with 0 |
-    | f6 | show or hide the section list |
-    | f9 | export to Word |
-    | ctrl+z / ctrl+y | undo / redo |
-    | escape | back to the section list (never quits) |
+
+def printed_when_empty(report: Report, steps: list[Step]) -> dict[str, str]:
+    """Text parts left empty that the document prints as a word (六 → “无”), by step key."""
+    words: dict[str, str] = {}
+    for step in steps:
+        if step.kind != "text":
+            continue
+        part = report.tpl.text_part(step.target)
+        if part.empty_prints is not None and not report.texts.get(step.target, "").strip():
+            words[step.key] = part.empty_prints
+    return words
+
+
+async def after_pending_input(screen: Screen[Any]) -> None:
+    """Wait until the focused widget has handled the keys that arrived before this one (they wait
+    in its own queue; a priority key is run by the app at once)."""
+    focused = screen.focused
+    if focused is None:
+        return
+    handled = asyncio.Event()
+    focused.call_later(handled.set)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(handled.wait(), timeout=1.0)
+
+
+# The editor's keys (F1, the palette and the README's key table read them from here).
+EDITOR_BINDINGS: list[BindingType] = [
+    Binding(
+        "ctrl+s",
+        "save",
+        "保存",
+        key_display="^S",
+        id="editor.save",
+        tooltip="保存报告（每次保存都保留上一版）",
+    ),
+    Binding("f5", "save", "保存", key_display="F5", id="editor.save_f5", show=False),
+    # Read-only, the same keys offer 另存为 (check_action shows one or the other).
+    Binding(
+        "ctrl+s",
+        "save_copy",
+        "另存为",
+        key_display="^S",
+        id="editor.save_as",
+        tooltip="只读打开时：保存为另一个文件",
+    ),
+    Binding("f5", "save_copy", "另存为", key_display="F5", id="editor.save_as_f5", show=False),
+    Binding(
+        "f3",
+        "findings",
+        "问题",
+        key_display="F3",
+        id="editor.findings",
+        tooltip="列出所有错误和警告，Enter 跳到该处",
+    ),
+    Binding(
+        "f4",
+        "fill_zero",
+        "填0",
+        key_display="F4",
+        id="editor.fill_zero",
+        priority=True,
+        tooltip="把当前表格中所有空格填为0",
+    ),
+    # Priority: the app runs them as they arrive and holds what comes after until the new page
+    # has the focus (see action_step), so that typing or pasting right after PgDn lands there.
+    Binding(
+        "pageup", "step(-1)", "上一部分", key_display="PgUp", id="editor.prev", show=False, priority=True
+    ),
+    Binding("pagedown", "step(1)", "下一部分", key_display="PgDn", id="editor.next", priority=True),
+    Binding("f7", "step(-1)", "上一部分", key_display="F7", id="editor.prev_f7", show=False, priority=True),
+    Binding("f8", "step(1)", "下一部分", key_display="F8", id="editor.next_f8", show=False, priority=True),
+    Binding(
+        "f6",
+        "toggle_sidebar",
+        "目录",
+        key_display="F6",
+        id="editor.sidebar",
+        show=False,
+        tooltip="隐藏或显示左侧目录",
+    ),
+    Binding(
+        "f9",
+        "export",
+        "导出",
+        key_display="F9",
+        id="editor.export",
+        show=False,
+        tooltip="导出 Word（.docx）；有错误时可选择导出草稿；F2 切换第一部分小标题的排法",
+    ),
+    Binding("ctrl+z", "undo", "撤销", key_display="^Z", id="editor.undo", show=False),
+    Binding("ctrl+y", "redo", "重做", key_display="^Y", id="editor.redo", show=False),
+    Binding(
+        "escape",
+        "back",
+        "返回目录",
+        key_display="Esc",
+        id="editor.back",
+        show=False,
+        tooltip="退回一级，不会退出程序",
+    ),
+]
+
+# The palette's commands for these bindings: binding id → the command's name (its keys and
+# what it does come from the binding).
+EDITOR_PALETTE: PaletteNames = {
+    "editor.save": "保存",
+    "editor.findings": "问题列表",
+    "editor.fill_zero": "本表空格填0",
+    "editor.undo": "撤销",
+    "editor.redo": "重做",
+    "editor.export": "导出 Word",
+    "editor.next": "下一部分",
+    "editor.prev": "上一部分",
+    "editor.sidebar": "显示/隐藏目录",
+}
+
+
+class EditorScreen(QuietFocusScreen):
+    """The wizard (not repainted whole when the focus moves: QuietFocusScreen).
+
+    The keys are the BINDINGS below (F1 lists them, the README table is checked against them).
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "保存", key_display="^S", id="editor.save"),
-        Binding("f5", "save", "保存", key_display="F5", id="editor.save_f5", show=False),
-        # Read-only, the same keys offer 另存为 (check_action shows one or the other).
-        Binding("ctrl+s", "save_copy", "另存为", key_display="^S", id="editor.save_as"),
-        Binding("f5", "save_copy", "另存为", key_display="F5", id="editor.save_as_f5", show=False),
-        Binding("f3", "findings", "问题", key_display="F3", id="editor.findings"),
-        Binding("f4", "fill_zero", "填0", key_display="F4", id="editor.fill_zero", priority=True),
-        # Priority: the app runs them as they arrive and holds what comes after until the new page
-        # has the focus (see action_step), so that typing or pasting right after PgDn lands there.
-        Binding(
-            "pageup", "step(-1)", "上一部分", key_display="PgUp", id="editor.prev", show=False, priority=True
-        ),
-        Binding("pagedown", "step(1)", "下一部分", key_display="PgDn", id="editor.next", priority=True),
-        Binding(
-            "f7", "step(-1)", "上一部分", key_display="F7", id="editor.prev_f7", show=False, priority=True
-        ),
-        Binding(
-            "f8", "step(1)", "下一部分", key_display="F8", id="editor.next_f8", show=False, priority=True
-        ),
-        Binding("f6", "toggle_sidebar", "目录", key_display="F6", id="editor.sidebar", show=False),
-        Binding("f9", "export", "导出", key_display="F9", id="editor.export", show=False),
-        Binding("ctrl+z", "undo", "撤销", key_display="^Z", id="editor.undo", show=False),
-        Binding("ctrl+y", "redo", "重做", key_display="^Y", id="editor.redo", show=False),
-        Binding("escape", "back", "返回目录", key_display="Esc", id="editor.back", show=False),
-    ]
-    # Textual repaints the whole screen when the focus moves (Screen.focused repaints by default);
-    # the widgets that gain and lose the focus repaint themselves (their styles change), so a page
-    # change need not resend the title, the section list and the footer (#11).
-    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    BINDINGS: ClassVar[list[BindingType]] = EDITOR_BINDINGS
+    PALETTE: ClassVar[PaletteNames] = EDITOR_PALETTE
 
-    HELP = (
-        "PgUp/PgDn（或 F7/F8）切换上一/下一部分；Esc 回到左侧目录；F6 隐藏/显示目录。"
-        "Ctrl+S 或 F5 保存；F3 问题列表；F9 导出 Word；Ctrl+P 命令面板可到达每一部分和每个命令。"
-    )
+    # What the keys cannot say (F1 lists the keys themselves, from the bindings).
+    HELP = "左侧是目录（各部分的填写状态），右侧是正在填写的部分；命令面板可到达每一部分和每个命令。"
 
     def __init__(self, controller: Controller, banner: str = "") -> None:
         super().__init__()
@@ -117,15 +196,11 @@ class EditorScreen(Screen[None]):
         self.banner = banner
         self.sections = sections_of(controller.report.tpl)
         self.steps: list[Step] = [step for s in self.sections for step in s.steps]
-        self.current = self._first_open_step()
+        self.current = first_open_step(self.steps, controller.progress)
         self._recheck_timer: Timer | None = None
         self._title_text = ""
         self._progress_text = ""
         self._sidebar_chosen = False
-        # Step keys, the page shown last; the views of pages as they were left.
-        self._recent: list[str] = []
-        self._views: dict[str, PageView] = {}
-        self._collect_timer: Timer | None = None
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -140,63 +215,24 @@ class EditorScreen(Screen[None]):
                     self.sections, self.controller.progress, self.current, SIDEBAR_WIDTH - 2, id="sections"
                 )
                 yield Static("", id="progress")
-            # The first page is composed with the screen, so that the first paint shows it
-            # (mounting it afterwards costs a second full repaint at start-up).
-            first = next(s for s in self.steps if s.key == self.current)
-            with ContentSwitcher(id="pages", initial=page_id(first.key)):
-                yield self._new_page(first)
+            yield PageDeck(self.controller, next(s for s in self.steps if s.key == self.current), id="pages")
         # Listing its keys in the first frame saves a frame at start-up.
         yield footer_listing_keys(QuietFooter(compact=True))
 
     async def on_mount(self) -> None:
         await self.show_step(self.current)
 
-    def _first_open_step(self) -> str:
-        states = self.controller.progress.steps
-        for wanted in ("error", "partial", "empty"):
-            for step in self.steps:
-                if states.get(step.key) == wanted:
-                    return step.key
-        return self.steps[0].key
+    @property
+    def deck(self) -> PageDeck:
+        return self.query_one(PageDeck)
 
     @property
-    def switcher(self) -> ContentSwitcher:
-        return self.query_one("#pages", ContentSwitcher)
+    def switcher(self) -> PageDeck:
+        return self.deck
 
     @property
     def page(self) -> Page | None:
-        current = self.switcher.current
-        return self.switcher.get_child_by_id(current, Page) if current else None
-
-    async def _page_for(self, step: Step) -> tuple[Page, bool]:
-        """The step's page, and whether it was mounted now."""
-        existing = self.switcher.query(f"#{page_id(step.key)}")
-        if existing:
-            page = existing.first()
-            assert isinstance(page, Page)
-            return page, False
-        page = self._new_page(step)
-        page.saved_view = self._views.pop(step.key, None)
-        # Hidden until the switcher shows it: mounted visible, it is painted once stacked under
-        # the page being left, then again alone.
-        page.display = False
-        await self.switcher.mount(page)
-        return page, True
-
-    def _new_page(self, step: Step) -> Page:
-        if step.kind == "text":
-            # Imported on first use: the text editor (TextArea) is the app's heaviest import and
-            # the first page an operator sees is usually not a text part.
-            from tui_report.tui.widgets.textpage import TextPage
-
-            page_class: type[Page] = TextPage
-        else:
-            page_class = {
-                "meta": MetaPage,
-                "preamble": PreamblePage,
-                "table": TablePage,
-            }[step.kind]  # type: ignore[assignment]
-        return page_class(self.controller, step)
+        return self.deck.page
 
     async def show_step(
         self, key: str, focus: bool = True, cell: str | None = None, field: str | None = None
@@ -204,12 +240,11 @@ class EditorScreen(Screen[None]):
         """Show a step's page (mounting it the first time) and put the focus in it. Awaited, so
         that keys typed right after PgDn reach the new page."""
         step = next(s for s in self.steps if s.key == key)
-        old = self.page
+        deck = self.deck
+        old = deck.page
         if old is not None and old.step.key != key:
-            old.flush()
-            self._views[old.step.key] = old.view_state()
-        # Before mounting (awaited): a take-down running meanwhile must keep this page.
-        self._recent = [key, *(k for k in self._recent if k != key)]
+            deck.leave(old)
+        deck.shown_now(key)  # before mounting (awaited)
         # The section list's pointer moves at once, painted while the page mounts: over a thin
         # link the operator sees where the key goes before the page arrives.
         sections = self.query_one(SectionList)
@@ -217,38 +252,18 @@ class EditorScreen(Screen[None]):
         sections.update_states(self.controller.progress, key, SIDEBAR_WIDTH - 2)
         page, mounted = await self._page_for(step)
         self.current = key
-        self.switcher.current = page.id
+        deck.current = page.id
         self._fit_sidebar()
         self.refresh_status()
-        if mounted:
-            restored = page.restore_view()
-        else:
-            view = self._views.pop(key, None)
-            restored = page.focus_saved(view.focus if view else None)
+        restored = deck.restore(page, mounted)
         if cell is not None or field is not None:
             page.go_to(cell=cell, field=field)
         elif focus and not restored:
             page.focus_first()
-        if len(self.switcher.children) > KEPT_PAGES:
-            self.call_after_refresh(self._take_down_pages)
+        deck.take_down_later()
 
-    def _take_down_pages(self) -> None:
-        """Unmount the pages not among the last shown (their views are in self._views)."""
-        del self._recent[KEPT_PAGES:]
-        keep = {page_id(k) for k in self._recent} | {self.switcher.current}
-        for page in list(self.switcher.query_children(Page)):
-            if page.id not in keep:
-                self._views.setdefault(page.step.key, page.view_state())
-                page.remove()
-        if self._collect_timer is not None:
-            self._collect_timer.stop()
-        self._collect_timer = self.set_timer(COLLECT_AFTER, self._collect)
-
-    def _collect(self) -> None:
-        # The pages taken down are cycles of widgets, styles and message queues: without a
-        # collection their memory waits for the collector's rare full pass, and the peak grows.
-        self._collect_timer = None
-        gc.collect()
+    async def _page_for(self, step: Step) -> tuple[Page, bool]:
+        return await self.deck.page_for(step)
 
     # ------------------------------------------------------------------ status
     def refresh_status(self) -> None:
@@ -263,7 +278,7 @@ class EditorScreen(Screen[None]):
         title = f"{report.title or '（未填单位）'}"
         suffix = ("  " + " ".join(flags)) if flags else "  已保存"
         width = max(20, self.size.width or 80)
-        text = clip_cells(title, width - len(suffix) - 2) + suffix
+        text = clip(title, width - len(suffix) - 2) + suffix
         if text != self._title_text:
             self.query_one("#title", Static).update(text)
             self._title_text = text
@@ -273,28 +288,14 @@ class EditorScreen(Screen[None]):
             self.query_one("#progress", Static).update(progress_text)
             self._progress_text = progress_text
         sections = self.query_one(SectionList)
-        sections.will_print = self._will_print()
+        sections.will_print = printed_when_empty(controller.report, self.steps)
         sections.update_states(progress, self.current, SIDEBAR_WIDTH - 2)
         page = self.page
         if isinstance(page, TablePage):
             page.show_status()
-        show = getattr(getattr(self.app, "safety", None), "show_journal_problem", None)
-        if callable(show):
-            show(session)
+        report_app(self).show_journal_problem(session)
 
-    def _will_print(self) -> dict[str, str]:
-        """Text parts left empty that the document prints as a word (六 → “无”)."""
-        report = self.controller.report
-        words: dict[str, str] = {}
-        for step in self.steps:
-            if step.kind != "text":
-                continue
-            part = report.tpl.text_part(step.target)
-            if part.empty_prints is not None and not report.texts.get(step.target, "").strip():
-                words[step.key] = part.empty_prints
-        return words
-
-    def on_table_grid_committed(self, event: TableGrid.Committed) -> None:
+    def on_table_grid_committed(self, event: Committed) -> None:
         self.refresh_status()
 
     def on_screen_resume(self) -> None:
@@ -323,19 +324,8 @@ class EditorScreen(Screen[None]):
         event.stop()
         await self.show_step(event.option_list.step_at[event.option_index])
 
-    async def after_pending_input(self) -> None:
-        """Wait until the focused widget has handled the keys that arrived before this one (they
-        wait in its own queue; a priority key is run by the app at once)."""
-        focused = self.focused
-        if focused is None:
-            return
-        handled = asyncio.Event()
-        focused.call_later(handled.set)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(handled.wait(), timeout=1.0)
-
     async def action_step(self, delta: int) -> None:
-        await self.after_pending_input()
+        await after_pending_input(self)
         index = next(i for i, s in enumerate(self.steps) if s.key == self.current)
         target = index + delta
         if 0 <= target < len(self.steps):
@@ -384,7 +374,7 @@ class EditorScreen(Screen[None]):
     # ------------------------------------------------------------------ commands
     def flush(self) -> None:
         page = self.page
-        if page is not None:
+        if page is not None and page.built:
             page.flush()
 
     def action_save(self) -> None:
@@ -423,7 +413,7 @@ class EditorScreen(Screen[None]):
 
     async def action_fill_zero(self) -> None:
         # Priority (like PgDn), so that it acts on the table shown when it was pressed.
-        await self.after_pending_input()
+        await after_pending_input(self)
         page = self.page
         if not isinstance(page, TablePage):
             self.notify("“填0”只用于表格：请先打开一张表。", timeout=3)
@@ -513,25 +503,13 @@ class EditorScreen(Screen[None]):
                         partial(self.app.call_later, self.show_step, step.key),
                     )
                 )
+        commands += bound_commands(self, self.PALETTE)
         commands += [
-            ("保存", "Ctrl+S 或 F5", self.action_save),
-            ("问题列表", "F3：列出所有错误和警告，Enter 跳到该处", self.action_findings),
-            (
-                "本表空格填0",
-                "F4：把当前表格中所有空格填为0",
-                lambda: self.app.call_later(self.action_fill_zero),
-            ),
             (
                 "采用自动合计",
                 "删去文件中与各项之和不符的合计（当前格，或本表全部），改用自动计算的合计；可撤销",
                 lambda: self.app.call_later(self.action_use_computed_totals),
             ),
-            ("撤销", "Ctrl+Z", lambda: self.app.call_later(self.action_undo)),
-            ("重做", "Ctrl+Y", lambda: self.app.call_later(self.action_redo)),
-            ("导出 Word", "F9：导出 .docx；有错误时可选择导出草稿", self.action_export),
-            ("下一部分", "PgDn 或 F8", lambda: self.app.call_later(self.action_step, 1)),
-            ("上一部分", "PgUp 或 F7", lambda: self.app.call_later(self.action_step, -1)),
-            ("显示/隐藏目录", "F6", self.action_toggle_sidebar),
             ("另存为", "把报告保存到另一个文件", self.action_save_as),
             ("关闭报告", "回到开始页（有未保存的修改时会询问）", self.action_close_report),
         ]

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui_report.tui.gridmodel import clip_cells
+from tui_report.model.linebreak import clip
 from tui_report.tui.widgets.wrapped import WrappedText
 
 
@@ -40,7 +40,7 @@ class HelpScreen(ModalScreen[None]):
                         lines = []
                     yield Static(key_group, classes="field-label")
                     group = key_group
-                lines.append(f"  {clip_cells(key, 14):<14} {description}")
+                lines.append(f"  {clip(key, 14):<14} {description}")
             if lines:
                 yield Static("\n".join(lines), classes="help-keys")
 

@@ -8,8 +8,7 @@ folder's file times are compared, and only changed files are read again.
 from __future__ import annotations
 
 import os
-import sys
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import ClassVar
 
@@ -21,19 +20,19 @@ from textual.widgets import DataTable, Footer, Static
 
 from tui_report.model.indicators import format_figure, review_spec
 from tui_report.model.rules import Finding
+from tui_report.review.columns import SCREEN_COLUMNS, screen_text
 from tui_report.review.desk import (
     InspectionCache,
     Review,
     ReviewError,
-    UnitRow,
     review_folder,
     sort_rows,
 )
 from tui_report.review.discovery import watched_folders
 from tui_report.review.files import UnsafeFile, read_plain_file
+from tui_report.review.unitrow import UnitRow
 from tui_report.storage.errors import ReportFileError
-from tui_report.tui.app import ReportApp
-from tui_report.tui.controller import Controller
+from tui_report.tui.appapi import report_app
 from tui_report.tui.screens.editor import EditorScreen
 
 POLL_SECONDS = 2.0
@@ -70,19 +69,10 @@ class DeskTable(DataTable[str]):
     ]
 
 
-def _short_time(row: UnitRow) -> str:
-    return row.saved_at.strftime("%m-%d %H:%M") if row.saved_at else ""
-
-
 class ReviewScreen(Screen[None]):
     """The review desk.
 
-    | Key(s) | Description |
-    | :- | :- |
-    | enter | open the highlighted report (read-only when someone is editing it) |
-    | f3 | the highlighted report's findings |
-    | s / u | sort by state / by unit |
-    | i / o | show the next indicator / sort by it |
+    The keys are the BINDINGS below (F1 lists them, the README table is checked against them).
     """
 
     DEFAULT_CSS = """
@@ -113,7 +103,8 @@ class ReviewScreen(Screen[None]):
         self.sort_by = "state"
         self.indicator = 0  # index into the template's indicators
         self.cache: InspectionCache = {}
-        # The first reading, started before the app (``tui-report review DIR``): see ReviewApp.
+        # The first reading, started before the app (``tui-report review DIR``): see
+        # tui/reviewapp.py.
         self.prefetched: Future[tuple[Signature, Review]] | None = None
         self._signature: tuple[tuple[str, int, int], ...] | None = None
         self._loading = False
@@ -153,7 +144,7 @@ class ReviewScreen(Screen[None]):
             else:
                 signature = folder_signature(self.folder)
                 # Forked workers only while no report is open here: a fork would share its edit lock.
-                processes = 1 if getattr(self.app, "controller", None) is not None else None
+                processes = 1 if report_app(self).controller is not None else None
                 review = review_folder(self.folder, self.roster, self.year, processes, cache=self.cache)
         except ReviewError as exc:
             self.app.call_from_thread(self._failed, str(exc))
@@ -195,28 +186,13 @@ class ReviewScreen(Screen[None]):
         table.clear(columns=True)
         indicators = self.indicators
         current = indicators[self.indicator % len(indicators)] if indicators else None
-        table.add_column("状态", width=8)
-        table.add_column("单位", width=18)
-        table.add_column("错", width=3)
-        table.add_column("警", width=3)
-        table.add_column("雷同", width=4)
-        table.add_column("编辑中", width=8)
-        table.add_column("最后保存", width=11)
+        for column in SCREEN_COLUMNS:
+            table.add_column(column.short or column.header, width=column.width)
         table.add_column(current[1] if current else "指标", width=8)
         for row in self.rows():
-            editing = row.editor.who if row.editor else ""
             value = format_figure(row.indicators.get(current[0]), current[2]) if current else ""
-            table.add_row(
-                row.state_label,
-                row.unit or row.file_name,
-                str(row.errors) if row.template else "",
-                str(row.warnings) if row.template else "",
-                str(row.copied_text) if row.copied_text else "",
-                editing,
-                _short_time(row),
-                value,
-                key=self._key(row),
-            )
+            cells = [screen_text(column, row) for column in SCREEN_COLUMNS]
+            table.add_row(*cells, value, key=self._key(row))
         if selected is not None:
             for index, row in enumerate(self.rows()):
                 if self._key(row) == self._key(selected):
@@ -295,9 +271,7 @@ class ReviewScreen(Screen[None]):
         if row.path is None:
             self.notify(f"{row.unit}尚未提交报告", severity="warning", timeout=4)
             return
-        app = self.app
-        assert isinstance(app, ReportApp)
-        app.open_path(row.path, read_only=row.editor is not None)
+        report_app(self).open_path(row.path, read_only=row.editor is not None)
 
     def action_findings(self) -> None:
         from tui_report.storage.reportfile import decode_report_bytes, loads_report
@@ -333,72 +307,3 @@ class ReviewScreen(Screen[None]):
 
     def focus_chain_help(self) -> tuple[str, list[str]]:
         return "汇总审核", [self.HELP]
-
-
-class ReviewApp(ReportApp):
-    """``tui-report review DIR``: the app with the review desk as its home screen."""
-
-    CSS_PATH = str(Path(__file__).resolve().parent.parent / "app.tcss")  # the app's, not beside this module
-
-    def __init__(
-        self, folder: Path, roster: Path | None = None, year: int | None = None, banner: str = ""
-    ) -> None:
-        super().__init__(None, cwd=folder, banner=banner)
-        self.folder = folder
-        self.roster = roster
-        self.year = year
-        self.desk: ReviewScreen | None = None
-        # Reading the folder starts now, while the app starts (and before it has threads of its own
-        # that a fork of the reader pool would copy).
-        self._cache: InspectionCache = {}
-        reader = ThreadPoolExecutor(1, thread_name_prefix="tui-report-review")
-        self._prefetch: Future[tuple[Signature, Review]] = reader.submit(self._first_read)
-        reader.shutdown(wait=False)  # the submitted reading still runs; the thread ends after it
-
-    def _first_read(self) -> tuple[Signature, Review]:
-        signature = folder_signature(self.folder)
-        return signature, review_folder(self.folder, self.roster, self.year, cache=self._cache)
-
-    def get_default_screen(self) -> Screen[None]:
-        self.desk = ReviewScreen(self.folder, self.roster, self.year)
-        self.desk.cache = self._cache
-        self.desk.prefetched = self._prefetch
-        return self.desk
-
-    def close_report(self, controller: Controller) -> None:
-        """Closing a report returns to the desk (not to the start screen)."""
-
-        def leave() -> None:
-            controller.session.close()
-            self.controller = None
-            self._offer_edit_when_free = None
-            while len(self.screen_stack) > 1:
-                self.pop_screen()
-
-        self._ask_unsaved(controller, "关闭", leave)
-
-
-def run_review_app(folder: Path, roster: Path | None, year: int | None) -> int:
-    """``tui-report review DIR`` on a terminal."""
-    import os as _os
-
-    from tui_report.tui.app import locale_warning
-
-    encoding = (sys.stdout.encoding or "").lower().replace("-", "")
-    if encoding != "utf8":
-        print(
-            f"tui-report needs a UTF-8 terminal (now {sys.stdout.encoding}): export LANG=C.UTF-8 and set the "
-            "terminal's character set to UTF-8.",
-            file=sys.stderr,
-        )
-        return 2
-    app = ReviewApp(folder, roster, year, banner=locale_warning(_os.environ))
-    try:
-        app.run()
-    finally:
-        if app.controller is not None:
-            app.controller.session.close()
-    if app.return_code:
-        return app.return_code
-    review = app.desk.review if app.desk is not None else None
-    return 0 if review is not None and review.all_complete else 1

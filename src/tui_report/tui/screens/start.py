@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui_report.model.linebreak import clip
 from tui_report.tui.appapi import report_app
-from tui_report.tui.gridmodel import clip_cells
 from tui_report.tui.recent import Summary, example_path, load_recent, reports_in, summarize
 from tui_report.tui.widgets.wrapped import WrappedText
 
@@ -25,20 +25,14 @@ def describe(summary: Summary, width: int, cwd: Path) -> str:
     except ValueError:
         shown = str(summary.path)
     if summary.problem:
-        return clip_cells(f"{shown}  无法读取：{summary.problem}", width)
+        return clip(f"{shown}  无法读取：{summary.problem}", width)
     state = f"完成{summary.percent:>3}%  " + (f"错误{summary.errors}" if summary.errors else "无错误")
-    first = clip_cells(f"{summary.unit or '（未填单位）'} {summary.year}年", width - len(state) - 2)
-    return f"{first}  {state}\n  {clip_cells(shown, width - 2)}"
+    first = clip(f"{summary.unit or '（未填单位）'} {summary.year}年", width - len(state) - 2)
+    return f"{first}  {state}\n  {clip(shown, width - 2)}"
 
 
 class StartScreen(Screen[None]):
-    """
-    | Key(s) | Description |
-    | :- | :- |
-    | n | new report |
-    | e | open the bundled example (read-only) |
-    | enter | open the highlighted report |
-    """
+    """The start screen; its keys are the BINDINGS below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "新建", key_display="N", id="start.new"),

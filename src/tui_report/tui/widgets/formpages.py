@@ -139,7 +139,14 @@ class PreamblePage(Page):
         "有建议写法的项目（如统计期限），在空白时按 F2 填入建议。"
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "suggest", "填入建议", key_display="F2", id="preamble.suggest"),
+        Binding(
+            "f2",
+            "suggest",
+            "填入建议",
+            key_display="F2",
+            id="preamble.suggest",
+            tooltip="前言里：在空白项填入建议写法（如统计期限）",
+        ),
     ]
 
     def suggestion(self, key: str) -> str:

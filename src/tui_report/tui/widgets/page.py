@@ -54,6 +54,12 @@ class Page(Vertical):
         # use it), put back by restore_view.
         self.saved_view: PageView | None = None
 
+    @property
+    def built(self) -> bool:
+        """Composed: its widgets exist. A page being mounted has none yet, and a key that leaves
+        it (PgDn again, Ctrl+S) may come first on a loaded server."""
+        return bool(self.children)
+
     def focus_now(self, widget: Widget) -> None:
         """Focus ``widget`` at once. ``Widget.focus()`` defers it to the app's queue, behind keys
         and pastes that arrived while the page was being shown (PgDn then typing at once): they

@@ -2,35 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.geometry import Region
-from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui_report.model.linebreak import clip
 from tui_report.model.progress import STATE_MARKS, Progress, SectionInfo
-from tui_report.tui.gridmodel import clip_cells
-
-if TYPE_CHECKING:
-    from typing_extensions import Self  # typing.Self from Python 3.11
+from tui_report.tui.textual_compat import LineRepaintOptionList
 
 
-class SectionList(OptionList, inherit_bindings=False):
+class SectionList(LineRepaintOptionList, inherit_bindings=False):
     """Sections and their steps. Enter opens the step; the marks say 空 (empty), 填 (in progress),
-    完 (complete) and 错 (has errors)."""
+    完 (complete) and 错 (has errors). A new highlight or mark repaints its lines only, not the
+    whole list: over a thin link the list is a third of a page change's bytes (#11)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(b for b in OptionList.BINDINGS if isinstance(b, Binding) and b.key not in ("pageup", "pagedown")),
         Binding("enter", "select", "打开", key_display="Enter", id="sections.open", show=False),
     ]
     HELP = "目录：上下键选择，Enter 打开。[空]未填 [填]填写中 [完]已完成 [错]有错误。"
-
-    # A new highlight repaints the two lines it leaves and reaches (_watch_highlighted), not the
-    # whole list: over a thin link the list is a third of a page change's bytes (#11).
-    highlighted: reactive[int | None] = reactive(None, repaint=False)
 
     def __init__(
         self,
@@ -61,8 +53,6 @@ class SectionList(OptionList, inherit_bindings=False):
         # Built with their final prompts: replacing prompts one by one at start-up costs time.
         self._shown = self._prompts(progress, current, width)
         self.current = current
-        # While set, a whole-list refresh repaints only these options' lines (see refresh).
-        self._only_options: list[int] | None = None
         super().__init__(*(Option(p, id=i) for p, i in zip(self._shown, self._ids, strict=True)), id=id)
 
     def _single(self, option_id: str) -> bool:
@@ -80,12 +70,9 @@ class SectionList(OptionList, inherit_bindings=False):
                 i for i, prompt in enumerate(prompts) if i >= len(self._shown) or self._shown[i] != prompt
             ]
             # OptionList repaints the whole list for each new prompt; only their lines changed.
-            self._only_options = changed
-            try:
+            with self.repainting_only(changed):
                 for index in changed:
                     self.replace_option_prompt_at_index(index, prompts[index])
-            finally:
-                self._only_options = None
             self._shown = prompts
 
     def _prompts(self, progress: Progress, current: str, width: int) -> list[str]:
@@ -100,7 +87,7 @@ class SectionList(OptionList, inherit_bindings=False):
             indent = " " if self._indent[index] else ""
             mark = self.will_print.get(option_id) or STATE_MARKS[state]
             prompt = f"{pointer}{indent}[{mark}]{self._titles[index]}"
-            prompts.append(clip_cells(prompt, width))
+            prompts.append(clip(prompt, width))
         return prompts
 
     def highlight_step(self, step_key: str) -> None:
@@ -108,26 +95,3 @@ class SectionList(OptionList, inherit_bindings=False):
             if option_id == step_key:
                 self.highlighted = index
                 return
-
-    def _watch_highlighted(self, old: int | None, new: int | None) -> None:
-        lines = self._option_lines(i for i in (old, new) if i is not None)
-        if lines:  # none: out of sight (the list scrolls, and repaints, to the new one)
-            self.refresh(*lines)
-
-    def _option_lines(self, indexes: Iterable[int]) -> list[Region]:
-        """The visible lines of these options, in the list's content coordinates. Every prompt is
-        clipped to the list's width, so option ``i`` is line ``i``."""
-        top = self.scroll_offset.y
-        height = self.scrollable_content_region.height
-        width = self.scrollable_content_region.width
-        return [Region(0, i - top, width, 1) for i in sorted(set(indexes)) if 0 <= i - top < height]
-
-    def refresh(
-        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
-    ) -> Self:
-        if self._only_options is not None and not regions and repaint and not layout and not recompose:
-            lines = self._option_lines(self._only_options)
-            if not lines:
-                return self
-            regions = tuple(lines)
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from tui_report.model.linebreak import cells, wrap
+from tui_report.model.linebreak import cells, clip, wrap
 from tui_report.model.progress import Step
 from tui_report.model.severities import SEVERITY_LABELS
 from tui_report.tui.controller import Controller
-from tui_report.tui.gridmodel import clip_cells
-from tui_report.tui.widgets.grid import TableGrid
+from tui_report.tui.grid.widget import CursorMoved, TableGrid
 from tui_report.tui.widgets.page import Page, PageView
 from tui_report.tui.widgets.wrapped import WrappedText
 
@@ -59,7 +58,7 @@ class TablePage(Page):
     def on_mount(self) -> None:
         self.call_after_refresh(self.show_status)
 
-    def on_table_grid_cursor_moved(self, event: TableGrid.CursorMoved) -> None:
+    def on_table_grid_cursor_moved(self, event: CursorMoved) -> None:
         self.show_status()
 
     def status_of(self) -> tuple[str, str, str]:
@@ -90,7 +89,7 @@ class TablePage(Page):
         room = cells(row_label)
         while width > 10 and room > 6 and len(wrap(where, width)) > 2:
             room -= 2
-            where = f"{clip_cells(row_label, room)} | {col_label}"
+            where = f"{clip(row_label, room)} | {col_label}"
         return where
 
     def show_status(self) -> None:

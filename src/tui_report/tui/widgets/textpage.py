@@ -33,8 +33,8 @@ class ReportTextArea(TextArea, inherit_bindings=False):
             for b in TextArea.BINDINGS
             if isinstance(b, Binding) and b.key not in ("pageup", "pagedown", "f6", "f7")
         ),
-        Binding("ctrl+home", "text_start", "到全文开头", key_display="^Home", show=False),
-        Binding("ctrl+end", "text_end", "到全文末尾", key_display="^End", show=False),
+        Binding("ctrl+home", "text_start", "到全文开头", key_display="^Home", show=False, tooltip="文字框里"),
+        Binding("ctrl+end", "text_end", "到全文末尾", key_display="^End", show=False, tooltip="文字框里"),
     ]
 
     def action_text_start(self) -> None:
@@ -45,13 +45,16 @@ class ReportTextArea(TextArea, inherit_bindings=False):
 
 
 class TextPage(Page):
-    HELP = (
-        "文字部分：直接输入（支持中文输入法和粘贴整段文字），自动换行。"
-        "Ctrl+Z 撤销、Ctrl+Y 重做（本框内）；Tab 离开编辑框；PgUp/PgDn 切换上一/下一部分；"
-        "Ctrl+L 在右侧显示/隐藏上年报告的同一部分（供参考，不要照抄）。"
-    )
+    HELP = "文字部分：直接输入（支持中文输入法和粘贴整段文字），自动换行；撤销、重做只在本框内。"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+l", "toggle_last_year", "上年文字", key_display="^L", id="text.last_year"),
+        Binding(
+            "ctrl+l",
+            "toggle_last_year",
+            "上年文字",
+            key_display="^L",
+            id="text.last_year",
+            tooltip="在右侧显示/隐藏上年报告的同一部分（供参考，不要照抄）",
+        ),
     ]
     DEFAULT_CSS = """
     TextPage #text-row { height: 1fr; }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tui_report.tui.gridmodel import GridLayout
+from tui_report.tui.grid.layout import GridLayout
 
 Position = tuple[int, int]
 IsInput = Callable[[str], bool]
@@ -60,3 +60,10 @@ def next_input(layout: GridLayout, row: int, col: int, step: int, is_input: IsIn
         if 0 <= r < len(layout.rows):
             c = 0 if step > 0 else len(layout.rows[r].cells) - 1
     return None
+
+
+def entry_target(layout: GridLayout, row: int, col: int, step: int, is_input: IsInput) -> Position | None:
+    """After a commit by Tab (``step`` 1), Shift+Tab (-1) or Enter (0: down): the next input cell."""
+    if step == 0:
+        return next_input_down(layout, row, col, is_input)
+    return next_input(layout, row, col, step, is_input)

@@ -6,16 +6,34 @@ snapshot of the cursor and edit state, and returns one Strip per screen line.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from tui_report.model.linebreak import cells, clip
+from tui_report.model.report import CellValue, cell_value, format_value
 from tui_report.model.severities import SEVERITY_MARKS
-from tui_report.tui.gridmodel import GridLayout, Line, clip_cells
+from tui_report.model.template import CompiledTable
+from tui_report.tui.controller import CellMark
+from tui_report.tui.grid.layout import GridLayout, Line
+
+# The grid's component classes (``table-grid--<name>`` in app.tcss): what ``style(name)`` gets.
+STYLE_NAMES = (
+    "label",
+    "label-current",
+    "header",
+    "caption",
+    "corner",
+    "cell",
+    "computed",
+    "error",
+    "warning",
+    "cursor",
+    "editing",
+)
 
 # Info findings leave cells unmarked.
 MARK_CHARS: dict[str, str] = {"error": SEVERITY_MARKS["error"], "warning": SEVERITY_MARKS["warning"]}
@@ -42,6 +60,16 @@ class PaintState:
     views: dict[str, CellView]
 
 
+def cell_view(
+    table: CompiledTable, values: dict[str, CellValue], marks: Mapping[str, CellMark], cell_id: str
+) -> CellView:
+    """What ``cell_id`` shows: its value (entered or computed) and its mark."""
+    cell = table.cells[cell_id]
+    mark = marks.get(cell_id)
+    char = MARK_CHARS[mark.severity] if mark else ("=" if cell.computed else " ")
+    return CellView(format_value(cell_value(table, values, cell)), char, cell.computed)
+
+
 class GridPainter:
     def __init__(self, style: Callable[[str], Style]) -> None:
         # ``style("cell")`` etc.: the grid's component styles (table-grid--<name>).
@@ -60,8 +88,8 @@ class GridPainter:
             if x > cursor:
                 segments.append(Segment(" " * (x - cursor), base))
             w = min(w, width - x)
-            text = clip_cells(text, w) if cell_len(text) > w else text
-            segments.append(Segment(text + " " * (w - cell_len(text)), style))
+            text = clip(text, w) if cells(text) > w else text
+            segments.append(Segment(text + " " * (w - cells(text)), style))
             cursor = x + w
 
         for piece in line.pieces:
@@ -69,7 +97,7 @@ class GridPainter:
                 if piece.role == "label":
                     current = line.row == state.row
                     style = self.style("label-current" if current else "label")
-                    put(0, label_w, (">" if current else " ") + clip_cells(piece.text, label_w - 2), style)
+                    put(0, label_w, (">" if current else " ") + clip(piece.text, label_w - 2), style)
                 elif piece.role == "caption":
                     put(0, width, " " + piece.text, self.style("caption"))
                 else:
@@ -91,12 +119,12 @@ class GridPainter:
         room = width - 2
         if on_cursor and state.editing is not None:
             shown = state.editing
-            if cell_len(shown) > room:
+            if cells(shown) > room:
                 shown = shown[-room:]
-            return " >" + shown + " " * max(0, room - cell_len(shown)), self.style("editing")
+            return " >" + shown + " " * max(0, room - cells(shown)), self.style("editing")
         view = state.views[cell_id]
-        value = view.text if cell_len(view.text) <= room else "#" * room
-        text = " " + view.mark + " " * (room - cell_len(value)) + value
+        value = view.text if cells(view.text) <= room else "#" * room
+        text = " " + view.mark + " " * (room - cells(value)) + value
         if on_cursor:
             name = "cursor"
         elif view.mark == MARK_CHARS["error"]:

@@ -12,9 +12,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from rich.cells import cell_len
-
 from tui_report.model.layout import Span, print_grid
+from tui_report.model.linebreak import cells, clip, fold
 from tui_report.model.template import CellDef, CompiledTable
 
 PieceRole = Literal["corner", "header", "caption", "label", "cell"]
@@ -23,39 +22,6 @@ MIN_LABEL = 10
 MAX_LABEL = 40
 MIN_COL = 6
 COL = {"count": 6, "change": 6, "amount": 10}
-
-
-def wrap_cells(text: str, width: int) -> list[str]:
-    """Break text into lines of at most ``width`` terminal cells (CJK counts two)."""
-    if width <= 0:
-        return [""]
-    lines: list[str] = []
-    line = ""
-    used = 0
-    for char in text:
-        w = cell_len(char)
-        if used + w > width:
-            lines.append(line)
-            line, used = "", 0
-        line += char
-        used += w
-    lines.append(line)
-    return lines
-
-
-def clip_cells(text: str, width: int) -> str:
-    """Cut text to ``width`` cells, marking a cut with ``..`` (ASCII: no ambiguous-width glyphs)."""
-    if cell_len(text) <= width:
-        return text
-    out = ""
-    used = 0
-    for char in text:
-        w = cell_len(char)
-        if used + w > width - 2:
-            break
-        out += char
-        used += w
-    return out + "." * (width - used)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +85,7 @@ def _col_widths(kinds: Sequence[str], values_width: dict[int, int], avail: int) 
 
 
 def _label_width(labels: list[str], avail: int, values: int) -> int:
-    wanted = max((cell_len(label) for label in labels), default=MIN_LABEL) + 1
+    wanted = max((cells(label) for label in labels), default=MIN_LABEL) + 1
     room = avail - values
     return max(MIN_LABEL, min(wanted, MAX_LABEL, room))
 
@@ -156,7 +122,7 @@ def distinct_labels(rows: Sequence[tuple[str, tuple[str, ...]]], width: int) -> 
     for short, labels in rows:
         label = _row_label(short, labels)
         inner = label.removeprefix(f"{short} ")
-        if cell_len(label) > width and inner != label:
+        if cells(label) > width and inner != label:
             parent = labels[:-1]
             shared = max(
                 (
@@ -168,7 +134,7 @@ def distinct_labels(rows: Sequence[tuple[str, tuple[str, ...]]], width: int) -> 
             )
             if 0 < shared < len(inner):
                 label = f"{short} {inner[shared:]}"
-        out.append(clip_cells(label, width))
+        out.append(clip(label, width))
     return out
 
 
@@ -190,7 +156,7 @@ def _entry_layout(table: CompiledTable, width: int, widest: dict[str, int]) -> G
     widths = _col_widths(kinds, col_widest, width)
     label_w = _label_width([r.label for r in entry.rows], width, sum(widths))
     layout = GridLayout(label_w, _xs(widths), widths)
-    header_lines = [wrap_cells(c.label, w - 1) for c, w in zip(entry.columns, widths, strict=True)]
+    header_lines = [fold(c.label, w - 1) for c, w in zip(entry.columns, widths, strict=True)]
     height = max(len(h) for h in header_lines)
     for i in range(height):
         pieces = [Piece(0, label_w, "", "corner")]
@@ -200,7 +166,7 @@ def _entry_layout(table: CompiledTable, width: int, widest: dict[str, int]) -> G
             )
         layout.head.append(Line(pieces))
     for r, row in enumerate(entry.rows):
-        pieces = [Piece(0, label_w, clip_cells(row.label, label_w - 1), "label")]
+        pieces = [Piece(0, label_w, clip(row.label, label_w - 1), "label")]
         for j, cid in enumerate(ids[r]):
             pieces.append(Piece(label_w + layout.col_x[j], widths[j], "", "cell", cid))
             layout.cell_box[cid] = (layout.col_x[j], widths[j])
@@ -304,9 +270,9 @@ class _PrintLayout:
                 continue
             _, w = self.box(span.col, span.colspan)
             if span.role == "caption":
-                head.append((span, [clip_cells(span.text, w)]))
+                head.append((span, [clip(span.text, w)]))
                 continue
-            lines = wrap_cells(span.text, w - 1) if span.text else [""]
+            lines = fold(span.text, w - 1) if span.text else [""]
             if span.role == "corner":
                 lines = lines[: max(1, span.rowspan * 2)]
             head.append((span, lines))
@@ -330,7 +296,7 @@ class _PrintLayout:
             if len(lines) > room:
                 del lines[room:]
                 if lines:
-                    lines[-1] = clip_cells(lines[-1] + "..", self.layout.label_width - 1)
+                    lines[-1] = clip(lines[-1] + "..", self.layout.label_width - 1)
 
     def _head_lines(
         self, head: list[HeadSpan], heights: dict[int, int], value_rows: Collection[int]
