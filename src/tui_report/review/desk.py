@@ -45,7 +45,7 @@ from tui_report.review.unitrow import STATE_ORDER, STATES, UnitRow
 from tui_report.review.workflow import saved_first_of
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import decode_report_bytes, loads_report
-from tui_report.storage.reviewrecords import year_folder_of
+from tui_report.storage.reviewrecords import export_records, place_of, year_folder_of
 
 COMPLETENESS_RULES = frozenset({"TABLE_INCOMPLETE", "TEXT_EMPTY", "META"})
 POOL_MIN_FILES = 200
@@ -305,8 +305,9 @@ def _row(inspection: Inspection) -> UnitRow:
     )
 
 
-def _file_details(rows: Iterable[UnitRow], found: FoundReports) -> None:
+def _file_details(rows: Iterable[UnitRow], found: FoundReports, year_folder: Path) -> None:
     held = held_flocks()
+    recorded = export_records(year_folder)  # batch export's records in .review, read once
     for row in rows:
         row.base = found.folder
         if row.path is None:
@@ -318,7 +319,8 @@ def _file_details(rows: Iterable[UnitRow], found: FoundReports) -> None:
         saved = last_saved(info)
         row.saved_at, row.saved_by = saved.at, saved.by
         row.editor = editor_of(row.path, held)
-        row.exported = exports_of(row.path, info.st_mtime, found.names_beside(row.path))
+        record = recorded.get(place_of(row.path, year_folder).key) if recorded else None
+        row.exported = exports_of(row.path, info.st_mtime, found.names_beside(row.path), record)
 
 
 def _unreadable_folders(found: FoundReports) -> list[UnitRow]:
@@ -438,11 +440,12 @@ def review_folder(
         if roster is not None
         else sorted(rows, key=lambda r: (r.unit, r.file_name))
     )
-    _file_details(rows, found)
+    year_folder = year_folder_of(folder / ROSTER_NAME)
+    _file_details(rows, found, year_folder)
     templates = Counter(r.template for r in rows if r.template)
     review = Review(folder, target, rows, roster_path, templates.most_common(1)[0][0] if templates else "")
     _indicators(rows, last, review)
-    review.uses_workflow = add_workflow(rows, year_folder_of(folder / ROSTER_NAME), today)
+    review.uses_workflow = add_workflow(rows, year_folder, today)
     return review
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from textual.screen import Screen
 
-from tui_report.review.desk import InspectionCache, Review, review_folder
+from tui_report.review.desk import InspectionCache, Review
 from tui_report.tui.app import ReportApp, locale_warning
-from tui_report.tui.screens.review import ReviewScreen, Signature, folder_signature
+from tui_report.tui.screens.review import ReviewScreen, Signature, read_desk
 
 
 class ReviewApp(ReportApp):
@@ -40,8 +40,7 @@ class ReviewApp(ReportApp):
         reader.shutdown(wait=False)  # the submitted reading still runs; the thread ends after it
 
     def _first_read(self) -> tuple[Signature, Review]:
-        signature = folder_signature(self.folder)
-        return signature, review_folder(self.folder, self.roster, self.year, cache=self._cache)
+        return read_desk(self.folder, self.roster, self.year, None, self._cache)
 
     def get_default_screen(self) -> Screen[None]:
         self.desk = ReviewScreen(self.folder, self.roster, self.year)
