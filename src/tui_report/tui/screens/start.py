@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -40,7 +41,7 @@ def desk_offered(folder: Path, reports_here: int) -> bool:
     from tui_report.review.roster import in_reviewers_group
 
     roster = folder / "roster.toml"
-    if reports_here < 2 and not roster.is_file():
+    if reports_here < 2 and not os.path.isfile(roster):
         return False
     return unit_folders_readable(folder) or in_reviewers_group(roster)
 
