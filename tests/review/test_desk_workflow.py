@@ -122,6 +122,7 @@ async def test_workflow_columns_sort_names_and_detail(flow: Flow) -> None:
         await choose(pilot, desk, "民政局")
         detail = desk.query_one("#detail", WrappedText).text
         assert "尚未提交报告" in detail and "逾期 3 天，联系人 联系人5 0517-5" in detail
+        assert detail.count("0517-5") == 1  # the contact once, beside the days late
         await pilot.press("s")  # by filling state: 未提交 first
         assert cells(desk)[0][1] == "未提交"
         await pilot.press("w")

@@ -109,38 +109,34 @@ def compared_columns(review: Review) -> list[ScreenColumn]:
 
 
 def detail_text(row: UnitRow, review: Review) -> str:
-    """The lines under the table for the row chosen: its file, editor, saves, exports and contact;
-    the workflow (submitted by whom and when, why it is not published yet), a second report of the
-    unit, the days past the deadline, and why the file cannot be read."""
-    parts = [row.file_name or "尚未提交报告"]
+    """The lines under the table for the row chosen: its file, editor, saves and exports; the
+    workflow (submitted by whom and when, why it is not published yet), a second report of the
+    unit, the days past the deadline; the contact, and why the file cannot be read."""
+    files = [row.file_name or "尚未提交报告"]
     if row.editor:
         since = row.editor.since[11:16] if len(row.editor.since) >= 16 else ""
-        parts.append(f"{row.editor.who}正在编辑" + (f"（{since}起）" if since else ""))
+        files.append(f"{row.editor.who}正在编辑" + (f"（{since}起）" if since else ""))
     if row.saved_at:
-        parts.append(f"{row.saved_at:%m-%d %H:%M} {row.saved_by}保存")
+        files.append(f"{row.saved_at:%m-%d %H:%M} {row.saved_by}保存")
     if row.exported:
-        parts.append("已导出 " + "、".join(row.exported))
-    if row.contact:
-        parts.append(f"联系人 {row.contact}")
-    if not row.in_roster and review.roster is not None:
-        parts.append("不在名册中")
-    more: list[str] = []
+        files.append("已导出 " + "、".join(row.exported))
+    flow: list[str] = []
     if review.uses_workflow and row.path is not None:
-        flow = row.workflow
-        submitted = flow.submitted
-        more.append(
-            f"{flow.label}"
+        submitted = row.workflow.submitted
+        flow.append(
+            row.workflow.label
             + (f"（{submitted.author} {submitted.at:%m-%d %H:%M} 报送）" if submitted is not None else "")
         )
         reason = publish_hold_reason(row)
-        more.append(f"暂不发布：{reason}" if reason else "可以发布")
+        flow.append(f"暂不发布：{reason}" if reason else "可以发布")
     if row.duplicate_of:
-        more.append(f"与 {row.duplicate_of} 重复（同一单位同一年度）")
+        flow.append(f"与 {row.duplicate_of} 重复（同一单位同一年度）")
     if row.overdue_days:
-        more.append(f"逾期 {row.overdue_days} 天" + (f"，联系人 {row.contact}" if row.contact else ""))
-    lines = ["  ".join(parts)]
-    if more:
-        lines.append("；".join(more))
+        flow.append(f"逾期 {row.overdue_days} 天" + (f"，联系人 {row.contact}" if row.contact else ""))
+    more = [f"联系人 {row.contact}"] if row.contact and not row.overdue_days else []
+    if not row.in_roster and review.roster is not None:
+        more.append("不在名册中")
     if row.problem:
-        lines.append(row.problem)
-    return "\n".join(lines)
+        more.append(row.problem)
+    lines = ["  ".join(files), "；".join(flow), "  ".join(more)]
+    return "\n".join(line for line in lines if line)
