@@ -54,7 +54,9 @@ POOL_MIN_FILES = 200
 COMPARE_UNITS_UP_TO = 300
 
 
-InspectionCache = dict[str, tuple[tuple[int, int, int], "Inspection"]]
+# path → (the file's signature: time, size, inode and change time; what was found in it)
+FileSignature = tuple[int, int, int, int]
+InspectionCache = dict[str, tuple[FileSignature, "Inspection"]]
 
 
 def report_state(report: Report, findings: list[Finding]) -> str:
@@ -378,18 +380,21 @@ def _indicators(rows: list[UnitRow], last: dict[str, Inspection], review: Review
     )
 
 
-def _signature(path: Path) -> tuple[int, int, int] | None:
+def _signature(path: Path) -> FileSignature | None:
+    """What tells a file changed. The change time too: an operator can set a file's modification
+    time back (``touch -d``) after changing it in place, not its change time; the desk keeps its
+    reading between runs (review/deskcache.py), so a stale one would last."""
     try:
         info = os.stat(path, follow_symlinks=False)
     except OSError:
         return None
-    return (info.st_mtime_ns, info.st_size, info.st_ino)
+    return (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
 
 
 def _inspect_cached(
     files: list[Path], processes: int | None, cache: InspectionCache | None
 ) -> list[Inspection]:
-    """Inspect the files, reusing the cache's inspection of a file whose time, size and inode are
+    """Inspect the files, reusing the cache's inspection of a file whose times, size and inode are
     unchanged (the review screen re-reads only what changed)."""
     if cache is None:
         return inspect_all([str(p) for p in files], processes)
