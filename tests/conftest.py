@@ -36,9 +36,10 @@ SERIAL_MODULES = frozenset(
 )
 
 
-# Modules whose tests share one thing on disk (the offline bundle in dist/): on one worker, in
-# order, but beside the other tests (pytest-xdist --dist loadgroup).
-ONE_WORKER_MODULES = frozenset({"test_bundle.py"})
+# Modules whose tests share one thing (the offline bundle in dist/; the fuzz module's case counter,
+# which its last test sums): on one worker, in order, but beside the other tests (pytest-xdist
+# --dist loadgroup).
+ONE_WORKER_MODULES = frozenset({"test_bundle.py", "reliability/test_fuzz_loader.py"})
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
