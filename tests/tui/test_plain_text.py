@@ -30,7 +30,7 @@ from tui_report.storage.reportfile import load_report, save_report
 from tui_report.tui import recent
 from tui_report.tui.app import ReportApp, make_app
 from tui_report.tui.reviewapp import ReviewApp
-from tui_report.tui.screens.dialogs import ConfirmDialog, ExportDialog
+from tui_report.tui.screens.dialogs import ConfirmDialog, ExportDialog, NewReportDialog
 from tui_report.tui.screens.doctor import DoctorScreen
 from tui_report.tui.screens.editor import EditorScreen
 from tui_report.tui.screens.findings import FindingsScreen
@@ -101,6 +101,30 @@ async def test_start_screen_lists_recent_and_folder_reports_as_they_are(tmp_path
         assert_shown(app, str(other))
         assert_nothing_raw_sent(app)
         await click_on(pilot, app, CLICK_TEXT)
+
+
+async def test_new_from_last_year_shows_the_unit_and_a_taken_file_name(tmp_path: Path) -> None:
+    """L on a report: the unit is prefilled as it is; a file name that is taken is named as it is."""
+    save_report(report_of(HOSTILE), tmp_path / HOSTILE_FILE)
+
+    app = make_app(None, cwd=tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one("#reports", OptionList)
+        for _ in range(options.option_count):
+            if (options.highlighted_option.id or "").startswith("file:"):  # type: ignore[union-attr]
+                break
+            await pilot.press("down")
+        await pilot.press("l")
+        await until(pilot, lambda: isinstance(app.screen, NewReportDialog), "the new-report dialog")
+        assert app.screen.query_one("#new-unit", Input).value == HOSTILE
+        app.screen.query_one("#new-file", Input).value = HOSTILE_FILE  # taken
+        await pilot.click("#btn-create")
+        await pilot.pause()
+        problem = app.screen.query_one("#new-problem", Static)
+        assert shown(f"文件 {tmp_path / HOSTILE_FILE} 已存在") in str(problem.render())
+        assert_nothing_raw_sent(app)
+        await pilot.press("escape")
 
 
 # ---------------------------------------------------------------------- the editor
