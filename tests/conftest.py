@@ -30,6 +30,7 @@ SERIAL_MODULES = frozenset(
         "reliability/test_ssh.py",  # a real sshd on loopback
         "reliability/test_two_users.py",  # two real users
         "tui/test_pty_input.py",  # the real app in a pseudo-terminal: reads and timing
+        "tui/test_plain_terminal.py",
         "tui/test_redraw.py",
         "tui/test_terminal.py",  # tmux
     }

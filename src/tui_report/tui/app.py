@@ -23,9 +23,10 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from tui_report.host.terminal import escape_controls
+from tui_report.host.terminal import escape_controls, escape_line
 from tui_report.model.report import Report, new_report
 from tui_report.model.rules import has_errors
 from tui_report.model.template import TemplateError, template_for_year
@@ -147,6 +148,25 @@ class ReportApp(App[int]):
         self.guard: HangupGuard | None = None
         # The lock, recovery and outside-change flows (dialogs over the session's answers).
         self.safety = SafetyFlows(self, self)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast is plain text, whatever the caller asks (``markup`` is ignored): toasts name
+        files, units and reasons read from files (``tui/plain.py``). Control characters escaped."""
+        super().notify(
+            escape_controls(message),
+            title=escape_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     # ------------------------------------------------------------------ screens
     def get_default_screen(self) -> Screen[None]:
