@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tui_report.host.terminal import escape_line
 from tui_report.model.indicators import Indicator, format_figure, review_spec
+from tui_report.model.linebreak import cells
 from tui_report.review.columns import SCREEN_COLUMNS, SCREEN_FIRST_DROPPED, Column, screen_text
 from tui_report.review.desk import Review
 from tui_report.review.deskflow import distinguishing_names, publish_hold_reason
@@ -28,9 +30,14 @@ class ScreenColumn:
     text: Callable[[UnitRow], str]
 
 
-def _from_column(column: Column, names: dict[str, str]) -> ScreenColumn:
+def _from_column(column: Column, names: dict[str, str], unit_width: int | None = None) -> ScreenColumn:
     if column.key == "unit":
-        return ScreenColumn("unit", column.header, column.width, lambda r: names.get(r.unit) or r.file_name)
+        return ScreenColumn(
+            "unit",
+            column.header,
+            unit_width or column.width,
+            lambda r: names.get(escape_line(r.unit)) or r.file_name,
+        )
     return ScreenColumn(
         column.key, column.short or column.header, column.width, lambda r: screen_text(column, r)
     )
@@ -58,7 +65,9 @@ def _fit(columns: list[ScreenColumn], width: int) -> list[ScreenColumn]:
 
 
 def unit_names(review: Review, width: int) -> dict[str, str]:
-    return distinguishing_names([r.unit for r in review.rows], width)
+    """Shown name by the name as the screen shows it (control characters escaped, so measured as
+    wide as they will be)."""
+    return distinguishing_names([escape_line(r.unit) for r in review.rows], width)
 
 
 def indicator_column(indicator: Indicator) -> ScreenColumn:
@@ -71,11 +80,18 @@ def indicator_column(indicator: Indicator) -> ScreenColumn:
 
 
 def desk_columns(review: Review, width: int, indicator: Indicator | None) -> list[ScreenColumn]:
-    """The desk's columns at ``width`` terminal cells: the states, unit, counts, and the indicator."""
+    """The desk's columns at ``width`` terminal cells: the states, unit, counts, and the indicator.
+    A terminal wider than they need gives the spare cells to the unit names (up to the longest)."""
+    room = width - (INDICATOR_WIDTH + CELL_PADDING if indicator else 0)
+    wanted = [c for c in SCREEN_COLUMNS if _wanted(c, review)]
+    kept = {c.key for c in _fit([_from_column(c, {}) for c in wanted], room)}
+    fitted = [c for c in wanted if c.key in kept]
     unit_width = next(c.width for c in SCREEN_COLUMNS if c.key == "unit")
+    spare = room - _span([_from_column(c, {}) for c in fitted])
+    longest = max((cells(escape_line(r.unit)) for r in review.rows), default=0)
+    unit_width = max(unit_width, min(unit_width + spare, longest))
     names = unit_names(review, unit_width)
-    columns = [_from_column(c, names) for c in SCREEN_COLUMNS if _wanted(c, review)]
-    columns = _fit(columns, width - (INDICATOR_WIDTH + CELL_PADDING if indicator else 0))
+    columns = [_from_column(c, names, unit_width) for c in fitted]
     return columns + ([indicator_column(indicator)] if indicator is not None else [])
 
 

@@ -19,7 +19,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 
 from tui_report.model.indicators import Indicator, review_spec
@@ -33,6 +32,7 @@ from tui_report.storage.reviewrecords import year_folder_of
 from tui_report.tui.appapi import report_app
 from tui_report.tui.commands import PaletteEntry, PaletteNames, bound_commands
 from tui_report.tui.deskview import ScreenColumn, compared_columns, desk_columns, detail_text
+from tui_report.tui.plain import plain_cell, plain_line
 from tui_report.tui.screens.deskjobs import DeskJobs
 from tui_report.tui.widgets.wrapped import WrappedText
 
@@ -273,7 +273,7 @@ class ReviewScreen(DeskJobs):
         self._shown: list[UnitRow] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(f"汇总审核：{self.folder}"), classes="title-bar", id="title")
+        yield Static(plain_line(f"汇总审核：{self.folder}"), classes="title-bar", id="title")
         yield WrappedText("正在读取各单位的报告……", id="count")
         yield DeskTable(id="desk", cursor_type="row", zebra_stripes=True)
         yield WrappedText("", id="detail")
@@ -331,7 +331,7 @@ class ReviewScreen(DeskJobs):
             self.sort_by = "workflow" if review.uses_workflow else "state"
         year = f"{review.year}年度 " if review.year else ""
         roster = "（名册）" if review.roster else "（无名册）"
-        self.query_one("#title", Static).update(Content(f"汇总审核：{year}{self.folder}{roster}"))
+        self.query_one("#title", Static).update(plain_line(f"汇总审核：{year}{self.folder}{roster}"))
         self.query_one("#count", WrappedText).update(review.count_line())
         self.fill()
         self.call_after_refresh(self._store)
@@ -363,15 +363,15 @@ class ReviewScreen(DeskJobs):
     def fill(self) -> None:
         if self.review is None:
             return
-        table = self.query_one("#desk", DataTable)
+        table = self.query_one("#desk", DeskTable)  # typed: its cells are plain Text
         selected = self.selected()
         table.clear(columns=True)
         columns = self.columns()
         for column in columns:
-            table.add_column(Text(column.header), width=column.width, key=column.key)
+            table.add_column(plain_cell(column.header), width=column.width, key=column.key)
         self._shown = self.rows()
         for row in self._shown:
-            table.add_row(*(Text(column.text(row)) for column in columns), key=self._key(row))
+            table.add_row(*(plain_cell(column.text(row)) for column in columns), key=self._key(row))
         if selected is not None:
             for index, row in enumerate(self._shown):
                 if self._key(row) == self._key(selected):

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from tui_report.model.report import Report
 from tui_report.model.rules import Finding
 from tui_report.model.workflow import CommentThread
+from tui_report.tui.plain import plain_line
 from tui_report.tui.screens.findings import FindingsScreen
 from tui_report.tui.screens.workflowdialogs import FormChoice, FormDialog, FormField, FormSpec
 from tui_report.tui.workflowview import ReviewedFindings, verifiable
@@ -71,7 +72,7 @@ class ReviewFindingsScreen(FindingsScreen):
             return options
         opened = sum(1 for thread, _ in self.reviewed.comments if thread.open)
         how = "，R 答复" if self.actions.reply is not None else ""
-        head = Option(f"-- 审核意见：{opened}条待处理，共{count}条{how} --", disabled=True)
+        head = Option(plain_line(f"-- 审核意见：{opened}条待处理，共{count}条{how} --"), disabled=True)
         rest = [Option("-- 检查结果 --", disabled=True)] if self.reviewed.findings else []
         return [head, *options[:count], *rest, *options[count:]]
 
@@ -102,7 +103,7 @@ class ReviewFindingsScreen(FindingsScreen):
         errors = sum(1 for f in self.findings if f.severity == "error")
         warnings = sum(1 for f in self.findings if f.severity == "warning")
         self.query_one(".title-bar", Static).update(
-            f"问题列表：{errors}个错误，{warnings}个警告（Enter 跳到该处，Esc 返回）"
+            plain_line(f"问题列表：{errors}个错误，{warnings}个警告（Enter 跳到该处，Esc 返回）")
         )
 
     def action_reply(self) -> None:

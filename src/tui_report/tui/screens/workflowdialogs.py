@@ -18,6 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui_report.tui.plain import plain, plain_line
 from tui_report.tui.widgets.wrapped import WrappedText
 
 
@@ -79,12 +80,12 @@ class FormDialog(ModalScreen[FormAnswer | None]):
         with Vertical(classes="dialog wide"):
             yield WrappedText(self.spec.title, classes="dialog-text")
             for item in self.spec.fields:
-                yield Static(item.label, classes="field-label")
+                yield Static(plain_line(item.label), classes="field-label")
                 box = Input(item.value, id=f"form-{item.key}", placeholder=item.placeholder)
                 box.cursor_blink = False
                 yield box
             if self.spec.choice is not None:
-                yield Static(self.spec.choice.line(), id="form-choice", classes="field-label")
+                yield Static(plain_line(self.spec.choice.line()), id="form-choice", classes="field-label")
             yield Static("", id="form-problem", classes="error")
             yield WrappedText(self.spec.note or "Enter 确定，Esc 取消", classes="guidance")
 
@@ -101,7 +102,7 @@ class FormDialog(ModalScreen[FormAnswer | None]):
         if choice is None:
             return
         choice.index = (choice.index + 1) % len(choice.options)
-        self.query_one("#form-choice", Static).update(choice.line())
+        self.query_one("#form-choice", Static).update(plain_line(choice.line()))
 
     def answer(self) -> FormAnswer:
         values = {
@@ -123,7 +124,7 @@ class FormDialog(ModalScreen[FormAnswer | None]):
         if not problem and self.spec.check is not None:
             problem = self.spec.check(values)
         if problem:
-            self.query_one("#form-problem", Static).update(problem)
+            self.query_one("#form-problem", Static).update(plain(problem))
             return
         self.dismiss(values)
 
