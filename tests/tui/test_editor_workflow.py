@@ -204,3 +204,26 @@ async def test_a_second_report_of_a_unit_and_year_is_refused(
         await pilot.press("y")  # 打开已有的报告
         await until(pilot, lambda: isinstance(app.screen, EditorScreen), "the existing report opens")
         assert controller(app).session.path == existing
+
+
+async def test_comments_notices_and_replies_are_shown_as_plain_text(returned: Path) -> None:
+    hostile = "请核实[/]表三[@click=app.quit]点我[/b]"
+    comment(returned, hostile, "texts.problems.main")
+    write_notice(returned.parent, "[b]通知[/]" + hostile, None)
+    app = make_app(returned)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReadDialog), "the notice")
+        dialog = app.screen
+        assert isinstance(dialog, ReadDialog)
+        shown = "\n".join(w.text for w in dialog.query(WrappedText))
+        assert "[b]通知[/]" + hostile in shown.replace("\n", "")
+        await pilot.press("escape", "f3")
+        screen = app.screen
+        assert isinstance(screen, ReviewFindingsScreen)
+        await pilot.pause()
+        from textual.widgets import OptionList
+
+        options = screen.query_one("#findings", OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("[@click=app.quit]点我" in p for p in prompts)
+        assert app.is_running  # nothing was run
