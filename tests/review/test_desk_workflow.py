@@ -5,6 +5,7 @@ the workflow's columns and detail line, and the desk following new records."""
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -153,6 +154,20 @@ async def test_a_folder_without_the_workflow_has_no_workflow_columns(tmp_path: P
         desk = await desk_of(pilot, app)
         assert headers(desk)[:3] == ["状态", "单位", "错"] and "审核" not in headers(desk)
         assert "逾期" not in headers(desk)  # no deadline in this folder
+
+
+async def test_a_second_report_of_a_unit_is_marked_on_both_rows(flow: Flow) -> None:
+    second = flow.folder / "卫生健康委员会-副本.toml"
+    shutil.copyfile(flow.files["高良涧街道办事处"], second)  # the same unit and year
+    app = ReviewApp(flow.folder)
+    async with app.run_test(size=SIZE) as pilot:
+        desk = await desk_of(pilot, app)
+        column = headers(desk).index("单位")
+        marked = [r[column] for r in cells(desk) if r[column].endswith("（重复）")]
+        assert len(marked) == 2 and all(m.startswith("…高良涧") for m in marked), cells(desk)
+        await choose(pilot, desk, "（重复）")
+        detail = desk.query_one("#detail", WrappedText).text
+        assert "重复（同一单位同一年度）" in detail
 
 
 async def test_the_desk_refreshes_on_a_new_record(flow: Flow) -> None:

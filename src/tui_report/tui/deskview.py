@@ -17,6 +17,7 @@ from tui_report.review.desk import Review
 from tui_report.review.deskflow import distinguishing_names, publish_hold_reason
 from tui_report.review.unitrow import UnitRow
 
+DUPLICATE_MARK = "（重复）"  # after the name of a unit with two reports of the year (duplicate_of)
 CELL_PADDING = 2  # a DataTable cell's padding, both sides
 SCROLLBAR = 2
 INDICATOR_WIDTH = 8
@@ -30,14 +31,9 @@ class ScreenColumn:
     text: Callable[[UnitRow], str]
 
 
-def _from_column(column: Column, names: dict[str, str], unit_width: int | None = None) -> ScreenColumn:
+def _from_column(column: Column, names: UnitNames, unit_width: int | None = None) -> ScreenColumn:
     if column.key == "unit":
-        return ScreenColumn(
-            "unit",
-            column.header,
-            unit_width or column.width,
-            lambda r: names.get(escape_line(r.unit)) or r.file_name,
-        )
+        return ScreenColumn("unit", column.header, unit_width or column.width, names.text)
     return ScreenColumn(
         column.key, column.short or column.header, column.width, lambda r: screen_text(column, r)
     )
@@ -64,10 +60,32 @@ def _fit(columns: list[ScreenColumn], width: int) -> list[ScreenColumn]:
     return columns
 
 
-def unit_names(review: Review, width: int) -> dict[str, str]:
-    """Shown name by the name as the screen shows it (control characters escaped, so measured as
-    wide as they will be)."""
-    return distinguishing_names([escape_line(r.unit) for r in review.rows], width)
+@dataclass(frozen=True, slots=True)
+class UnitNames:
+    """The unit column's text: the name by its distinguishing part in the column's width (measured
+    as the screen shows it: control characters escaped), and a unit with a second report of the
+    year marked （重复） on both rows, its name shortened to leave room for the mark."""
+
+    names: dict[str, str]
+    duplicates: dict[str, str]
+
+    def text(self, row: UnitRow) -> str:
+        key = escape_line(row.unit)
+        if row.duplicate_of:
+            return (self.duplicates.get(key) or row.file_name) + DUPLICATE_MARK
+        return self.names.get(key) or row.file_name
+
+
+NO_NAMES = UnitNames({}, {})
+
+
+def unit_names(review: Review, width: int) -> UnitNames:
+    units = [escape_line(r.unit) for r in review.rows]
+    doubled = any(r.duplicate_of for r in review.rows)
+    return UnitNames(
+        distinguishing_names(units, width),
+        distinguishing_names(units, width - cells(DUPLICATE_MARK)) if doubled else {},
+    )
 
 
 def indicator_column(indicator: Indicator) -> ScreenColumn:
@@ -84,10 +102,10 @@ def desk_columns(review: Review, width: int, indicator: Indicator | None) -> lis
     A terminal wider than they need gives the spare cells to the unit names (up to the longest)."""
     room = width - (INDICATOR_WIDTH + CELL_PADDING if indicator else 0)
     wanted = [c for c in SCREEN_COLUMNS if _wanted(c, review)]
-    kept = {c.key for c in _fit([_from_column(c, {}) for c in wanted], room)}
+    kept = {c.key for c in _fit([_from_column(c, NO_NAMES) for c in wanted], room)}
     fitted = [c for c in wanted if c.key in kept]
     unit_width = next(c.width for c in SCREEN_COLUMNS if c.key == "unit")
-    spare = room - _span([_from_column(c, {}) for c in fitted])
+    spare = room - _span([_from_column(c, NO_NAMES) for c in fitted])
     longest = max((cells(escape_line(r.unit)) for r in review.rows), default=0)
     unit_width = max(unit_width, min(unit_width + spare, longest))
     names = unit_names(review, unit_width)
