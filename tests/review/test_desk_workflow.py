@@ -165,6 +165,8 @@ async def test_a_second_report_of_a_unit_is_marked_on_both_rows(flow: Flow) -> N
         column = headers(desk).index("单位")
         marked = [r[column] for r in cells(desk) if r[column].endswith("（重复）")]
         assert len(marked) == 2 and all(m.startswith("…高良涧") for m in marked), cells(desk)
+        count = desk.query_one("#count", WrappedText).text
+        assert count.startswith("已完成 3/6，") and "重复 2" in count  # units of the roster, not files
         await choose(pilot, desk, "（重复）")
         detail = desk.query_one("#detail", WrappedText).text
         assert "重复（同一单位同一年度）" in detail

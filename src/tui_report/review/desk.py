@@ -206,9 +206,15 @@ class Review:
         return all(r.workflow.code in FINISHED and not r.duplicate_of for r in self.counted)
 
     def count_line(self) -> str:
+        """已完成 N/M counts units (a unit with two reports of the year once: complete when both
+        are, 重复 says it), the states after it count reports."""
         rows = self.counted
         counts = Counter(r.state for r in rows)
-        parts = [f"已完成 {counts['complete']}/{len(rows)}"]
+        units: dict[str, list[UnitRow]] = {}
+        for row in rows:
+            units.setdefault(unit_key(row.unit) if row.unit else f"file:{row.path}", []).append(row)
+        complete = sum(1 for group in units.values() if all(r.state == "complete" for r in group))
+        parts = [f"已完成 {complete}/{len(units)}"]
         for code in (
             "has_errors",
             "needs_attention",
