@@ -197,6 +197,8 @@ async def test_enter_opens_read_only_and_closing_returns_to_the_desk(flow: Flow,
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, EditorScreen), what="the report opens")
         assert controller(app).read_only and controller(app).session.path == flow.files["卫生健康委员会"]
+        footer = app.screen.active_bindings["ctrl+q"].binding.description
+        assert footer == "返回汇总"  # not 退出: Ctrl+Q goes back to the desk
         await pilot.press(*keys)  # Esc: first to the section list, then out of the report
         await until(pilot, lambda: app.screen is desk, what="back on the desk")
         assert app.controller is None and app.is_running

@@ -227,3 +227,10 @@ async def test_comments_notices_and_replies_are_shown_as_plain_text(returned: Pa
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert any("[@click=app.quit]点我" in p for p in prompts)
         assert app.is_running  # nothing was run
+
+
+async def test_ctrl_q_says_quit_in_a_report_not_opened_from_the_desk(full_copy: Path) -> None:
+    app = make_app(full_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen), "the report")
+        assert app.screen.active_bindings["ctrl+q"].binding.description == "退出"

@@ -174,6 +174,16 @@ EDITOR_BINDINGS: list[BindingType] = [
         show=False,
         tooltip="从汇总审核打开的报告里：对光标所在的单元格或文字部分提审核意见",
     ),
+    # Ctrl+Q in a report opened from the desk closes it and goes back there: the footer says so
+    # (the app's ^Q 退出 otherwise; check_action shows one or the other).
+    Binding(
+        "ctrl+q",
+        "close_to_desk",
+        "返回汇总",
+        key_display="^Q",
+        id="editor.close_to_desk",
+        tooltip="从汇总审核打开的报告：关闭它，回到汇总审核（有未保存的修改时先问）",
+    ),
     Binding(
         "escape",
         "back",

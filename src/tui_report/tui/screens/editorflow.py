@@ -109,9 +109,14 @@ class WorkflowEditing(QuietFocusScreen):
         from_desk = report_app(self).from_desk()
         if action == "submit":
             return not from_desk
-        if action == "comment_here":
+        if action in ("comment_here", "close_to_desk"):
             return from_desk
         return None
+
+    def action_close_to_desk(self) -> None:
+        """Ctrl+Q in a report opened from the desk (F10 and Esc at the top level do the same)."""
+        self.flush()
+        report_app(self).close_report(self.controller)
 
     def action_submit(self) -> None:
         from tui_report.tui.screens.dialogs import ConfirmDialog
