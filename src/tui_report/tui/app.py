@@ -23,6 +23,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui_report.host.terminal import escape_controls
@@ -40,6 +41,7 @@ from tui_report.tui.commands import ScreenCommands
 from tui_report.tui.controller import Controller
 from tui_report.tui.safety_flows import SafetyFlows
 from tui_report.tui.screens.editor import EditorScreen
+from tui_report.tui.widgets.wrapped import toast_markup, toast_width
 
 # The start screen, dialogs, help and findings are imported when first needed: start-up time.
 
@@ -376,6 +378,19 @@ class ReportApp(App[int]):
         self.safety.show_journal_problem(session)
 
     # ------------------------------------------------------------------ help and palette
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast, its lines broken as the messages' are (``widgets/wrapped.toast_markup``)."""
+        text = toast_markup(message, markup, toast_width(self.size.width))
+        super().notify(text, title=title, severity=severity, timeout=timeout, markup=True)
+
     def action_help(self) -> None:
         from tui_report.tui.keyhelp import help_keys
         from tui_report.tui.screens.help import HelpScreen
