@@ -174,14 +174,14 @@ async def test_ctrl_home_and_ctrl_end_in_a_long_text(full_copy: Path) -> None:
 
 
 async def test_the_saved_mark_is_true(full_copy: Path) -> None:
-    from textual.widgets import Input
+    from tui_report.tui.widgets.preamblepage import FieldArea
 
     app = make_app(full_copy)
     async with app.run_test(size=SIZE) as pilot:
         await go_to_step(pilot, app, "preamble")
         screen = editor(app)
         field = app.focused
-        assert isinstance(field, Input)
+        assert isinstance(field, FieldArea)
         await pilot.press("end", "x")  # typing, not yet committed
         await pilot.pause()
         assert "*未保存" in screen._title_text
