@@ -18,6 +18,7 @@ from textual.widgets.text_area import Selection
 from tui_report.model.history import Change, FieldEdit
 from tui_report.model.progress import Step
 from tui_report.tui.controller import Controller
+from tui_report.tui.plain import plain_line
 from tui_report.tui.widgets.formpages import FormScroll
 from tui_report.tui.widgets.page import Page, PageView, TextTyped
 from tui_report.tui.widgets.wrapped import WrappedText
@@ -141,7 +142,7 @@ class PreamblePage(Page):
         yield Static("前言", classes="page-title")
         with FormScroll(classes="form"):
             for field in report.tpl.preamble:
-                yield Static(field.label, classes="field-label")
+                yield Static(plain_line(field.label), classes="field-label")
                 # One line: an empty box is one line tall (the guidance below says the wording).
                 yield _field(
                     report.preamble.get(field.key, ""),

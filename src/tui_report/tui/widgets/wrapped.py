@@ -4,15 +4,19 @@
 Textual folds a run of Chinese characters exactly at the edge, so a line may begin with "，";
 this widget breaks the lines itself (:func:`tui_report.model.linebreak.wrap`) for the width it
 is given, again on every resize. Toasts are wrapped by the same rules before Textual shows them
-(:func:`toast_markup`)."""
+(:func:`toast_text`).
+
+The text is shown as it is (never read as markup), with control characters escaped
+(``\\x1b``, ``\\u202e``; newlines kept): dialogs and notes show text from files through it
+(``tui/plain.py``)."""
 
 from __future__ import annotations
 
 from textual.content import Content
 from textual.geometry import Region, Size
-from textual.markup import MarkupError
 from textual.widget import Widget
 
+from tui_report.host.terminal import escape_controls
 from tui_report.model.linebreak import break_offsets, cells, wrap
 
 # A toast's width in app.tcss (``Toast``): 60 cells, at most half of Textual's toast rack (the
@@ -48,7 +52,7 @@ class WrappedText(Widget):
         self, text: str = "", *, id: str | None = None, classes: str | None = None, keep_height: bool = False
     ) -> None:
         super().__init__(id=id, classes=classes)
-        self._text = text
+        self._text = escape_controls(text)
         # With keep_height the widget grows for a longer text but never shrinks again: a shrink
         # moves whatever is above or beside it, and the compositor repaints all of that (the
         # table page's message under the grid: ~6 KB per key over the link instead of ~200 B).
@@ -60,6 +64,7 @@ class WrappedText(Widget):
         return self._text
 
     def update(self, text: str) -> None:
+        text = escape_controls(text)
         if text == self._text:
             return
         width = self.content_size.width
@@ -101,20 +106,12 @@ def toast_width(screen_width: int) -> int:
     return max(10, min(TOAST_WIDTH, int(rack * TOAST_SHARE)) - TOAST_PADDING)
 
 
-def toast_markup(message: str, markup: bool, width: int) -> str:
-    """A notification's text as markup, its lines broken where Chinese typesetting allows (never
+def toast_text(message: str, width: int) -> str:
+    """A notification's plain text, its lines broken where Chinese typesetting allows (never
     ``已恢复 1`` / ``处修改…`` at a space, nor a line starting with ，。). Textual would fold it at
-    the last space or exactly at the edge; lines that fit are left alone. A message whose markup
-    is broken is shown as it is written."""
-    try:
-        content = Content.from_markup(message) if markup else Content(message)
-    except MarkupError:
-        content = Content(message)
-    offsets: list[int] = []
-    start = 0
-    for line in content.plain.split("\n"):
-        offsets.extend(start + offset for offset in break_offsets(line, width))
-        start += len(line) + 1
-    if offsets:
-        content = Content("\n").join(content.divide(offsets))
-    return content.markup
+    the last space or exactly at the edge; lines that fit are left alone."""
+    lines: list[str] = []
+    for line in message.split("\n"):
+        cuts = break_offsets(line, width)
+        lines.extend(line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True))
+    return "\n".join(lines)
