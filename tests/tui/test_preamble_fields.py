@@ -15,7 +15,7 @@ from tui_report.tui.app import ReportApp, make_app
 from tui_report.tui.widgets.preamblepage import FieldArea, joined_lines
 
 from .conftest import SIZE
-from .helpers import go_to_step, type_text
+from .helpers import editor, go_to_step, type_text
 
 BASIS = (
     "根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《国务院办公厅政府信息与政务公开办公室关于印发"
@@ -84,3 +84,32 @@ def test_pasted_lines_are_joined_without_a_break() -> None:
         == "http://www.weishi.gov.cn /col/index.html"
     )
     assert joined_lines("") == ""
+
+
+async def test_a_read_only_report_keeps_its_preamble(dama_copy: Path) -> None:
+    """Opened read-only (a colleague edits it): the fields show the values, typing, a paste and
+    F2 change nothing."""
+    from tui_report.session import EditSession
+
+    app = ReportApp(EditSession.open(dama_copy, read_only=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to_step(pilot, app, "preamble")
+        field = app.focused
+        assert isinstance(field, FieldArea) and field.read_only
+        await type_text(pilot, "依据")
+        app.post_message(events.Paste("粘贴\n两行"))
+        await pilot.press("tab", "f2")  # 统计期限: the suggestion is not filled in either
+        await pilot.pause()
+        assert controller(app).report.preamble == load_report(dama_copy).preamble
+        assert all(not box.text for box in app.screen.query(FieldArea))
+
+
+async def test_a_finding_about_a_field_focuses_its_box(dama_copy: Path) -> None:
+    app = make_app(dama_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to_step(pilot, app, "preamble")
+        page = editor(app).deck.page
+        assert page is not None
+        page.go_to(field="preamble.phone")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "field-preamble-phone"
