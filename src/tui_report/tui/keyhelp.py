@@ -198,13 +198,13 @@ def readme_tables() -> dict[str, list[str]]:
     from tui_report.tui.screens.editor import EditorScreen
     from tui_report.tui.screens.review import DeskTable, ReviewScreen
     from tui_report.tui.screens.reviewfindings import ReviewFindingsScreen
-    from tui_report.tui.widgets.formpages import PreamblePage
+    from tui_report.tui.widgets.preamblepage import FieldArea, PreamblePage
     from tui_report.tui.widgets.textpage import ReportTextArea, TextPage
 
     editor = [*ReportApp.BINDINGS, *EditorScreen.BINDINGS, *TextPage.BINDINGS, *ReportTextArea.BINDINGS]
     findings = [b for b in ReviewFindingsScreen.BINDINGS if isinstance(b, Binding) and b.key in ("r", "v")]
     return {
-        "填报界面": markdown_rows([*editor, *PreamblePage.BINDINGS]),
+        "填报界面": markdown_rows([*editor, *PreamblePage.BINDINGS, *FieldArea.BINDINGS]),
         "表格": markdown_rows(GRID_BINDINGS),
         "汇总审核": markdown_rows([*DeskTable.BINDINGS, *ReviewScreen.BINDINGS, *findings]),
     }

@@ -27,10 +27,8 @@ from tui_report.tui.controller import Controller
 from tui_report.tui.screens.reviewfindings import FindingActions, ReviewFindingsScreen
 from tui_report.tui.screens.workflowdialogs import FormDialog, FormField, FormSpec, ReadDialog
 from tui_report.tui.textual_compat import QuietFocusScreen
-from tui_report.tui.widgets.formpages import PreamblePage
 from tui_report.tui.widgets.page import Page
 from tui_report.tui.widgets.tablepage import TablePage
-from tui_report.tui.widgets.textpage import TextPage
 from tui_report.tui.workflowview import ReviewedFindings, notice_lines, reviewed_findings, title_state
 
 
@@ -107,7 +105,7 @@ class WorkflowEditing(QuietFocusScreen):
     def check_workflow_action(self, action: str) -> bool | None:
         """F11 is 报送审核 for the operator and 提意见 in a report opened from the desk."""
         from_desk = report_app(self).from_desk()
-        if action == "submit":
+        if action == "submit_for_review":
             return not from_desk
         if action in ("comment_here", "close_to_desk"):
             return from_desk
@@ -118,7 +116,7 @@ class WorkflowEditing(QuietFocusScreen):
         self.flush()
         report_app(self).close_report(self.controller)
 
-    def action_submit(self) -> None:
+    def action_submit_for_review(self) -> None:
         from tui_report.tui.screens.dialogs import ConfirmDialog
 
         self.flush()
@@ -154,14 +152,11 @@ class WorkflowEditing(QuietFocusScreen):
         page = self.page
         if isinstance(page, TablePage):
             return Location(table=page.step.target, cell=page.grid.cell_id)
-        if isinstance(page, TextPage):
+        if page is not None and page.step.kind == "text":  # (textpage loads the text box: not here)
             return Location(text=page.step.target)
         focused = self.focused
-        if (
-            isinstance(page, PreamblePage)
-            and focused is not None
-            and (focused.id or "").startswith("field-preamble-")
-        ):
+        # A preamble field's box (widgets/preamblepage.py, not imported here: it loads the text box)
+        if page is not None and focused is not None and (focused.id or "").startswith("field-preamble-"):
             return Location(field="preamble." + (focused.id or "").removeprefix("field-preamble-"))
         if page is not None and focused is not None and focused.id == "field-unit":
             return Location(field="unit")
@@ -195,4 +190,4 @@ class WorkflowEditing(QuietFocusScreen):
     def workflow_commands(self) -> list[PaletteEntry]:
         if report_app(self).from_desk():
             return [("提审核意见", "F11：对光标所在的单元格或文字部分提意见", self.action_comment_here)]
-        return [("报送审核", "F11：保存后报送县政务公开办审核", self.action_submit)]
+        return [("报送审核", "F11：保存后报送县政务公开办审核", self.action_submit_for_review)]
