@@ -12,7 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App
+from textual.containers import VerticalScroll
 from textual.pilot import Pilot
+from textual.screen import ModalScreen
+from textual.widgets import Input
 
 from app_helpers import controller
 from tui_report.model.report import new_report
@@ -24,7 +28,7 @@ from tui_report.tui.screens.dialogs import ConfirmDialog, NewReportDialog
 from tui_report.tui.screens.editor import EditorScreen
 from tui_report.tui.screens.reviewfindings import ReviewFindingsScreen
 from tui_report.tui.screens.start import StartScreen
-from tui_report.tui.screens.workflowdialogs import FormDialog, ReadDialog
+from tui_report.tui.screens.workflowdialogs import FormDialog, FormField, FormSpec, ReadDialog
 from tui_report.tui.widgets.wrapped import WrappedText
 
 from .conftest import EXAMPLES, SIZE
@@ -215,6 +219,7 @@ async def test_comments_notices_and_replies_are_shown_as_plain_text(returned: Pa
         await until(pilot, lambda: isinstance(app.screen, ReadDialog), "the notice")
         dialog = app.screen
         assert isinstance(dialog, ReadDialog)
+        await until(pilot, lambda: dialog.query(".read-line"), "the notice's lines")
         shown = "\n".join(w.text for w in dialog.query(WrappedText))
         assert "[b]通知[/]" + hostile in shown.replace("\n", "")
         await pilot.press("escape", "f3")
@@ -234,3 +239,31 @@ async def test_ctrl_q_says_quit_in_a_report_not_opened_from_the_desk(full_copy: 
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, EditorScreen), "the report")
         assert app.screen.active_bindings["ctrl+q"].binding.description == "退出"
+
+
+def _read_dialog() -> ModalScreen[Any]:
+    return ReadDialog("通知", ["第一条", "第二条"])
+
+
+def _form_dialog() -> ModalScreen[Any]:
+    return FormDialog(FormSpec("提意见", [FormField("text", "意见")]))
+
+
+@pytest.mark.parametrize("make", [_read_dialog, _form_dialog])
+async def test_a_dialog_closed_before_it_is_mounted_does_not_end_the_app(
+    make: Callable[[], ModalScreen[Any]],
+) -> None:
+    """A key typed ahead (Esc) can close a dialog before it is mounted: its focus is Textual's
+    AUTO_FOCUS, no query of children that are not there (NoMatches ended the app)."""
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(make())
+            self.pop_screen()
+
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        app.push_screen(make())  # and mounted as usual: the lines (the first field) focused
+        await until(pilot, lambda: app.focused is not None, "the focus")
+        assert isinstance(app.focused, VerticalScroll | Input)

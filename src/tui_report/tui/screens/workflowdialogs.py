@@ -71,6 +71,7 @@ class FormDialog(ModalScreen[FormAnswer | None]):
         Binding("f2", "switch", "切换", key_display="F2", id="form.switch"),
     ]
     HELP = "填写后按 Enter（有几项时 Enter 到下一项，最后一项 Enter 确定）；F2 切换选项；Esc 取消。"
+    AUTO_FOCUS = "Input"  # the first field (as ReadDialog: nothing queried before it is mounted)
 
     def __init__(self, spec: FormSpec) -> None:
         super().__init__()
@@ -88,9 +89,6 @@ class FormDialog(ModalScreen[FormAnswer | None]):
                 yield Static(plain_line(self.spec.choice.line()), id="form-choice", classes="field-label")
             yield Static("", id="form-problem", classes="error")
             yield WrappedText(self.spec.note or "Enter 确定，Esc 取消", classes="guidance")
-
-    def on_mount(self) -> None:
-        self.query(Input).first().focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch":
@@ -135,6 +133,10 @@ class FormDialog(ModalScreen[FormAnswer | None]):
 class ReadDialog(ModalScreen[None]):
     """Lines to read (a refusal's reasons, what batch export held back, notices); Enter or Esc closes."""
 
+    # Focused by Textual when the lines are there: a dialog closed by a key typed ahead, before it
+    # was mounted, has nothing to focus (an on_mount query ended the app with NoMatches).
+    AUTO_FOCUS = "#read-lines"
+
     DEFAULT_CSS = """
     ReadDialog #read-lines { height: auto; max-height: 14; }
     """
@@ -156,9 +158,6 @@ class ReadDialog(ModalScreen[None]):
                 for line in self.lines:
                     yield WrappedText(line, classes="read-line")
             yield WrappedText(self.note or "Enter 或 Esc 关闭", classes="guidance")
-
-    def on_mount(self) -> None:
-        self.query_one("#read-lines", VerticalScroll).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
