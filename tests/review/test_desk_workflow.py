@@ -368,6 +368,32 @@ async def test_f11_in_a_read_only_report_comments_on_the_cell_under_the_cursor(f
         )
 
 
+@pytest.mark.parametrize(
+    ("step", "where"), [("text:problems.main", "texts.problems.main"), ("preamble", "preamble.")]
+)
+async def test_f11_comments_on_the_text_part_or_preamble_field_shown(
+    flow: Flow, step: str, where: str
+) -> None:
+    from tui.helpers import go_to_step
+
+    app = ReviewApp(flow.folder)
+    async with app.run_test(size=SIZE) as pilot:
+        desk = await desk_of(pilot, app)
+        await choose(pilot, desk, "卫生健康委员会")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen), what="the report opens")
+        await go_to_step(pilot, app, step)
+        await pilot.pause()
+        await pilot.press("f11")
+        await until(pilot, lambda: isinstance(app.screen, FormDialog), what="the comment dialog")
+        await type_text(pilot, "请核实")
+        await pilot.press("enter")
+        path = flow.files["卫生健康委员会"]
+        await until(pilot, lambda: len(comment_threads(path, load_report(path))) == 1, what="the comment")
+        location = comment_threads(path, load_report(path))[0][0].comment.location
+        assert location is not None and location.startswith(where), location
+
+
 # ---------------------------------------------------------------------- the whole folder
 
 
