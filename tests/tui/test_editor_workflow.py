@@ -249,7 +249,13 @@ def _form_dialog() -> ModalScreen[Any]:
     return FormDialog(FormSpec("提意见", [FormField("text", "意见")]))
 
 
-@pytest.mark.parametrize("make", [_read_dialog, _form_dialog])
+def _notices() -> ModalScreen[Any]:
+    from tui_report.tui.screens.deskjobs import NoticesScreen
+
+    return NoticesScreen(Path.cwd())
+
+
+@pytest.mark.parametrize("make", [_read_dialog, _form_dialog, _notices])
 async def test_a_dialog_closed_before_it_is_mounted_does_not_end_the_app(
     make: Callable[[], ModalScreen[Any]],
 ) -> None:

@@ -226,6 +226,8 @@ class NoticesScreen(ModalScreen[None]):
         self.fill()
 
     def fill(self) -> None:
+        if not self.query("#notice-lines"):
+            return  # closed (Esc typed ahead) before it was mounted: nothing to fill
         today = date.today()
         notices = read_notices(self.year_folder)
         lines = notice_lines(notices)
