@@ -184,3 +184,20 @@ def test_no_new_line_after_a_line_whose_pieces_were_all_left_out() -> None:
     changed = Strip([Segment("标签文字 "), Segment("     9"), Segment("    12"), Segment("     3")])
     again = ChopsUpdate([{19: ROW}, {19: changed}], [(0, 28, 34), (1, 28, 34)], [[80], [80]])
     assert again.render_segments(console) == "\x1b[2;29H     9"
+
+
+def test_the_palette_still_shows_no_matches_through_the_method_replaced() -> None:
+    """ChinesePalette replaces ``_start_no_matches_countdown`` and uses the timer, flag and id of
+    Textual's palette: they must still be there (the Chinese text itself: test_operator_words)."""
+    import inspect
+
+    from textual.command import CommandPalette
+
+    source = inspect.getsource(CommandPalette)
+    assert "def _start_no_matches_countdown(self, search_value: str)" in source
+    assert "No matches found" in inspect.getsource(CommandPalette._start_no_matches_countdown)
+    for name in ("_stop_no_matches_countdown", "_NO_MATCHES", "_NO_MATCHES_COUNTDOWN", "_list_visible"):
+        assert hasattr(CommandPalette, name), name
+    assert textual_compat.ChinesePalette._start_no_matches_countdown is not (
+        CommandPalette._start_no_matches_countdown
+    )

@@ -26,6 +26,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from tui_report.host.terminal import escape_controls
+from tui_report.model.linebreak import cells
 from tui_report.model.report import Report, new_report
 from tui_report.model.rules import has_errors
 from tui_report.model.template import TemplateError, template_for_year
@@ -38,6 +39,7 @@ from tui_report.storage.safefile import UnsafeFileError
 from tui_report.tui import recent, textual_compat
 from tui_report.tui.commands import ScreenCommands
 from tui_report.tui.controller import Controller
+from tui_report.tui.keynames import key_label
 from tui_report.tui.safety_flows import SafetyFlows
 from tui_report.tui.screens.editor import EditorScreen
 
@@ -57,18 +59,19 @@ def is_typed_space(character: str | None) -> bool:
     )
 
 
+# The banner is one line of an 80-column screen (its padding aside).
+BANNER_CELLS = 78
+
+
 def locale_warning(environ: Mapping[str, str]) -> str:
-    """A plain note when the session's locale does not declare UTF-8 (the terminal may then show
-    Chinese as garbage). Written in ASCII first, so that it is readable either way."""
+    """One Chinese line, with the fix, when the session's locale does not declare UTF-8 (the
+    terminal may then show Chinese as garbage): the command in it stays readable either way."""
     name = environ.get("LC_ALL") or environ.get("LANG") or ""
     if "utf" in name.lower().replace("-", "").replace("_", ""):
         return ""
-    shown = name or "unset"
-    return (
-        f"LANG={shown}: if Chinese looks garbled, set the terminal to UTF-8 "
-        "(PuTTY: Window > Translation > UTF-8) and run: export LANG=C.UTF-8  "
-        "如果中文显示为乱码，请把终端字符集设为 UTF-8。"
-    )
+    fix = "中文乱码时：终端字符集设为 UTF-8，再运行 export LANG=C.UTF-8"
+    now = f"（现为 {escape_controls(name)}）" if name else "（现未设置）"
+    return fix + now if cells(fix + now) <= BANNER_CELLS else fix
 
 
 class ReportApp(App[int]):
@@ -87,7 +90,6 @@ class ReportApp(App[int]):
             "f1",
             "help",
             "帮助",
-            key_display="F1",
             id="app.help",
             priority=True,
             tooltip="当前位置能用的按键（对话框和命令面板里也能用）",
@@ -96,18 +98,14 @@ class ReportApp(App[int]):
             "ctrl+q",
             "request_quit",
             "退出",
-            key_display="^Q",
             id="app.quit",
             tooltip="有未保存的修改时会问 保存 / 不保存 / 取消",
         ),
-        Binding(
-            "f10", "request_quit", "退出", key_display="F10", id="app.quit_f10", show=False, priority=True
-        ),
+        Binding("f10", "request_quit", "退出", id="app.quit_f10", show=False, priority=True),
         Binding(
             "ctrl+p",
             "command_palette",
             "命令",
-            key_display="^P",
             id="app.palette",
             show=False,
             priority=True,
@@ -117,7 +115,6 @@ class ReportApp(App[int]):
             "f12",
             "redraw",
             "重绘屏幕",
-            key_display="F12",
             id="app.redraw",
             show=False,
             tooltip="屏幕上出现乱码或别的程序（如系统广播）留下的文字时按一下",
@@ -389,14 +386,21 @@ class ReportApp(App[int]):
         if not notes:
             text = getattr(screen, "HELP", "")
             notes = [text] if text else []
-        keys = help_keys(screen, self.get_key_display)
+        keys = help_keys(screen)
         self.push_screen(HelpScreen(title, notes, keys))
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(
-                CommandPalette(placeholder="输入命令或部分名称，如：保存、表三、问题", id="--command-palette")
+                textual_compat.ChinesePalette(
+                    placeholder="输入命令或部分名称，如：保存、表三、问题", id="--command-palette"
+                )
             )
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Every key on the screen (the footer, Textual's own widgets) named the one way
+        (``tui/keynames.py``): ``Ctrl+S``, ``PgDn``, ``↑``."""
+        return key_label(binding.key)
 
     def get_system_commands(self, screen: Screen[object]) -> list[SystemCommand]:  # type: ignore[override]
         return [

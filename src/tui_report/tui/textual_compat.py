@@ -34,6 +34,10 @@ upgrade removes what it relies on (then drop the workaround or adapt it here, no
   (:meth:`~LineRepaintOptionList.repainting_only`). It declares ``OptionList.highlighted`` again
   without the repaint, hooks Textual's private watcher ``_watch_highlighted`` and narrows
   ``refresh()`` while prompts are replaced (OptionList repaints itself whole for each).
+- :class:`ChinesePalette`: the command palette saying 无匹配的命令 when nothing matches. Textual
+  writes "No matches found" from inside ``CommandPalette._start_no_matches_countdown`` (a private
+  method with the text in a closure); the subclass replaces that method, keeping its behaviour
+  (the disabled option with the id ``CommandPalette._NO_MATCHES`` after the same delay).
 """
 
 from __future__ import annotations
@@ -43,13 +47,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.align import Align
 from rich.cells import cell_len
 from rich.console import Console
 from rich.control import Control
+from rich.text import Text
 from textual import events
 from textual._compositor import ChopsUpdate, InlineUpdate, LayoutUpdate
 from textual._xterm_parser import XTermParser
 from textual.app import ComposeResult
+from textual.command import CommandList, CommandPalette
 from textual.geometry import Region
 from textual.reactive import Reactive, reactive
 from textual.screen import Screen
@@ -57,6 +64,7 @@ from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList
+from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self from Python 3.11
@@ -261,3 +269,22 @@ class LineRepaintOptionList(OptionList):
                 return self
             regions = tuple(lines)
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+
+NO_MATCHES = "无匹配的命令"
+
+
+class ChinesePalette(CommandPalette):
+    """The command palette with its one English message in Chinese (see the module's notes)."""
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def no_matches() -> None:
+            # Only for a query: an empty one is the list of every command, never "no matches".
+            if search_value:
+                shown = Option(Align.center(Text(NO_MATCHES)), disabled=True, id=self._NO_MATCHES)
+                self.query_one(CommandList).add_option(shown)
+            self._list_visible = bool(search_value)
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, no_matches)

@@ -65,7 +65,7 @@ class DeskTable(DataTable[str]):
     """The desk's table: Enter (the table's own "select") is shown in the footer as 打开."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "打开", key_display="Enter", id="review.open"),
+        Binding("enter", "select_cursor", "打开", id="review.open"),
     ]
 
 
@@ -81,12 +81,12 @@ class ReviewScreen(Screen[None]):
     ReviewScreen #detail { height: 2; padding: 0 1; color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f3", "findings", "问题", key_display="F3", id="review.findings"),
-        Binding("s", "sort('state')", "按状态", key_display="S", id="review.sort_state"),
-        Binding("u", "sort('unit')", "按单位", key_display="U", id="review.sort_unit"),
-        Binding("i", "next_indicator", "指标", key_display="I", id="review.indicator"),
-        Binding("o", "sort('indicator')", "按指标", key_display="O", id="review.sort_indicator"),
-        Binding("r", "reload", "刷新", key_display="R", id="review.reload", show=False),
+        Binding("f3", "findings", "问题", id="review.findings"),
+        Binding("s", "sort('state')", "按状态", id="review.sort_state"),
+        Binding("u", "sort('unit')", "按单位", id="review.sort_unit"),
+        Binding("i", "next_indicator", "指标", id="review.indicator"),
+        Binding("o", "sort('indicator')", "按指标", id="review.sort_indicator", show=False),  # room: F1
+        Binding("r", "reload", "刷新", id="review.reload", show=False),
         Binding("escape", "back", show=False, id="review.back"),
     ]
     HELP = (

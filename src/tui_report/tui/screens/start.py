@@ -35,11 +35,11 @@ class StartScreen(Screen[None]):
     """The start screen; its keys are the BINDINGS below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", "新建", key_display="N", id="start.new"),
-        Binding("l", "new_from", "从上年新建", key_display="L", id="start.new_from", show=False),
-        Binding("e", "example", "示例", key_display="E", id="start.example"),
-        Binding("r", "rescan", "刷新", key_display="R", id="start.rescan", show=False),
-        Binding("v", "review", "汇总审核", key_display="V", id="start.review", show=False),
+        Binding("n", "new", "新建", id="start.new"),
+        Binding("l", "new_from", "从上年新建", id="start.new_from", show=False),
+        Binding("e", "example", "示例", id="start.example"),
+        Binding("r", "rescan", "刷新", id="start.rescan", show=False),
+        Binding("v", "review", "汇总审核", id="start.review", show=False),
         Binding("escape", "stay", show=False, id="start.escape"),
     ]
     HELP = "开始页：上下键选择，Enter 打开；N 新建报告；L 从选中的上年报告新建；E 打开示例报告（只读）。"

@@ -143,7 +143,6 @@ class PreamblePage(Page):
             "f2",
             "suggest",
             "填入建议",
-            key_display="F2",
             id="preamble.suggest",
             tooltip="前言里：在空白项填入建议写法（如统计期限）",
         ),
