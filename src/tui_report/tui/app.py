@@ -516,6 +516,7 @@ def main(argv: list[str]) -> int:
 
 
 def _print_versions_hint(path: Path) -> None:
+    from tui_report.model.timetext import time_text
     from tui_report.storage.versions import list_versions
 
     versions = list_versions(path)
@@ -523,7 +524,7 @@ def _print_versions_hint(path: Path) -> None:
         newest = versions[0]
         print(
             f"文件未被改动。该报告有 {len(versions)} 个历史版本，最近的是 "
-            f"{newest.saved_at:%Y-%m-%d %H:%M} {newest.user} 保存的：\n"
+            f"{time_text(newest.saved_at)} {newest.user} 保存的：\n"
             f"  tui-report history {path}      查看历史版本\n"
             f"  tui-report restore {path} {newest.number}    恢复最近的版本（出错的文件也会保留）",
             file=sys.stderr,

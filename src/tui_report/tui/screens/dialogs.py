@@ -145,7 +145,7 @@ class NewReportDialog(ModalScreen[dict[str, str] | None]):
             yield unit
             yield Static("报告年度", classes="field-label")
             yield Input(str(self.year), id="new-year")
-            yield Static("单位层级（上下键选择）", classes="field-label")
+            yield Static("单位层级（↑ ↓ 选择）", classes="field-label")
             levels = OptionList(
                 *[Option(label, id=key) for key, label in LEVEL_LABELS.items()], id="new-level"
             )

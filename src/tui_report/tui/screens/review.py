@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from tui_report.model.indicators import format_figure, review_spec
 from tui_report.model.rules import Finding
+from tui_report.model.timetext import time_text
 from tui_report.review.columns import SCREEN_COLUMNS, screen_text
 from tui_report.review.desk import (
     InspectionCache,
@@ -90,7 +91,7 @@ class ReviewScreen(Screen[None]):
         Binding("escape", "back", show=False, id="review.back"),
     ]
     HELP = (
-        "汇总审核：每行一个单位。上下键选择，Enter 打开报告（有人正在编辑时只读打开），F3 查看该报告的问题；"
+        "汇总审核：每行一个单位。↑ ↓ 选择，Enter 打开报告（有人正在编辑时只读打开），F3 查看该报告的问题；"
         "S 按状态排序，U 按单位排序，I 切换显示的指标，O 按该指标排序。文件有变化时自动刷新。"
     )
 
@@ -227,10 +228,10 @@ class ReviewScreen(Screen[None]):
             return
         parts = [row.file_name or "尚未提交报告"]
         if row.editor:
-            since = row.editor.since[11:16] if len(row.editor.since) >= 16 else ""
+            since = time_text(row.editor.since)
             parts.append(f"{row.editor.who}正在编辑" + (f"（{since}起）" if since else ""))
         if row.saved_at:
-            parts.append(f"{row.saved_at:%m-%d %H:%M} {row.saved_by}保存")
+            parts.append(f"{time_text(row.saved_at)} {row.saved_by}保存")
         if row.exported:
             parts.append("已导出 " + "、".join(row.exported))
         if row.contact:
@@ -259,7 +260,7 @@ class ReviewScreen(Screen[None]):
         self.fill()
         spec = review_spec(self.review.template).indicators[self.indicator] if self.review else None
         if spec is not None:
-            self.notify(f"{spec.name} = {spec.formula.text}", timeout=6)
+            self.notify(f"{spec.name} = {spec.words}", timeout=6)
 
     def action_reload(self) -> None:
         self.load()

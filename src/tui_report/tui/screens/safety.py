@@ -208,7 +208,7 @@ class ChangesScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter,q", "close", "返回", id="changes.close"),
     ]
-    HELP = "差异列表：每行一项（表格单元格、正文、前言），“旧 → 新”。上下键滚动，Esc 返回。"
+    HELP = "差异列表：每行一项（表格单元格、正文、前言），“旧 → 新”。↑ ↓ 滚动，Esc 返回。"
 
     def __init__(self, title: str, groups: list[tuple[str, list[FieldChange]]]) -> None:
         super().__init__()

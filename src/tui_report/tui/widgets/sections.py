@@ -22,7 +22,7 @@ class SectionList(LineRepaintOptionList, inherit_bindings=False):
         *(b for b in OptionList.BINDINGS if isinstance(b, Binding) and b.key not in ("pageup", "pagedown")),
         Binding("enter", "select", "打开", id="sections.open", show=False),
     ]
-    HELP = "目录：上下键选择，Enter 打开。[空]未填 [填]填写中 [完]已完成 [错]有错误。"
+    HELP = "目录：↑ ↓ 选择，Enter 打开。[空]未填 [填]填写中 [完]已完成 [错]有错误。"
 
     def __init__(
         self,
