@@ -34,6 +34,7 @@ def _input(value: str, field: str, read_only: bool, placeholder: str = "") -> In
 
 
 class MetaPage(Page):
+    NEEDS = ("#field-unit", "#field-year", "#field-level")
     HELP = "报告信息：单位名称、层级和年度。Tab/Shift+Tab 在各项之间移动，Enter 确认。"
 
     def __init__(self, controller: Controller, step: Step) -> None:
@@ -108,6 +109,8 @@ class MetaPage(Page):
         self.flush()
 
     def flush(self) -> None:
+        if not self.built:  # being composed: nothing typed yet, and its boxes may be missing
+            return
         report = self.controller.report
         edits = []
         for field in ("unit", "year"):
@@ -147,6 +150,11 @@ class PreamblePage(Page):
             tooltip="前言里：在空白项填入建议写法（如统计期限）",
         ),
     ]
+
+    @property
+    def built(self) -> bool:
+        """Every field of the template's preamble has its box (see :attr:`Page.NEEDS`)."""
+        return len(self.query(Input)) == len(self.controller.report.tpl.preamble)
 
     def suggestion(self, key: str) -> str:
         """The template's suggested text for a field (the year and unit filled in), or ""."""
@@ -207,6 +215,8 @@ class PreamblePage(Page):
         self.flush()
 
     def flush(self) -> None:
+        if not self.built:  # being composed: nothing typed yet, and its boxes may be missing
+            return
         preamble = self.controller.report.preamble
         # The boxes' own values: an Input's Changed message may still be on its way.
         for field in self.controller.report.tpl.preamble:

@@ -29,6 +29,7 @@ class GridView:
 
 
 class TablePage(Page):
+    NEEDS = ("TableGrid", "#cell-where", "#cell-info")
     HELP = TableGrid.HELP
 
     def __init__(self, controller: Controller, step: Step) -> None:
@@ -113,6 +114,8 @@ class TablePage(Page):
         return view
 
     def flush(self) -> None:
+        if not self.built:  # being composed: nothing typed yet, and its boxes may be missing
+            return
         grid = self.grid
         if grid.mode is not None:
             grid.commit()

@@ -46,6 +46,7 @@ class ReportTextArea(TextArea, inherit_bindings=False):
 
 
 class TextPage(Page):
+    NEEDS = ("#text-editor", ".text-count", "#last-year-text")
     HELP = "文字部分：直接输入（支持中文输入法和粘贴整段文字），自动换行；撤销、重做只在本框内。"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -142,6 +143,8 @@ class TextPage(Page):
         self.flush()
 
     def flush(self) -> None:
+        if not self.built:  # being composed: nothing typed yet, and its boxes may be missing
+            return
         # The box's own text: its Changed message may still be on its way (Ctrl+S or PgDn right
         # after a paste reach the screen before it).
         self._take(self.editor.text)
