@@ -274,7 +274,11 @@ class EditorScreen(QuietFocusScreen):
             self.query_one("#title", Static).update(text)
             self._title_text = text
         progress = controller.progress
-        progress_text = f"完成 {progress.done}/{progress.total}\n错误 {controller.error_count}  警告 {controller.warning_count}"
+        # Only what was filled counts (model/progress): a blank report reads 完成 0/9 0%.
+        progress_text = (
+            f"完成 {progress.done}/{progress.total} {progress.percent}%\n"
+            f"错误 {controller.error_count}  警告 {controller.warning_count}"
+        )
         if progress_text != self._progress_text:
             self.query_one("#progress", Static).update(progress_text)
             self._progress_text = progress_text
