@@ -34,8 +34,12 @@ def _plan(start: str, text: str) -> tuple[tuple[tuple[str, str], ...], int, int]
 def test_excel_text_is_read_as_rows_of_fields() -> None:
     # Excel on Windows: CR LF between rows and at the end; an empty cell is two tabs in a row.
     assert pasted_rows("1\t2\t\t4\r\n5\t6\t7\t8\r\n") == [["1", "2", None, "4"], ["5", "6", "7", "8"]]
-    # WPS may end a row with an empty cell; tmux turns line feeds into CR.
-    assert pasted_rows("1\t2\t\r3\t4\t") == [["1", "2"], ["3", "4"]]
+    # WPS may end a row with an empty cell; a terminal may send each line break as CR.
+    assert pasted_rows("1\t2\t\r3\t4\t\r") == [["1", "2"], ["3", "4"]]
+    # tmux (paste-buffer without -r) turns each LF into CR: Excel's CR LF arrives as CR CR.
+    assert pasted_rows("1\t2\r\r3\t4\r\r") == [["1", "2"], ["3", "4"]]
+    assert pasted_rows("1\r\r\r\r3\r\r") == [["1"], [], ["3"]]  # an empty cell of one column
+    assert pasted_rows("1\r\r3\r") == [["1"], [], ["3"]]  # CR per line: the runs are not all even
     # A line copied from a text: any spaces, ideographic and no-break ones too.
     assert pasted_rows("１２\u3000３４\u00a0 56\n") == [["１２", "３４", "56"]]
     assert pasted_rows("12\t\r\n") == [["12"]]
@@ -139,6 +143,7 @@ async def test_an_excel_block_pasted_at_80x24_fills_the_table_and_one_undo_rever
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert report.entered("requests", "new.natural") is None
+        assert controller(app).matches_saved()  # undone back to the file as loaded: nothing to save
 
 
 async def test_a_refused_value_changes_nothing_and_shows_why_at_its_cell(empty_report: Path) -> None:

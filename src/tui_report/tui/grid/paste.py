@@ -23,6 +23,7 @@ arrives as one bracketed paste. Pasted on a grid cell, it lands as it lay in the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,12 +35,22 @@ from tui_report.tui.keynames import key_label
 Field = str | None  # None: an empty field (the cell is left as it is)
 
 
+def _lines(text: str) -> list[str]:
+    """The lines of a paste, whichever way its line breaks came: CR LF (Excel), LF, CR (a
+    terminal that sends Enter for each line break), or CR CR (tmux pastes with LF turned into CR,
+    so Excel's CR LF arrives doubled: told apart by every run of CRs being even, the break at
+    the end included)."""
+    if "\n" not in text and all(len(run) % 2 == 0 for run in re.findall("\r+", text)):
+        text = text.replace("\r\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def pasted_rows(text: str) -> list[list[Field]]:
     """The pasted text as rows of fields: tab-separated when a line has a tab, else separated by
     any spaces (ideographic and no-break spaces included). Empty fields are None; those at the
     end of a line and blank lines at the end (a spreadsheet ends a copied range with a line
     break) are dropped."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _lines(text)
     while lines and not lines[-1].strip():
         lines.pop()
     rows: list[list[Field]] = []
