@@ -200,3 +200,15 @@ def test_no_arguments_open_the_start_page(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(cli, "run_app", run_app)
     assert cli.main([]) == 0
     assert opened == [[]]
+
+
+def test_no_arguments_opens_the_start_screen_not_a_traceback(tmp_path: Path) -> None:
+    """``tui-report`` alone is the start screen (here without a terminal: the app says it needs one)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "tui_report"], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2 and "填报界面需要在终端中运行" in result.stderr

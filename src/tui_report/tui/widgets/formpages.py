@@ -15,6 +15,7 @@ from tui_report.model.progress import Step
 from tui_report.model.report import unit_problem, year_text_problem
 from tui_report.model.template import LEVEL_LABELS
 from tui_report.tui.controller import Controller
+from tui_report.tui.plain import plain_line
 from tui_report.tui.widgets.page import Page, TextTyped
 from tui_report.tui.widgets.wrapped import WrappedText
 
@@ -53,7 +54,7 @@ class MetaPage(Page):
             yield _input(str(report.year), "year", ro)
             yield Static("单位层级（↑ ↓ 选择，Enter 确认）", classes="field-label")
             levels = OptionList(
-                *[Option(label, id=key) for key, label in LEVEL_LABELS.items()], id="field-level"
+                *[Option(plain_line(label), id=key) for key, label in LEVEL_LABELS.items()], id="field-level"
             )
             levels.disabled = ro
             yield levels
@@ -183,7 +184,7 @@ class PreamblePage(Page):
         yield Static("前言", classes="page-title")
         with FormScroll(classes="form"):
             for field in report.tpl.preamble:
-                yield Static(field.label, classes="field-label")
+                yield Static(plain_line(field.label), classes="field-label")
                 suggestion = self.suggestion(field.key)
                 yield _input(
                     report.preamble.get(field.key, ""),

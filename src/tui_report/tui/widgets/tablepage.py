@@ -19,6 +19,7 @@ from tui_report.tui.controller import Controller
 from tui_report.tui.grid import paste
 from tui_report.tui.grid.celledit import READ_ONLY
 from tui_report.tui.grid.widget import Committed, CursorMoved, TableGrid
+from tui_report.tui.plain import plain_line
 from tui_report.tui.widgets.page import Page, PageView
 from tui_report.tui.widgets.wrapped import WrappedText
 
@@ -46,7 +47,7 @@ class TablePage(Page):
 
     def compose(self) -> ComposeResult:
         section = next(s for s in self.controller.report.tpl.sections if s.key == self.step.section)
-        yield Static(f"{section.heading}", classes="page-title")
+        yield Static(plain_line(section.heading), classes="page-title")
         grid = TableGrid(self.controller, self.step.target, id="grid")
         saved = self.saved_view.extra if self.saved_view is not None else None
         if isinstance(saved, GridView):  # before mounting: the first paint shows it

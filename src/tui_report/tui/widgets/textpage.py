@@ -14,6 +14,7 @@ from tui_report.model.history import Change, TextEdit
 from tui_report.model.progress import Step
 from tui_report.tui.controller import Controller
 from tui_report.tui.keynames import key_label
+from tui_report.tui.plain import plain_line
 from tui_report.tui.widgets.page import Page, PageView, TextTyped
 from tui_report.tui.widgets.wrapped import WrappedText
 
@@ -77,7 +78,7 @@ class TextPage(Page):
             if section.heading.endswith(self.part.title)
             else f"{section.heading} > {self.part.title}"
         )
-        yield Static(title, classes="page-title")
+        yield Static(plain_line(title), classes="page-title")
         if self.part.guidance:
             yield WrappedText("提示：" + self.part.guidance, classes="guidance")
         editor = ReportTextArea(
@@ -94,7 +95,7 @@ class TextPage(Page):
             yield editor
             with VerticalScroll(id="last-year"):
                 yield WrappedText("", id="last-year-text")
-        yield Static(self._count_text(self._committed), classes="text-count")
+        yield Static(plain_line(self._count_text(self._committed)), classes="text-count")
 
     @property
     def editor(self) -> TextArea:
@@ -136,7 +137,7 @@ class TextPage(Page):
         # Typing: journaled at most once a second (the app flushes every second); leaving the
         # box commits the text (flush → controller.record) and journals it at once.
         self.controller.session.mark_edited(commit=False)
-        self.query_one(".text-count", Static).update(self._count_text(text))
+        self.query_one(".text-count", Static).update(plain_line(self._count_text(text)))
         self.post_message(TextTyped())
 
     def on_descendant_blur(self) -> None:
@@ -159,7 +160,7 @@ class TextPage(Page):
         self._committed = text
         if self.editor.text != text:
             self.editor.load_text(text)
-        self.query_one(".text-count", Static).update(self._count_text(text))
+        self.query_one(".text-count", Static).update(plain_line(self._count_text(text)))
 
     def focus_first(self) -> None:
         self.focus_now(self.editor)
