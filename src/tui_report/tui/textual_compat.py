@@ -53,7 +53,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.align import Align
 from rich.cells import cell_len
 from rich.console import Console
 from rich.control import Control
@@ -314,7 +313,7 @@ class ChinesePalette(CommandPalette):
         def no_matches() -> None:
             # Only for a query: an empty one is the list of every command, never "no matches".
             if search_value:
-                shown = Option(Align.center(Text(NO_MATCHES)), disabled=True, id=self._NO_MATCHES)
+                shown = Option(Text(NO_MATCHES, justify="center"), disabled=True, id=self._NO_MATCHES)
                 self.query_one(CommandList).add_option(shown)
             self._list_visible = bool(search_value)
 
