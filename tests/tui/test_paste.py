@@ -10,7 +10,8 @@ from textual import events
 
 from app_helpers import controller
 from tui_report.model.template import get_template
-from tui_report.tui.app import make_app
+from tui_report.session import EditSession
+from tui_report.tui.app import ReportApp, make_app
 from tui_report.tui.grid.layout import build_layout
 from tui_report.tui.grid.paste import outcome, pasted_rows, plan_paste
 from tui_report.tui.widgets.wrapped import WrappedText
@@ -140,6 +141,11 @@ async def test_an_excel_block_pasted_at_80x24_fills_the_table_and_one_undo_rever
         await pilot.pause()
         assert [report.entered("requests", f"new.{c}") for c in COLUMNS] == [9, *[None] * 5]
         assert all(report.entered("requests", f"carried_over.{c}") is None for c in COLUMNS)
+        await pilot.press("ctrl+y")  # redo: the whole paste again
+        await pilot.pause()
+        assert [report.entered("requests", f"carried_over.{c}") for c in COLUMNS] == carried
+        await pilot.press("ctrl+z")
+        await pilot.pause()
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert report.entered("requests", "new.natural") is None
@@ -177,3 +183,15 @@ async def test_one_pasted_value_is_typed_into_the_cell(empty_report: Path) -> No
         assert g.mode == "overwrite" and g.editor.buffer == "１，２３４"
         await pilot.press("enter")
         assert controller(app).report.entered("requests", "new.natural") == 1234
+
+
+async def test_a_read_only_report_refuses_a_paste(full_copy: Path) -> None:
+    app = ReportApp(EditSession.open(full_copy, read_only=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to_step(pilot, app, "table:requests")
+        g = grid(app)
+        before = controller(app).report.model_dump()
+        app.post_message(events.Paste(EXCEL_BLOCK))
+        await pilot.pause()
+        assert controller(app).report.model_dump() == before
+        assert g.problem == "报告以只读方式打开，不能修改"
