@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from tui_report.model.indicators import format_figure, review_spec
 from tui_report.model.rules import Finding
+from tui_report.model.timetext import time_text
 from tui_report.review.columns import SCREEN_COLUMNS, screen_text
 from tui_report.review.desk import (
     InspectionCache,
@@ -67,7 +68,7 @@ class DeskTable(DataTable[Text]):
     """The desk's table: Enter (the table's own "select") is shown in the footer as 打开."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "打开", key_display="Enter", id="review.open"),
+        Binding("enter", "select_cursor", "打开", id="review.open"),
     ]
 
 
@@ -83,16 +84,16 @@ class ReviewScreen(Screen[None]):
     ReviewScreen #detail { height: 2; padding: 0 1; color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f3", "findings", "问题", key_display="F3", id="review.findings"),
-        Binding("s", "sort('state')", "按状态", key_display="S", id="review.sort_state"),
-        Binding("u", "sort('unit')", "按单位", key_display="U", id="review.sort_unit"),
-        Binding("i", "next_indicator", "指标", key_display="I", id="review.indicator"),
-        Binding("o", "sort('indicator')", "按指标", key_display="O", id="review.sort_indicator"),
-        Binding("r", "reload", "刷新", key_display="R", id="review.reload", show=False),
+        Binding("f3", "findings", "问题", id="review.findings"),
+        Binding("s", "sort('state')", "按状态", id="review.sort_state"),
+        Binding("u", "sort('unit')", "按单位", id="review.sort_unit"),
+        Binding("i", "next_indicator", "指标", id="review.indicator"),
+        Binding("o", "sort('indicator')", "按指标", id="review.sort_indicator", show=False),  # room: F1
+        Binding("r", "reload", "刷新", id="review.reload", show=False),
         Binding("escape", "back", show=False, id="review.back"),
     ]
     HELP = (
-        "汇总审核：每行一个单位。上下键选择，Enter 打开报告（有人正在编辑时只读打开），F3 查看该报告的问题；"
+        "汇总审核：每行一个单位。↑ ↓ 选择，Enter 打开报告（有人正在编辑时只读打开），F3 查看该报告的问题；"
         "S 按状态排序，U 按单位排序，I 切换显示的指标，O 按该指标排序。文件有变化时自动刷新。"
     )
 
@@ -229,10 +230,10 @@ class ReviewScreen(Screen[None]):
             return
         parts = [row.file_name or "尚未提交报告"]
         if row.editor:
-            since = row.editor.since[11:16] if len(row.editor.since) >= 16 else ""
+            since = time_text(row.editor.since)
             parts.append(f"{row.editor.who}正在编辑" + (f"（{since}起）" if since else ""))
         if row.saved_at:
-            parts.append(f"{row.saved_at:%m-%d %H:%M} {row.saved_by}保存")
+            parts.append(f"{time_text(row.saved_at)} {row.saved_by}保存")
         if row.exported:
             parts.append("已导出 " + "、".join(row.exported))
         if row.contact:
@@ -261,7 +262,7 @@ class ReviewScreen(Screen[None]):
         self.fill()
         spec = review_spec(self.review.template).indicators[self.indicator] if self.review else None
         if spec is not None:
-            self.notify(f"{spec.name} = {spec.formula.text}", timeout=6)
+            self.notify(f"{spec.name} = {spec.words}", timeout=6)
 
     def action_reload(self) -> None:
         self.load()

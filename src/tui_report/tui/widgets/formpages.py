@@ -52,7 +52,7 @@ class MetaPage(Page):
             yield _input(report.unit, "unit", ro)
             yield Static("报告年度", classes="field-label")
             yield _input(str(report.year), "year", ro)
-            yield Static("单位层级（上下键选择，Enter 确认）", classes="field-label")
+            yield Static("单位层级（↑ ↓ 选择，Enter 确认）", classes="field-label")
             levels = OptionList(
                 *[Option(plain_line(label), id=key) for key, label in LEVEL_LABELS.items()], id="field-level"
             )
