@@ -220,9 +220,14 @@ def locked_folder(tmp_path: Path) -> Path:
     save_report(evil_report("某某乡人民政府"), work / "mine.toml")
     os.chown(work / "mine.toml", NOBODY, NOBODY)
     # Load every command's modules as root: the outsider cannot read root's Python install.
+    # (Each command the test runs, on what root may read: run alone, nothing else loaded them.)
     for argv in (
         ["export", str(work / "mine.toml"), "-o", str(tmp_path / "w.docx")],
+        ["export", str(work), "-o", str(tmp_path / "out")],
         ["history", str(work / "x")],
+        ["check", str(work / "mine.toml")],
+        ["review", str(work)],
+        ["new", str(tmp_path / "新.toml"), "--unit", "某某乡人民政府", "--year", "2025"],
     ):
         _command(argv)()
     return locked
