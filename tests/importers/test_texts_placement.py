@@ -102,8 +102,9 @@ def test_a_level_the_dictionary_cannot_tell_is_noted_not_guessed_silently():
     )
     result = build_report(source, Path("x.docx"))
     assert not result.level_known
+    assert result.report.level is None  # unset, not a default (#21 item 4)
     assert [n.message for n in result.notes if n.location == "level"] == [
-        "未能从单位名称“某某合作社”判断单位层级，暂按“部门”保存；请用 --level 指定或在报告信息中选择。"
+        "未能判断单位层级，请用 --level 指定或在报告信息中选择（从单位名称“某某合作社”看不出层级）。"
     ]
 
 

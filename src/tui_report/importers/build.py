@@ -18,10 +18,6 @@ from tui_report.model.template import UnitLevel, list_templates
 
 __all__ = ["ImportNote", "ImportResult", "build_report"]
 
-# What a report whose level cannot be told from its name is stored as until the operator chooses
-# (the notes say so): the report file has no "unknown" level.
-LEVEL_WHEN_UNKNOWN: UnitLevel = "department"
-
 
 @dataclass(slots=True)
 class ImportResult:
@@ -29,7 +25,8 @@ class ImportResult:
     notes: list[ImportNote] = field(default_factory=list)
     # Where each paragraph of the document went (characters by destination): nothing is dropped.
     accounting: Accounting = field(default_factory=Accounting)
-    # Whether the level came from --level or a certain entry of the dictionary.
+    # Whether the level came from --level or a certain entry of the dictionary (unset or guessed:
+    # False, and a note says so).
     level_known: bool = True
 
 
@@ -66,22 +63,18 @@ def _unit(texts: Texts, unit: str | None, notes: list[ImportNote]) -> str:
     return found
 
 
-def _level(unit: str, level: UnitLevel | None, notes: list[ImportNote]) -> tuple[UnitLevel, bool]:
+def _level(unit: str, level: UnitLevel | None, notes: list[ImportNote]) -> tuple[UnitLevel | None, bool]:
+    """The level from --level, else from the unit's name by the dictionary; unset (None) when the
+    dictionary has no entry for the name — never a default the operator is not told of."""
     if level is not None:
         return level, True
     guessed, certain = guess_level(unit)
     if guessed is None:
+        why = f"（从单位名称“{unit}”看不出层级）" if unit else ""
         notes.append(
-            ImportNote(
-                "warning",
-                f"未能从单位名称“{unit}”判断单位层级，暂按“{LEVEL_WORDS[LEVEL_WHEN_UNKNOWN]}”保存；"
-                "请用 --level 指定或在报告信息中选择。"
-                if unit
-                else f"未能判断单位层级，暂按“{LEVEL_WORDS[LEVEL_WHEN_UNKNOWN]}”保存；请用 --level 指定或在报告信息中选择。",
-                "level",
-            )
+            ImportNote("warning", f"未能判断单位层级，请用 --level 指定或在报告信息中选择{why}。", "level")
         )
-        return LEVEL_WHEN_UNKNOWN, False
+        return None, False
     if not certain:
         notes.append(
             ImportNote(
