@@ -10,11 +10,11 @@ from pathlib import Path
 from tui_report.importers.notes import ImportNote
 from tui_report.importers.source import ImportFailure, SourceDocument
 from tui_report.importers.tables import Placement, grid_from_lines, place_rows, rows_of
-from tui_report.importers.texts import Accounting, Texts, read_texts
+from tui_report.importers.texts import Accounting, Texts, document_year, read_texts
 from tui_report.importers.vocabulary import guess_level
 from tui_report.model.levels import LEVEL_WORDS
 from tui_report.model.report import Report, cell_value
-from tui_report.model.template import UnitLevel, list_templates
+from tui_report.model.template import TemplateError, UnitLevel, list_templates, template_for_year
 
 __all__ = ["ImportNote", "ImportResult", "build_report"]
 
@@ -86,6 +86,26 @@ def _level(unit: str, level: UnitLevel | None, notes: list[ImportNote]) -> tuple
     return guessed, certain
 
 
+def _year_format(year: int | None) -> str | None:
+    if year is None:
+        return None
+    try:
+        return template_for_year(year)
+    except TemplateError:
+        return None
+
+
+def choose_format(placements: list[Placement], year_format: str | None) -> Placement:
+    """The format a document is read in: the one of its year (``template_for_year``) when every
+    printed row fits it — a site's format with the same tables as 2021 takes no 2024 report, though
+    the scores tie —; else the one that fits the rows best, a tie going to the year's format, then
+    to the newest (a 2021 report printed in the 2019 format is still read in that format)."""
+    for placement in placements:
+        if placement.template.id == year_format and placement.fits:
+            return placement
+    return max(placements, key=lambda p: (p.score, p.template.id == year_format, p.template.first_year))
+
+
 def build_report(
     source: SourceDocument,
     path: Path,
@@ -101,7 +121,8 @@ def build_report(
     else:  # tables printed without rules, or typed as text: rows from the lines
         lines = source.lines or paragraphs
         placements = [place_rows(t, rows_of([grid_from_lines(lines, t)])) for t in list_templates()]
-    best: Placement = max(placements, key=lambda p: (p.score, p.template.first_year))
+    year_format = _year_format(year or document_year(source.blocks))
+    best = choose_format(placements, year_format)
     texts = read_texts(source.blocks, best.template, source.furniture)
     if best.placed == 0 and texts.sections_found < 3:
         raise ImportFailure(f"{path}：不是可识别的政府信息公开工作年度报告（没有找到报告的表格和各部分标题）")
@@ -112,7 +133,7 @@ def build_report(
     found_unit = _unit(texts, unit, notes)
     found_level, level_known = _level(found_unit, level, notes)
     template = best.template
-    if not (template.first_year <= found_year <= (template.last_year or found_year)):
+    if template.id != _year_format(found_year):
         notes.append(
             ImportNote(
                 "info",

@@ -139,6 +139,12 @@ class Placement:
     def placed(self) -> int:
         return self.exact + self.doubtful
 
+    @property
+    def fits(self) -> bool:
+        """Every printed row has a row of this format, of its width (rows the document leaves out
+        aside): the format could be the one it was printed in."""
+        return self.wrong_width == 0 and self.unplaced == 0
+
 
 def _targets(template: Template) -> tuple[list[Target], dict[str, list[Target]]]:
     targets: list[Target] = []
