@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from tui_report.model.linebreak import cells, clip, wrap
 from tui_report.model.progress import Step
+from tui_report.model.report import format_value
 from tui_report.model.severities import SEVERITY_LABELS
 from tui_report.tui.controller import Controller
 from tui_report.tui.grid.widget import CursorMoved, TableGrid
@@ -75,7 +76,8 @@ class TablePage(Page):
         if mark is not None:
             info = f"[{SEVERITY_LABELS[mark.severity]}] {mark.messages[0]}"
             if cell.computed and self.controller.report.entered(self.step.target, cid) is not None:
-                info += "（按 Delete 采用自动合计）"
+                computed = format_value(self.controller.report.cell(self.step.target, cid))
+                info += f"（按 Delete 采用自动合计 {computed}）"  # the cell shows the stored one
             return where, info, mark.severity
         if cell.computed:
             return where, "= " + self.controller.formula(self.step.target, cell) + "（只读）", "computed"
