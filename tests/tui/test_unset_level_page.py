@@ -17,6 +17,7 @@ from tui_report.tui.app import make_app
 
 from .conftest import SIZE
 from .helpers import editor, go_to_step
+from .test_page_keep import screen_text
 
 
 def _meta_findings(app: App[Any]) -> list[str]:
@@ -44,6 +45,9 @@ async def test_the_level_list_offers_unset_and_a_choice_clears_the_finding(full_
         assert edit.report.level == "county"
         assert _meta_findings(app) == []
         assert progress(edit.report, edit.findings).steps["meta"] == "complete"
+        await pilot.pause(0.6)
+        shown = screen_text(app)  # the screen follows at once, not at the next page
+        assert "*未保存" in shown and "[完]报告信息" in shown and "完成 13/13" in shown, shown
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert edit.report.level is None and levels.highlighted == 0

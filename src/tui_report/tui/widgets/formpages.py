@@ -115,6 +115,7 @@ class MetaPage(Page):
         report = self.controller.report
         if level != report.level:
             self.controller.apply(Change("单位层级", (FieldEdit("level", report.level, level),)))
+            self.post_message(TextTyped())  # the saved mark and the progress follow at once
 
     def on_descendant_blur(self) -> None:
         self.flush()
