@@ -178,10 +178,90 @@ def test_numbers_in_one_cell_go_to_the_columns_they_stand_under():
     )
     grid: list[list[str | None]] = [["标签", "甲", "乙", "丙"], ["（七）总计", "95 0 95", None, None]]
     page = _Page([_word("95", 52, 25), _word("0", 72, 25), _word("95", 92, 25), _word("7", 200, 25)])
-    notes: list[str] = []
+    notes: list[tuple[list[str | None], str]] = []
     _numbers_by_column(table, grid, page, notes)
     assert grid[1] == ["（七）总计", "95", "0", "95"]
     assert notes == []
+
+
+def test_a_number_under_no_column_is_a_note_about_its_row():
+    """The row's cell reaches past the columns the other rows make (the last one ends at 110): its
+    number there is under no column — a note that keeps its row, so that the importer can say
+    which table and row and point ``check`` at it."""
+    from tui_report.importers.pdf_reader import _numbers_by_column
+
+    table = _Table(
+        [
+            [(0, 0, 50, 20), (50, 0, 70, 20), (70, 0, 90, 20), (90, 0, 110, 20)],
+            [(0, 20, 50, 40), (50, 20, 130, 40), None, None],
+        ],
+        (0, 0, 110, 40),
+    )
+    grid: list[list[str | None]] = [["标签", "甲", "乙", "丙"], ["（七） 总计", "95 0 95 7", None, None]]
+    words = [_word("95", 52, 25), _word("0", 72, 25), _word("95", 92, 25), _word("7", 114, 25)]
+    notes: list[tuple[list[str | None], str]] = []
+    _numbers_by_column(table, grid, _Page(words), notes)
+    assert grid[1] == ["（七） 总计", "95", "0", "95"]
+    assert len(notes) == 1 and notes[0][0] is grid[1]
+    assert notes[0][1] == "“（七）总计”一行中的“7”不在任何一列之下，未读入，请核对。"
+
+
+def test_a_reader_note_about_a_row_names_its_table_and_points_at_it():
+    """build_report places the noted row and locates the note at the row it was read into."""
+    from pathlib import Path
+
+    from tui_report.importers.build import build_report
+    from tui_report.importers.source import RowNote, SourceDocument
+
+    report = shapes.district_wps().values
+    table = report.tpl.table("requests")
+    grid: list[list[str | None]] = [
+        [*table.rows[0].labels[-1:], *["1"] * len(table.cols_of(table.rows[0]))],
+        [*table.rows[1].labels[-1:], *["2"] * len(table.cols_of(table.rows[1]))],
+    ]
+    message = f"“{table.rows[1].labels[-1]}”一行中的“7”不在任何一列之下，未读入，请核对。"
+    source = SourceDocument(
+        blocks=["某某县人民政府2024年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况", grid],
+        row_notes=[RowNote(0, 1, message)],
+    )
+    notes = build_report(source, Path("x.pdf")).notes
+    noted = [n for n in notes if "不在任何一列之下" in n.message]
+    assert [(n.message, n.location) for n in noted] == [
+        (
+            f"表“{table.title}”中{message}",
+            f"tables.requests.{table.rows[1].id}.{table.cols_of(table.rows[1])[0].id}",
+        )
+    ]
+    assert SourceDocument.from_json(source.to_json()).row_notes == source.row_notes  # from the reader's child
+
+
+def test_check_on_a_pdf_shows_a_number_under_no_column_at_its_row(documents, monkeypatch, capsys):
+    """End to end on the district's WPS-like PDF (its 一、本年新收 row printed without vertical rules):
+    with the last column's range cut short — geometry the reader cannot place — the total printed
+    there is under no column; ``check`` lists the note at that row of 表三, naming table and row."""
+    import json
+
+    from tui_report.cli import main
+    from tui_report.importers import pdf_reader
+
+    ranges = pdf_reader._column_ranges
+
+    def cut_last(table):  # type: ignore[no-untyped-def]
+        found = ranges(table)
+        return [*found[:-1], (found[-1][0], found[-1][0] + 1)]
+
+    monkeypatch.setattr(pdf_reader, "_column_ranges", cut_last)  # the reader's child is forked
+    main(["check", "--json", str(documents[("district-wps", "pdf")])])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    noted = [f for f in findings if f["rule"] == "IMPORT" and "不在任何一列之下" in f["message"]]
+    where = {f["message"].split("”一行中")[0].split("中“")[-1]: f["locations"] for f in noted}
+    assert where == {
+        "一、本年新收政府信息公开申请数量": ["tables.requests.new.natural"],
+        "（一）予以公开": ["tables.requests.results.disclosed.natural"],
+        "（七）总计": ["tables.requests.results.total.natural"],
+    }, noted
+    assert len(noted) == 3  # one note a row, naming the table
+    assert all(f["message"].startswith("导入：表“收到和处理政府信息公开申请情况”中“") for f in noted), noted
 
 
 def test_published_pdf_every_paragraph_accounted_for():

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui_report.importers.notes import ImportNote
-from tui_report.importers.source import ImportFailure, SourceDocument
+from tui_report.importers.source import ImportFailure, RowNote, SourceDocument
 from tui_report.importers.tables import Placement, grid_from_lines, place_rows, rows_of
 from tui_report.importers.texts import Accounting, Texts, document_year, read_texts
 from tui_report.importers.vocabulary import guess_level
@@ -86,6 +86,19 @@ def _level(unit: str, level: UnitLevel | None, notes: list[ImportNote]) -> tuple
     return guessed, certain
 
 
+def _row_notes(notes: list[RowNote], placement: Placement) -> list[ImportNote]:
+    """The reader's notes about printed rows, each naming its table and located at the row it was
+    read into (its first cell), so that ``check`` on a document shows it there."""
+    out: list[ImportNote] = []
+    for note in notes:
+        target = placement.rows.get((note.table, note.row))
+        if target is None:  # the row was not read into any row of the format (a note says so)
+            out.append(ImportNote("warning", note.message))
+        else:
+            out.append(ImportNote("warning", f"表“{target.table.title}”中{note.message}", target.location))
+    return out
+
+
 def _year_format(year: int | None) -> str | None:
     if year is None:
         return None
@@ -126,7 +139,8 @@ def build_report(
     texts = read_texts(source.blocks, best.template, source.furniture)
     if best.placed == 0 and texts.sections_found < 3:
         raise ImportFailure(f"{path}：不是可识别的政府信息公开工作年度报告（没有找到报告的表格和各部分标题）")
-    notes = [ImportNote("warning", n) for n in source.notes] + best.notes + texts.notes
+    notes = [ImportNote("warning", n) for n in source.notes] + _row_notes(source.row_notes, best)
+    notes += best.notes + texts.notes
     found_year = year or texts.title.year
     if found_year is None:
         raise ImportFailure(f"{path}：标题中没有找到报告年度，请用 --year 指定（如 --year 2024）")

@@ -35,6 +35,8 @@ class DataRow:
     values: list[str]
     # The innermost label as printed (spaces removed), for the notes.
     shown: str = ""
+    # Where it was printed: the table's place among the document's tables, the row in its grid.
+    origin: tuple[int, int] = (-1, -1)
 
     @property
     def label(self) -> str:
@@ -84,15 +86,16 @@ def _is_zero(number: str) -> bool:
         return False
 
 
-def data_rows(grid: Grid) -> list[DataRow]:
+def data_rows(grid: Grid, table: int = -1) -> list[DataRow]:
+    """The rows of a grid that carry values; ``table``: the grid's place among the document's."""
     rows: list[DataRow] = []
     firsts = [_first_filled(raw) for raw in grid]
     start = value_start(firsts)
-    for raw, first in zip(grid, firsts, strict=True):
+    for index, (raw, first) in enumerate(zip(grid, firsts, strict=True)):
         labels, values = _split(raw, start, first)
         if values and (labels or any(value_text(v) for v in values)):
             shown = re.sub(r"\s+", "", labels[-1]) if labels else ""
-            rows.append(DataRow([normalise_label(x) for x in labels], values, shown))
+            rows.append(DataRow([normalise_label(x) for x in labels], values, shown, (table, index)))
     return rows
 
 
@@ -130,6 +133,8 @@ class Placement:
     wrong_width: int = 0
     unplaced: int = 0
     missing: int = 0
+    # Where each printed row (DataRow.origin) went: the row of the format it was read into.
+    rows: dict[tuple[int, int], Target] = field(default_factory=dict)
 
     @property
     def score(self) -> int:
@@ -215,6 +220,7 @@ class _Matcher:
         for member in members:
             self.filled.add(self.targets.index(member))  # printed as one row: not "missing"
         self.placement.doubtful += 1
+        self.placement.rows[row.origin] = last
         numbers = [value_text(v) for v in row.values]
         if all(n and _is_zero(n) for n in numbers):
             for member in members:
@@ -246,6 +252,7 @@ class _Matcher:
             )
         else:
             self.placement.exact += 1
+        self.placement.rows[row.origin] = target
         self._put(row, target)
         self.last_table = target.table.key
 
@@ -305,7 +312,7 @@ class _Matcher:
 
 def rows_of(grids: list[Grid]) -> list[DataRow]:
     """Every printed row that carries values, of every table (the same for every format tried)."""
-    return [row for grid in grids for row in data_rows(grid)]
+    return [row for table, grid in enumerate(grids) for row in data_rows(grid, table)]
 
 
 def place_rows(template: Template, rows: list[DataRow]) -> Placement:
