@@ -206,6 +206,21 @@ def test_a_number_under_no_column_is_a_note_about_its_row():
     assert notes[0][1] == "“（七）总计”一行中的“7”不在任何一列之下，未读入，请核对。"
 
 
+def test_a_row_cut_by_a_page_break_keeps_the_note_about_its_numbers():
+    """The label on one page ("（七）总"), the rest with the numbers on the next ("计", 95, 0): one
+    row again, and it is the row the reader's note about its numbers was kept with, so that the note
+    is still located at the row."""
+    from tui_report.importers.pdf_reader import _continue_table
+
+    header: list[str | None] = ["标签", "甲", "乙"]
+    label_half: list[str | None] = ["（七）总", "", ""]
+    numbers_half: list[str | None] = ["计", "95", "0"]
+    before = [header, label_half]
+    assert _continue_table(before, [numbers_half, ["（八）其他", "1", "2"]])
+    assert before[1] is numbers_half and numbers_half == ["（七）总计", "95", "0"]
+    assert [row[0] for row in before] == ["标签", "（七）总计", "（八）其他"]
+
+
 def test_a_reader_note_about_a_row_names_its_table_and_points_at_it():
     """build_report places the noted row and locates the note at the row it was read into."""
     from pathlib import Path

@@ -234,10 +234,14 @@ def _continue_table(before: Grid, after: Grid) -> bool:
     if [c for c in first if c] == [c for c in before[0] if c]:
         after = after[1:]  # the header, repeated
     elif not _has_numbers(first) or not _has_numbers(last):
-        last[:] = [  # in place: a note about the row stays with it
+        # One row again, as the half that holds the numbers (the row object a reader's note about
+        # its numbers is kept with): the label's half is joined into it in place.
+        kept = first if _has_numbers(first) else last
+        kept[:] = [
             (a or "") + (b or "") if (a is not None or b is not None) else None
             for a, b in zip(last, first, strict=True)
         ]
+        before[-1] = kept
         after = after[1:]
     before.extend(after)
     return True
