@@ -221,6 +221,18 @@ def test_a_row_cut_by_a_page_break_keeps_the_note_about_its_numbers():
     assert [row[0] for row in before] == ["标签", "（七）总计", "（八）其他"]
 
 
+def test_a_labels_last_characters_alone_on_the_next_page_end_it():
+    """Only "供" on the new page (no numbers, another width): it ends the label it was cut from, and
+    no row is added (#21 item 3: a row split across a page break is one row)."""
+    from tui_report.importers.pdf_reader import _continue_table
+
+    before: list[list[str | None]] = [["标签", "甲", "乙"], ["（四）无法提", "3", "0"]]
+    assert _continue_table(before, [["供"]])
+    assert before == [["标签", "甲", "乙"], ["（四）无法提供", "3", "0"]]
+    numbers_on_the_new_page: list[list[str | None]] = [["（五）其他", "1"]]
+    assert not _continue_table(before, numbers_on_the_new_page)  # another table: not joined
+
+
 def test_a_reader_note_about_a_row_names_its_table_and_points_at_it():
     """build_report places the noted row and locates the note at the row it was read into."""
     from pathlib import Path

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tui_report.importers.build import build_report
 from tui_report.importers.source import SourceDocument
 from tui_report.importers.texts import read_texts
+from tui_report.importers.vocabulary import guess_level
 from tui_report.model.template import get_template
 
 TEMPLATE = get_template("gov-info-disclosure-2021")
@@ -106,6 +109,33 @@ def test_a_level_the_dictionary_cannot_tell_is_noted_not_guessed_silently():
     assert [n.message for n in result.notes if n.location == "level"] == [
         "未能判断单位层级，请用 --level 指定或在报告信息中选择（从单位名称“某某合作社”看不出层级）。"
     ]
+
+
+@pytest.mark.parametrize(
+    ("unit", "level", "certain"),
+    [
+        ("浙江省人民政府", "province", True),
+        ("广西壮族自治区人民政府", "province", True),
+        ("上海市人民政府", "province", True),  # a municipality: not 市级
+        ("淮安市人民政府", "city", True),
+        ("淮安市人民政府办公室", "city", True),
+        ("淮安市洪泽区人民政府", "county", True),
+        ("某某县人民政府", "county", True),
+        ("平潭综合实验区管理委员会", "county", False),  # a zone: 县级 unless the operator says otherwise
+        ("某某镇人民政府", "township", True),
+        ("某某乡人民政府", "township", True),
+        ("某某街道办事处", "township", True),
+        ("上海市科学技术委员会", "department", True),
+        ("淮安市教育局", "department", True),
+        ("某某县政务服务中心", "department", True),
+        ("某某合作社", None, False),
+    ],
+)
+def test_the_level_dictionary_of_the_issue(unit, level, certain):  # type: ignore[no-untyped-def]
+    """#21 item 4's dictionary (schemas/mappings/import.toml): 省/自治区/直辖市人民政府 → 省级, 市人民政府
+    → 市级, 县/区人民政府 and a zone's 管委会 → 县级 (the zone a guess), 乡/镇/街道办事处 → 乡镇,
+    局/委/办/中心 → 部门; a name it has no entry for → unset."""
+    assert guess_level(unit) == (level, certain)
 
 
 def test_a_note_under_a_table_is_listed_not_dropped():
