@@ -245,11 +245,13 @@ def test_a_reader_note_about_a_row_names_its_table_and_points_at_it():
     grid: list[list[str | None]] = [
         [*table.rows[0].labels[-1:], *["1"] * len(table.cols_of(table.rows[0]))],
         [*table.rows[1].labels[-1:], *["2"] * len(table.cols_of(table.rows[1]))],
+        ["（九）印错的一行", "3", "4"],  # no row of the format: the note points at its table
     ]
     message = f"“{table.rows[1].labels[-1]}”一行中的“7”不在任何一列之下，未读入，请核对。"
+    stray = "“（九）印错的一行”一行中的“5”不在任何一列之下，未读入，请核对。"
     source = SourceDocument(
         blocks=["某某县人民政府2024年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况", grid],
-        row_notes=[RowNote(0, 1, message)],
+        row_notes=[RowNote(0, 1, message), RowNote(0, 2, stray)],
     )
     notes = build_report(source, Path("x.pdf")).notes
     noted = [n for n in notes if "不在任何一列之下" in n.message]
@@ -257,7 +259,8 @@ def test_a_reader_note_about_a_row_names_its_table_and_points_at_it():
         (
             f"表“{table.title}”中{message}",
             f"tables.requests.{table.rows[1].id}.{table.cols_of(table.rows[1])[0].id}",
-        )
+        ),
+        (f"表“{table.title}”中{stray}", "tables.requests"),
     ]
     assert SourceDocument.from_json(source.to_json()).row_notes == source.row_notes  # from the reader's child
 

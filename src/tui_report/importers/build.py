@@ -88,14 +88,16 @@ def _level(unit: str, level: UnitLevel | None, notes: list[ImportNote]) -> tuple
 
 def _row_notes(notes: list[RowNote], placement: Placement) -> list[ImportNote]:
     """The reader's notes about printed rows, each naming its table and located at the row it was
-    read into (its first cell), so that ``check`` on a document shows it there."""
+    read into (its first cell) — a row the format has no row for at its table —, so that ``check``
+    on a document shows it there."""
     out: list[ImportNote] = []
     for note in notes:
-        target = placement.rows.get((note.table, note.row))
-        if target is None:  # the row was not read into any row of the format (a note says so)
+        placed = placement.rows.get((note.table, note.row))
+        if placed is None:  # not even its table is known
             out.append(ImportNote("warning", note.message))
         else:
-            out.append(ImportNote("warning", f"表“{target.table.title}”中{note.message}", target.location))
+            title, location = placed
+            out.append(ImportNote("warning", f"表“{title}”中{note.message}", location))
     return out
 
 

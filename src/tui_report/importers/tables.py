@@ -133,8 +133,10 @@ class Placement:
     wrong_width: int = 0
     unplaced: int = 0
     missing: int = 0
-    # Where each printed row (DataRow.origin) went: the row of the format it was read into.
-    rows: dict[tuple[int, int], Target] = field(default_factory=dict)
+    # Where each printed row (DataRow.origin) went, for the reader's notes about it: the title of
+    # the table and the location of the row it was read into — or, for a row the format has no row
+    # for, of the table it was printed in (None when not even that is known).
+    rows: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
 
     @property
     def score(self) -> int:
@@ -220,7 +222,7 @@ class _Matcher:
         for member in members:
             self.filled.add(self.targets.index(member))  # printed as one row: not "missing"
         self.placement.doubtful += 1
-        self.placement.rows[row.origin] = last
+        self.placement.rows[row.origin] = (last.table.title, last.location)
         numbers = [value_text(v) for v in row.values]
         if all(n and _is_zero(n) for n in numbers):
             for member in members:
@@ -238,7 +240,10 @@ class _Matcher:
         if index is None:
             self.placement.unplaced += 1
             shown = row.shown or "（无标签）"
-            where = f"表“{self.placement.template.table(self.last_table).title}”中" if self.last_table else ""
+            title = self.placement.template.table(self.last_table).title if self.last_table else ""
+            if title:
+                self.placement.rows[row.origin] = (title, f"tables.{self.last_table}")
+            where = f"表“{title}”中" if title else ""
             self._note(
                 f"{where}“{shown}”一行（{' '.join(row.values)}）未能对应到报告格式中的任何一行，未读入。",
                 f"tables.{self.last_table}" if self.last_table else "",
@@ -252,7 +257,7 @@ class _Matcher:
             )
         else:
             self.placement.exact += 1
-        self.placement.rows[row.origin] = target
+        self.placement.rows[row.origin] = (target.table.title, target.location)
         self._put(row, target)
         self.last_table = target.table.key
 
