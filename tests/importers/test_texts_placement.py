@@ -10,7 +10,7 @@ import pytest
 from tui_report.importers.build import build_report
 from tui_report.importers.source import SourceDocument
 from tui_report.importers.texts import read_texts
-from tui_report.importers.vocabulary import guess_level
+from tui_report.importers.vocabulary import guess_level, vocabulary
 from tui_report.model.template import get_template
 
 TEMPLATE = get_template("gov-info-disclosure-2021")
@@ -62,6 +62,18 @@ def test_a_paragraph_cut_by_a_page_number_is_joined():
         == "2024年，本镇认真落实政府信息公开条例，主动公开政府信息320条，其中重点领域信息150条。"
     )
     assert texts.accounting.chars["furniture"] == len("—2—")
+
+
+@pytest.mark.parametrize("line", ["-1-", "— 2 —", "第 3 页", "第3页 共6页", "－ 12 －", "4/6"])
+def test_page_number_forms_are_furniture(line):  # type: ignore[no-untyped-def]
+    """#21 item 1's page-number lines, wherever they stand; a number alone only at a page's edge."""
+    assert vocabulary().is_page_number(line)
+
+
+@pytest.mark.parametrize("line", ["2024", "一、总体情况", "第3条", "3-1", "（一）"])
+def test_text_is_not_a_page_number(line):  # type: ignore[no-untyped-def]
+    assert not vocabulary().is_page_number(line)
+    assert vocabulary().is_page_number("7", at_edge=True) and not vocabulary().is_page_number("7")
 
 
 def test_title_with_the_unit_after_the_year_and_a_breadcrumb():
