@@ -30,15 +30,17 @@ SERIAL_MODULES = frozenset(
         "reliability/test_ssh.py",  # a real sshd on loopback
         "reliability/test_two_users.py",  # two real users
         "tui/test_pty_input.py",  # the real app in a pseudo-terminal: reads and timing
+        "tui/test_plain_terminal.py",
         "tui/test_redraw.py",
         "tui/test_terminal.py",  # tmux
     }
 )
 
 
-# Modules whose tests share one thing on disk (the offline bundle in dist/): on one worker, in
-# order, but beside the other tests (pytest-xdist --dist loadgroup).
-ONE_WORKER_MODULES = frozenset({"test_bundle.py"})
+# Modules whose tests share one thing (the offline bundle in dist/; the fuzz module's case counter,
+# which its last test sums): on one worker, in order, but beside the other tests (pytest-xdist
+# --dist loadgroup).
+ONE_WORKER_MODULES = frozenset({"test_bundle.py", "reliability/test_fuzz_loader.py"})
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks

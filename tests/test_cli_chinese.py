@@ -184,3 +184,15 @@ def test_a_file_named_like_a_command_still_opens(tmp_path: Path, monkeypatch: py
     (tmp_path / "chek").write_text("", encoding="utf-8")
     assert not_a_command(["chek"]) == ""
     assert not_a_command(["2025年报.toml"]) == ""  # not there: the app says the file is missing
+
+
+def test_no_arguments_opens_the_start_screen_not_a_traceback(tmp_path: Path) -> None:
+    """``tui-report`` alone is the start screen (here without a terminal: the app says it needs one)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "tui_report"], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2 and "填报界面需要在终端中运行" in result.stderr

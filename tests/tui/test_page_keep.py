@@ -196,3 +196,25 @@ async def test_a_page_left_before_it_was_composed_keeps_its_view(dama_copy: Path
         screen.deck.leave(page)  # no flush of what it never showed
         assert screen.deck.views[step.key] == PageView(focus="text-editor")
         await pilot.pause()
+
+
+@pytest.mark.parametrize("kind", ["text", "table", "meta", "preamble"])
+async def test_a_page_half_composed_is_not_built(dama_copy: Path, kind: str) -> None:
+    """A page's containers are mounted before their contents: a text part left at that moment had
+    children but no '#text-editor', so leaving it (PgDn pressed seven times at once in tmux on a
+    loaded machine) ended the app with NoMatches. A page is built only when every widget its
+    flush and view use exists."""
+    app = make_app(dama_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = editor(app)
+        step = next(s for s in screen.steps if s.kind == kind)
+        await go_to_step(pilot, app, step.key)
+        page = screen.deck.page
+        assert page is not None and page.built
+        needed = page.query(Input).last() if kind == "preamble" else page.query_one(page.NEEDS[0])
+        await needed.remove()
+        assert not page.built
+        page.saved_view = PageView(focus="kept")
+        screen.deck.leave(page)  # neither flush nor view asks for what is not there
+        assert screen.deck.views[step.key] == PageView(focus="kept")
+        await pilot.pause()

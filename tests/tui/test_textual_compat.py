@@ -184,3 +184,20 @@ def test_no_new_line_after_a_line_whose_pieces_were_all_left_out() -> None:
     changed = Strip([Segment("标签文字 "), Segment("     9"), Segment("    12"), Segment("     3")])
     again = ChopsUpdate([{19: ROW}, {19: changed}], [(0, 28, 34), (1, 28, 34)], [[80], [80]])
     assert again.render_segments(console) == "\x1b[2;29H     9"
+
+
+def test_no_control_character_of_a_text_is_sent() -> None:
+    """A text box shows a report's text as it is: an ESC, BEL or U+202E in it never reaches the
+    terminal (left out: they take no cell), an undecodable byte of a file name goes as ``?``; the
+    styles' own sequences stay."""
+    from rich.style import Style
+
+    textual_compat.install()
+    console = Console(file=io.StringIO(), force_terminal=True, color_system="standard", width=80)
+    strip = Strip(
+        [Segment("甲\x1b]0;evil\x07", Style(bold=True)), Segment("\u202e乙\udcff", None), Segment("丙", None)]
+    )
+    sent = strip.render(console)
+    assert sent == "\x1b[1m甲]0;evil\x1b[0m乙?丙"
+    assert strip.render(console) == sent  # kept, as Textual keeps it
+    assert Strip([Segment("甲乙", None)]).render(console) == "甲乙"

@@ -96,6 +96,8 @@ def not_a_command(args: list[str]) -> str:
     import difflib
     import os
 
+    if not args:
+        return ""  # `tui-report` alone: the start screen
     word = args[0]
     if os.path.lexists(word):
         return ""

@@ -23,11 +23,11 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from tui_report.host.terminal import escape_controls
+from tui_report.host.terminal import escape_controls, escape_line
 from tui_report.model.report import Report, new_report
-from tui_report.model.rules import has_errors
 from tui_report.model.template import TemplateError, template_for_year
 from tui_report.safety.folder import CannotEditError
 from tui_report.safety.hangup import HangupGuard, install_hangup_handlers
@@ -147,6 +147,25 @@ class ReportApp(App[int]):
         self.guard: HangupGuard | None = None
         # The lock, recovery and outside-change flows (dialogs over the session's answers).
         self.safety = SafetyFlows(self, self)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast is plain text, whatever the caller asks (``markup`` is ignored): toasts name
+        files, units and reasons read from files (``tui/plain.py``). Control characters escaped."""
+        super().notify(
+            escape_controls(message),
+            title=escape_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     # ------------------------------------------------------------------ screens
     def get_default_screen(self) -> Screen[None]:
@@ -417,45 +436,10 @@ class ReportApp(App[int]):
 
     # ------------------------------------------------------------------ export
     def start_export(self, controller: Controller) -> None:
-        """F9: export to Word (python-docx is loaded here, on first use)."""
-        from tui_report.export import office
-        from tui_report.model.report import ExportSettings, SubheadingStyle
-        from tui_report.tui.screens.dialogs import ConfirmDialog, ExportDialog
+        """F9: export to Word (tui/exportflow.py)."""
+        from tui_report.tui.exportflow import start_export
 
-        controller.recheck()
-        errors = has_errors(controller.findings)
-        default = controller.session.path.with_suffix(".docx")
-
-        def write(answer: tuple[Path, SubheadingStyle] | None, draft: bool) -> None:
-            if answer is None:
-                return
-            path, style = answer
-            report = controller.report
-            if style != report.export.subheadings and not controller.read_only:
-                # The choice is the report's own setting ([export] in the file), saved with it.
-                report.export = ExportSettings(subheadings=style)
-                controller.session.mark_edited()
-            try:
-                warnings = office.export_document(report, path, draft=draft, subheadings=style)
-            except office.ExportError as exc:
-                self.notify(str(exc), title="导出失败", severity="error", timeout=10)
-                return
-            for warning in warnings:
-                self.notify(warning, title="提示", severity="warning", timeout=10)
-            self.notify(f"已导出{'草稿' if draft else ''}：{path}", timeout=8)
-
-        def ask_path(draft: bool) -> None:
-            title = "导出草稿（每页标注“草稿”），文件名：" if draft else "导出 Word，文件名："
-            dialog = ExportDialog(title, default, controller.report.export.subheadings)
-            self.push_screen(dialog, lambda answer: write(answer, draft))
-
-        if errors:
-            question = (
-                f"报告有{controller.error_count}个错误，正式版不能导出。要导出草稿吗？（F3 可查看问题）"
-            )
-            self.push_screen(ConfirmDialog(question, "导出草稿"), lambda yes: ask_path(True) if yes else None)
-        else:
-            ask_path(False)
+        start_export(self, controller)
 
 
 def make_app(

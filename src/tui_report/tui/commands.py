@@ -2,19 +2,25 @@
 app's own (帮助, 退出).
 
 Ranking: a top-level heading whose number is the query comes first (五 → 五、存在的主要问题…
-before （五）监督保障情况), then Textual's fuzzy score."""
+before （五）监督保障情况), then Textual's fuzzy score.
+
+Names and help are shown as plain text (:func:`plain_hit`): the palette reads a ``str`` as markup."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from functools import partial
+from typing import cast
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 from textual.dom import DOMNode
+from textual.fuzzy import Matcher
 
 from tui_report.tui.appapi import report_app
+from tui_report.tui.plain import line_text, plain_line
 
 PaletteEntry = tuple[str, str, Callable[[], object]]
 # Palette commands for bindings: binding id → the command's name. Its help (the keys, and the
@@ -50,6 +56,25 @@ def bound_commands(node: DOMNode, names: PaletteNames) -> list[PaletteEntry]:
     return entries
 
 
+def plain_highlight(matcher: Matcher, name: str) -> Content:
+    """``Matcher.highlight`` (the query's letters marked in the name) on the name as plain text:
+    Textual's reads the name as markup."""
+    shown = line_text(name)
+    content = plain_line(shown)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, shown)
+    if score:
+        for offset in offsets:
+            if not shown[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+def plain_help(text: str) -> str:
+    """A hit's help line as plain text. The palette reads ``help`` as markup only
+    (``Content.from_markup``), which returns a ``Content`` as it is (documented)."""
+    return cast(str, plain_line(text))
+
+
 class ScreenCommands(Provider):
     """Asks the screen under the palette for ``palette_commands()``: (name, help, callback)."""
 
@@ -70,7 +95,9 @@ class ScreenCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, partial(self._run, callback), help=help_text)
+            yield DiscoveryHit(
+                plain_line(name), partial(self._run, callback), text=name, help=plain_help(help_text)
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -80,7 +107,11 @@ class ScreenCommands(Provider):
                 score += 1000.0  # above any fuzzy score (Textual's reach single digits)
             if score > 0:
                 yield Hit(
-                    score, matcher.highlight(name), partial(self._run, callback), text=name, help=help_text
+                    score,
+                    plain_highlight(matcher, name),
+                    partial(self._run, callback),
+                    text=name,
+                    help=plain_help(help_text),
                 )
 
     @staticmethod

@@ -34,6 +34,12 @@ upgrade removes what it relies on (then drop the workaround or adapt it here, no
   (:meth:`~LineRepaintOptionList.repainting_only`). It declares ``OptionList.highlighted`` again
   without the repaint, hooks Textual's private watcher ``_watch_highlighted`` and narrows
   ``refresh()`` while prompts are replaced (OptionList repaints itself whole for each).
+- no control character of a widget's text reaches the terminal (``Strip.render``, installed by
+  :func:`install`): a text box (``Input``, ``TextArea``) shows a report's text as it is, and an
+  ESC, a BEL or a bidirectional override in it would be sent raw, retitling or clearing the
+  operator's terminal. Each is left out of the line sent (they take no cell, so nothing moves); a
+  character that takes a cell (an undecodable byte of a file name) is sent as ``?``. Widgets that
+  only show text escape them visibly first (``tui/plain.py``).
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.cells import cell_len
 from rich.console import Console
 from rich.control import Control
+from rich.segment import Segment
 from textual import events
 from textual._compositor import ChopsUpdate, InlineUpdate, LayoutUpdate
 from textual._xterm_parser import XTermParser
@@ -57,6 +64,8 @@ from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList
+
+from tui_report.host.terminal import has_controls
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self from Python 3.11
@@ -173,7 +182,29 @@ def escape_then_key(self: XTermParser, sequence: str, alt: bool = False) -> Iter
     yield from _textual_sequence_to_key_events(self, sequence, False)
 
 
+_textual_strip_render = Strip.render
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` without control characters: left out (they take no cell), or ``?`` for one that
+    takes a cell."""
+    return "".join(("?" if cell_len(ch) else "") if has_controls(ch) else ch for ch in text)
+
+
+def render_without_controls(strip: Strip, console: Console) -> str:
+    """``Strip.render`` that sends no control character of the strip's text (its styles still
+    become the usual escape sequences)."""
+    if strip._render_cache is None and has_controls(strip.text):
+        clean = Strip(
+            [Segment(terminal_safe(text), style, control) for text, style, control in strip._segments],
+            strip.cell_length,
+        )
+        strip._render_cache = _textual_strip_render(clean, console)
+    return _textual_strip_render(strip, console)
+
+
 def install() -> None:
+    Strip.render = render_without_controls  # type: ignore[method-assign,assignment]
     ScrollBar.renderer = PlainScrollBarRender
     XTermParser._sequence_to_key_events = escape_then_key  # type: ignore[method-assign]
     ChopsUpdate.render_segments = render_spans  # type: ignore[method-assign,assignment]

@@ -14,11 +14,12 @@ from textual.widgets.option_list import Option
 
 from tui_report.model.report import SubheadingStyle, year_text_problem
 from tui_report.model.template import LEVEL_LABELS
+from tui_report.tui.plain import plain_line
 from tui_report.tui.widgets.wrapped import WrappedText
 
 
 def _button(label: str, name: str, variant: str = "default") -> Button:
-    return Button(label, id=f"btn-{name}", variant=variant)  # type: ignore[arg-type]
+    return Button(plain_line(label), id=f"btn-{name}", variant=variant)  # type: ignore[arg-type]
 
 
 class QuitDialog(ModalScreen[str]):
@@ -139,7 +140,7 @@ class NewReportDialog(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Static(self.heading, classes="page-title")
+            yield Static(plain_line(self.heading), classes="page-title")
             yield Static("单位名称", classes="field-label")
             unit = Input(self.unit, id="new-unit", placeholder="如：尉氏县大马乡人民政府")
             yield unit
@@ -147,7 +148,7 @@ class NewReportDialog(ModalScreen[dict[str, str] | None]):
             yield Input(str(self.year), id="new-year")
             yield Static("单位层级（上下键选择）", classes="field-label")
             levels = OptionList(
-                *[Option(label, id=key) for key, label in LEVEL_LABELS.items()], id="new-level"
+                *[Option(plain_line(label), id=key) for key, label in LEVEL_LABELS.items()], id="new-level"
             )
             yield levels
             yield Static("文件名", classes="field-label")
@@ -217,7 +218,7 @@ class NewReportDialog(ModalScreen[dict[str, str] | None]):
         elif Path(path).expanduser().exists():
             problem = f"文件 {path} 已存在，请换一个文件名（或在开始页打开它）"
         if problem:
-            self.query_one("#new-problem", Static).update(problem)
+            self.query_one("#new-problem", Static).update(plain_line(problem))  # may name a file
             return
         self.dismiss({"unit": unit, "year": year, "level": level, "path": path})
 
@@ -255,12 +256,12 @@ class ExportDialog(ModalScreen[tuple[Path, SubheadingStyle] | None]):
             field = Input(str(self.default), id="path")
             field.cursor_blink = False
             yield field
-            yield Static(self._style_line(), id="export-subheadings")
+            yield Static(plain_line(self._style_line()), id="export-subheadings")
             yield WrappedText("Enter 导出，F2 切换小标题格式，Esc 取消", classes="guidance")
 
     def action_toggle_subheadings(self) -> None:
         self.subheadings = "run-in" if self.subheadings == "own-line" else "own-line"
-        self.query_one("#export-subheadings", Static).update(self._style_line())
+        self.query_one("#export-subheadings", Static).update(plain_line(self._style_line()))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

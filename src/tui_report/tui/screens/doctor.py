@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui_report.tui.plain import plain_line
 from tui_report.tui.widgets.wrapped import WrappedText
 
 RUNNING = "正在检查 Python、终端、字体、LibreOffice 和共享文件夹（PDF 试转换需要几秒钟）……"
@@ -49,7 +50,9 @@ class DoctorScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
-            yield Static(f"环境检查：{self.folder or '未打开报告'}（Esc 关闭）", classes="page-title")
+            yield Static(
+                plain_line(f"环境检查：{self.folder or '未打开报告'}（Esc 关闭）"), classes="page-title"
+            )
             yield WrappedText(RUNNING, id="doctor-output")
 
     def on_mount(self) -> None:

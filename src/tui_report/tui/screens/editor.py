@@ -29,6 +29,7 @@ from tui_report.tui.appapi import report_app
 from tui_report.tui.commands import PaletteNames, bound_commands
 from tui_report.tui.controller import Controller
 from tui_report.tui.grid.widget import Committed
+from tui_report.tui.plain import line_text, plain, plain_line
 from tui_report.tui.textual_compat import QuietFocusScreen, QuietFooter, footer_listing_keys
 from tui_report.tui.widgets.page import Page, TextTyped
 from tui_report.tui.widgets.pagedeck import PageDeck
@@ -275,17 +276,17 @@ class EditorScreen(QuietFocusScreen):
             flags.append("*未保存")
         if session.read_only:
             flags.append("只读")
-        title = f"{report.title or '（未填单位）'}"
+        title = line_text(report.title) or "（未填单位）"
         suffix = ("  " + " ".join(flags)) if flags else "  已保存"
         width = max(20, self.size.width or 80)
         text = clip(title, width - len(suffix) - 2) + suffix
         if text != self._title_text:
-            self.query_one("#title", Static).update(text)
+            self.query_one("#title", Static).update(plain_line(text))
             self._title_text = text
         progress = controller.progress
         progress_text = f"完成 {progress.done}/{progress.total}\n错误 {controller.error_count}  警告 {controller.warning_count}"
         if progress_text != self._progress_text:
-            self.query_one("#progress", Static).update(progress_text)
+            self.query_one("#progress", Static).update(plain(progress_text))
             self._progress_text = progress_text
         sections = self.query_one(SectionList)
         sections.will_print = printed_when_empty(controller.report, self.steps)

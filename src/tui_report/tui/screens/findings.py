@@ -14,6 +14,7 @@ from tui_report.model.linebreak import wrap
 from tui_report.model.report import Report
 from tui_report.model.rules import Finding, Location, describe_location
 from tui_report.model.severities import SEVERITY_LABELS, SEVERITY_MARKS
+from tui_report.tui.plain import line_text, plain_line, plain_lines
 from tui_report.tui.widgets.wrapped import WrappedText
 
 
@@ -47,7 +48,8 @@ class FindingsScreen(Screen[Finding | None]):
         errors = sum(1 for f in self.findings if f.severity == "error")
         warnings = sum(1 for f in self.findings if f.severity == "warning")
         yield Static(
-            f"问题列表：{errors}个错误，{warnings}个警告（Enter 跳到该处，Esc 返回）", classes="title-bar"
+            plain_line(f"问题列表：{errors}个错误，{warnings}个警告（Enter 跳到该处，Esc 返回）"),
+            classes="title-bar",
         )
         if not self.findings:
             yield WrappedText("没有发现问题。", classes="guidance")
@@ -55,21 +57,21 @@ class FindingsScreen(Screen[Finding | None]):
         yield Footer(compact=True)
 
     def _options(self, width: int) -> list[Option]:
-        """One option per finding, its message wrapped whole (Chinese line breaking) to ``width``."""
+        """One option per finding, its message wrapped whole (Chinese line breaking) to ``width``;
+        a message may quote a file (a unit, a reviewer's comment): shown as it is, on its lines."""
         options = []
         for index, finding in enumerate(self.findings):
             where = describe(self.report, finding.locations[0]) if finding.locations else ""
             more = f" 等{len(finding.locations)}处" if len(finding.locations) > 1 else ""
-            text = (
-                f"{SEVERITY_MARKS[finding.severity]} [{SEVERITY_LABELS[finding.severity]}] {finding.message}"
-            )
+            message = line_text(finding.message, keep_lines=True)  # a comment's own lines kept
+            text = f"{SEVERITY_MARKS[finding.severity]} [{SEVERITY_LABELS[finding.severity]}] {message}"
             lines = wrap(text, width)
             if len(lines) > 1:  # continuation lines indented under the message
                 rest = text[len(lines[0]) :].lstrip()
                 lines[1:] = ["  " + line for line in wrap(rest, width - 2)]
             if where:
-                lines += ["    " + line for line in wrap(f"位置：{where}{more}", width - 4)]
-            options.append(Option("\n".join(lines), id=str(index)))
+                lines += ["    " + line for line in wrap(f"位置：{line_text(where)}{more}", width - 4)]
+            options.append(Option(plain_lines(lines), id=str(index)))
         return options
 
     def on_mount(self) -> None:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui_report.model.linebreak import clip
+from tui_report.tui.plain import plain, plain_line
 from tui_report.tui.widgets.wrapped import WrappedText
 
 
@@ -28,7 +29,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
-            yield Static(f"帮助：{self.title_text}（Esc 关闭）", classes="page-title")
+            yield Static(plain_line(f"帮助：{self.title_text}（Esc 关闭）"), classes="page-title")
             for note in self.notes:
                 yield WrappedText(note, classes="guidance")
             group = None
@@ -36,13 +37,13 @@ class HelpScreen(ModalScreen[None]):
             for key_group, key, description in self.keys:
                 if key_group != group:
                     if lines:
-                        yield Static("\n".join(lines), classes="help-keys")
+                        yield Static(plain("\n".join(lines)), classes="help-keys")
                         lines = []
-                    yield Static(key_group, classes="field-label")
+                    yield Static(plain_line(key_group), classes="field-label")
                     group = key_group
                 lines.append(f"  {clip(key, 14):<14} {description}")
             if lines:
-                yield Static("\n".join(lines), classes="help-keys")
+                yield Static(plain("\n".join(lines)), classes="help-keys")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -12,6 +12,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -33,6 +34,7 @@ from tui_report.review.files import UnsafeFile, read_plain_file
 from tui_report.review.unitrow import UnitRow
 from tui_report.storage.errors import ReportFileError
 from tui_report.tui.appapi import report_app
+from tui_report.tui.plain import plain_cell, plain_line, plain_lines
 from tui_report.tui.screens.editor import EditorScreen
 
 POLL_SECONDS = 2.0
@@ -61,7 +63,7 @@ def folder_signature(folder: Path) -> Signature:
     return tuple(sorted(found))
 
 
-class DeskTable(DataTable[str]):
+class DeskTable(DataTable[Text]):
     """The desk's table: Enter (the table's own "select") is shown in the footer as 打开."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -110,7 +112,7 @@ class ReviewScreen(Screen[None]):
         self._loading = False
 
     def compose(self) -> ComposeResult:
-        yield Static(f"汇总审核：{self.folder}", classes="title-bar", id="title")
+        yield Static(plain_line(f"汇总审核：{self.folder}"), classes="title-bar", id="title")
         yield Static("正在读取各单位的报告……", id="count")
         yield DeskTable(id="desk", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail")
@@ -153,7 +155,7 @@ class ReviewScreen(Screen[None]):
 
     def _failed(self, message: str) -> None:
         self._loading = False
-        self.query_one("#count", Static).update(f"无法读取：{message}")
+        self.query_one("#count", Static).update(plain_line(f"无法读取：{message}"))
 
     def _show(self, review: Review, signature: tuple[tuple[str, int, int], ...]) -> None:
         self._loading = False
@@ -161,8 +163,8 @@ class ReviewScreen(Screen[None]):
         self.review = review
         year = f"{review.year}年度 " if review.year else ""
         roster = "（名册）" if review.roster else "（无名册）"
-        self.query_one("#title", Static).update(f"汇总审核：{year}{self.folder}{roster}")
-        self.query_one("#count", Static).update(review.count_line())
+        self.query_one("#title", Static).update(plain_line(f"汇总审核：{year}{self.folder}{roster}"))
+        self.query_one("#count", Static).update(plain_line(review.count_line()))
         self.fill()
 
     # ------------------------------------------------------------------ the table
@@ -181,18 +183,18 @@ class ReviewScreen(Screen[None]):
         return sort_rows(self.review.rows, self.sort_by, chosen)
 
     def fill(self) -> None:
-        table = self.query_one("#desk", DataTable)
+        table = self.query_one("#desk", DeskTable)  # typed: its cells are plain Text
         selected = self.selected()
         table.clear(columns=True)
         indicators = self.indicators
         current = indicators[self.indicator % len(indicators)] if indicators else None
         for column in SCREEN_COLUMNS:
-            table.add_column(column.short or column.header, width=column.width)
-        table.add_column(current[1] if current else "指标", width=8)
+            table.add_column(plain_cell(column.short or column.header), width=column.width)
+        table.add_column(plain_cell(current[1] if current else "指标"), width=8)
         for row in self.rows():
             value = format_figure(row.indicators.get(current[0]), current[2]) if current else ""
             cells = [screen_text(column, row) for column in SCREEN_COLUMNS]
-            table.add_row(*cells, value, key=self._key(row))
+            table.add_row(*(plain_cell(cell) for cell in [*cells, value]), key=self._key(row))
         if selected is not None:
             for index, row in enumerate(self.rows()):
                 if self._key(row) == self._key(selected):
@@ -237,10 +239,10 @@ class ReviewScreen(Screen[None]):
             parts.append(f"联系人 {row.contact}")
         if not row.in_roster and self.review is not None and self.review.roster is not None:
             parts.append("不在名册中")
-        text = "  ".join(parts)
+        lines = ["  ".join(parts)]
         if row.problem:
-            text += f"\n{row.problem}"
-        detail.update(text)
+            lines.append(row.problem)
+        detail.update(plain_lines(lines))
 
     # ------------------------------------------------------------------ actions
     def action_sort(self, by: str) -> None:

@@ -23,11 +23,12 @@ from textual.widgets.option_list import Option
 from tui_report.model.diff import FieldChange
 from tui_report.safety.lock import LockedError
 from tui_report.session import OutsideChange, Recovery
+from tui_report.tui.plain import plain, plain_line
 from tui_report.tui.widgets.wrapped import WrappedText
 
 
 def _button(label: str, name: str, variant: str = "default") -> Button:
-    return Button(label, id=f"btn-{name}", variant=variant)  # type: ignore[arg-type]
+    return Button(plain_line(label), id=f"btn-{name}", variant=variant)  # type: ignore[arg-type]
 
 
 class _Choice(ModalScreen[str]):
@@ -216,15 +217,17 @@ class ChangesScreen(Screen[None]):
         self.groups = groups
 
     def compose(self) -> ComposeResult:
-        yield Static(self.title_text + "（Esc 返回）", classes="title-bar")
+        yield Static(plain_line(self.title_text + "（Esc 返回）"), classes="title-bar")
         options: list[Option] = []
         for heading, changes in self.groups:
             if not changes:
                 continue
-            options.append(Option(f"-- {heading}（{len(changes)} 处）--", disabled=True))
+            options.append(Option(plain_line(f"-- {heading}（{len(changes)} 处）--"), disabled=True))
             for change in changes:
                 options.append(
-                    Option(f"{change.label}\n    {change.old or '（空）'}\n  → {change.new or '（空）'}")
+                    Option(
+                        plain(f"{change.label}\n    {change.old or '（空）'}\n  → {change.new or '（空）'}")
+                    )
                 )
         if not options:
             options.append(Option("没有差异。", disabled=True))

@@ -15,19 +15,22 @@ from textual.widgets.option_list import Option
 
 from tui_report.model.linebreak import clip
 from tui_report.tui.appapi import report_app
+from tui_report.tui.plain import line_text, plain, plain_line
 from tui_report.tui.recent import Summary, example_path, load_recent, reports_in, summarize
 from tui_report.tui.widgets.wrapped import WrappedText
 
 
 def describe(summary: Summary, width: int, cwd: Path) -> str:
+    """Two lines (unit and state; file name), the file's text as it will be shown (escaped)."""
     try:
-        shown = str(summary.path.relative_to(cwd))
+        shown = line_text(str(summary.path.relative_to(cwd)))
     except ValueError:
-        shown = str(summary.path)
+        shown = line_text(str(summary.path))
     if summary.problem:
-        return clip(f"{shown}  无法读取：{summary.problem}", width)
+        return clip(f"{shown}  无法读取：{line_text(summary.problem)}", width)
     state = f"完成{summary.percent:>3}%  " + (f"错误{summary.errors}" if summary.errors else "无错误")
-    first = clip(f"{summary.unit or '（未填单位）'} {summary.year}年", width - len(state) - 2)
+    unit = line_text(summary.unit) or "（未填单位）"
+    first = clip(f"{unit} {summary.year}年", width - len(state) - 2)
     return f"{first}  {state}\n  {clip(shown, width - 2)}"
 
 
@@ -67,7 +70,7 @@ class StartScreen(Screen[None]):
         width = max(30, (self.size.width or 80) - 4)
 
         def add(prompt: str, action: Callable[[], None], option_id: str) -> None:
-            options.add_option(Option(prompt, id=option_id))
+            options.add_option(Option(plain(prompt), id=option_id))
             self.actions.append(action)
 
         add("新建报告 (N)", self.action_new, "new")
@@ -83,7 +86,7 @@ class StartScreen(Screen[None]):
             fresh = [p for p in paths if p.resolve() not in seen]
             if not fresh:
                 continue
-            options.add_option(Option(f"-- {group} --", disabled=True))
+            options.add_option(Option(plain_line(f"-- {group} --"), disabled=True))
             self.actions.append(lambda: None)
             for path in fresh:
                 seen.add(path.resolve())

@@ -15,6 +15,7 @@ from tui_report.model.progress import Step
 from tui_report.model.report import unit_problem, year_text_problem
 from tui_report.model.template import LEVEL_LABELS
 from tui_report.tui.controller import Controller
+from tui_report.tui.plain import plain_line
 from tui_report.tui.widgets.page import Page, TextTyped
 from tui_report.tui.widgets.wrapped import WrappedText
 
@@ -44,6 +45,7 @@ def _input(value: str, field: str, read_only: bool, placeholder: str = "") -> In
 
 
 class MetaPage(Page):
+    NEEDS = ("#field-unit", "#field-year", "#field-level")
     HELP = "报告信息：单位名称、层级和年度。Tab/Shift+Tab 在各项之间移动，Enter 确认。"
 
     def __init__(self, controller: Controller, step: Step) -> None:
@@ -62,8 +64,8 @@ class MetaPage(Page):
             yield _input(str(report.year), "year", ro)
             yield Static("单位层级（上下键选择，Enter 确认）", classes="field-label")
             levels = OptionList(
-                Option(UNSET_LEVEL_LABEL, id=UNSET_LEVEL),
-                *[Option(label, id=key) for key, label in LEVEL_LABELS.items()],
+                Option(plain_line(UNSET_LEVEL_LABEL), id=UNSET_LEVEL),
+                *[Option(plain_line(label), id=key) for key, label in LEVEL_LABELS.items()],
                 id="field-level",
             )
             levels.disabled = ro
@@ -121,6 +123,8 @@ class MetaPage(Page):
         self.flush()
 
     def flush(self) -> None:
+        if not self.built:  # being composed: nothing typed yet, and its boxes may be missing
+            return
         report = self.controller.report
         edits = []
         for field in ("unit", "year"):
@@ -162,6 +166,11 @@ class PreamblePage(Page):
         ),
     ]
 
+    @property
+    def built(self) -> bool:
+        """Every field of the template's preamble has its box (see :attr:`Page.NEEDS`)."""
+        return len(self.query(Input)) == len(self.controller.report.tpl.preamble)
+
     def suggestion(self, key: str) -> str:
         """The template's suggested text for a field (the year and unit filled in), or ""."""
         report = self.controller.report
@@ -189,7 +198,7 @@ class PreamblePage(Page):
         yield Static("前言", classes="page-title")
         with FormScroll(classes="form"):
             for field in report.tpl.preamble:
-                yield Static(field.label, classes="field-label")
+                yield Static(plain_line(field.label), classes="field-label")
                 suggestion = self.suggestion(field.key)
                 yield _input(
                     report.preamble.get(field.key, ""),
@@ -221,6 +230,8 @@ class PreamblePage(Page):
         self.flush()
 
     def flush(self) -> None:
+        if not self.built:  # being composed: nothing typed yet, and its boxes may be missing
+            return
         preamble = self.controller.report.preamble
         # The boxes' own values: an Input's Changed message may still be on its way.
         for field in self.controller.report.tpl.preamble:

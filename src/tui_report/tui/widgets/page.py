@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from textual.containers import Vertical
 from textual.message import Message
@@ -54,11 +55,16 @@ class Page(Vertical):
         # use it), put back by restore_view.
         self.saved_view: PageView | None = None
 
+    # Selectors of the widgets this page's flush and view need: until all exist, the page is not
+    # built (a nested container is composed after the page itself has children).
+    NEEDS: ClassVar[tuple[str, ...]] = ()
+
     @property
     def built(self) -> bool:
-        """Composed: its widgets exist. A page being mounted has none yet, and a key that leaves
-        it (PgDn again, Ctrl+S) may come first on a loaded server."""
-        return bool(self.children)
+        """Composed: the widgets it works with exist. A page being mounted has none or only some of
+        them yet (its containers before their contents), and a key that leaves it (PgDn again,
+        Ctrl+S) may come first on a loaded server."""
+        return bool(self.children) and all(self.query(selector) for selector in self.NEEDS)
 
     def focus_now(self, widget: Widget) -> None:
         """Focus ``widget`` at once. ``Widget.focus()`` defers it to the app's queue, behind keys

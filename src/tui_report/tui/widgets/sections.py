@@ -10,6 +10,7 @@ from textual.widgets.option_list import Option
 
 from tui_report.model.linebreak import clip
 from tui_report.model.progress import STATE_MARKS, Progress, SectionInfo
+from tui_report.tui.plain import plain_line
 from tui_report.tui.textual_compat import LineRepaintOptionList
 
 
@@ -36,24 +37,27 @@ class SectionList(LineRepaintOptionList, inherit_bindings=False):
         self.sections = sections
         # Option index → step key
         self.step_at: list[str] = []
-        options: list[Option] = []
+        # (title, option id) of each line
+        entries: list[tuple[str, str]] = []
         for section in sections:
             if len(section.steps) == 1:
-                options.append(Option(section.heading, id=section.steps[0].key))
+                entries.append((section.heading, section.steps[0].key))
                 self.step_at.append(section.steps[0].key)
             else:
-                options.append(Option(section.heading, id=f"section:{section.key}"))
+                entries.append((section.heading, f"section:{section.key}"))
                 self.step_at.append(section.steps[0].key)
                 for step in section.steps:
-                    options.append(Option(step.title, id=step.key))
+                    entries.append((step.title, step.key))
                     self.step_at.append(step.key)
-        self._titles: list[str] = [str(o.prompt) for o in options]
-        self._ids = [o.id or "" for o in options]
+        self._titles: list[str] = [title for title, _ in entries]
+        self._ids = [option_id for _, option_id in entries]
         self._indent = [not i.startswith("section:") and not self._single(i) for i in self._ids]
         # Built with their final prompts: replacing prompts one by one at start-up costs time.
         self._shown = self._prompts(progress, current, width)
         self.current = current
-        super().__init__(*(Option(p, id=i) for p, i in zip(self._shown, self._ids, strict=True)), id=id)
+        super().__init__(
+            *(Option(plain_line(p), id=i) for p, i in zip(self._shown, self._ids, strict=True)), id=id
+        )
 
     def _single(self, option_id: str) -> bool:
         return any(len(s.steps) == 1 and s.steps[0].key == option_id for s in self.sections)
@@ -72,7 +76,7 @@ class SectionList(LineRepaintOptionList, inherit_bindings=False):
             # OptionList repaints the whole list for each new prompt; only their lines changed.
             with self.repainting_only(changed):
                 for index in changed:
-                    self.replace_option_prompt_at_index(index, prompts[index])
+                    self.replace_option_prompt_at_index(index, plain_line(prompts[index]))
             self._shown = prompts
 
     def _prompts(self, progress: Progress, current: str, width: int) -> list[str]:

@@ -13,6 +13,7 @@ from tui_report.model.report import format_value
 from tui_report.model.severities import SEVERITY_LABELS
 from tui_report.tui.controller import Controller
 from tui_report.tui.grid.widget import CursorMoved, TableGrid
+from tui_report.tui.plain import plain_line
 from tui_report.tui.widgets.page import Page, PageView
 from tui_report.tui.widgets.wrapped import WrappedText
 
@@ -30,6 +31,7 @@ class GridView:
 
 
 class TablePage(Page):
+    NEEDS = ("TableGrid", "#cell-where", "#cell-info")
     HELP = TableGrid.HELP
 
     def __init__(self, controller: Controller, step: Step) -> None:
@@ -39,7 +41,7 @@ class TablePage(Page):
 
     def compose(self) -> ComposeResult:
         section = next(s for s in self.controller.report.tpl.sections if s.key == self.step.section)
-        yield Static(f"{section.heading}", classes="page-title")
+        yield Static(plain_line(section.heading), classes="page-title")
         grid = TableGrid(self.controller, self.step.target, id="grid")
         saved = self.saved_view.extra if self.saved_view is not None else None
         if isinstance(saved, GridView):  # before mounting: the first paint shows it
@@ -115,6 +117,8 @@ class TablePage(Page):
         return view
 
     def flush(self) -> None:
+        if not self.built:  # being composed: nothing typed yet, and its boxes may be missing
+            return
         grid = self.grid
         if grid.mode is not None:
             grid.commit()

@@ -13,6 +13,7 @@ from textual.widgets.text_area import Selection
 from tui_report.model.history import Change, TextEdit
 from tui_report.model.progress import Step
 from tui_report.tui.controller import Controller
+from tui_report.tui.plain import plain_line
 from tui_report.tui.widgets.page import Page, PageView, TextTyped
 from tui_report.tui.widgets.wrapped import WrappedText
 
@@ -45,6 +46,7 @@ class ReportTextArea(TextArea, inherit_bindings=False):
 
 
 class TextPage(Page):
+    NEEDS = ("#text-editor", ".text-count", "#last-year-text")
     HELP = "文字部分：直接输入（支持中文输入法和粘贴整段文字），自动换行；撤销、重做只在本框内。"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -74,7 +76,7 @@ class TextPage(Page):
             if section.heading.endswith(self.part.title)
             else f"{section.heading} > {self.part.title}"
         )
-        yield Static(title, classes="page-title")
+        yield Static(plain_line(title), classes="page-title")
         if self.part.guidance:
             yield WrappedText("提示：" + self.part.guidance, classes="guidance")
         editor = ReportTextArea(
@@ -91,7 +93,7 @@ class TextPage(Page):
             yield editor
             with VerticalScroll(id="last-year"):
                 yield WrappedText("", id="last-year-text")
-        yield Static(self._count_text(self._committed), classes="text-count")
+        yield Static(plain_line(self._count_text(self._committed)), classes="text-count")
 
     @property
     def editor(self) -> TextArea:
@@ -131,13 +133,15 @@ class TextPage(Page):
         # Typing: journaled at most once a second (the app flushes every second); leaving the
         # box commits the text (flush → controller.record) and journals it at once.
         self.controller.session.mark_edited(commit=False)
-        self.query_one(".text-count", Static).update(self._count_text(text))
+        self.query_one(".text-count", Static).update(plain_line(self._count_text(text)))
         self.post_message(TextTyped())
 
     def on_descendant_blur(self) -> None:
         self.flush()
 
     def flush(self) -> None:
+        if not self.built:  # being composed: nothing typed yet, and its boxes may be missing
+            return
         # The box's own text: its Changed message may still be on its way (Ctrl+S or PgDn right
         # after a paste reach the screen before it).
         self._take(self.editor.text)
@@ -152,7 +156,7 @@ class TextPage(Page):
         self._committed = text
         if self.editor.text != text:
             self.editor.load_text(text)
-        self.query_one(".text-count", Static).update(self._count_text(text))
+        self.query_one(".text-count", Static).update(plain_line(self._count_text(text)))
 
     def focus_first(self) -> None:
         self.focus_now(self.editor)

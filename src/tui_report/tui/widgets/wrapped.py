@@ -3,7 +3,11 @@
 
 Textual folds a run of Chinese characters exactly at the edge, so a line may begin with "，";
 this widget breaks the lines itself (:func:`tui_report.model.linebreak.wrap`) for the width it
-is given, again on every resize."""
+is given, again on every resize.
+
+The text is shown as it is (never read as markup), with control characters escaped
+(``\\x1b``, ``\\u202e``; newlines kept): dialogs and notes show text from files through it
+(``tui/plain.py``)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from textual.content import Content
 from textual.geometry import Region, Size
 from textual.widget import Widget
 
+from tui_report.host.terminal import escape_controls
 from tui_report.model.linebreak import cells, wrap
 
 
@@ -42,7 +47,7 @@ class WrappedText(Widget):
         self, text: str = "", *, id: str | None = None, classes: str | None = None, keep_height: bool = False
     ) -> None:
         super().__init__(id=id, classes=classes)
-        self._text = text
+        self._text = escape_controls(text)
         # With keep_height the widget grows for a longer text but never shrinks again: a shrink
         # moves whatever is above or beside it, and the compositor repaints all of that (the
         # table page's message under the grid: ~6 KB per key over the link instead of ~200 B).
@@ -54,6 +59,7 @@ class WrappedText(Widget):
         return self._text
 
     def update(self, text: str) -> None:
+        text = escape_controls(text)
         if text == self._text:
             return
         width = self.content_size.width
