@@ -306,3 +306,30 @@ def test_published_pdf_every_paragraph_accounted_for():
     assert "unplaced" not in result.accounting.chars
     assert sorted(_squeezed(x) for x in source.furniture) == [f"-{n}-" for n in range(1, 7)]
     assert result.accounting.chars["text"] == sum(len(_squeezed(t)) for t in result.report.texts.values())
+
+
+@pytest.mark.parametrize(("printed", "zeros"), [("0", True), ("2", False)])
+def test_a_collapsed_group_of_zeros_makes_every_sub_row_zero(printed, zeros):
+    """#21 item 3: "（六）其他处理" printed as one row without its three sub-rows — all zeros make
+    each sub-row 0 (the format allows nothing else), with no note; other numbers go to "3.其他"
+    with a note."""
+    from tui_report.importers.tables import place_rows, rows_of
+    from tui_report.model.template import get_template
+
+    template = get_template("gov-info-disclosure-2021")
+    width = len(template.table("requests").cols_of(template.table("requests").rows[0]))
+    grid: list[list[str | None]] = [
+        ["三、本年度办理结果", "（一）予以公开", *["1"] * width],
+        ["三、本年度办理结果", "（六）其他处理", *[printed] * width],
+    ]
+    placement = place_rows(template, rows_of([grid]))
+    cells = placement.values["requests"]
+    subs = ("no_correction", "fee_unpaid", "other")
+    collapsed = [n.message for n in placement.notes if "只印了一行" in n.message]
+    if zeros:
+        assert all(cells[f"results.other_handling.{s}.natural"] == 0 for s in subs)
+        assert collapsed == []
+    else:
+        assert cells["results.other_handling.other.natural"] == 2
+        assert not any(f"results.other_handling.{s}.natural" in cells for s in subs[:2])
+        assert collapsed == ["“（六）其他处理”只印了一行、没有分项，已全部计入“3.其他”，请核对。"]
