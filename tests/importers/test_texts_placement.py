@@ -105,6 +105,34 @@ def test_unit_from_the_signature_when_the_title_has_none():
     assert any(n.location == "unit" and "落款" in n.message for n in result.notes)
 
 
+@pytest.mark.parametrize(
+    ("compiler", "unit", "level"),
+    [
+        ("沭阳县发展和改革局", "沭阳县发展和改革局", "department"),
+        ("某某县人民政府办公室", "某某县人民政府", "county"),  # the office compiles its government's
+    ],
+)
+def test_unit_from_the_preamble_when_neither_title_nor_signature_has_one(compiler, unit, level):  # type: ignore[no-untyped-def]
+    """#21 item 4: the preamble is the last place the unit is looked for, and the notes say so."""
+    source = SourceDocument(
+        blocks=[
+            "2024年政府信息公开工作年度报告",
+            f"本报告由{compiler}根据《中华人民共和国政府信息公开条例》要求编制。",
+            "一、总体情况",
+            "2024年，本单位认真落实条例。",
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "六、其他需要报告的事项",
+            "无。",
+        ]
+    )
+    result = build_report(source, Path("x.docx"))
+    assert (result.report.unit, result.report.level) == (unit, level)
+    assert [n.message for n in result.notes if n.location == "unit"] == [
+        f"标题和落款中没有单位名称，已按前言读作“{unit}”，请核对。"
+    ]
+
+
 def test_a_level_the_dictionary_cannot_tell_is_noted_not_guessed_silently():
     source = SourceDocument(
         blocks=[
