@@ -206,6 +206,29 @@ def test_a_number_under_no_column_is_a_note_about_its_row():
     assert notes[0][1] == "“（七）总计”一行中的“7”不在任何一列之下，未读入，请核对。"
 
 
+def test_a_number_wrapped_in_its_cell_under_no_column_is_noted_whole():
+    """A narrow cell wraps "319" as "31" above "9" (LibreOffice and WPS do): the note quotes the
+    number as printed, "319", not "31 9"; a number beside it under no column is another one."""
+    from tui_report.importers.pdf_reader import _numbers_by_column
+
+    table = _Table(
+        [
+            [(0, 0, 50, 20), (50, 0, 70, 20), (70, 0, 90, 20), (90, 0, 110, 20)],
+            [(0, 20, 50, 50), (50, 20, 140, 50), None, None],
+        ],
+        (0, 0, 110, 50),
+    )
+    grid: list[list[str | None]] = [["标签", "甲", "乙", "丙"], ["（七）总计", "95 0 95 31 9 8", None, None]]
+    words = [_word("95", 52, 25), _word("0", 72, 25), _word("95", 92, 25)]
+    words += [_word("31", 114, 25), _word("8", 126, 25), _word("9", 114, 36)]
+    notes: list[tuple[list[str | None], str]] = []
+    _numbers_by_column(table, grid, _Page(words), notes)
+    assert grid[1] == ["（七）总计", "95", "0", "95"]
+    assert [message for _, message in notes] == [
+        "“（七）总计”一行中的“319 8”不在任何一列之下，未读入，请核对。"
+    ]
+
+
 def test_a_row_cut_by_a_page_break_keeps_the_note_about_its_numbers():
     """The label on one page ("（七）总"), the rest with the numbers on the next ("计", 95, 0): one
     row again, and it is the row the reader's note about its numbers was kept with, so that the note

@@ -120,6 +120,16 @@ def _row_label(row: list[str | None], before: int) -> str:
     return "".join(labels[-1].split()) if labels else "（无标签）"
 
 
+def _add_stray(stray: list[tuple[float, float, str]], word: dict[str, Any]) -> None:
+    """A word under no column: the rest of a number wrapped in its narrow cell ("311" above "9")
+    when it stands where one already noted stands, else a number of its own."""
+    for i, (x0, x1, text) in enumerate(stray):
+        if word["x0"] < x1 and x0 < word["x1"]:
+            stray[i] = (min(x0, word["x0"]), max(x1, word["x1"]), text + word["text"])
+            return
+    stray.append((word["x0"], word["x1"], word["text"]))
+
+
 def _numbers_by_column(table: Any, grid: Grid, page: Any, notes: list[_RowNote]) -> None:
     """Numbers by where they stand, not by the cell the rules make: a cell that holds several
     numbers because a vertical rule is missing ("3001 60 5 8") gives each number to the column
@@ -140,18 +150,18 @@ def _numbers_by_column(table: Any, grid: Grid, page: Any, notes: list[_RowNote])
             if words is None:
                 words = page.extract_words(keep_blank_chars=False)
             placed: dict[int, str] = {}
-            stray: list[str] = []
+            stray: list[tuple[float, float, str]] = []  # x-range and text of each number under no column
             for word in words:
                 mid_x, mid_y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
                 if not (cell[0] <= mid_x < cell[2] and cell[1] <= mid_y < cell[3]):
                     continue
                 column = next((i for i, (x0, x1) in enumerate(columns) if x0 <= mid_x < x1), None)
                 if column is None or column < c:
-                    stray.append(word["text"])
+                    _add_stray(stray, word)
                 else:
                     placed[column] = placed.get(column, "") + word["text"]
             if stray:
-                where = f"“{_row_label(grid[r], c)}”一行中的“{' '.join(stray)}”"
+                where = f"“{_row_label(grid[r], c)}”一行中的“{' '.join(text for _, _, text in stray)}”"
                 notes.append((grid[r], f"{where}不在任何一列之下，未读入，请核对。"))
             for column in range(c, len(grid[r])):
                 if column == c or grid[r][column] is None:
