@@ -120,20 +120,22 @@ def _needs_input(report, target, step) -> bool:  # type: ignore[no-untyped-def]
 
 
 async def _plan_preamble(app, screen, target, press, paste) -> None:  # type: ignore[no-untyped-def]
-    from textual.widgets import Input
+    def shown(widget) -> str:  # type: ignore[no-untyped-def]
+        # A text box as tall as its value (FieldArea, #23) or, in older revisions, an Input.
+        return str(widget.text if hasattr(widget, "text") else widget.value)
 
     for field in app.controller.report.tpl.preamble:
         wanted = target.preamble.get(field.key, "")
-        widget = screen.query_one(f"#field-preamble-{field.key}", Input)
-        if widget.value == wanted:
+        widget = screen.query_one(f"#field-preamble-{field.key}")
+        if shown(widget) == wanted:
             continue
         while app.focused is not widget:
             await press("tab")
-        if widget.value:
+        if shown(widget):
             await press("ctrl+u")
         if wanted:
             await paste(wanted)
-        assert widget.value == wanted, (field.key, widget.value)
+        assert shown(widget) == wanted, (field.key, shown(widget))
 
 
 async def _plan_table(pilot, press, app, table, target, fill_zero, format_value) -> None:  # type: ignore[no-untyped-def]

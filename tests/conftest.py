@@ -29,6 +29,7 @@ SERIAL_MODULES = frozenset(
         "reliability/test_hostile_files.py",  # a FIFO or a huge file refused within a time
         "reliability/test_ssh.py",  # a real sshd on loopback
         "reliability/test_two_users.py",  # two real users
+        "reliability/test_lock_dialog.py",  # a second real user editing in a terminal
         "tui/test_pty_input.py",  # the real app in a pseudo-terminal: reads and timing
         "tui/test_plain_terminal.py",
         "tui/test_redraw.py",

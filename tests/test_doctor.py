@@ -343,3 +343,59 @@ def test_the_command_asks_its_real_terminal() -> None:
     assert "✓ 窗口 80×24" in text
     assert "✓ 终端按 UTF-8 显示中文（“中”占两格）" in text
     assert "✓ 有歧义宽度的字符（“ ”等）按半角显示" in text
+
+
+def _edit_in_a_terminal(report: Path) -> tuple[int, int]:
+    """A colleague's session on a terminal of its own (pid, pty fd); it holds the edit lock."""
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child, on the terminal
+        try:
+            from tui_report.session import EditSession
+
+            session = EditSession.open(report)  # noqa: F841  (holds the lock)
+            os.write(1, b"READY\r\n")
+            while True:
+                time.sleep(1)
+        finally:
+            os._exit(1)
+    seen = b""
+    deadline = time.monotonic() + 20
+    while b"READY" not in seen and time.monotonic() < deadline:
+        seen += os.read(fd, 1024)
+    assert b"READY" in seen, seen
+    return pid, fd
+
+
+def test_the_administrator_sees_who_edits_and_how_to_end_a_quiet_session(tmp_path: Path) -> None:
+    """The kill command left the operator's lock dialog: the doctor says it, for a quiet session."""
+    import shutil
+
+    from tui_report.admin.editing import editing_checks
+    from tui_report.host import procinfo
+
+    folder = tmp_path / "2025"
+    unit = folder / "大马乡"
+    unit.mkdir(parents=True)
+    report = unit / "年报.toml"
+    shutil.copyfile(Path(__file__).resolve().parent.parent / "examples" / "dama-2021.toml", report)
+    assert [c.text for c in editing_checks(folder)] == ["没有人正在编辑"]
+    pid, fd = _edit_in_a_terminal(report)
+    try:
+        facts = procinfo.process_facts(pid)
+        assert facts is not None and facts.tty
+        (active,) = editing_checks(folder)
+        assert active.status is Status.OK and f"大马乡/年报.toml：{facts.who()} 正在编辑" in active.text
+        tty = Path("/dev") / facts.tty
+        os.utime(tty, (time.time() - 25 * 60, tty.stat().st_mtime))  # no input for 25 minutes
+        (quiet,) = editing_checks(folder)
+        assert quiet.status is Status.WARN and "终端 25 分钟无输入" in quiet.text, quiet
+        assert f"sudo kill -TERM {pid}" in quiet.fix
+        result = doctor(str(report), "--no-render", env={"TUI_REPORT_STATE_DIR": str(tmp_path / "state")})
+        lines = section(result.stdout, "正在编辑的会话")
+        assert any(f"kill -TERM {pid}" in line for line in lines), result.stdout
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        os.close(fd)

@@ -358,3 +358,17 @@ def test_a_journal_moved_away_is_written_whole_again(report_file: Path) -> None:
     _edit(session, "第四次")
     assert _journaled_text(report_file) == "第四次"
     session.close(discard=True)
+
+
+def test_a_report_named_in_four_byte_characters_still_gets_a_journal(report_file: Path) -> None:
+    """60 characters of a supplementary plane are 240 bytes: cut to 60 characters, the journal's
+    name (with its hash and .json) passed the 255-byte limit of a file name and no edit was kept."""
+    long_name = report_file.with_name("𠀀" * 60 + ".toml")
+    report_file.rename(long_name)
+    file = journal_path(long_name)
+    assert len(file.name.encode("utf-8")) <= 150 and file.name.startswith("𠀀")
+    session = EditSession.open(long_name)
+    _edit(session, "很长的文件名")
+    assert session.journal_problem is None
+    assert _journaled_text(long_name) == "很长的文件名"
+    session.close(discard=True)

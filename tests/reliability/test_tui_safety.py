@@ -388,3 +388,113 @@ async def test_file_changing_again_between_the_check_and_the_reload_does_not_cra
         app.controller.session.close()
         app.controller = None
         await pilot.press("ctrl+q")
+
+
+async def test_recovery_summary_shows_where_a_long_text_changed(report_file: Path) -> None:
+    """The offer listed a changed text as two identical beginnings (2021年，大马乡… → 2021年，大马乡…)."""
+    from tui_report.tui.widgets.wrapped import WrappedText
+
+    text = load_report(report_file).texts["overview.summary"]
+    changed = text.replace("取得了一定成效", "取得了明显成效", 1)
+    session = EditSession.open(report_file)
+    session.report.texts["overview.summary"] = changed
+    session.mark_edited()
+    session.emergency_close()
+
+    app = make_app(report_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on(app, RecoveryDialog), "the recovery offer")
+        lines = app.screen.query_one(".guidance", WrappedText).lines(70)
+        shown = "".join(lines)
+        assert "一定成效" in shown and "明显成效" in shown, lines
+        assert "2021年，大马乡" not in shown  # the common beginning is not what is shown
+        await pilot.press("escape")
+        await until(pilot, on(app, EditorScreen), "the editor")
+        await pilot.press("ctrl+q")
+
+
+def _read_only_beside(pilot_app: ReportApp, report_file: Path) -> bool:
+    controller_ = pilot_app.controller
+    return (
+        isinstance(pilot_app.screen, EditorScreen)
+        and controller_ is not None
+        and controller_.read_only
+        and controller_.session.path == report_file
+    )
+
+
+async def test_the_edit_offer_is_withdrawn_when_the_colleague_reopens(
+    report_file: Path, holder: Holder
+) -> None:
+    """现在没有人在编辑。重新载入并编辑吗？ stayed on the screen after the colleague opened the report
+    again; answering it then said only 报告又被别人打开了."""
+    first = holder()
+    app = make_app(report_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on(app, LockDialog), "the lock dialog")
+        await pilot.press("r")
+        await until(pilot, lambda: _read_only_beside(app, report_file), "the read-only view")
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        app.check_files()
+        await until(pilot, on(app, ConfirmDialog), "the offer to edit")
+        holder()  # the colleague opens it again while the offer is on the screen
+        await until(pilot, on(app, EditorScreen), "the offer withdrawn", timeout=10)
+        assert app.controller is not None and app.controller.read_only
+        said = [n.message for n in app._notifications]
+        assert any("正在由" in m and "仍为只读" in m for m in said), said
+        assert app.safety.offer_edit_when_free == report_file  # offered again once they leave
+        await pilot.press("ctrl+q")
+
+
+async def test_an_edit_offer_answered_after_the_colleague_came_back_edits_nothing(
+    report_file: Path, holder: Holder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_report.tui import safety_flows
+
+    monkeypatch.setattr(safety_flows, "OFFER_CHECK_SECONDS", 600.0)  # only the answer looks again
+    first = holder()
+    app = make_app(report_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on(app, LockDialog), "the lock dialog")
+        await pilot.press("r")
+        await until(pilot, lambda: _read_only_beside(app, report_file), "the read-only view")
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        app.check_files()
+        await until(pilot, on(app, ConfirmDialog), "the offer to edit")
+        second = holder()
+        await pilot.press("y")
+        await until(pilot, on(app, EditorScreen), "the editor")
+        assert app.controller is not None and app.controller.read_only
+        said = [n.message for n in app._notifications]
+        assert any("正在由" in m and "仍为只读" in m for m in said), said
+        assert app.safety.offer_edit_when_free == report_file
+        # When the colleague leaves, the offer comes again and editing works.
+        second.send_signal(signal.SIGKILL)
+        second.wait()
+        app.check_files()
+        await until(pilot, on(app, ConfirmDialog), "the offer again")
+        await pilot.press("y")
+        await until(pilot, lambda: app.controller is not None and not app.controller.read_only, "editing")
+        await pilot.press("ctrl+q")
+
+
+async def test_no_offer_when_the_report_is_taken_before_it_is_shown(
+    report_file: Path, holder: Holder
+) -> None:
+    first = holder()
+    app = make_app(report_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on(app, LockDialog), "the lock dialog")
+        await pilot.press("r")
+        await until(pilot, lambda: _read_only_beside(app, report_file), "the read-only view")
+        assert app.controller is not None
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        holder()  # back before the offer is made (check_files saw it free a moment ago)
+        app.safety.offer_edit(app.controller)
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, EditorScreen)
+        assert app.safety.offer_edit_when_free == report_file
+        await pilot.press("ctrl+q")

@@ -35,3 +35,11 @@ def test_model_side_of_the_app_does_not_import_textual() -> None:
 def test_app_start_does_not_import_python_docx() -> None:
     loaded = _modules_after("import tui_report.tui.app")
     assert "docx" not in loaded
+
+
+def test_app_start_does_not_import_the_text_box() -> None:
+    """TextArea is the heaviest widget to import; the text parts and the preamble (its fields are
+    text boxes) import it when first shown."""
+    loaded = _modules_after("import tui_report.tui.app")
+    assert "textual.widgets._text_area" not in loaded
+    assert "tui_report.tui.widgets.preamblepage" not in loaded

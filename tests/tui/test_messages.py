@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.geometry import Region
+
 from app_helpers import controller
 from tui_report.model.linebreak import NO_LINE_START, cells
-from tui_report.tui.app import make_app
+from tui_report.tui.app import ReportApp, make_app
 from tui_report.tui.widgets.tablepage import TablePage
 from tui_report.tui.widgets.wrapped import WrappedText
 
@@ -172,14 +174,14 @@ async def test_ctrl_home_and_ctrl_end_in_a_long_text(full_copy: Path) -> None:
 
 
 async def test_the_saved_mark_is_true(full_copy: Path) -> None:
-    from textual.widgets import Input
+    from tui_report.tui.widgets.preamblepage import FieldArea
 
     app = make_app(full_copy)
     async with app.run_test(size=SIZE) as pilot:
         await go_to_step(pilot, app, "preamble")
         screen = editor(app)
         field = app.focused
-        assert isinstance(field, Input)
+        assert isinstance(field, FieldArea)
         await pilot.press("end", "x")  # typing, not yet committed
         await pilot.pause()
         assert "*未保存" in screen._title_text
@@ -203,3 +205,45 @@ async def test_a_narrow_window_gives_a_table_the_room(full_copy: Path) -> None:
         assert side.display  # F6 still toggles
         await go_to_step(pilot, app, "text:problems.main")
         assert side.display
+
+
+def toast_lines(app: ReportApp) -> list[list[str]]:
+    """Each toast on the screen, as its painted lines."""
+    from textual.widgets._toast import Toast
+
+    shown = []
+    for toast in app.screen.query(Toast):
+        strips = toast.render_lines(Region(0, 0, toast.region.width, toast.region.height))
+        shown.append(["".join(s.text for s in strip).strip() for strip in strips if strip.text.strip()])
+    return shown
+
+
+async def test_a_toast_breaks_at_phrase_boundaries(full_copy: Path) -> None:
+    """Textual folded 已恢复 1 处修改… at its last space: 已恢复 1 / 处修改… ."""
+    app = make_app(full_copy)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        app.notify("已恢复 1 处修改，请检查后保存（Ctrl+S）", timeout=30)
+        app.notify(
+            "表“收到和处理政府信息公开申请情况”已把12个空格填为0，共涉及三(三)、三(四)两组，Ctrl+Z 可撤销。",
+            timeout=30,
+        )
+        await pilot.pause(0.2)
+        recovered, filled = toast_lines(app)
+    assert recovered == ["已恢复 1 处修改，请检查后保存", "（Ctrl+S）"]
+    assert len(filled) > 1
+    for line in recovered + filled:
+        assert line[0] not in NO_LINE_START, line
+    assert "".join(filled).replace(" ", "") == (
+        "表“收到和处理政府信息公开申请情况”已把12个空格填为0，共涉及三(三)、三(四)两组，Ctrl+Z可撤销。"
+    )
+
+
+async def test_a_toast_keeps_brackets_of_plain_text(full_copy: Path) -> None:
+    app = make_app(full_copy)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        app.notify("已保存：/srv/[2025]/大马乡.toml", markup=False, timeout=30)
+        await pilot.pause(0.2)
+        (lines,) = toast_lines(app)
+    assert "".join(lines) == "已保存：/srv/[2025]/大马乡.toml"

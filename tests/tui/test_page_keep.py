@@ -16,6 +16,7 @@ from tui_report.storage.reportfile import load_report, save_report
 from tui_report.tui.app import ReportApp, make_app
 from tui_report.tui.widgets.page import Page, PageView
 from tui_report.tui.widgets.pagedeck import KEPT_PAGES, new_page, view_of
+from tui_report.tui.widgets.preamblepage import FieldArea
 
 from .conftest import SIZE
 from .helpers import editor, go_to_step, grid, type_text
@@ -127,17 +128,17 @@ async def test_a_form_field_being_typed_keeps_focus_and_cursor(dama_copy: Path) 
         await go_to_step(pilot, app, "preamble")
         await pilot.press("tab", "tab")
         field = app.focused
-        assert isinstance(field, Input) and field.id
+        assert isinstance(field, FieldArea) and field.id
         await pilot.press("end")
         await type_text(pilot, "xyz")
         await pilot.press("left")
         await pilot.pause()
-        value, cursor, field_id = field.value, field.cursor_position, field.id
+        value, cursor, field_id = field.text, field.cursor_location, field.id
         await away_and_back(pilot, app, away=2)
         again = app.focused
-        assert isinstance(again, Input) and again is not field
+        assert isinstance(again, FieldArea) and again is not field
         assert again.id == field_id
-        assert again.value == value and again.cursor_position == cursor
+        assert again.text == value and again.cursor_location == cursor
         assert app.controller is not None
         key = field_id.removeprefix("field-preamble-")
         assert app.controller.report.preamble[key] == value
@@ -211,7 +212,7 @@ async def test_a_page_half_composed_is_not_built(dama_copy: Path, kind: str) -> 
         await go_to_step(pilot, app, step.key)
         page = screen.deck.page
         assert page is not None and page.built
-        needed = page.query(Input).last() if kind == "preamble" else page.query_one(page.NEEDS[0])
+        needed = page.query(FieldArea).last() if kind == "preamble" else page.query_one(page.NEEDS[0])
         await needed.remove()
         assert not page.built
         page.saved_view = PageView(focus="kept")

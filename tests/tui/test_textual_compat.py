@@ -186,6 +186,42 @@ def test_no_new_line_after_a_line_whose_pieces_were_all_left_out() -> None:
     assert again.render_segments(console) == "\x1b[2;29H     9"
 
 
+async def test_a_text_box_never_starts_a_line_with_closing_punctuation() -> None:
+    """Textual folds a run of Chinese exactly at the box's edge: at 20 cells a line began with "，"."""
+    from textual.document import _wrapped_document
+    from textual.widgets import TextArea
+
+    from tui_report.model.linebreak import NO_LINE_START
+
+    textual_compat.install()
+    assert _wrapped_document.compute_wrap_offsets is textual_compat.chinese_wrap_offsets  # type: ignore[attr-defined]
+    text = "我们今年的工作做得很好，达到了很高的水平。明年也要继续努力，争取更好成绩。"
+
+    class Box(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TextArea(text, soft_wrap=True, show_line_numbers=False)
+
+    app = Box()
+    async with app.run_test(size=(24, 12)) as pilot:
+        box = app.query_one(TextArea)
+        await pilot.pause()
+        lines = box.wrapped_document.lines[0]
+        assert len(lines) > 2 and "".join(lines) == text
+        assert all(line[0] not in NO_LINE_START for line in lines[1:]), lines
+        box.insert("的", (0, 9))  # edited: the line is wrapped again (wrap_range), by the same rules
+        await pilot.pause()
+        lines = box.wrapped_document.lines[0]
+        assert all(line[0] not in NO_LINE_START for line in lines[1:]), lines
+    # A tab's width depends on where it falls: Textual's own offsets.
+    assert textual_compat.chinese_wrap_offsets("a\tb", 4, 4) == compute_textual("a\tb", 4, 4)
+
+
+def compute_textual(text: str, width: int, tab: int) -> list[int]:
+    from textual._wrap import compute_wrap_offsets
+
+    return compute_wrap_offsets(text, width, tab)
+
+
 def test_no_control_character_of_a_text_is_sent() -> None:
     """A text box shows a report's text as it is: an ESC, BEL or U+202E in it never reaches the
     terminal (left out: they take no cell), an undecodable byte of a file name goes as ``?``; the

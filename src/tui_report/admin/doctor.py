@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from tui_report import __version__
+from tui_report.admin.editing import editing_checks
 from tui_report.admin.fonts import font_checks
 from tui_report.admin.office import office_checks
 from tui_report.admin.results import Section, failures, warn
@@ -38,6 +39,7 @@ def run_checks(folder: Path | None, render: bool = True, probe_terminal: bool = 
         sections.append(Section("共享文件夹", shared))
     else:
         sections.append(Section(f"共享文件夹 {folder}", folder_checks(folder)))
+        sections.append(Section("正在编辑的会话（管理员用）", editing_checks(folder)))
         review = review_folder_checks(folder)  # a unit's folder: the year folder's .review (#22)
         if review:
             sections.append(Section("报送审核（年度文件夹的 .review）", review))

@@ -34,12 +34,65 @@ class FieldChange:
     new: str
 
     def line(self, width: int = 30) -> str:
-        return f"{self.label}：{_short(self.old, width) or '（空）'} → {_short(self.new, width) or '（空）'}"
+        """``label：old → new`` in one line, each side at most ``width`` characters: where a long
+        text changed, both sides show the first difference with a little of what comes before it
+        (never two identical beginnings)."""
+        old, new = difference_excerpts(self.old, self.new, width)
+        return f"{self.label}：{old or '（空）'} → {new or '（空）'}"
 
 
-def _short(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+# Characters shown before the first difference: enough to say where in the text it is.
+CONTEXT_BEFORE = 8
+ELLIPSIS = "…"
+
+
+def difference_excerpts(old: str, new: str, width: int = 30) -> tuple[str, str]:
+    """The two texts (whitespace runs as one space) cut to ``width`` characters around their first
+    difference: from a few characters before it (``…成效，在此基础上…``) to what fits after it.
+    A text that fits is shown whole."""
+    old, new = " ".join(old.split()), " ".join(new.split())
+    if len(old) <= width and len(new) <= width:
+        return old, new
+    start = _common_prefix(old, new)
+    lead = _context_start(old if len(old) >= len(new) else new, start, width)
+    return _excerpt(old, lead, width), _excerpt(new, lead, width)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    for index, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return index
+    return min(len(a), len(b))
+
+
+def _context_start(text: str, start: int, width: int) -> int:
+    """Where an excerpt showing the difference at ``start`` begins: a few characters before it
+    (fewer in a narrow width), not inside a Latin word or number."""
+    lead = max(0, start - min(CONTEXT_BEFORE, max(1, width // 3)))
+    word_start = lead
+    while word_start > 0 and _is_word(text[word_start - 1]) and _is_word(text[word_start]):
+        word_start -= 1
+    if lead - word_start <= CONTEXT_BEFORE:
+        return word_start  # a number is shown whole (…12340件), not cut (…40件)
+    while lead < start and _is_word(text[lead - 1]) and _is_word(text[lead]):
+        lead += 1  # a long Latin word: begin after it
+    return lead
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _excerpt(text: str, lead: int, width: int) -> str:
+    """``text`` from ``lead``, in at most ``width`` characters, an ellipsis where it was cut."""
+    if len(text) <= width and lead == 0:
+        return text
+    head = ELLIPSIS if lead > 0 else ""
+    rest = text[lead:]
+    room = max(1, width - len(head))
+    if len(rest) > room:
+        rest = rest[: max(1, room - 1)] + ELLIPSIS
+    return head + rest
 
 
 FieldValue = str | int | Decimal | None

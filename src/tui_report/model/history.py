@@ -99,6 +99,16 @@ class History:
         del self._undo[: -self.limit]
         self._redo.clear()
 
+    def edited_cells(self) -> list[tuple[str, str]]:
+        """The (table, cell) pairs the changes that can be undone edited, latest first, each once:
+        where a slip most likely is (``rules.likely_spot``)."""
+        seen: dict[tuple[str, str], None] = {}
+        for change in reversed(self._undo):
+            for edit in reversed(change.edits):
+                if isinstance(edit, CellEdit):
+                    seen.setdefault((edit.table, edit.cell), None)
+        return list(seen)
+
     def undo(self) -> Change | None:
         if not self._undo:
             return None

@@ -95,7 +95,7 @@ def _units(text: str) -> list[str]:
         j = i + 1
         if _is_word_char(text[i]):
             while j < len(text) and (
-                _is_word_char(text[j]) or (text[j] in ".,:%" and _word_goes_on(text, j))
+                _is_word_char(text[j]) or (text[j] in ".,:%+" and _word_goes_on(text, j))
             ):
                 j += 1
         units.append(text[i:j])
@@ -116,7 +116,7 @@ def _units(text: str) -> list[str]:
 
 
 def _word_goes_on(text: str, j: int) -> bool:
-    """A "." "," ":" or "%" inside a number or word (3.5, 1,234, 12:30) does not end it."""
+    """A "." "," ":" "%" or "+" inside a number or word (3.5, 1,234, 12:30, Ctrl+S) does not end it."""
     return j + 1 < len(text) and _is_word_char(text[j + 1]) and text[j - 1].isalnum()
 
 
@@ -143,6 +143,44 @@ def wrap_paragraph(text: str, width: int) -> list[str]:
     if line or not lines:
         lines.append(line.rstrip())
     return lines
+
+
+def break_offsets(text: str, width: int) -> list[int]:
+    """Where one line of text (no ``\n``) breaks to fit ``width`` cells, by the rules of
+    :func:`wrap`, every character kept: the offsets at which the second and later lines start.
+    Spaces stay at the end of the line they follow and count in its width (a text box shows them
+    and puts its cursor on them); what :func:`wrap` would leave out at a break is kept."""
+    width = max(2, width)
+    offsets: list[int] = []
+    used = 0
+    position = 0
+    for unit in _spaced_units(text):
+        size = cells(unit)
+        if used + size > width:
+            if used:
+                offsets.append(position)
+            used = 0
+            if size > width:  # wider than a line: folded anywhere
+                pieces = fold(unit, width)
+                start = position
+                for piece in pieces[:-1]:
+                    start += len(piece)
+                    offsets.append(start)
+                size = cells(pieces[-1])
+        used += size
+        position += len(unit)
+    return offsets
+
+
+def _spaced_units(text: str) -> list[str]:
+    """:func:`_units` with each run of spaces glued to what precedes it."""
+    units: list[str] = []
+    for unit in _units(text):
+        if units and unit.isspace():
+            units[-1] += unit
+        else:
+            units.append(unit)
+    return units
 
 
 def wrap(text: str, width: int) -> list[str]:

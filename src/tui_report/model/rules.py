@@ -6,8 +6,8 @@ Python over dicts so that it can run after every keystroke.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from tui_report.model.report import (
@@ -67,10 +67,20 @@ def describe_location(template: Template | None, loc: Location) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """A located finding. Beyond its locations (what ``check --json`` lists), it says where the
+    slip most likely is, for the app to land on (see :func:`likely_spot`): ``spot``, the default
+    (an equation's total; the text a quoted number is in), ``span`` the quoted number or phrase
+    in that text (offsets into it), ``equation`` the cells an equation is made of (marked), and
+    ``suspects`` the input cells one of which holds the slip (the most recently edited wins)."""
+
     rule: str
     severity: Severity
     message: str
     locations: tuple[Location, ...] = field(default=())
+    spot: Location | None = None
+    span: tuple[int, int] | None = None
+    equation: tuple[Location, ...] = ()
+    suspects: tuple[Location, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -82,6 +92,38 @@ class Finding:
 
 
 Values = dict[str, CellValue | None]
+
+
+def likely_spot(finding: Finding, recent: Iterable[tuple[str, str]] = ()) -> Location | None:
+    """Where the slip a finding is about most likely is: of its suspect cells the one edited most
+    recently (``recent``: (table, cell) pairs, latest first, as the undo history has them), else
+    its spot, else its first location."""
+    if finding.suspects:
+        suspects = {(loc.table, loc.cell) for loc in finding.suspects}
+        for table, cell in recent:
+            if (table, cell) in suspects:
+                return Location(table, cell)
+    return finding.spot or (finding.locations[0] if finding.locations else None)
+
+
+def _inputs_behind(table: CompiledTable, cell_ids: Iterable[str]) -> tuple[Location, ...]:
+    """The input cells an equation's cells stand for: a computed cell's operands, an input cell
+    itself (in order, once each)."""
+    found: dict[str, None] = {}
+    for cell_id in cell_ids:
+        cell = table.cells[cell_id]
+        for input_id in cell.operands if cell.computed else (cell_id,):
+            found[input_id] = None
+    return tuple(Location(table.key, c) for c in found)
+
+
+def _first_match(text: str, patterns: list[str]) -> tuple[int, int] | None:
+    """Where the first pattern that matches matches (offsets into ``text``)."""
+    for pattern in patterns:
+        match = rule_regex(pattern).search(text)
+        if match is not None:
+            return match.span()
+    return None
 
 
 def abs_diff(a: CellValue, b: CellValue) -> CellValue:
@@ -174,7 +216,11 @@ def _equation(
             continue
         key = pair[1] if rule.per == "column" else pair[0]
         this_year = [t.lstrip("-") for t in terms if not t.lstrip("-").startswith("last:")]
-        locations = tuple(Location(table=table.key, cell=_term_cell(rule, t, pair)) for t in this_year)
+        term_cells = [_term_cell(rule, t, pair) for t in this_year]
+        locations = tuple(Location(table=table.key, cell=c) for c in term_cells)
+        # Without a recent edit to go by, the slip is most likely in the total (三(七)·自然人 adds
+        # up 22 cells), else in the first term.
+        total = next((c for c in term_cells if table.cells[c].computed), term_cells[0])
         message = rule.message.format(
             col=labels.get(key, key),
             row=labels.get(key, key),
@@ -182,7 +228,17 @@ def _equation(
             right=format_value(right),
             diff=format_value(abs_diff(left, right)),
         )
-        findings.append(Finding(rule.id, rule.severity, message, locations))
+        findings.append(
+            Finding(
+                rule.id,
+                rule.severity,
+                message,
+                locations,
+                spot=Location(table.key, total),
+                equation=locations,
+                suspects=_inputs_behind(table, term_cells),
+            )
+        )
     return findings
 
 
@@ -237,7 +293,9 @@ def _text_implies_zero(
     text = report.texts.get(rule.text, "").strip()
     if not text or not text_matches(text, rule.patterns):
         return []
-    return _must_be_zero(rule, table, values, Location(text=rule.text))
+    found = _must_be_zero(rule, table, values, Location(text=rule.text))
+    span = _first_match(report.texts.get(rule.text, ""), rule.patterns)  # what the text says
+    return [replace(f, spot=Location(text=rule.text), span=span) for f in found]
 
 
 def _zero_for_levels(
@@ -272,7 +330,11 @@ def _text_number(rule: Rule, report: Report, table: CompiledTable, values: Value
                     cells=_names(table, values, cells),
                 )
                 locations = (Location(text=key), *(Location(table.key, c) for c in cells))
-                findings.append(Finding(rule.id, rule.severity, message, locations))
+                # The number as quoted, with its measure word: 98件.
+                span = (match.start("n"), match.end())
+                findings.append(
+                    Finding(rule.id, rule.severity, message, locations, spot=locations[0], span=span)
+                )
     return findings
 
 
@@ -310,8 +372,18 @@ def _cell_findings(report: Report, table: CompiledTable, values: Values) -> list
                     computed=format_value(computed_value),
                     diff=format_value(abs_diff(value, computed_value)),
                 )
+                here = Location(table.key, cell_id)
+                parts = tuple(Location(table.key, c) for c in cell.operands)
                 findings.append(
-                    Finding(cell.rule or "SUM", "error", message, (Location(table.key, cell_id),))
+                    Finding(
+                        cell.rule or "SUM",
+                        "error",
+                        message,
+                        (here,),
+                        spot=here,
+                        equation=(here, *parts),
+                        suspects=(here, *parts),
+                    )
                 )
         else:
             problem = value_problem(value, kinds[cell.kind])

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -289,5 +289,5 @@ def apply_verified(findings: list[Finding], workflow: Workflow) -> list[Finding]
             result.append(finding)
             continue
         note = f"（已核实：{record.text}，{record.author} {record.at.month}月{record.at.day}日）"
-        result.append(Finding(finding.rule, "info", finding.message + note, finding.locations))
+        result.append(replace(finding, severity="info", message=finding.message + note))
     return result

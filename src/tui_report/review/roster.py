@@ -45,10 +45,14 @@ __all__ = [
     "RosterUnit",
     "load_layout",
     "load_roster",
+    "roster_entry",
     "unit_key",
     "write_roster",
 ]
 
+# A phone number as units write them: 0371-12345678, (0371)1234567, 138 0000 0000, full-width digits.
+_PHONE = re.compile(r"[(（+＋]?[0-9０-９][0-9０-９()（）\-－ ]{5,}[0-9０-９]")
+_PHONE_WORDS = re.compile(r"(联系)?(电话|手机|座机|tel|Tel|TEL)[:：]?")
 # Portable user and group names (what groupadd/useradd accept everywhere).
 _ACCOUNT = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 _UNIT_KEYS = ("name", "level", "contact", "folder", "group", "operators", "deadline")
@@ -67,6 +71,19 @@ class RosterUnit:
     group: str = ""  # as written ("" = the default, :attr:`group_name`)
     operators: tuple[str, ...] = ()
     deadline: date | None = None  # the unit's own, else the folder's (roster.toml ``deadline``)
+
+    @property
+    def contact_name(self) -> str:
+        """The contact without the phone number: ``张三`` of ``张三 0000-1234567``."""
+        phone = self.contact_phone
+        name = self.contact.replace(phone, " ") if phone else self.contact
+        return " ".join(_PHONE_WORDS.sub(" ", name).split()).strip(" ，,;；:：")
+
+    @property
+    def contact_phone(self) -> str:
+        """The first phone number in the contact (``0000-1234567``, ``13800000000``), or ""."""
+        match = _PHONE.search(self.contact)
+        return match.group(0).strip() if match else ""
 
     @property
     def folder_name(self) -> str:
@@ -213,6 +230,26 @@ def load_roster(path: Path) -> list[RosterUnit]:
             raise RosterError(f"名册 {path} 中“{unit.name}”出现了两次")
         seen.add(key)
     return units
+
+
+def roster_entry(report_path: Path, unit: str) -> RosterUnit | None:
+    """The roster's unit of a report: ``roster.toml`` beside the report, else in the folder above
+    it (the year folder of unit folders); the unit matched by name, else (in the year folder's
+    roster) by the unit folder the report is in. None without a roster that names it; a roster
+    that cannot be read is passed over (this is only to say whom to call)."""
+    folder = report_path.parent
+    for roster_path, by_folder in ((folder / ROSTER_NAME, False), (folder.parent / ROSTER_NAME, True)):
+        try:
+            units = load_roster(roster_path)
+        except RosterError:
+            continue
+        key = unit_key(unit) if unit.strip() else None
+        found = next((u for u in units if key is not None and unit_key(u.name) == key), None)
+        if found is None and by_folder:
+            found = next((u for u in units if u.folder_name == folder.name), None)
+        if found is not None:
+            return found
+    return None
 
 
 def load_layout(path: Path) -> RosterLayout:

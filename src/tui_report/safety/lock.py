@@ -218,11 +218,18 @@ class LockedError(ReportFileError):
         )
 
     @property
-    def admin_hint(self) -> str:
-        """For another user's session: what an administrator can run to end it."""
-        if self.owner is None:
-            return f"管理员可用 fuser -v {lock_path_for(self.path)} 查看占用的进程"
-        return f"如确认对方已离开，请管理员执行：kill -TERM {self.owner.pid}（{self.owner.host}）"
+    def holder(self) -> procinfo.ProcessFacts | None:
+        """What the system says of the process editing: the recorded editor once verified, else
+        the one process the kernel says holds the lock (None on another server, or when several
+        or none hold it). How to end a session is for administrators (``tui-report doctor``)."""
+        trust = self.trust
+        if trust is None:
+            return None
+        if self.owner is not None and trust.verified:
+            return trust.holder(self.owner.pid)
+        if not trust.other_host and len(trust.holders) == 1:
+            return trust.holders[0]
+        return None
 
 
 class LockFileError(CannotEditError):

@@ -96,14 +96,27 @@ def ensure_recovery_dir() -> Path:
 
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
+# The readable part of a journal's file name, in UTF-8 bytes: with the hash and ".json" (22 bytes),
+# a kept older journal's time stamp (27) and the atomic writer's temp name (about 25) the name stays
+# far below the 255-byte limit of a file name, whatever script the report's name is in (a CJK
+# character is 3 bytes, one of the supplementary planes 4: 60 of them were 240 bytes).
+JOURNAL_NAME_BYTES = 120
 
 
 def journal_path(report_path: Path | str) -> Path:
     """The journal file for a report: readable name plus a hash of the report's real path."""
     real = os.path.realpath(os.path.abspath(report_path))
     digest = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    name = _UNSAFE.sub("_", Path(real).name)[:60] or "report"
+    name = _cut_to_bytes(_UNSAFE.sub("_", Path(real).name), JOURNAL_NAME_BYTES) or "report"
     return recovery_dir() / f"{name}-{digest}.json"
+
+
+def _cut_to_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` bytes of UTF-8, at a character boundary."""
+    raw = text.encode("utf-8", "surrogateescape")
+    if len(raw) <= limit:
+        return text
+    return raw[:limit].decode("utf-8", "ignore")
 
 
 @dataclass

@@ -40,6 +40,7 @@ from tui_report.tui.commands import ScreenCommands
 from tui_report.tui.controller import Controller
 from tui_report.tui.safety_flows import SafetyFlows
 from tui_report.tui.screens.editor import EditorScreen
+from tui_report.tui.widgets.wrapped import toast_text, toast_width
 
 # The start screen, dialogs, help and findings are imported when first needed: start-up time.
 
@@ -158,9 +159,10 @@ class ReportApp(App[int]):
         markup: bool = False,
     ) -> None:
         """Every toast is plain text, whatever the caller asks (``markup`` is ignored): toasts name
-        files, units and reasons read from files (``tui/plain.py``). Control characters escaped."""
+        files, units and reasons read from files (``tui/plain.py``). Control characters escaped;
+        its lines broken as the messages' are (``widgets/wrapped.toast_text``)."""
         super().notify(
-            escape_controls(message),
+            toast_text(escape_controls(message), toast_width(self.size.width)),
             title=escape_line(title),
             severity=severity,
             timeout=timeout,

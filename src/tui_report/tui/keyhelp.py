@@ -196,12 +196,12 @@ def readme_tables() -> dict[str, list[str]]:
     from tui_report.tui.app import ReportApp
     from tui_report.tui.grid.keys import GRID_BINDINGS
     from tui_report.tui.screens.editor import EditorScreen
-    from tui_report.tui.widgets.formpages import PreamblePage
+    from tui_report.tui.widgets.preamblepage import FieldArea, PreamblePage
     from tui_report.tui.widgets.textpage import ReportTextArea, TextPage
 
     editor = [*ReportApp.BINDINGS, *EditorScreen.BINDINGS, *TextPage.BINDINGS, *ReportTextArea.BINDINGS]
     return {
-        "填报界面": markdown_rows([*editor, *PreamblePage.BINDINGS]),
+        "填报界面": markdown_rows([*editor, *PreamblePage.BINDINGS, *FieldArea.BINDINGS]),
         "表格": markdown_rows(GRID_BINDINGS),
     }
 

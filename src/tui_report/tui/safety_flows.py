@@ -15,19 +15,40 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
 from textual.screen import ModalScreen
 
-from tui_report.safety.lock import LockedError, TakeOverError, current_owner
+from tui_report.host.terminal import escape_line
+from tui_report.safety.lock import LockedError, TakeOverError, current_owner, locked_error
 from tui_report.session import EditSession, OutsideChange, Recovery
 from tui_report.storage.errors import NotWritableHereError, ReportFileError
 from tui_report.storage.safefile import UnsafeFileError
 from tui_report.tui.appapi import SessionHost
 from tui_report.tui.controller import Controller
 from tui_report.tui.screens.editor import EditorScreen
+
+if TYPE_CHECKING:
+    from tui_report.review.roster import RosterUnit
+
+
+def unit_contact(path: Path) -> RosterUnit | None:
+    """The roster's entry for the unit of the report at ``path`` (whom to call while a colleague
+    edits it), or None: no roster, the unit not in it, or the report unreadable."""
+    from tui_report.review.roster import roster_entry
+    from tui_report.storage.reportfile import load_report
+
+    try:
+        unit = load_report(path).unit
+    except ReportFileError:
+        unit = ""
+    return roster_entry(path, unit)
+
+
+# While the offer to edit a report its editor left is shown, its lock is looked at this often.
+OFFER_CHECK_SECONDS = 2.0
 
 
 class SafetyFlows:
@@ -68,7 +89,7 @@ class SafetyFlows:
                 self.app.notify("正在结束旧会话……", timeout=3)
                 self.take_over(path, error)
 
-        self.app.push_screen(LockDialog(error), answered)
+        self.app.push_screen(LockDialog(error, unit_contact(path)), answered)
 
     def wait_for_lock(self, error: LockedError) -> None:
         from tui_report.tui.screens.safety import WaitDialog
@@ -268,12 +289,28 @@ class SafetyFlows:
         self.check_files()
 
     def offer_edit(self, controller: Controller) -> None:
+        """The colleague left: offer to edit. The offer is never stale: the lock is looked at again
+        right before it is shown, every few seconds while it is, and when it is answered; someone
+        who opened the report meanwhile withdraws it (and it is made again when they leave)."""
         from tui_report.tui.screens.dialogs import ConfirmDialog
 
         session = controller.session
+        path = session.path
+        if self.taken_again(path, quiet=True):
+            return
+        dialog = ConfirmDialog(
+            f"《{escape_line(path.name)}》现在没有人在编辑。重新载入并编辑吗？", "重新载入并编辑"
+        )
+
+        def recheck() -> None:
+            if self.app.screen is dialog and self.taken_again(path):
+                dialog.dismiss(False)
+
+        timer = self.app.set_interval(OFFER_CHECK_SECONDS, recheck)
 
         def answered(yes: bool | None) -> None:
-            if not yes:
+            timer.stop()
+            if not yes or self.taken_again(path):
                 return
             try:
                 editable = session.try_edit()
@@ -281,14 +318,27 @@ class SafetyFlows:
                 self.app.notify(str(exc), title="无法编辑", severity="error", timeout=10)
                 return
             if not editable:
-                self.app.notify("报告又被别人打开了", severity="warning", timeout=5)
+                if not self.taken_again(path):
+                    self.app.notify("报告又被别人打开了", severity="warning", timeout=5)
+                    self.offer_edit_when_free = path
                 return
             self.host.edit_session(session)
 
-        self.app.push_screen(
-            ConfirmDialog(f"《{session.path.name}》现在没有人在编辑。重新载入并编辑吗？", "重新载入并编辑"),
-            answered,
-        )
+        self.app.push_screen(dialog, answered)
+
+    def taken_again(self, path: Path, quiet: bool = False) -> bool:
+        """Whether someone holds the report's lock again; if so the read-only view goes on, the
+        operator is told who (unless ``quiet``), and the offer to edit waits for them to leave."""
+        if current_owner(path) is None:
+            return False
+        self.offer_edit_when_free = path
+        if not quiet:
+            self.app.notify(
+                f"《{escape_line(path.name)}》{locked_error(path).reason}。仍为只读，对方退出后会再提示。",
+                severity="warning",
+                timeout=8,
+            )
+        return True
 
     def offer_restore(self, path: Path, error: ReportFileError) -> None:
         """A report that cannot be read: say where and why, and offer the last kept version."""

@@ -19,6 +19,11 @@ upgrade removes what it relies on (then drop the workaround or adapt it here, no
     key. Textual's parser reads it as Alt+key, and Esc+Ctrl+S as Ctrl+S alone
     (``XTermParser._sequence_to_key_events`` with ``alt``): no key of ours uses Alt, while Esc
     closes every dialog, so an operator's Esc must never be lost;
+  - a text box's lines broken by Chinese typesetting rules: TextArea wraps at spaces and folds a
+    run of Chinese exactly at the edge, so a line could start with "。". Its wrapped view calls
+    ``compute_wrap_offsets`` by module name (``textual.document._wrapped_document``), for the
+    whole text and again for each edited line: :func:`chinese_wrap_offsets` answers instead
+    (``model/linebreak.break_offsets``; a line with a tab is left to Textual).
 - :func:`footer_listing_keys`: a Footer that lists its keys in its first frame (it waits for a
   bindings-changed signal after mounting, which costs a second frame at start-up).
 - :class:`QuietFooter`: a Footer that is rebuilt (and so repainted) only when the keys it lists
@@ -55,8 +60,10 @@ from rich.control import Control
 from rich.segment import Segment
 from textual import events
 from textual._compositor import ChopsUpdate, InlineUpdate, LayoutUpdate
+from textual._wrap import compute_wrap_offsets
 from textual._xterm_parser import XTermParser
 from textual.app import ComposeResult
+from textual.document import _wrapped_document
 from textual.geometry import Region
 from textual.reactive import Reactive, reactive
 from textual.screen import Screen
@@ -66,6 +73,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, OptionList
 
 from tui_report.host.terminal import has_controls
+from tui_report.model.linebreak import break_offsets
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self from Python 3.11
@@ -182,6 +190,21 @@ def escape_then_key(self: XTermParser, sequence: str, alt: bool = False) -> Iter
     yield from _textual_sequence_to_key_events(self, sequence, False)
 
 
+def chinese_wrap_offsets(
+    text: str,
+    width: int,
+    tab_size: int,
+    fold: bool = True,
+    precomputed_tab_sections: list[tuple[str, int]] | None = None,
+) -> list[int]:
+    """Where a text box's line wraps: never before closing punctuation (。，、；：？！）」』》…) nor
+    after an opening bracket, numbers and Latin words whole; Textual's own where a tab's width
+    varies or folding is off."""
+    if "\t" in text or not fold:
+        return compute_wrap_offsets(text, width, tab_size, fold, precomputed_tab_sections)
+    return break_offsets(text, width)
+
+
 _textual_strip_render = Strip.render
 
 
@@ -204,6 +227,7 @@ def render_without_controls(strip: Strip, console: Console) -> str:
 
 
 def install() -> None:
+    _wrapped_document.compute_wrap_offsets = chinese_wrap_offsets  # type: ignore[attr-defined]
     Strip.render = render_without_controls  # type: ignore[method-assign,assignment]
     ScrollBar.renderer = PlainScrollBarRender
     XTermParser._sequence_to_key_events = escape_then_key  # type: ignore[method-assign]

@@ -33,6 +33,7 @@ STYLE_NAMES = (
     "warning",
     "cursor",
     "editing",
+    "marked",
 )
 
 # Info findings leave cells unmarked.
@@ -58,6 +59,8 @@ class PaintState:
     editing: str | None  # the text being typed into the cursor cell, if editing
     x_offset: int
     views: dict[str, CellView]
+    # The other cells of the equation F3 landed on (marked until the next move or edit).
+    marked: frozenset[str] = frozenset()
 
 
 def cell_view(
@@ -75,9 +78,20 @@ def cell_view(
 
 
 class GridPainter:
-    def __init__(self, style: Callable[[str], Style]) -> None:
-        # ``style("cell")`` etc.: the grid's component styles (table-grid--<name>).
-        self.style = style
+    def __init__(self, component_style: Callable[[str], Style]) -> None:
+        # The grid's component style ``table-grid--<name>`` for ``style(name)``, looked up once
+        # per name until the styles change (forget_styles).
+        self._component_style = component_style
+        self._styles: dict[str, Style] = {}
+
+    def style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self._component_style(f"table-grid--{name}")
+        return style
+
+    def forget_styles(self) -> None:
+        self._styles = {}
 
     def paint(self, line: Line, width: int, state: PaintState) -> Strip:
         label_w = state.layout.label_width
@@ -131,6 +145,8 @@ class GridPainter:
         text = " " + view.mark + " " * (room - cells(value)) + value
         if on_cursor:
             name = "cursor"
+        elif cell_id in state.marked:
+            name = "marked"
         elif view.mark == MARK_CHARS["error"]:
             name = "error"
         elif view.mark == MARK_CHARS["warning"]:

@@ -17,9 +17,9 @@ slow SSH link.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
-from rich.style import Style
 from textual import events
 from textual.actions import SkipAction
 from textual.binding import BindingType
@@ -88,8 +88,8 @@ class TableGrid(Widget, can_focus=True):
         self.problem: str | None = None
         self._shown: dict[str, CellView] = {}
         self._widest: dict[str, int] = {}
-        self._styles: dict[str, Style] = {}
-        self._painter = GridPainter(self._style)
+        self._painter = GridPainter(lambda name: self.get_component_rich_style(name, partial=False))
+        self.marked: frozenset[str] = frozenset()  # see mark()
 
     @property
     def mode(self) -> EditMode | None:
@@ -126,12 +126,8 @@ class TableGrid(Widget, can_focus=True):
         self._build()
 
     def notify_style_update(self) -> None:
-        self._styles = {}
+        self._painter.forget_styles()
         super().notify_style_update()
-
-    @property
-    def head_height(self) -> int:
-        return len(self.glayout.head) if self.glayout else 0
 
     @property
     def cell_id(self) -> str:
@@ -186,14 +182,12 @@ class TableGrid(Widget, can_focus=True):
                 self._shown[cid] = view
                 self._refresh_regions(self._cell_region(cid))
 
-    # ------------------------------------------------------------------ painting
-    def _style(self, name: str) -> Style:
-        style = self._styles.get(name)
-        if style is None:
-            style = self.get_component_rich_style(f"table-grid--{name}", partial=False)
-            self._styles[name] = style
-        return style
+    def mark(self, cell_ids: Iterable[str] = ()) -> None:
+        """Mark cells (the rest of the equation F3 landed on) until the next move or edit."""
+        old, self.marked = self.marked, frozenset(cell_ids)
+        self._refresh_regions(*(self._cell_region(c) for c in old ^ self.marked))
 
+    # ------------------------------------------------------------------ painting
     def render_line(self, y: int) -> Strip:
         layout = self.glayout
         width = self.size.width
@@ -201,7 +195,7 @@ class TableGrid(Widget, can_focus=True):
             return Strip.blank(width)
         line = viewport.line_at(layout, y, self.row_offset)
         if line is None:
-            return Strip.blank(width, self._style("cell"))
+            return Strip.blank(width, self._painter.style("cell"))
         state = PaintState(
             layout,
             self.row,
@@ -209,6 +203,7 @@ class TableGrid(Widget, can_focus=True):
             self.editor.buffer if self.editor.editing else None,
             self.x_offset,
             self._shown,
+            self.marked,
         )
         return self._painter.paint(line, width, state)
 
@@ -227,6 +222,7 @@ class TableGrid(Widget, can_focus=True):
             return
         old_cell, old_row = self.cell_id, self.row
         self.row, self.col = row, col
+        self.mark()
         if self._scroll_to_cursor():
             self.refresh()
         else:
@@ -274,6 +270,7 @@ class TableGrid(Widget, can_focus=True):
         """Start editing the current cell: with ``text`` overwrite, else edit the value in place."""
         if self._refuse_computed():
             return
+        self.mark()
         if text is None:
             self.editor.edit_in_place(self.controller.display(self.table, self.cell_id))
         else:
@@ -310,6 +307,7 @@ class TableGrid(Widget, can_focus=True):
         return True
 
     def clear_cell(self) -> None:
+        self.mark()
         computed = self.compiled.cells[self.cell_id].computed and not self.controller.read_only
         if computed and self.controller.use_computed_totals(self.table, [self.cell_id]):
             # A stored total that disagrees with its parts: Delete takes the computed sum (#21).

@@ -21,7 +21,7 @@ from tui_report.model.history import CellEdit, Change, FieldEdit, TextEdit
 from tui_report.model.linebreak import clip
 from tui_report.model.progress import STATE_LABELS, Progress, Step, sections_of, step_of_location
 from tui_report.model.report import Report
-from tui_report.model.rules import Finding
+from tui_report.model.rules import Finding, likely_spot
 from tui_report.session import OutsideChangeError
 from tui_report.storage.errors import NotWritableHereError, ReportFileError
 from tui_report.storage.safefile import UnsafeFileError
@@ -364,13 +364,20 @@ class EditorScreen(QuietFocusScreen):
         self._fit_sidebar()
 
     async def jump_to_finding(self, finding: Finding | None) -> None:
-        if finding is None or not finding.locations:
+        """F3's Enter: to where the slip most likely is (the last edited cell of an equation, else
+        its total; the number a text quotes), showing what the finding is about there."""
+        if finding is None:
             return
-        loc = finding.locations[0]
+        loc = likely_spot(finding, self.controller.history.edited_cells())
+        if loc is None:
+            return
         key = step_of_location(loc.table, loc.text, loc.field)
         if key is None or all(s.key != key for s in self.steps):
             return
         await self.show_step(key, cell=loc.cell, field=loc.field)
+        page = self.page
+        if page is not None:
+            page.show_finding(finding, loc)
 
     # ------------------------------------------------------------------ commands
     def flush(self) -> None:

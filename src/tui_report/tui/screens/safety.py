@@ -1,6 +1,7 @@
 """Questions about other people's work and lost work: the lock, the recovery journal, outside changes.
 
-- :class:`LockDialog` — someone is editing: 只读打开 / 等待 / 结束旧会话并接管 (own session only) / 取消.
+- :class:`LockDialog` — someone is editing (who, since when, their last keystroke, the unit's
+  contact from the roster): 只读打开 / 等待 / 结束旧会话并接管 (own session only) / 取消.
 - :class:`WaitDialog` — waiting for the lock (a worker retries; Esc stops).
 - :class:`RecoveryDialog` — unsaved edits from an earlier session: 恢复 / 查看差异 / 丢弃.
 - :class:`OutsideChangeDialog` — the file changed outside: 重新载入 / 覆盖 / 另存为 / 合并 / 取消.
@@ -11,6 +12,7 @@ Each returns its choice as a short string; the app acts on it (see ``ReportApp``
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -20,8 +22,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui_report.host.procinfo import ProcessFacts, ago_text
+from tui_report.host.terminal import escape_line
 from tui_report.model.diff import FieldChange
-from tui_report.safety.lock import LockedError
+from tui_report.review.roster import RosterUnit
+from tui_report.safety.lock import QUIET_SECONDS, LockedError
 from tui_report.session import OutsideChange, Recovery
 from tui_report.tui.plain import plain, plain_line
 from tui_report.tui.widgets.wrapped import WrappedText
@@ -47,6 +52,38 @@ class _Choice(ModalScreen[str]):
         self.dismiss(choice)
 
 
+def _opened_at(facts: ProcessFacts, now: datetime) -> str:
+    if facts.started is None:
+        return ""
+    started = facts.started.astimezone(now.tzinfo)
+    shown = started.strftime("%H:%M" if started.date() == now.date() else "%m月%d日 %H:%M")
+    return f"{shown} 起" + (f"（终端 {facts.tty}）" if facts.tty else "")
+
+
+def lock_lines(error: LockedError, contact: RosterUnit | None, now: datetime | None = None) -> list[str]:
+    """What the lock dialog says of the colleague: facts from the system only — their full name
+    (GECOS) and login, since when, how long since their last keystroke — and the unit's contact
+    from the roster. How an administrator ends a session is not here (``tui-report doctor``)."""
+    now = now or datetime.now().astimezone()
+    name = escape_line(error.path.name)
+    facts = error.holder
+    if facts is None or error.owner is None:
+        lines = [f"《{name}》{error.reason}。"]
+    else:
+        lines = [f"《{name}》正在由同事编辑：", f"  编辑人：{facts.who()}"]
+        if opened := _opened_at(facts, now):
+            lines.append(f"  打开于：{opened}")
+        if facts.idle_seconds is not None:
+            last = ago_text(facts.idle_seconds)
+            quiet = "（很久没有按键，可能已离开或断线）" if facts.idle_seconds > QUIET_SECONDS else ""
+            lines.append(f"  最后按键：{last}{quiet}")
+    if contact is not None and (contact.contact_name or contact.contact_phone):
+        person = escape_line(contact.contact_name) or "（名册未写姓名）"
+        phone = f"  电话 {escape_line(contact.contact_phone)}" if contact.contact_phone else ""
+        lines.append(f"  单位联系人：{person}{phone}（名册）")
+    return lines
+
+
 class LockDialog(_Choice):
     """Someone has the report. Returns read_only, wait, take_over or cancel."""
 
@@ -62,21 +99,25 @@ class LockDialog(_Choice):
         "K 结束自己之前断线留下的会话并接管（其未保存的修改会提示恢复），Esc 取消。"
     )
 
-    def __init__(self, error: LockedError) -> None:
+    def __init__(self, error: LockedError, contact: RosterUnit | None = None) -> None:
         super().__init__()
         self.error = error
+        self.contact = contact
 
     def compose(self) -> ComposeResult:
-        name = self.error.path.name
         with Vertical(classes="dialog wide"):
-            yield WrappedText(f"《{name}》{self.error.reason}。", classes="dialog-text")
+            yield WrappedText("\n".join(lock_lines(self.error, self.contact)), classes="dialog-text")
             if self.error.can_take_over:
                 yield WrappedText(
                     "这是你自己的另一个会话（可能是之前断线留下的）。接管会先让它保存恢复记录再退出。",
                     classes="guidance",
                 )
             else:
-                yield WrappedText(self.error.admin_hint, classes="guidance")
+                yield WrappedText(
+                    "只读打开可以浏览、检查、导出和另存为；等待则在对方保存退出后自动打开。"
+                    "需要对方尽快退出，请与对方联系。",
+                    classes="guidance",
+                )
             with Horizontal(classes="buttons"):
                 yield _button("只读打开(R)", "read_only", "primary")
                 yield _button("等待(W)", "wait")

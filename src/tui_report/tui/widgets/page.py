@@ -11,6 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from tui_report.model.progress import Step
+from tui_report.model.rules import Finding, Location
 from tui_report.tui.controller import Controller
 
 
@@ -109,6 +110,10 @@ class Page(Vertical):
     def go_to(self, cell: str | None = None, field: str | None = None) -> None:
         """Put the focus on a cell or field a finding points to."""
         self.focus_first()
+
+    def show_finding(self, finding: Finding, spot: Location) -> None:
+        """After :meth:`go_to` the spot F3 landed on: show what the finding is about there (a
+        text box selects the number it quotes, the grid marks the rest of the equation)."""
 
 
 def page_id(step_key: str) -> str:

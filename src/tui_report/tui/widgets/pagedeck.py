@@ -15,7 +15,7 @@ from textual.widgets import ContentSwitcher
 
 from tui_report.model.progress import Step
 from tui_report.tui.controller import Controller
-from tui_report.tui.widgets.formpages import MetaPage, PreamblePage
+from tui_report.tui.widgets.formpages import MetaPage
 from tui_report.tui.widgets.page import Page, PageView, page_id
 from tui_report.tui.widgets.tablepage import TablePage
 
@@ -34,7 +34,12 @@ def new_page(controller: Controller, step: Step) -> Page:
         from tui_report.tui.widgets.textpage import TextPage
 
         return TextPage(controller, step)
-    page_class: type[Page] = {"meta": MetaPage, "preamble": PreamblePage, "table": TablePage}[step.kind]
+    if step.kind == "preamble":
+        # Imported on first use too: its fields are text boxes.
+        from tui_report.tui.widgets.preamblepage import PreamblePage
+
+        return PreamblePage(controller, step)
+    page_class: type[Page] = {"meta": MetaPage, "table": TablePage}[step.kind]
     return page_class(controller, step)
 
 

@@ -10,6 +10,7 @@ from textual.widgets import Static
 from tui_report.model.linebreak import cells, clip, wrap
 from tui_report.model.progress import Step
 from tui_report.model.report import format_value
+from tui_report.model.rules import Finding, Location
 from tui_report.model.severities import SEVERITY_LABELS
 from tui_report.tui.controller import Controller
 from tui_report.tui.grid.widget import CursorMoved, TableGrid
@@ -38,6 +39,8 @@ class TablePage(Page):
         super().__init__(controller, step)
         self.table = controller.report.tpl.table(step.target)
         self._status: tuple[str, str] = ("", "")
+        # The finding F3 landed here for: (cell, message, severity), until the cursor moves.
+        self._pointed: tuple[str, str, str] | None = None
 
     def compose(self) -> ComposeResult:
         section = next(s for s in self.controller.report.tpl.sections if s.key == self.step.section)
@@ -74,6 +77,9 @@ class TablePage(Page):
         where = self._where(row.full_label, grid.glayout.col_label.get(cid, cell.col.short))
         if grid.problem:
             return where, grid.problem, "error"
+        if self._pointed is not None and self._pointed[0] == cid:
+            return where, self._pointed[1], self._pointed[2]
+        self._pointed = None
         mark = self.controller.marks(self.step.target).get(cid)
         if mark is not None:
             info = f"[{SEVERITY_LABELS[mark.severity]}] {mark.messages[0]}"
@@ -135,3 +141,17 @@ class TablePage(Page):
         if cell is not None:
             self.grid.go_to_cell(cell)
             self.show_status()
+
+    def show_finding(self, finding: Finding, spot: Location) -> None:
+        """The rest of the equation marked on the grid; the finding's message in the status line
+        while the cursor stays (the cell it landed on may have no mark of its own: an input cell
+        edited last, behind a total)."""
+        grid = self.grid
+        grid.mark(
+            loc.cell
+            for loc in finding.equation
+            if loc.table == grid.table and loc.cell is not None and loc.cell != spot.cell
+        )
+        message = f"[{SEVERITY_LABELS[finding.severity]}] {finding.message}"
+        self._pointed = (grid.cell_id, message, finding.severity)
+        self.show_status()

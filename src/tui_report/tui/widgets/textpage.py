@@ -12,10 +12,17 @@ from textual.widgets.text_area import Selection
 
 from tui_report.model.history import Change, TextEdit
 from tui_report.model.progress import Step
+from tui_report.model.rules import Finding, Location
 from tui_report.tui.controller import Controller
 from tui_report.tui.plain import plain_line
 from tui_report.tui.widgets.page import Page, PageView, TextTyped
 from tui_report.tui.widgets.wrapped import WrappedText
+
+
+def _location(text: str, offset: int) -> tuple[int, int]:
+    """(line, column) in a text box of the character at ``offset`` of its text."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset), offset - line_start
 
 
 def char_count(text: str) -> int:
@@ -160,6 +167,18 @@ class TextPage(Page):
 
     def focus_first(self) -> None:
         self.focus_now(self.editor)
+
+    def show_finding(self, finding: Finding, spot: Location) -> None:
+        """The cursor on the number or phrase the finding quotes (98件), selected: typing replaces
+        it. A finding about the whole text starts at its beginning."""
+        editor = self.editor
+        self.focus_now(editor)
+        start, end = finding.span if finding.span is not None else (0, 0)
+        text = editor.text
+        if end > len(text):  # the text changed since the check
+            start = end = 0
+        editor.selection = Selection(_location(text, start), _location(text, end))
+        editor.call_after_refresh(editor.scroll_cursor_visible, center=True)
 
     def action_toggle_last_year(self) -> None:
         """Last year's text of the same part beside the box (found in the report's folder)."""

@@ -3,7 +3,8 @@
 
 Textual folds a run of Chinese characters exactly at the edge, so a line may begin with "，";
 this widget breaks the lines itself (:func:`tui_report.model.linebreak.wrap`) for the width it
-is given, again on every resize.
+is given, again on every resize. Toasts are wrapped by the same rules before Textual shows them
+(:func:`toast_text`).
 
 The text is shown as it is (never read as markup), with control characters escaped
 (``\\x1b``, ``\\u202e``; newlines kept): dialogs and notes show text from files through it
@@ -16,7 +17,11 @@ from textual.geometry import Region, Size
 from textual.widget import Widget
 
 from tui_report.host.terminal import escape_controls
-from tui_report.model.linebreak import cells, wrap
+from tui_report.model.linebreak import break_offsets, cells, wrap
+
+# A toast's width in app.tcss (``Toast``): 60 cells, at most half of Textual's toast rack (the
+# screen less its vertical scroll bar, 2 cells), one cell of padding on each side.
+TOAST_WIDTH, TOAST_SHARE, TOAST_PADDING, TOAST_RACK_SCROLLBAR = 60, 0.5, 2, 2
 
 
 def changed_span(old: str, new: str, width: int) -> tuple[int, int]:
@@ -93,3 +98,20 @@ class WrappedText(Widget):
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.lines(width)) if width else 0
+
+
+def toast_width(screen_width: int) -> int:
+    """The cells a toast's text has on a screen this wide (app.tcss ``Toast``)."""
+    rack = screen_width - TOAST_RACK_SCROLLBAR
+    return max(10, min(TOAST_WIDTH, int(rack * TOAST_SHARE)) - TOAST_PADDING)
+
+
+def toast_text(message: str, width: int) -> str:
+    """A notification's plain text, its lines broken where Chinese typesetting allows (never
+    ``已恢复 1`` / ``处修改…`` at a space, nor a line starting with ，。). Textual would fold it at
+    the last space or exactly at the edge; lines that fit are left alone."""
+    lines: list[str] = []
+    for line in message.split("\n"):
+        cuts = break_offsets(line, width)
+        lines.extend(line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True))
+    return "\n".join(lines)
