@@ -119,3 +119,21 @@ async def test_a_wrong_stored_total_is_shown_as_stored_until_it_is_dropped(full_
         await pilot.pause()
         line = next(x for x in screen_text(app).splitlines() if "一、本年新收" in x)
         assert line.rstrip().endswith("! 9999"), line
+
+
+async def test_f3_on_a_wrong_stored_total_says_the_finding_and_how_to_drop_it(full_copy: Path) -> None:
+    """F3 on R3 about a stored total (imported as printed) lands on that total: the status line says
+    the finding and, as on any wrong stored total, 按 Delete 采用自动合计 with the sum."""
+    from .test_finding_spots import choose
+
+    path = _imported_with_wrong_totals(full_copy)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        finding = await choose(pilot, app, lambda f: f.rule == "R3" and "9999" in f.message)
+        g = grid(app)
+        assert g.cell_id == "new.total"
+        page = editor(app).page
+        assert isinstance(page, TablePage)
+        computed = controller(app).report.cell("requests", "new.total")
+        info = page.status_of()[1]
+        assert finding.message in info and info.endswith(f"（按 Delete 采用自动合计 {computed}）"), info
