@@ -103,7 +103,7 @@ def step_state(report: Report, step: Step, error_targets: set[str]) -> State:
         return "error"
     template = report.tpl
     if step.kind == "meta":
-        return "complete" if report.unit.strip() else "partial"
+        return "complete" if report.unit.strip() and report.level is not None else "partial"
     if step.kind == "preamble":
         # Every preamble field may stay empty (most published reports state the period inside
         # 总体情况): optional until one is written.

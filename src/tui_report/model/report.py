@@ -83,7 +83,9 @@ class Report(BaseModel):
     template: str = ""
     template_version: int = 1
     unit: str = ""
-    level: UnitLevel = "township"
+    # None: not chosen yet (an import that could not tell it); check says so (META), like a
+    # missing unit name, and the rules that depend on the level are left out until it is chosen.
+    level: UnitLevel | None = None
     year: int = Field(ge=MIN_YEAR, le=MAX_YEAR)
     preamble: dict[str, str] = {}
     # "section.part" → text
@@ -179,7 +181,9 @@ def cell_value(table: CompiledTable, entered: dict[str, CellValue], cell: CellDe
     return total if any_filled else None
 
 
-def new_report(unit: str, year: int, level: UnitLevel = "township", template_id: str | None = None) -> Report:
+def new_report(
+    unit: str, year: int, level: UnitLevel | None = "township", template_id: str | None = None
+) -> Report:
     """A blank report; its format is ``template_id`` or, left out, the one for ``year``."""
     template = get_template(template_id or template_for_year(year))
     # No preamble text unless the operator chooses it: the template's default is offered as a

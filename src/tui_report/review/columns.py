@@ -64,7 +64,7 @@ COLUMNS: tuple[Column, ...] = (
         width=18,
         screen=lambda r: r.unit or r.file_name,
     ),
-    Column("level", lambda r: r.level),
+    Column("level", lambda r: r.level or None),  # null: not chosen in the report nor the roster
     Column("level_label", lambda r: LEVEL_LABELS.get(r.level, ""), "层级"),
     Column("state", lambda r: r.state_label, "状态", width=8),
     Column("state_code", lambda r: r.state),

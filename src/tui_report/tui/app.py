@@ -261,7 +261,9 @@ class ReportApp(App[int]):
         if last is None:
             self.push_screen(NewReportDialog(folder, date.today().year - 1), done)
         else:
-            dialog = NewReportDialog(folder, last.year + 1, last.unit, last.level, f"从{last.year}年报告新建")
+            dialog = NewReportDialog(
+                folder, last.year + 1, last.unit, last.level or "", f"从{last.year}年报告新建"
+            )
             self.push_screen(dialog, done)
 
     def close_report(self, controller: Controller) -> None:

@@ -181,4 +181,6 @@ class Controller:
         return "自动计算：" + " + ".join(names)
 
     def display(self, table: str, cell_id: str) -> str:
-        return format_value(self.report.cell(table, cell_id))
+        """The cell as the grid shows it: a stored total as stored (see ``grid/paint.cell_view``)."""
+        stored = self.report.entered(table, cell_id)
+        return format_value(stored if stored is not None else self.report.cell(table, cell_id))

@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from tui_report.model.linebreak import cells, clip, wrap
 from tui_report.model.progress import Step
+from tui_report.model.report import format_value
 from tui_report.model.rules import Finding, Location
 from tui_report.model.severities import SEVERITY_LABELS
 from tui_report.tui.controller import Controller
@@ -109,17 +110,23 @@ class TablePage(Page):
         if grid.problem:
             return where, grid.problem, "error"
         if self._pointed is not None and self._pointed[0] == cid:
-            return where, self._pointed[1], self._pointed[2]
+            return where, self._pointed[1] + self._stored_total_hint(cid), self._pointed[2]
         self._pointed = None
         mark = self.controller.marks(self.step.target).get(cid)
         if mark is not None:
             info = f"[{SEVERITY_LABELS[mark.severity]}] {mark.messages[0]}"
-            if cell.computed and self.controller.report.entered(self.step.target, cid) is not None:
-                info += "（按 Delete 采用自动合计）"
-            return where, info, mark.severity
+            return where, info + self._stored_total_hint(cid), mark.severity
         if cell.computed:
             return where, "= " + self.controller.formula(self.step.target, cell) + "（只读）", "computed"
         return where, self.controller.report.tpl.kind(cell.kind).hint, ""
+
+    def _stored_total_hint(self, cid: str) -> str:
+        """On a total holding a stored value (the cell shows the stored one): how to drop it, and
+        the sum that takes its place."""
+        report = self.controller.report
+        if not self.table.cells[cid].computed or report.entered(self.step.target, cid) is None:
+            return ""
+        return f"（按 Delete 采用自动合计 {format_value(report.cell(self.step.target, cid))}）"
 
     def _where(self, row_label: str, col_label: str) -> str:
         """Row and column labels in at most two lines (the line keeps its height, so a move never
