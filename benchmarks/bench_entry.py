@@ -269,7 +269,7 @@ def measure(src: Path, fill_zero: bool) -> dict[str, object]:
         target = load_report(EXAMPLE)
         subprocess.run(
             [sys.executable, "-m", "tui_report", "new", str(report), "--unit", target.unit,
-             "--year", str(target.year), "--level", target.level],
+             "--year", str(target.year), "--level", target.level or "township"],
             env=env, check=True, capture_output=True,
         )  # fmt: skip
         planned = tmp / "plan.toml"

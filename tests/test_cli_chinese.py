@@ -186,6 +186,22 @@ def test_a_file_named_like_a_command_still_opens(tmp_path: Path, monkeypatch: py
     assert not_a_command(["2025年报.toml"]) == ""  # not there: the app says the file is missing
 
 
+def test_no_arguments_open_the_start_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``tui-report`` alone opens the app (the start page), never a traceback from the check for a
+    mistyped command."""
+    import tui_report.cli as cli
+
+    opened: list[list[str]] = []
+
+    def run_app(argv: list[str]) -> int:
+        opened.append(list(argv))
+        return 0
+
+    monkeypatch.setattr(cli, "run_app", run_app)
+    assert cli.main([]) == 0
+    assert opened == [[]]
+
+
 def test_no_arguments_opens_the_start_screen_not_a_traceback(tmp_path: Path) -> None:
     """``tui-report`` alone is the start screen (here without a terminal: the app says it needs one)."""
     import subprocess

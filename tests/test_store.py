@@ -47,6 +47,18 @@ def test_round_trip_of_tricky_text_and_money(tmp_path):
     assert isinstance(again.cell("proactive", "fees.amount"), Decimal)
 
 
+def test_a_table_whose_last_value_is_cleared_saves(tmp_path: Path) -> None:
+    """Filled, then cleared (Delete, or Ctrl+Z of a paste): the save's read-back check refused
+    the file ("保存前自检失败"), the table being left as an empty one that a file cannot hold."""
+    report = new_report("测试乡人民政府", 2024)
+    report.set_cell("requests", "new.natural", 7)
+    report.set_cell("requests", "new.natural", None)
+    report.set_cell("requests", "new.other", None)  # clearing an empty cell adds no table
+    assert report.values == {}
+    save_report(report, tmp_path / "r.toml")
+    assert load_report(tmp_path / "r.toml") == report
+
+
 def test_file_records_template_and_version(full_path):
     text = full_path.read_text(encoding="utf-8")
     assert 'template = "gov-info-disclosure-2021"' in text

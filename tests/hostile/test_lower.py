@@ -17,6 +17,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,7 @@ from tui_report.cli import main
 from tui_report.export.pdf import find_soffice
 from tui_report.session import EditSession
 from tui_report.storage.reportfile import save_report
+from tui_report.storage.versions import keep_previous
 
 from .conftest import EXAMPLES, evil_report
 
@@ -220,9 +222,14 @@ def locked_folder(tmp_path: Path) -> Path:
     save_report(evil_report("某某乡人民政府"), work / "mine.toml")
     os.chown(work / "mine.toml", NOBODY, NOBODY)
     # Load every command's modules as root: the outsider cannot read root's Python install.
+    # (Each command the test runs, on what root may read: run alone, nothing else loaded them.)
     for argv in (
         ["export", str(work / "mine.toml"), "-o", str(tmp_path / "w.docx")],
+        ["export", str(work), "-o", str(tmp_path / "out")],
         ["history", str(work / "x")],
+        ["check", str(work / "mine.toml")],
+        ["review", str(work)],
+        ["new", str(tmp_path / "新.toml"), "--unit", "某某乡人民政府", "--year", "2025"],
     ):
         _command(argv)()
     return locked
@@ -255,9 +262,32 @@ def test_permission_errors_are_chinese_messages(locked_folder: Path) -> None:
 
 
 def test_history_says_permission_not_missing(locked_folder: Path) -> None:
-    _code, text = _as_nobody(_command(["history", str(locked_folder / "年报.toml")]))
+    code, text = _as_nobody(_command(["history", str(locked_folder / "年报.toml")]))
     assert "文件不存在" not in text, text
     assert "没有权限" in text, text
+    # Only that: not "no versions yet" below it (they may well exist; they cannot be read).
+    assert "还没有历史版本" not in text and "编号" not in text, text
+    assert code == 2, text
+
+
+def test_history_says_it_cannot_read_the_versions_not_that_there_are_none() -> None:
+    with tempfile.TemporaryDirectory(prefix="history-") as name:  # pytest's base is root's alone
+        _history_of_unreadable_versions(Path(name))
+
+
+def _history_of_unreadable_versions(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    report = folder / "年报.toml"
+    save_report(evil_report("某某乡人民政府"), report)
+    keep_previous(report)  # .versions/年报.toml/ holds one, in the root-owned 2770 folder
+    save_report(evil_report("某某乡人民政府（改）"), report)
+    for path in (tmp_path, folder, report):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    code, text = _as_nobody(_command(["history", str(report)]))
+    assert code == 2, text
+    assert "历史版本无法读取" in text and "没有权限" in text, text
+    assert "还没有历史版本" not in text, text
 
 
 # ---------------------------------------------------------------------- the state folder

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tui_report.importers.build import build_report
 from tui_report.importers.source import SourceDocument
 from tui_report.importers.texts import read_texts
+from tui_report.importers.vocabulary import guess_level, vocabulary
 from tui_report.model.template import get_template
 
 TEMPLATE = get_template("gov-info-disclosure-2021")
@@ -61,6 +64,18 @@ def test_a_paragraph_cut_by_a_page_number_is_joined():
     assert texts.accounting.chars["furniture"] == len("—2—")
 
 
+@pytest.mark.parametrize("line", ["-1-", "— 2 —", "第 3 页", "第3页 共6页", "－ 12 －", "4/6"])
+def test_page_number_forms_are_furniture(line):  # type: ignore[no-untyped-def]
+    """#21 item 1's page-number lines, wherever they stand; a number alone only at a page's edge."""
+    assert vocabulary().is_page_number(line)
+
+
+@pytest.mark.parametrize("line", ["2024", "一、总体情况", "第3条", "3-1", "（一）"])
+def test_text_is_not_a_page_number(line):  # type: ignore[no-untyped-def]
+    assert not vocabulary().is_page_number(line)
+    assert vocabulary().is_page_number("7", at_edge=True) and not vocabulary().is_page_number("7")
+
+
 def test_title_with_the_unit_after_the_year_and_a_breadcrumb():
     texts = _texts(
         "首页 > 政务公开 > 年度报告", "2024 年上海市科委政府信息公开工作年度报告", "一、总体情况", "文字。"
@@ -90,6 +105,34 @@ def test_unit_from_the_signature_when_the_title_has_none():
     assert any(n.location == "unit" and "落款" in n.message for n in result.notes)
 
 
+@pytest.mark.parametrize(
+    ("compiler", "unit", "level"),
+    [
+        ("沭阳县发展和改革局", "沭阳县发展和改革局", "department"),
+        ("某某县人民政府办公室", "某某县人民政府", "county"),  # the office compiles its government's
+    ],
+)
+def test_unit_from_the_preamble_when_neither_title_nor_signature_has_one(compiler, unit, level):  # type: ignore[no-untyped-def]
+    """#21 item 4: the preamble is the last place the unit is looked for, and the notes say so."""
+    source = SourceDocument(
+        blocks=[
+            "2024年政府信息公开工作年度报告",
+            f"本报告由{compiler}根据《中华人民共和国政府信息公开条例》要求编制。",
+            "一、总体情况",
+            "2024年，本单位认真落实条例。",
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "六、其他需要报告的事项",
+            "无。",
+        ]
+    )
+    result = build_report(source, Path("x.docx"))
+    assert (result.report.unit, result.report.level) == (unit, level)
+    assert [n.message for n in result.notes if n.location == "unit"] == [
+        f"标题和落款中没有单位名称，已按前言读作“{unit}”，请核对。"
+    ]
+
+
 def test_a_level_the_dictionary_cannot_tell_is_noted_not_guessed_silently():
     source = SourceDocument(
         blocks=[
@@ -102,9 +145,37 @@ def test_a_level_the_dictionary_cannot_tell_is_noted_not_guessed_silently():
     )
     result = build_report(source, Path("x.docx"))
     assert not result.level_known
+    assert result.report.level is None  # unset, not a default (#21 item 4)
     assert [n.message for n in result.notes if n.location == "level"] == [
-        "未能从单位名称“某某合作社”判断单位层级，暂按“部门”保存；请用 --level 指定或在报告信息中选择。"
+        "未能判断单位层级，请用 --level 指定或在报告信息中选择（从单位名称“某某合作社”看不出层级）。"
     ]
+
+
+@pytest.mark.parametrize(
+    ("unit", "level", "certain"),
+    [
+        ("浙江省人民政府", "province", True),
+        ("广西壮族自治区人民政府", "province", True),
+        ("上海市人民政府", "province", True),  # a municipality: not 市级
+        ("淮安市人民政府", "city", True),
+        ("淮安市人民政府办公室", "city", True),
+        ("淮安市洪泽区人民政府", "county", True),
+        ("某某县人民政府", "county", True),
+        ("平潭综合实验区管理委员会", "county", False),  # a zone: 县级 unless the operator says otherwise
+        ("某某镇人民政府", "township", True),
+        ("某某乡人民政府", "township", True),
+        ("某某街道办事处", "township", True),
+        ("上海市科学技术委员会", "department", True),
+        ("淮安市教育局", "department", True),
+        ("某某县政务服务中心", "department", True),
+        ("某某合作社", None, False),
+    ],
+)
+def test_the_level_dictionary_of_the_issue(unit, level, certain):  # type: ignore[no-untyped-def]
+    """#21 item 4's dictionary (schemas/mappings/import.toml): 省/自治区/直辖市人民政府 → 省级, 市人民政府
+    → 市级, 县/区人民政府 and a zone's 管委会 → 县级 (the zone a guess), 乡/镇/街道办事处 → 乡镇,
+    局/委/办/中心 → 部门; a name it has no entry for → unset."""
+    assert guess_level(unit) == (level, certain)
 
 
 def test_a_note_under_a_table_is_listed_not_dropped():

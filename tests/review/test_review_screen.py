@@ -175,3 +175,29 @@ async def test_closing_a_report_returns_to_the_desk_and_forgets_the_offer_to_edi
         await pilot.pause()
         assert app.screen is desk and app.controller is None
         assert app.safety.offer_edit_when_free is None
+
+
+async def test_the_indicator_toast_says_its_formula_in_words_and_times_read_as_minutes(
+    county: County,
+) -> None:
+    """I names the indicator with its formula in words, not the formula's cell keys; the line under
+    the table says since when a colleague edits as 2026-12-06 01:45 (local, no seconds) (#23)."""
+    import re
+
+    app = ReviewApp(county.folder)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await loaded(pilot, screen)
+        said: list[str] = []
+        screen.notify = lambda message, **_: said.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("i")
+        assert said == ["新收申请较上年增减（件） = 本年新收申请 − 上年新收申请"]
+        await pilot.press("u")
+        units = [r[1] for r in cells(screen)]
+        for _ in range(units.index("戊镇人民政府")):
+            await pilot.press("down")
+        await pilot.pause()
+        detail = screen.query_one("#detail", WrappedText).text
+        assert re.search(r"正在编辑（\d{4}-\d{2}-\d{2} \d{2}:\d{2}起）", detail), detail
+        assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} \S+保存", detail), detail

@@ -112,8 +112,12 @@ def test_state_and_findings_sheets(county: County, workbook) -> None:  # type: i
         mine = [r for r in findings if r[0] == unit]
         copied = 1 if unit == "乙镇人民政府" else 0  # f.toml was saved first: the original
         assert len(mine) == len(check(report)) + copied, unit
-    r1 = next(r for r in findings if r[0] == "丙乡人民政府" and r[3] == "R1")
-    assert r1[2] == "错误" and "tables.requests" in str(r1[5]) and r1[6]
+    header = [c.value for c in workbook["问题"][1]]
+    # The people's columns first: where in Chinese and what is wrong; the rule and key paths last.
+    assert header == ["单位", "文件", "严重程度", "位置", "说明", "规则", "键"]
+    r1 = next(r for r in findings if r[0] == "丙乡人民政府" and r[5] == "R1")
+    assert r1[2] == "错误" and str(r1[3]).startswith("表三") and r1[4]
+    assert "tables.requests" in str(r1[6]) and "tables." not in str(r1[3])
 
 
 def test_indicator_sheet(county: County, workbook) -> None:  # type: ignore[no-untyped-def]
@@ -121,8 +125,22 @@ def test_indicator_sheet(county: County, workbook) -> None:  # type: ignore[no-u
     spec = review_spec(TEMPLATE)
     count = len(spec.indicators)
     assert [c.value for c in ws[1]][1 : count + 1] == [i.name for i in spec.indicators]
-    assert [c.value for c in ws[2]][1 : count + 1] == [i.formula.text for i in spec.indicators]
-    rows = {str(r[0]): r[1:] for r in ws.iter_rows(min_row=3, values_only=True)}
+    # Row 2: each formula in words (算法), from the template's labels and the review spec.
+    words = [c.value for c in ws[2]][1 : count + 1]
+    assert words == [i.words for i in spec.indicators]
+    received_change = [i.id for i in spec.indicators].index("received_change")
+    assert words[received_change] == "本年新收申请 − 上年新收申请"
+    assert not [w for w in words if "." in str(w) or "last:" in str(w)]
+    # The formulas as written, in a note column at the right (指标, 公式), one per line.
+    header = [c.value for c in ws[1]]
+    name_at, formula_at = header.index("指标"), header.index("公式")
+    assert formula_at == name_at + 1 and name_at > count + 1
+    notes = {
+        r[name_at]: r[formula_at] for r in ws.iter_rows(min_row=2, values_only=True) if r[name_at] is not None
+    }
+    for indicator in (*spec.indicators, *spec.year_over_year):
+        assert notes[indicator.name] == indicator.formula.text
+    rows = {str(r[0]): r[1:] for r in ws.iter_rows(min_row=3, values_only=True) if r[0] is not None}
     report = county.reports["甲乡人民政府"]
     received = [i.id for i in spec.indicators].index("received")
     assert rows["甲乡人民政府"][received] == report.cell("requests", "new.total")
@@ -159,3 +177,18 @@ def test_rollup_refuses_mixed_years() -> None:
     b = Report(unit="乙", year=2023)
     with pytest.raises(RollupError, match="年度"):
         rollup([a, b], "县")
+
+
+def test_times_are_minutes_in_local_time(workbook) -> None:  # type: ignore[no-untyped-def]
+    """编辑开始 and 最后保存 read 2026-12-06 01:45: local time, no seconds, no zone (#23)."""
+    import re
+
+    header = [c.value for c in workbook["状态"][1]]
+    rows = {
+        r[0]: dict(zip(header, r, strict=True))
+        for r in workbook["状态"].iter_rows(min_row=2, values_only=True)
+    }
+    minute = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+    assert minute.match(str(rows["戊镇人民政府"]["编辑开始"])), rows["戊镇人民政府"]
+    assert minute.match(str(rows["甲乡人民政府"]["最后保存"]))
+    assert rows["甲乡人民政府"]["编辑开始"] in (None, "")

@@ -27,6 +27,7 @@ KEY_NAMES = {
     "toml", "docx", "pdf", "html", "json", "word", "utf", "putty", "xshell", "ssh", "kill", "term",
     "fuser",  # the administrator's command in the lock dialog
     "libreoffice",  # a program's name (环境检查)
+    "excel", "wps",  # the spreadsheets clerks paste from (F1 of a table)
     "xx",  # the template's placeholder year, 20XX
 }  # fmt: skip
 

@@ -1,6 +1,7 @@
 """Input as a real terminal delivers it (the real ``tui-report`` in a pseudo-terminal, TERM=xterm):
-a paste without bracketed-paste markers keeps U+3000 and U+00A0, and Esc+Ctrl+S in one write
-closes a dialog and saves."""
+a paste without bracketed-paste markers keeps U+3000 and U+00A0, a block copied from Excel comes
+as one bracketed paste and one Ctrl+Z undoes it, and Esc+Ctrl+S in one write closes a dialog and
+saves."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from reliability._pty import PtyProcess
 from tui_report.storage.reportfile import load_report
 
 StartApp = Callable[[Path], PtyProcess]
+COLUMNS = ["natural", "commercial", "research", "public_interest", "legal_services", "other"]
 
 
 def test_raw_paste_keeps_ideographic_and_no_break_spaces(empty_report: Path, app_in_pty: StartApp) -> None:
@@ -29,10 +31,7 @@ def test_raw_paste_keeps_ideographic_and_no_break_spaces(empty_report: Path, app
     assert pasted in saved.texts.values()
 
 
-def test_escape_and_ctrl_s_in_one_write_close_the_dialog_and_save(
-    empty_report: Path, app_in_pty: StartApp
-) -> None:
-    app = app_in_pty(empty_report)
+def _to_table_three(app: PtyProcess) -> None:
     app.wait_for("报告信息")
     app.settle()
     for _ in range(12):  # PgDn until 表三 shows
@@ -41,6 +40,39 @@ def test_escape_and_ctrl_s_in_one_write_close_the_dialog_and_save(
         app.send("\x1b[6~")
         app.settle(0.15)
     app.wait_for("申请人情况")
+
+
+def test_an_excel_block_in_a_bracketed_paste_fills_the_table_and_one_undo_reverts_it(
+    empty_report: Path, app_in_pty: StartApp
+) -> None:
+    app = app_in_pty(empty_report)
+    _to_table_three(app)
+    # Two rows of 表三 as Excel copies them (a total column, an empty cell, CR LF), as a terminal
+    # sends a paste over SSH (tmux paste-buffer -p does the same).
+    app.send("\x1b[200~1\t2\t\t3\t0\t0\t6\r\n4\t5\t6\t7\t8\t9\t39\r\n\x1b[201~")
+    app.wait_for("已粘贴11格")
+    app.settle()
+    app.send("\x13")  # Ctrl+S
+    app.wait_for(lambda s: "已保存" in s.splitlines()[0])
+    saved = load_report(empty_report)
+    assert [saved.entered("requests", f"new.{c}") for c in COLUMNS] == [1, 2, None, 3, 0, 0]
+    assert [saved.entered("requests", f"carried_over.{c}") for c in COLUMNS] == [4, 5, 6, 7, 8, 9]
+    app.send("\x1a")  # Ctrl+Z: the whole paste
+    app.wait_for("*未保存")
+    app.settle()
+    app.send("\x13")
+    app.wait_for(lambda s: "已保存" in s.splitlines()[0] and "*未保存" not in s)
+    saved = load_report(empty_report)
+    assert all(
+        saved.entered("requests", f"{r}.{c}") is None for r in ("new", "carried_over") for c in COLUMNS
+    )
+
+
+def test_escape_and_ctrl_s_in_one_write_close_the_dialog_and_save(
+    empty_report: Path, app_in_pty: StartApp
+) -> None:
+    app = app_in_pty(empty_report)
+    _to_table_three(app)
     app.send("7\r")
     app.wait_for("*未保存")
     app.send("\x11")  # Ctrl+Q: unsaved changes, so the quit dialog asks

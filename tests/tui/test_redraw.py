@@ -15,7 +15,7 @@ def test_redraw_removes_what_another_program_wrote(
     # Partial updates leave out what the terminal already shows (textual_compat.SentPieces); what
     # another program wrote stays until the screen is sent whole.
     app = app_in_pty(dama_copy)
-    app.wait_for("^S 保存")
+    app.wait_for("Ctrl+S 保存")
     app.settle()
     shown = app.text()
     # What `wall` does to an operator's terminal: text written straight over the screen.

@@ -47,8 +47,8 @@ def app_command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "tui_report"]
 
 
-def test_type_into_a_table_and_a_text_then_save(empty_report: Path, tmp_path: Path) -> None:
-    tmux = Tmux(f"tui-report-test-{os.getpid()}")
+def start_app(tmux: Tmux, report: Path, tmp_path: Path) -> None:
+    """The real app on ``report`` in tmux session ``app`` (80×24, TERM=xterm), at its first page."""
     env = {
         "TERM": "xterm",
         "LANG": "C.UTF-8",
@@ -58,23 +58,28 @@ def test_type_into_a_table_and_a_text_then_save(empty_report: Path, tmp_path: Pa
         "PATH": os.environ.get("PATH", ""),
     }
     env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
-    command = " ".join([*app_command(), str(empty_report)])
+    command = " ".join([*app_command(), str(report)])
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        "app",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "-c",
+        str(tmp_path),
+        *env_args,
+        f"{command}; echo EXIT $?; sleep 30",
+    )
+    tmux.wait_for(lambda s: "报告信息" in s and "前言" in s, "the wizard")
+
+
+def test_type_into_a_table_and_a_text_then_save(empty_report: Path, tmp_path: Path) -> None:
+    tmux = Tmux(f"tui-report-test-{os.getpid()}")
     try:
-        tmux(
-            "new-session",
-            "-d",
-            "-s",
-            "app",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "-c",
-            str(tmp_path),
-            *env_args,
-            f"{command}; echo EXIT $?; sleep 30",
-        )
-        tmux.wait_for(lambda s: "报告信息" in s and "前言" in s, "the wizard")
+        start_app(tmux, empty_report, tmp_path)
         # The first open page is the first required text part ((一)); the one before it is the
         # optional 总体情况概述.
         tmux("send-keys", "-t", "app", "PageUp")
@@ -96,5 +101,39 @@ def test_type_into_a_table_and_a_text_then_save(empty_report: Path, tmp_path: Pa
         assert saved.entered("requests", "carried_over.natural") == 3
         tmux("send-keys", "-t", "app", "C-q")
         tmux.wait_for(lambda s: "报告信息" not in s, "the app to quit")
+    finally:
+        tmux("kill-server")
+
+
+def test_an_excel_block_pasted_by_tmux_fills_one_row_per_sheet_row(
+    empty_report: Path, tmp_path: Path
+) -> None:
+    """tmux pastes (paste-buffer -p: bracketed) with each LF turned into CR, so Excel's CR LF
+    arrives as CR CR: still one grid row per sheet row; one Ctrl+Z undoes the paste."""
+    tmux = Tmux(f"tui-report-paste-{os.getpid()}")
+    block = tmp_path / "block.txt"
+    block.write_bytes(b"3\t1\t\t0\t0\t2\t6\r\n1\t0\t0\t0\t0\t0\t1\r\n")
+    try:
+        start_app(tmux, empty_report, tmp_path)
+        for _ in range(8):
+            if "申请人情况" in tmux.screen():
+                break
+            tmux("send-keys", "-t", "app", "PageDown")
+            time.sleep(0.3)
+        tmux.wait_for(lambda s: "申请人情况" in s, "table 三")
+        tmux("load-buffer", "-b", "excel", str(block))
+        tmux("paste-buffer", "-p", "-b", "excel", "-t", "app")
+        tmux.wait_for(lambda s: "已粘贴11格" in s, "the paste")
+        tmux("send-keys", "-t", "app", "C-s")
+        tmux.wait_for(lambda s: "已保存" in s.splitlines()[0], "the save")
+        saved = load_report(empty_report)
+        columns = ["natural", "commercial", "research", "public_interest", "legal_services", "other"]
+        assert [saved.entered("requests", f"new.{c}") for c in columns] == [3, 1, None, 0, 0, 2]
+        assert [saved.entered("requests", f"carried_over.{c}") for c in columns] == [1, 0, 0, 0, 0, 0]
+        tmux("send-keys", "-t", "app", "C-z")
+        tmux.wait_for(lambda s: "已撤销：粘贴11格" in s, "the undo")
+        tmux("send-keys", "-t", "app", "C-s")
+        tmux.wait_for(lambda s: "已保存" in s.splitlines()[0], "the save after the undo")
+        assert load_report(empty_report).values == {}
     finally:
         tmux("kill-server")

@@ -222,6 +222,23 @@ def compute_textual(text: str, width: int, tab: int) -> list[int]:
     return compute_wrap_offsets(text, width, tab)
 
 
+def test_the_palette_still_shows_no_matches_through_the_method_replaced() -> None:
+    """ChinesePalette replaces ``_start_no_matches_countdown`` and uses the timer, flag and id of
+    Textual's palette: they must still be there (the Chinese text itself: test_operator_words)."""
+    import inspect
+
+    from textual.command import CommandPalette
+
+    source = inspect.getsource(CommandPalette)
+    assert "def _start_no_matches_countdown(self, search_value: str)" in source
+    assert "No matches found" in inspect.getsource(CommandPalette._start_no_matches_countdown)
+    for name in ("_stop_no_matches_countdown", "_NO_MATCHES", "_NO_MATCHES_COUNTDOWN", "_list_visible"):
+        assert hasattr(CommandPalette, name), name
+    assert textual_compat.ChinesePalette._start_no_matches_countdown is not (
+        CommandPalette._start_no_matches_countdown
+    )
+
+
 def test_no_control_character_of_a_text_is_sent() -> None:
     """A text box shows a report's text as it is: an ESC, BEL or U+202E in it never reaches the
     terminal (left out: they take no cell), an undecodable byte of a file name goes as ``?``; the

@@ -132,7 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] == "--":
         return run_app(args_list[1:])  # `tui-report -- -dash.toml`: a file whose name starts with "-"
-    if not args_list or (args_list[0] not in COMMANDS and not args_list[0].startswith("-")):
+    if not args_list:
+        return run_app([])  # the start page
+    if args_list[0] not in COMMANDS and not args_list[0].startswith("-"):
         mistyped = not_a_command(args_list)
         if mistyped:
             err(mistyped)

@@ -172,39 +172,18 @@ def _print_text(path: Path, report: Report, findings: list[Finding]) -> None:
         out(f"（{where}）\n" if where else "\n")
 
 
-SHOWN_LOCATIONS = 3
-
-
 def describe_locations(report: Report, locations: Sequence[Location]) -> str:
-    """Where a finding points, in Chinese: ``表三 一·自然人、二·自然人 等4处``, ``第五部分``.
-    The key paths of the report file are for ``--json`` only."""
-    from tui_report.model.rules import describe_location
-    from tui_report.model.similarity import part_name
+    """Where a finding points, in Chinese: ``表三 一·自然人、二·自然人 等4处``, ``第五部分``
+    (``model/where.py``, as the workbook's 问题 sheet says it). The key paths of the report file
+    are for ``--json`` only."""
     from tui_report.model.template import TemplateError
+    from tui_report.model.where import describe_locations as in_words
 
     try:
         template = report.tpl
     except TemplateError:
         return ""
-    groups: list[tuple[str, list[str]]] = []  # (table name or "", names)
-    for loc in locations[:SHOWN_LOCATIONS]:
-        if loc.table is not None and loc.table in template.compiled:
-            table = template.table(loc.table)
-            name = table.spec.name or table.title
-            cell = table.cells[loc.cell].name if loc.cell and loc.cell in table.cells else ""
-            if groups and groups[-1][0] == name:
-                groups[-1][1].append(cell)
-            else:
-                groups.append((name, [cell]))
-        elif loc.text is not None and loc.text in template.text_keys():
-            groups.append(("", [part_name(template, loc.text)]))
-        else:
-            groups.append(("", [describe_location(template, loc)]))
-    parts = [" ".join(p for p in (head, "、".join(c for c in cells if c)) if p) for head, cells in groups]
-    where = "；".join(p for p in parts if p)
-    if len(locations) > SHOWN_LOCATIONS:
-        where += f" 等{len(locations)}处"
-    return where
+    return in_words(template, locations)
 
 
 def _print_json(path: Path, report: Report, findings: list[Finding]) -> None:

@@ -43,9 +43,15 @@ def add_restore_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
 def run(args: argparse.Namespace) -> int:
     if args.diff is not None:
         return _run_diff(args.file, args.diff)
-    from tui_report.storage.versions import describe_versions
+    from tui_report.storage.versions import describe_versions, versions_problem
 
     path: Path = args.file
+    if (problem := _unreadable(path)) is not None:
+        err(f"{path}：无法读取（{problem}），不能列出历史版本")
+        return EXIT_UNREADABLE
+    if (problem := versions_problem(path)) is not None:
+        err(f"{path} 的历史版本无法读取：{problem}")
+        return EXIT_UNREADABLE
     entries = describe_versions(path)
     count = f"共 {len(entries)} 个，" if entries else ""
     out(f"{path} 的历史版本（{count}新的在上）：\n")
@@ -63,6 +69,20 @@ def run(args: argparse.Namespace) -> int:
         out(f"恢复某个版本：tui-report restore {path} 编号\n")
     _print_editor(path)
     return EXIT_OK
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why the report's place cannot be looked at (a folder this user may not enter), or None. The
+    versions beside it cannot be listed either: saying only that, never "no versions yet"."""
+    from tui_report.storage.errors import os_error_text
+
+    try:
+        path.lstat()
+    except FileNotFoundError:
+        return None  # versions of a removed report are still listed
+    except OSError as exc:
+        return os_error_text(exc)
+    return None
 
 
 def _what(entry: HistoryEntry) -> str:

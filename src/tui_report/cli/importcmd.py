@@ -58,9 +58,10 @@ def run(args: argparse.Namespace) -> int:
     if not write_report_file(args.output, report, overwrite=args.force):
         return EXIT_UNREADABLE
     cells = sum(len(v) for v in report.values.values())
+    level = LEVEL_LABELS[report.level] if report.level is not None else "单位层级未定"
     say(
         f"已导入 {args.source} → {args.output}：{report.title}"
-        f"（{report.tpl.name}，{LEVEL_LABELS[report.level]}，{cells}个数，{len(report.texts)}段文字）"
+        f"（{report.tpl.name}，{level}，{cells}个数，{len(report.texts)}段文字）"
     )
     if result.notes:
         say(f"请核对以下{len(result.notes)}处：")

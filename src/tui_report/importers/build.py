@@ -8,19 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui_report.importers.notes import ImportNote
-from tui_report.importers.source import ImportFailure, SourceDocument
+from tui_report.importers.source import ImportFailure, RowNote, SourceDocument
 from tui_report.importers.tables import Placement, grid_from_lines, place_rows, rows_of
-from tui_report.importers.texts import Accounting, Texts, read_texts
+from tui_report.importers.texts import Accounting, Texts, document_year, read_texts
 from tui_report.importers.vocabulary import guess_level
 from tui_report.model.levels import LEVEL_WORDS
 from tui_report.model.report import Report, cell_value
-from tui_report.model.template import UnitLevel, list_templates
+from tui_report.model.template import TemplateError, UnitLevel, list_templates, template_for_year
 
 __all__ = ["ImportNote", "ImportResult", "build_report"]
-
-# What a report whose level cannot be told from its name is stored as until the operator chooses
-# (the notes say so): the report file has no "unknown" level.
-LEVEL_WHEN_UNKNOWN: UnitLevel = "department"
 
 
 @dataclass(slots=True)
@@ -29,7 +25,8 @@ class ImportResult:
     notes: list[ImportNote] = field(default_factory=list)
     # Where each paragraph of the document went (characters by destination): nothing is dropped.
     accounting: Accounting = field(default_factory=Accounting)
-    # Whether the level came from --level or a certain entry of the dictionary.
+    # Whether the level came from --level or a certain entry of the dictionary (unset or guessed:
+    # False, and a note says so).
     level_known: bool = True
 
 
@@ -66,22 +63,18 @@ def _unit(texts: Texts, unit: str | None, notes: list[ImportNote]) -> str:
     return found
 
 
-def _level(unit: str, level: UnitLevel | None, notes: list[ImportNote]) -> tuple[UnitLevel, bool]:
+def _level(unit: str, level: UnitLevel | None, notes: list[ImportNote]) -> tuple[UnitLevel | None, bool]:
+    """The level from --level, else from the unit's name by the dictionary; unset (None) when the
+    dictionary has no entry for the name — never a default the operator is not told of."""
     if level is not None:
         return level, True
     guessed, certain = guess_level(unit)
     if guessed is None:
+        why = f"（从单位名称“{unit}”看不出层级）" if unit else ""
         notes.append(
-            ImportNote(
-                "warning",
-                f"未能从单位名称“{unit}”判断单位层级，暂按“{LEVEL_WORDS[LEVEL_WHEN_UNKNOWN]}”保存；"
-                "请用 --level 指定或在报告信息中选择。"
-                if unit
-                else f"未能判断单位层级，暂按“{LEVEL_WORDS[LEVEL_WHEN_UNKNOWN]}”保存；请用 --level 指定或在报告信息中选择。",
-                "level",
-            )
+            ImportNote("warning", f"未能判断单位层级，请用 --level 指定或在报告信息中选择{why}。", "level")
         )
-        return LEVEL_WHEN_UNKNOWN, False
+        return None, False
     if not certain:
         notes.append(
             ImportNote(
@@ -91,6 +84,41 @@ def _level(unit: str, level: UnitLevel | None, notes: list[ImportNote]) -> tuple
             )
         )
     return guessed, certain
+
+
+def _row_notes(notes: list[RowNote], placement: Placement) -> list[ImportNote]:
+    """The reader's notes about printed rows, each naming its table and located at the row it was
+    read into (its first cell) — a row the format has no row for at its table —, so that ``check``
+    on a document shows it there."""
+    out: list[ImportNote] = []
+    for note in notes:
+        placed = placement.rows.get((note.table, note.row))
+        if placed is None:  # not even its table is known
+            out.append(ImportNote("warning", note.message))
+        else:
+            title, location = placed
+            out.append(ImportNote("warning", f"表“{title}”中{note.message}", location))
+    return out
+
+
+def _year_format(year: int | None) -> str | None:
+    if year is None:
+        return None
+    try:
+        return template_for_year(year)
+    except TemplateError:
+        return None
+
+
+def choose_format(placements: list[Placement], year_format: str | None) -> Placement:
+    """The format a document is read in: the one of its year (``template_for_year``) when every
+    printed row fits it — a site's format with the same tables as 2021 takes no 2024 report, though
+    the scores tie —; else the one that fits the rows best, a tie going to the year's format, then
+    to the newest (a 2021 report printed in the 2019 format is still read in that format)."""
+    for placement in placements:
+        if placement.template.id == year_format and placement.fits:
+            return placement
+    return max(placements, key=lambda p: (p.score, p.template.id == year_format, p.template.first_year))
 
 
 def build_report(
@@ -108,18 +136,20 @@ def build_report(
     else:  # tables printed without rules, or typed as text: rows from the lines
         lines = source.lines or paragraphs
         placements = [place_rows(t, rows_of([grid_from_lines(lines, t)])) for t in list_templates()]
-    best: Placement = max(placements, key=lambda p: (p.score, p.template.first_year))
+    year_format = _year_format(year or document_year(source.blocks))
+    best = choose_format(placements, year_format)
     texts = read_texts(source.blocks, best.template, source.furniture)
     if best.placed == 0 and texts.sections_found < 3:
         raise ImportFailure(f"{path}：不是可识别的政府信息公开工作年度报告（没有找到报告的表格和各部分标题）")
-    notes = [ImportNote("warning", n) for n in source.notes] + best.notes + texts.notes
+    notes = [ImportNote("warning", n) for n in source.notes] + _row_notes(source.row_notes, best)
+    notes += best.notes + texts.notes
     found_year = year or texts.title.year
     if found_year is None:
         raise ImportFailure(f"{path}：标题中没有找到报告年度，请用 --year 指定（如 --year 2024）")
     found_unit = _unit(texts, unit, notes)
     found_level, level_known = _level(found_unit, level, notes)
     template = best.template
-    if not (template.first_year <= found_year <= (template.last_year or found_year)):
+    if template.id != _year_format(found_year):
         notes.append(
             ImportNote(
                 "info",

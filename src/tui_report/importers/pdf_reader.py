@@ -33,7 +33,7 @@ from tui_report.importers.budget import (
     refusal,
 )
 from tui_report.importers.labels import is_value, value_text
-from tui_report.importers.source import Grid, ImportFailure, SourceDocument
+from tui_report.importers.source import Grid, ImportFailure, RowNote, SourceDocument
 from tui_report.importers.vocabulary import vocabulary
 
 _CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\u2018-\u201d"
@@ -108,10 +108,33 @@ def _column_ranges(table: Any) -> list[tuple[float, float]]:
     return [(edges[i], edges[i + 1]) for i in range(len(starts))]
 
 
-def _numbers_by_column(table: Any, grid: Grid, page: Any, notes: list[str]) -> None:
+# A note about a grid row, kept with the row itself (the list): where the row ends up — in a table
+# joined across a page break — is known only when the document's tables are laid out.
+_RowNote = tuple[list[str | None], str]
+
+
+def _row_label(row: list[str | None], before: int) -> str:
+    """The row's innermost label as printed: its last text before column ``before`` that is not a
+    number."""
+    labels = [c for c in row[:before] if c and c.strip() and not _is_number(c)]
+    return "".join(labels[-1].split()) if labels else "（无标签）"
+
+
+def _add_stray(stray: list[tuple[float, float, str]], word: dict[str, Any]) -> None:
+    """A word under no column: the rest of a number wrapped in its narrow cell ("311" above "9")
+    when it stands where one already noted stands, else a number of its own."""
+    for i, (x0, x1, text) in enumerate(stray):
+        if word["x0"] < x1 and x0 < word["x1"]:
+            stray[i] = (min(x0, word["x0"]), max(x1, word["x1"]), text + word["text"])
+            return
+    stray.append((word["x0"], word["x1"], word["text"]))
+
+
+def _numbers_by_column(table: Any, grid: Grid, page: Any, notes: list[_RowNote]) -> None:
     """Numbers by where they stand, not by the cell the rules make: a cell that holds several
     numbers because a vertical rule is missing ("3001 60 5 8") gives each number to the column
-    under which it is printed (the columns' x-ranges from the other rows)."""
+    under which it is printed (the columns' x-ranges from the other rows). A number under no
+    column is a note about its row."""
     columns = _column_ranges(table)
     if len(columns) != max((len(row) for row in grid), default=0):
         return
@@ -127,21 +150,25 @@ def _numbers_by_column(table: Any, grid: Grid, page: Any, notes: list[str]) -> N
             if words is None:
                 words = page.extract_words(keep_blank_chars=False)
             placed: dict[int, str] = {}
+            stray: list[tuple[float, float, str]] = []  # x-range and text of each number under no column
             for word in words:
                 mid_x, mid_y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
                 if not (cell[0] <= mid_x < cell[2] and cell[1] <= mid_y < cell[3]):
                     continue
                 column = next((i for i, (x0, x1) in enumerate(columns) if x0 <= mid_x < x1), None)
                 if column is None or column < c:
-                    notes.append(f"表格中的数“{word['text']}”不在任何一列之下，未读入，请核对。")
-                    continue
-                placed[column] = placed.get(column, "") + word["text"]
+                    _add_stray(stray, word)
+                else:
+                    placed[column] = placed.get(column, "") + word["text"]
+            if stray:
+                where = f"“{_row_label(grid[r], c)}”一行中的“{' '.join(text for _, _, text in stray)}”"
+                notes.append((grid[r], f"{where}不在任何一列之下，未读入，请核对。"))
             for column in range(c, len(grid[r])):
                 if column == c or grid[r][column] is None:
                     grid[r][column] = placed.get(column, "" if column == c else grid[r][column])
 
 
-def _page_data(page: Any, notes: list[str]) -> _Page:
+def _page_data(page: Any, notes: list[_RowNote]) -> _Page:
     tables: list[tuple[float, Grid]] = []
     boxes: list[tuple[float, float, float, float]] = []
     for table in page.find_tables():
@@ -217,10 +244,14 @@ def _continue_table(before: Grid, after: Grid) -> bool:
     if [c for c in first if c] == [c for c in before[0] if c]:
         after = after[1:]  # the header, repeated
     elif not _has_numbers(first) or not _has_numbers(last):
-        before[-1] = [
+        # One row again, as the half that holds the numbers (the row object a reader's note about
+        # its numbers is kept with): the label's half is joined into it in place.
+        kept = first if _has_numbers(first) else last
+        kept[:] = [
             (a or "") + (b or "") if (a is not None or b is not None) else None
             for a, b in zip(last, first, strict=True)
         ]
+        before[-1] = kept
         after = after[1:]
     before.extend(after)
     return True
@@ -343,7 +374,7 @@ def read_pdf(data: bytes, path: Path, first_pages: int | None = None) -> SourceD
         raise ImportFailure(f"{path}：不是可读取的 PDF 文件") from exc
     counter = _Counter(path)
     pages = []
-    notes: list[str] = []
+    notes: list[_RowNote] = []
     with pdf:
         _count_objects(pdf, path)
         for page in _pages(pdf, path, first_pages):
@@ -354,15 +385,23 @@ def read_pdf(data: bytes, path: Path, first_pages: int | None = None) -> SourceD
     out = SourceDocument(
         # Lines as laid out, spaces kept: for tables without rules, the spaces separate the cells.
         lines=[ln["text"].strip() for page in pages for ln in page.lines],
-        notes=notes,
         furniture=furniture,
         budget=Budget(path),
     )
+    by_row: dict[int, list[str]] = {}  # id of a noted row (kept alive by ``notes``) → its notes
+    for row, message in notes:
+        by_row.setdefault(id(row), []).append(message)
     for block in _blocks(pages):
         if isinstance(block, str):
             out.add_paragraph(block)
-        else:
-            out.add_table(block)
+            continue
+        table = out.add_table(block)
+        if table is None:
+            continue
+        for index, row in enumerate(block):
+            for message in by_row.pop(id(row), ()):
+                out.row_notes.append(RowNote(table, index, message))
+    out.notes.extend(message for messages in by_row.values() for message in messages)  # rows gone
     return out
 
 

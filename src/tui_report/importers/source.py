@@ -25,6 +25,17 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+@dataclass(frozen=True, slots=True)
+class RowNote:
+    """What a reader says about one printed table row (a number it could not give a column): the
+    table (its place among the document's tables), the row in that table's grid, and the Chinese
+    sentence. The importer names the table and points the note at the row it was placed on."""
+
+    table: int
+    row: int
+    message: str
+
+
 @dataclass(slots=True)
 class SourceDocument:
     """Paragraph texts and table grids, in the order they are read."""
@@ -36,8 +47,14 @@ class SourceDocument:
     notes: list[str] = field(default_factory=list)
     # Lines dropped as page furniture (page numbers, running headers), for the accounting.
     furniture: list[str] = field(default_factory=list)
+    # Notes about table rows, located once the rows are placed on a format's cells.
+    row_notes: list[RowNote] = field(default_factory=list)
     # What the reader has built so far, counted against the budgets (None: not counted).
     budget: Budget | None = None
+    tables: int = 0  # how many tables ``add_table`` kept
+
+    def __post_init__(self) -> None:
+        self.tables = sum(1 for block in self.blocks if not isinstance(block, str))
 
     def add_paragraph(self, text: str) -> None:
         if self.budget is not None:
@@ -46,13 +63,23 @@ class SourceDocument:
             if line.strip():
                 self.blocks.append(line)
 
-    def add_table(self, grid: Grid) -> None:
+    def add_table(self, grid: Grid) -> int | None:
+        """Add a table (one with any text): its place among the tables, or None when left out."""
         grid = [[None if cell is None else fold(cell) for cell in row] for row in grid]
-        if any(any(cell for cell in row) for row in grid):
-            self.blocks.append(grid)
+        if not any(any(cell for cell in row) for row in grid):
+            return None
+        self.blocks.append(grid)
+        self.tables += 1
+        return self.tables - 1
 
     def to_json(self) -> dict[str, Any]:
-        return {"blocks": self.blocks, "lines": self.lines, "notes": self.notes, "furniture": self.furniture}
+        return {
+            "blocks": self.blocks,
+            "lines": self.lines,
+            "notes": self.notes,
+            "furniture": self.furniture,
+            "row_notes": [[n.table, n.row, n.message] for n in self.row_notes],
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SourceDocument:
@@ -68,6 +95,7 @@ class SourceDocument:
             [str(x) for x in data["lines"]],
             [str(x) for x in data["notes"]],
             [str(x) for x in data["furniture"]],
+            [RowNote(int(t), int(r), str(m)) for t, r, m in data.get("row_notes", [])],
         )
 
 

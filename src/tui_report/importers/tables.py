@@ -35,6 +35,8 @@ class DataRow:
     values: list[str]
     # The innermost label as printed (spaces removed), for the notes.
     shown: str = ""
+    # Where it was printed: the table's place among the document's tables, the row in its grid.
+    origin: tuple[int, int] = (-1, -1)
 
     @property
     def label(self) -> str:
@@ -84,15 +86,16 @@ def _is_zero(number: str) -> bool:
         return False
 
 
-def data_rows(grid: Grid) -> list[DataRow]:
+def data_rows(grid: Grid, table: int = -1) -> list[DataRow]:
+    """The rows of a grid that carry values; ``table``: the grid's place among the document's."""
     rows: list[DataRow] = []
     firsts = [_first_filled(raw) for raw in grid]
     start = value_start(firsts)
-    for raw, first in zip(grid, firsts, strict=True):
+    for index, (raw, first) in enumerate(zip(grid, firsts, strict=True)):
         labels, values = _split(raw, start, first)
         if values and (labels or any(value_text(v) for v in values)):
             shown = re.sub(r"\s+", "", labels[-1]) if labels else ""
-            rows.append(DataRow([normalise_label(x) for x in labels], values, shown))
+            rows.append(DataRow([normalise_label(x) for x in labels], values, shown, (table, index)))
     return rows
 
 
@@ -130,6 +133,10 @@ class Placement:
     wrong_width: int = 0
     unplaced: int = 0
     missing: int = 0
+    # Where each printed row (DataRow.origin) went, for the reader's notes about it: the title of
+    # the table and the location of the row it was read into — or, for a row the format has no row
+    # for, of the table it was printed in (None when not even that is known).
+    rows: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
 
     @property
     def score(self) -> int:
@@ -138,6 +145,12 @@ class Placement:
     @property
     def placed(self) -> int:
         return self.exact + self.doubtful
+
+    @property
+    def fits(self) -> bool:
+        """Every printed row has a row of this format, of its width (rows the document leaves out
+        aside): the format could be the one it was printed in."""
+        return self.wrong_width == 0 and self.unplaced == 0
 
 
 def _targets(template: Template) -> tuple[list[Target], dict[str, list[Target]]]:
@@ -209,6 +222,7 @@ class _Matcher:
         for member in members:
             self.filled.add(self.targets.index(member))  # printed as one row: not "missing"
         self.placement.doubtful += 1
+        self.placement.rows[row.origin] = (last.table.title, last.location)
         numbers = [value_text(v) for v in row.values]
         if all(n and _is_zero(n) for n in numbers):
             for member in members:
@@ -226,7 +240,10 @@ class _Matcher:
         if index is None:
             self.placement.unplaced += 1
             shown = row.shown or "（无标签）"
-            where = f"表“{self.placement.template.table(self.last_table).title}”中" if self.last_table else ""
+            title = self.placement.template.table(self.last_table).title if self.last_table else ""
+            if title:
+                self.placement.rows[row.origin] = (title, f"tables.{self.last_table}")
+            where = f"表“{title}”中" if title else ""
             self._note(
                 f"{where}“{shown}”一行（{' '.join(row.values)}）未能对应到报告格式中的任何一行，未读入。",
                 f"tables.{self.last_table}" if self.last_table else "",
@@ -240,6 +257,7 @@ class _Matcher:
             )
         else:
             self.placement.exact += 1
+        self.placement.rows[row.origin] = (target.table.title, target.location)
         self._put(row, target)
         self.last_table = target.table.key
 
@@ -299,7 +317,7 @@ class _Matcher:
 
 def rows_of(grids: list[Grid]) -> list[DataRow]:
     """Every printed row that carries values, of every table (the same for every format tried)."""
-    return [row for grid in grids for row in data_rows(grid)]
+    return [row for table, grid in enumerate(grids) for row in data_rows(grid, table)]
 
 
 def place_rows(template: Template, rows: list[DataRow]) -> Placement:

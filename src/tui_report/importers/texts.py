@@ -72,6 +72,14 @@ def read_title(paragraphs: list[str], vocab: Vocabulary | None = None) -> tuple[
     return Title(), 0, 0
 
 
+def document_year(blocks: list[str | Grid]) -> int | None:
+    """The report year its title gives, before a format is chosen (a title reads the same in every
+    format): which format the document's year calls for weighs in the choice."""
+    vocab = vocabulary()
+    paragraphs = [b for b in _drop_furniture(blocks, vocab, Accounting()) if isinstance(b, str)]
+    return read_title(paragraphs, vocab)[0].year
+
+
 def _preamble(paragraphs: list[str], template: Template) -> dict[str, str]:
     """``标签：值`` fields by the template's labels; sentences by what they say."""
     out: dict[str, str] = {}

@@ -196,7 +196,7 @@ def merge_reports(base: Report, mine: Report, theirs: Report) -> MergeResult:
         else:
             value = vm
             conflicts.append(FieldChange(key, field_label(mine, key), _display(vm), _display(vt)))
-        if value is not None:
+        if value is not None or key in _META_LABELS:  # a level set back to "not chosen" is an edit
             merged[key] = value
     return MergeResult(_unflatten(merged, mine), conflicts, taken)
 

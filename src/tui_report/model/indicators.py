@@ -6,6 +6,7 @@ Two kinds of entries, both validated against the template when loaded (errors na
                    table in one column (a row with sub-rows is the sum of its sub-rows), or every cell
 ``[[indicators]]`` a derived figure with a Chinese name and a formula over cell keys
                    (``requests.new.total``; ``last:`` for last year's value), shown with its formula
+                   in words (``model/formulawords.py``: 本年新收申请 − 上年新收申请) and as written
 
 A figure is a number or None (not filled). A formula with a blank operand, or dividing by zero,
 gives None: an indicator is never made up from cells nobody filled in.
@@ -23,6 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tui_report.host.toml import tomllib
+from tui_report.model.formulawords import figure_names, formula_words
 from tui_report.model.report import CellValue, Report, cell_value
 from tui_report.model.template import (
     CompiledTable,
@@ -199,6 +201,8 @@ class Indicator:
     short: str
     formula: Formula
     format: str
+    # The formula in words for reviewers (本年新收申请 − 上年新收申请); ``formula.text`` as written.
+    words: str = ""
 
     def value(self, figures: dict[str, CellValue | None]) -> Figure | None:
         return self.formula.evaluate(figures)
@@ -281,14 +285,15 @@ def _summary(spec: SummarySpec, template: Template) -> Summary:
     return Summary(spec.sheet, table.key, tuple(columns))
 
 
-def _indicator(spec: IndicatorSpec, template: Template) -> Indicator:
+def _indicator(spec: IndicatorSpec, template: Template, names: dict[str, str]) -> Indicator:
     formula = Formula(spec.formula, tuple(tokenize(spec.formula)))
     for key in formula.keys:
         table, _, cell = key.removeprefix(LAST).partition(".")
         if table not in template.compiled or cell not in template.table(table).cells:
             raise ValueError(f"指标 {spec.id} 的公式引用了不存在的单元格 {key!r}")
     formula.evaluate({})  # syntax: raises on a malformed formula
-    return Indicator(spec.id, spec.name, spec.short, formula, spec.format)
+    words = formula_words(formula.tokens, template, names)
+    return Indicator(spec.id, spec.name, spec.short, formula, spec.format, words)
 
 
 def review_spec_path(template_id: str) -> Path:
@@ -316,18 +321,20 @@ def review_spec(template_id: str) -> ReviewSpec:
         raise TemplateError(f"审核配置文件 {path} 的 {where} 有误：{first['msg']}") from exc
     if spec.template != template_id:
         raise TemplateError(f"审核配置文件 {path} 的 template 应为 {template_id}")
+    # A year_over_year entry whose formula is one cell names that cell in the formulas' words.
+    names = figure_names([(item.name, item.formula) for item in spec.year_over_year])
     try:
         summaries = tuple(_summary(s, template) for s in spec.summaries)
-        indicators = tuple(_indicator(i, template) for i in spec.indicators)
-        compared = tuple(_compared(i, template) for i in spec.year_over_year)
+        indicators = tuple(_indicator(i, template, names) for i in spec.indicators)
+        compared = tuple(_compared(i, template, names) for i in spec.year_over_year)
         charts = tuple(_chart(c, indicators, compared) for c in spec.charts)
     except ValueError as exc:
         raise TemplateError(f"审核配置文件 {path}：{exc}") from exc
     return ReviewSpec(template_id, summaries, indicators, compared, charts)
 
 
-def _compared(spec: IndicatorSpec, template: Template) -> Indicator:
-    indicator = _indicator(spec, template)
+def _compared(spec: IndicatorSpec, template: Template, names: dict[str, str]) -> Indicator:
+    indicator = _indicator(spec, template, names)
     if any(k.startswith(LAST) for k in indicator.formula.keys):
         raise ValueError(f"year_over_year {spec.id} 的公式不能用 last:（上年的值按同一公式计算）")
     return indicator

@@ -1,8 +1,14 @@
-"""The wizard's steps and how far each one is: empty, in progress, complete, or has errors.
+"""The wizard's steps and how far each one is: empty, in progress, complete, has errors, or
+optional and not written.
 
 A step is one page of the guided entry: the report's metadata, the preamble, one text part or one
 table. Sections group steps as the template does. No Textual, so the start screen and the CLI can
 use the same figures.
+
+Progress counts only what was filled: a part that may stay empty (the preamble, a text part the
+template marks ``required = false`` or prints as 无 when empty) is 可选 and counts neither as done
+nor as to do until something is written in it; the report's metadata (unit, level, year, set when
+the report is made) is not counted. A blank report is at 0%.
 """
 
 from __future__ import annotations
@@ -16,14 +22,21 @@ from tui_report.model.rules import Finding
 from tui_report.model.template import Template
 
 StepKind = Literal["meta", "preamble", "text", "table"]
-State = Literal["empty", "partial", "complete", "error"]
+State = Literal["empty", "partial", "complete", "error", "optional"]
 
-STATE_MARKS: dict[State, str] = {"empty": "空", "partial": "填", "complete": "完", "error": "错"}
+STATE_MARKS: dict[State, str] = {
+    "empty": "空",
+    "partial": "填",
+    "complete": "完",
+    "error": "错",
+    "optional": "可选",
+}
 STATE_LABELS: dict[State, str] = {
     "empty": "未填",
     "partial": "填写中",
     "complete": "已完成",
     "error": "有错误",
+    "optional": "可选（不填也可以，填了才计入进度）",
 }
 
 META_SECTION = "_meta"
@@ -90,15 +103,15 @@ def step_state(report: Report, step: Step, error_targets: set[str]) -> State:
         return "error"
     template = report.tpl
     if step.kind == "meta":
-        return "complete" if report.unit.strip() else "partial"
+        return "complete" if report.unit.strip() and report.level is not None else "partial"
     if step.kind == "preamble":
         # Every preamble field may stay empty (most published reports state the period inside
-        # 总体情况): nothing left to do there.
-        return "complete"
+        # 总体情况): optional until one is written.
+        return "complete" if any(str(v).strip() for v in report.preamble.values()) else "optional"
     if step.kind == "text":
         if report.texts.get(step.target, "").strip():
             return "complete"
-        return "complete" if template.text_part(step.target).optional else "empty"
+        return "optional" if template.text_part(step.target).optional else "empty"
     table = template.table(step.target)
     entered = report.values.get(step.target, {})
     inputs = table.input_cells()
@@ -109,7 +122,12 @@ def step_state(report: Report, step: Step, error_targets: set[str]) -> State:
 
 
 def combine(states: Iterable[State]) -> State:
-    states = list(states)
+    """A section's state from its steps' (an optional step not written does not count, unless
+    every step is one)."""
+    given = list(states)
+    states = [s for s in given if s != "optional"]
+    if not states:
+        return "optional" if given else "complete"
     if "error" in states:
         return "error"
     if all(s == "complete" for s in states):
@@ -123,8 +141,8 @@ def combine(states: Iterable[State]) -> State:
 class Progress:
     steps: dict[str, State]
     sections: dict[str, State]
-    done: int
-    total: int
+    done: int  # steps counted and complete
+    total: int  # steps counted: not the metadata, not an optional part left empty
 
     @property
     def percent(self) -> int:
@@ -139,8 +157,9 @@ def progress(report: Report, findings: list[Finding]) -> Progress:
         states = [step_state(report, step, errors) for step in section.steps]
         steps.update({step.key: state for step, state in zip(section.steps, states, strict=True)})
         sections[section.key] = combine(states)
-    done = sum(1 for s in steps.values() if s == "complete")
-    return Progress(steps, sections, done, len(steps))
+    counted = [state for key, state in steps.items() if key != "meta" and state != "optional"]
+    done = sum(1 for state in counted if state == "complete")
+    return Progress(steps, sections, done, len(counted))
 
 
 def step_of_location(table: str | None, text: str | None, field: str | None) -> str | None:

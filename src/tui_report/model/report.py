@@ -83,7 +83,9 @@ class Report(BaseModel):
     template: str = ""
     template_version: int = 1
     unit: str = ""
-    level: UnitLevel = "township"
+    # None: not chosen yet (an import that could not tell it); check says so (META), like a
+    # missing unit name, and the rules that depend on the level are left out until it is chosen.
+    level: UnitLevel | None = None
     year: int = Field(ge=MIN_YEAR, le=MAX_YEAR)
     preamble: dict[str, str] = {}
     # "section.part" → text
@@ -125,11 +127,18 @@ class Report(BaseModel):
             raise KeyError(f"{table}.{cell_id}")
         if cell.computed:
             raise CellInputError(f"{cell.name} 是自动计算的合计，不能直接填写")
-        row = self.values.setdefault(table, {})
-        if value is None:
+        self._store(table, cell_id, value)
+
+    def _store(self, table: str, cell_id: str, value: CellValue | None) -> None:
+        # A table whose last value is cleared goes too: a file never has an empty table, so a
+        # report read back after a save (the save's own check) or the report as loaded (after
+        # undoing back to it) compares equal.
+        if value is not None:
+            self.values.setdefault(table, {})[cell_id] = value
+        elif (row := self.values.get(table)) is not None:
             row.pop(cell_id, None)
-        else:
-            row[cell_id] = value
+            if not row:
+                del self.values[table]
 
     def set_stored_total(self, table: str, cell_id: str, value: CellValue | None) -> None:
         """A computed cell's stored value as a file brought it (an imported or hand-edited report:
@@ -138,11 +147,7 @@ class Report(BaseModel):
         cell = self.tpl.table(table).cells.get(cell_id)
         if cell is None or not cell.computed:
             raise KeyError(f"{table}.{cell_id}")
-        row = self.values.setdefault(table, {})
-        if value is None:
-            row.pop(cell_id, None)
-        else:
-            row[cell_id] = value
+        self._store(table, cell_id, value)
 
     def get(self, path: str) -> object:
         """Value by dotted key path as used in report files: ``tables.requests.new.natural``,
@@ -176,7 +181,9 @@ def cell_value(table: CompiledTable, entered: dict[str, CellValue], cell: CellDe
     return total if any_filled else None
 
 
-def new_report(unit: str, year: int, level: UnitLevel = "township", template_id: str | None = None) -> Report:
+def new_report(
+    unit: str, year: int, level: UnitLevel | None = "township", template_id: str | None = None
+) -> Report:
     """A blank report; its format is ``template_id`` or, left out, the one for ``year``."""
     template = get_template(template_id or template_for_year(year))
     # No preamble text unless the operator chooses it: the template's default is offered as a

@@ -301,8 +301,8 @@ def _text_implies_zero(
 def _zero_for_levels(
     rule: Rule, report: Report, table: CompiledTable, values: Values, last: Values | None
 ) -> list[Finding]:
-    if report.level not in rule.levels:
-        return []
+    if report.level is None or report.level not in rule.levels:
+        return []  # a level not chosen yet is not one of them: no alarm until it is
     return _must_be_zero(rule, table, values)
 
 
@@ -402,6 +402,8 @@ def _completeness(report: Report, template: Template) -> list[Finding]:
         findings.append(Finding("META", "warning", messages.unit_missing, (Location(field="unit"),)))
     elif (too_long := unit_problem(report.unit, template)) is not None:
         findings.append(Finding("META", "error", too_long, (Location(field="unit"),)))
+    if report.level is None:
+        findings.append(Finding("META", "warning", messages.level_missing, (Location(field="level"),)))
     for section in template.sections:
         for part in section.texts:
             key = f"{section.key}.{part.key}"

@@ -214,6 +214,8 @@ class Messages(_Strict):
     Fields in braces are filled in by the checks."""
 
     unit_missing: str  # no fields
+    # No fields. A site format written before this key existed gets the installed formats' words.
+    level_missing: str = "单位层级未填写：请在报告信息中选择（省级、设区的市级、县级、乡镇级或部门）。"
     unit_too_long: str  # {count} {limit}
     text_empty: str  # {heading} {part}
     table_incomplete: str  # {table} {count}

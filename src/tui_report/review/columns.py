@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui_report.model.indicators import Figure
 from tui_report.model.template import LEVEL_LABELS
+from tui_report.model.timetext import local_moment, time_text
 
 if TYPE_CHECKING:
     from tui_report.review.unitrow import UnitRow
@@ -25,6 +26,7 @@ JsonValue = str | int | bool | list[str] | None
 class Column:
     key: str  # the --json field
     value: Callable[[UnitRow], JsonValue | datetime]  # as --json gives it (a time: ISO 8601)
+    # (a time is a datetime here: ISO 8601 with its zone in --json, model/timetext elsewhere)
     header: str = ""  # the workbook's 状态 sheet and the desk screen; "" = --json only
     # As people read it, where that differs from the value made readable (:func:`readable`).
     text: Callable[[UnitRow], str] | None = None
@@ -42,7 +44,7 @@ def readable(value: JsonValue | datetime) -> str | int:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return time_text(value)
     if isinstance(value, list):
         return "、".join(value)
     return value
@@ -66,7 +68,7 @@ COLUMNS: tuple[Column, ...] = (
         width=18,
         screen=lambda r: r.unit or r.file_name,
     ),
-    Column("level", lambda r: r.level),
+    Column("level", lambda r: r.level or None),  # null: not chosen in the report nor the roster
     Column("level_label", lambda r: LEVEL_LABELS.get(r.level, ""), "层级"),
     Column("state", lambda r: r.state_label, "状态", width=8),
     Column("state_code", lambda r: r.state),
@@ -90,13 +92,13 @@ COLUMNS: tuple[Column, ...] = (
         screen=lambda r: str(r.copied_text) if r.copied_text else "",
     ),
     Column("editing_by", lambda r: r.editor.who if r.editor else None, "正在编辑", width=8, short="编辑中"),
-    Column("editing_since", lambda r: (r.editor.since or None) if r.editor else None, "编辑开始"),
+    Column("editing_since", lambda r: local_moment(r.editor.since) if r.editor else None, "编辑开始"),
     Column(
         "last_saved",
         lambda r: r.saved_at,
         "最后保存",
         width=11,
-        screen=lambda r: r.saved_at.strftime("%m-%d %H:%M") if r.saved_at else "",
+        screen=lambda r: time_text(r.saved_at, year=False),
     ),
     Column("last_saved_by", lambda r: r.saved_by or None, "保存人"),
     Column("exported", lambda r: bool(r.exported)),

@@ -117,7 +117,7 @@ def inspect_file(path: str, last_year_path: str | None = None) -> Inspection:
         with contextlib.suppress(UnsafeFile, ReportFileError):
             last_year = _read(last_year_path)
     findings = check(report, last_year)
-    result.unit, result.level, result.year = report.unit.strip(), report.level, report.year
+    result.unit, result.level, result.year = report.unit.strip(), report.level or "", report.year
     result.template = report.template
     result.findings = findings
     result.state = report_state(report, findings)
@@ -241,7 +241,7 @@ def _text_report(inspection: Inspection) -> Report:
     return Report.model_construct(
         template=inspection.template,
         unit=inspection.unit,
-        level=inspection.level,  # type: ignore[arg-type]
+        level=inspection.level or None,  # type: ignore[arg-type]
         year=inspection.year,
         texts=inspection.texts,
     )

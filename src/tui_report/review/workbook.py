@@ -15,8 +15,9 @@ from pathlib import Path
 from tui_report.model.indicators import Figure, ReviewSpec, column_value, review_spec
 from tui_report.model.linebreak import cells
 from tui_report.model.report import CellValue
-from tui_report.model.rules import SEVERITY_LABELS, Finding, describe_location
+from tui_report.model.rules import SEVERITY_LABELS, Finding
 from tui_report.model.template import Template, get_template
+from tui_report.model.where import SHOWN_LOCATIONS, describe_locations
 from tui_report.review.columns import sheet_value, state_sheet_columns
 from tui_report.review.desk import Review
 from tui_report.review.unitrow import UnitRow
@@ -33,6 +34,7 @@ TOTAL_LABEL = "合计"
 MAX_WIDTH = 48
 HEADER = Style(bold=True, wrap=True, vertical="center")
 NOTE = Style(italic=True, color="666666", wrap=True, vertical="top")  # the indicators' formulas
+NOTE_HEADER = ("指标", "公式")  # the 指标 sheet's note column: each formula as written
 
 
 class WorkbookError(Exception):
@@ -74,7 +76,10 @@ class _Sheet:
         number_format: dict[int, str] | None = None,
         bold: bool = False,
         note: bool = False,
+        note_from: int | None = None,
     ) -> None:
+        """One row; ``note``: the whole row as a note (grey, wrapped); ``note_from``: the cells
+        from that index on (a note column beside the data)."""
         widths = self.widths
         if len(widths) < len(values):
             widths.extend([0] * (len(values) - len(widths)))
@@ -87,8 +92,12 @@ class _Sheet:
             widths[index] = max(widths[index], _cells(shown))
         if note:
             self.ws.append(values, NOTE)
-        elif number_format:
-            self.ws.append(values, [_style(bold, number_format.get(i, "")) for i in range(len(values))])
+        elif number_format or note_from is not None:
+            formats = number_format or {}
+            styles = [_style(bold, formats.get(i, "")) for i in range(len(values))]
+            if note_from is not None:
+                styles[note_from:] = [NOTE] * (len(values) - note_from)
+            self.ws.append(values, styles)
         else:
             self.ws.append(values, _style(bold, ""))
 
@@ -123,11 +132,12 @@ def _summary_sheets(workbook: Workbook, review: Review, spec: ReviewSpec) -> Non
 
 
 def _findings_sheet(workbook: Workbook, review: Review) -> None:
-    sheet = _Sheet(workbook, SHEET_FINDINGS, ["单位", "文件", "严重程度", "规则", "位置", "键", "说明"])
+    # The people's columns first; the rule id and the key paths (as check --json names them) last.
+    sheet = _Sheet(workbook, SHEET_FINDINGS, ["单位", "文件", "严重程度", "位置", "说明", "规则", "键"])
     templates: dict[str, Template | None] = {}
     for row in review.rows:
         if row.problem and not row.findings:
-            sheet.append([row.unit or "（无法读取）", row.file_name, "错误", "FILE", "", "", row.problem])
+            sheet.append([row.unit or "（无法读取）", row.file_name, "错误", "", row.problem, "FILE", ""])
             continue
         if row.template not in templates:
             try:
@@ -141,37 +151,51 @@ def _findings_sheet(workbook: Workbook, review: Review) -> None:
 
 
 def _finding_cells(row: UnitRow, finding: Finding, template: Template | None) -> list[object]:
-    where = "、".join(describe_location(template, loc) for loc in finding.locations[:3])
-    keys = "、".join(loc.path for loc in finding.locations[:3])
-    if len(finding.locations) > 3:
-        where += f" 等{len(finding.locations)}处"
+    where = describe_locations(template, finding.locations)
+    keys = "、".join(loc.path for loc in finding.locations[:SHOWN_LOCATIONS])
+    if len(finding.locations) > SHOWN_LOCATIONS:
         keys += " …"
     return [
         row.unit,
         row.file_name,
         SEVERITY_LABELS[finding.severity],
-        finding.rule,
         where,
-        keys,
         finding.message,
+        finding.rule,
+        keys,
     ]
 
 
 def _indicator_sheet(workbook: Workbook, review: Review, spec: ReviewSpec) -> None:
+    """One column per indicator (and per year of each year-over-year figure), its formula in words
+    under the name (算法); the formulas as written in ``schemas/review/`` in a note column at the
+    right (指标, 公式), for whoever checks them."""
     indicators = spec.indicators
     compared = [f"{i.name}（{year}）" for i in spec.year_over_year for year in ("本年", "上年")]
     header = ["单位", *(i.name for i in indicators), *compared]
-    sheet = _Sheet(workbook, SHEET_INDICATORS, header, header_rows=2)
-    formulas = [i.formula.text for i in spec.year_over_year for _ in ("本年", "上年")]
-    sheet.append(["公式", *(i.formula.text for i in indicators), *formulas], note=True)
+    note_from = len(header) + 1  # one empty column between the figures and the note
+    notes = [(i.name, i.formula.text) for i in (*indicators, *spec.year_over_year)]
+    gap = [""] * (note_from - len(header))
+    sheet = _Sheet(workbook, SHEET_INDICATORS, [*header, *gap, *NOTE_HEADER], header_rows=2)
+    words = [i.words for i in spec.year_over_year for _ in ("本年", "上年")]
     formats = {n + 1: "0.0%" for n, i in enumerate(indicators) if i.format == "percent"}
     rows = _figure_rows(review)
-    for row in rows:
-        values = [_number(row.indicators.get(i.id)) for i in indicators]
-        sheet.append([row.unit, *values, *_compared_values(row, spec)], formats)
+    lines: list[list[object]] = [["算法", *(i.words for i in indicators), *words]]
+    lines += [
+        [row.unit, *(_number(row.indicators.get(i.id)) for i in indicators), *_compared_values(row, spec)]
+        for row in rows
+    ]
     county = [_number(review.county_indicators.get(i.id)) for i in indicators]
-    sheet.append([TOTAL_LABEL, *county, *_county_compared(rows, spec)], formats, bold=True)
-    sheet.widths = [min(w, 24) if n else w for n, w in enumerate(sheet.widths)]
+    lines.append([TOTAL_LABEL, *county, *_county_compared(rows, spec)])
+    lines += [[] for _ in range(len(notes) - len(lines))]  # the note column goes on below
+    for n, line in enumerate(lines):
+        note = list(notes[n]) if n < len(notes) else []
+        cells = [*line, *([None] * (note_from - len(line))), *note] if note else line
+        if n == 0:
+            sheet.append(cells, note=True)
+        else:
+            sheet.append(cells, formats, bold=n == len(rows) + 1, note_from=note_from if note else None)
+    sheet.widths = [min(w, 24) if 0 < n < note_from else w for n, w in enumerate(sheet.widths)]
     sheet.finish()
 
 
@@ -207,7 +231,7 @@ def _chart_sheet(workbook: Workbook, review: Review, spec: ReviewSpec) -> None:
     first = len(spec.indicators) + 2
     for n, item in enumerate(spec.year_over_year):
         columns[item.id], columns["last:" + item.id] = first + 2 * n, first + 2 * n + 1
-    last_row = units + 2  # row 1 the header, row 2 the formulas
+    last_row = units + 2  # row 1 the header, row 2 the formulas in words
     sheet = workbook.add_sheet(SHEET_CHARTS)
     for n, chart in enumerate(spec.charts):
         series = tuple(

@@ -25,7 +25,7 @@ class MetaSection(_Strict):
     template: str
     template_version: int | None = None
     unit: str = ""
-    level: str = "township"
+    level: str = ""  # absent or "": not chosen yet (Report.level None)
     year: int
 
 

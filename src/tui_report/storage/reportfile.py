@@ -109,7 +109,7 @@ def report_from_data(data: dict[str, Any], path: Path, text: str = "") -> Report
         template=template.id,
         template_version=meta.template_version if meta.template_version is not None else template.version,
         unit=meta.unit,
-        level=meta.level,  # type: ignore[arg-type]  # checked against LEVEL_LABELS above
+        level=meta.level or None,  # type: ignore[arg-type]  # checked against LEVEL_LABELS above
         year=meta.year,
         preamble=dict(shape.preamble),
         texts=_texts(shape.texts, template, fail),
@@ -127,9 +127,12 @@ def _template(template_id: str, fail: Fail, dotted: list[str]) -> Template:
 
 
 def _check_meta(meta: MetaSection, template: Template, fail: Fail) -> None:
-    if meta.level not in LEVEL_LABELS:
+    if meta.level and meta.level not in LEVEL_LABELS:
         choices = "、".join(f"{k}（{v}）" for k, v in LEVEL_LABELS.items())
-        raise fail(f"report.level 的值“{meta.level}”无效，可选：{choices}", ["report", "level"])
+        raise fail(
+            f'report.level 的值“{meta.level}”无效，可选：{choices}；尚未确定时写 ""（空）',
+            ["report", "level"],
+        )
     problem = year_problem(meta.year)
     if problem:
         raise fail(f"report.year 的值 {problem}", ["report", "year"])
@@ -324,7 +327,9 @@ def report_to_data(report: Report) -> dict[str, Any]:
             "template": report.template,
             "template_version": report.template_version,
             "unit": report.unit,
-            "level": report.level,
+            # Written empty, not left out, when not chosen: a program from before unset levels
+            # refuses the file instead of reading it as its old default (乡镇).
+            "level": report.level or "",
             "year": report.year,
         }
     }

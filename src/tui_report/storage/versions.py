@@ -270,6 +270,18 @@ def list_versions(report_path: Path | str, *, folder_fd: int | None = None) -> l
         os.close(vfd)
 
 
+def versions_problem(report_path: Path | str) -> str | None:
+    """Why the kept versions of a report cannot be listed (a folder this user may not open, a link
+    in its place), or None. :func:`list_versions` lists none then: not the same as "no versions"."""
+    try:
+        vfd = _open_versions(Path(report_path), create=False)
+    except ReportFileError as exc:
+        return str(exc)
+    if vfd is not None:
+        os.close(vfd)
+    return None
+
+
 def read_version(version: Version) -> bytes:
     """A version's bytes (a regular file, bounded)."""
     return read_regular(version.file, MAX_REPORT_BYTES)[0]
@@ -414,4 +426,5 @@ __all__ = [
     "shared_subdir",
     "version_name",
     "versions_dir",
+    "versions_problem",
 ]

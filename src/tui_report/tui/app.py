@@ -27,6 +27,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui_report.host.terminal import escape_controls, escape_line
+from tui_report.model.linebreak import cells
 from tui_report.model.report import Report
 from tui_report.safety.folder import CannotEditError
 from tui_report.safety.hangup import HangupGuard, install_hangup_handlers
@@ -37,6 +38,7 @@ from tui_report.storage.safefile import UnsafeFileError
 from tui_report.tui import recent, textual_compat
 from tui_report.tui.commands import ScreenCommands
 from tui_report.tui.controller import Controller
+from tui_report.tui.keynames import key_label
 from tui_report.tui.safety_flows import SafetyFlows
 from tui_report.tui.screens.editor import EditorScreen
 from tui_report.tui.screens.home import HomeScreen
@@ -58,18 +60,19 @@ def is_typed_space(character: str | None) -> bool:
     )
 
 
+# The banner is one line of an 80-column screen (its padding aside).
+BANNER_CELLS = 78
+
+
 def locale_warning(environ: Mapping[str, str]) -> str:
-    """A plain note when the session's locale does not declare UTF-8 (the terminal may then show
-    Chinese as garbage). Written in ASCII first, so that it is readable either way."""
+    """One Chinese line, with the fix, when the session's locale does not declare UTF-8 (the
+    terminal may then show Chinese as garbage): the command in it stays readable either way."""
     name = environ.get("LC_ALL") or environ.get("LANG") or ""
     if "utf" in name.lower().replace("-", "").replace("_", ""):
         return ""
-    shown = name or "unset"
-    return (
-        f"LANG={shown}: if Chinese looks garbled, set the terminal to UTF-8 "
-        "(PuTTY: Window > Translation > UTF-8) and run: export LANG=C.UTF-8  "
-        "如果中文显示为乱码，请把终端字符集设为 UTF-8。"
-    )
+    fix = "中文乱码时：终端字符集设为 UTF-8，再运行 export LANG=C.UTF-8"
+    now = f"（现为 {escape_controls(name)}）" if name else "（现未设置）"
+    return fix + now if cells(fix + now) <= BANNER_CELLS else fix
 
 
 class ReportApp(App[int]):
@@ -88,7 +91,6 @@ class ReportApp(App[int]):
             "f1",
             "help",
             "帮助",
-            key_display="F1",
             id="app.help",
             priority=True,
             tooltip="当前位置能用的按键（对话框和命令面板里也能用）",
@@ -97,18 +99,14 @@ class ReportApp(App[int]):
             "ctrl+q",
             "request_quit",
             "退出",
-            key_display="^Q",
             id="app.quit",
             tooltip="有未保存的修改时会问 保存 / 不保存 / 取消",
         ),
-        Binding(
-            "f10", "request_quit", "退出", key_display="F10", id="app.quit_f10", show=False, priority=True
-        ),
+        Binding("f10", "request_quit", "退出", id="app.quit_f10", show=False, priority=True),
         Binding(
             "ctrl+p",
             "command_palette",
             "命令",
-            key_display="^P",
             id="app.palette",
             show=False,
             priority=True,
@@ -118,7 +116,6 @@ class ReportApp(App[int]):
             "f12",
             "redraw",
             "重绘屏幕",
-            key_display="F12",
             id="app.redraw",
             show=False,
             tooltip="屏幕上出现乱码或别的程序（如系统广播）留下的文字时按一下",
@@ -409,14 +406,21 @@ class ReportApp(App[int]):
         if not notes:
             text = getattr(screen, "HELP", "")
             notes = [text] if text else []
-        keys = help_keys(screen, self.get_key_display)
+        keys = help_keys(screen)
         self.push_screen(HelpScreen(title, notes, keys))
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(
-                CommandPalette(placeholder="输入命令或部分名称，如：保存、表三、问题", id="--command-palette")
+                textual_compat.ChinesePalette(
+                    placeholder="输入命令或部分名称，如：保存、表三、问题", id="--command-palette"
+                )
             )
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Every key on the screen (the footer, Textual's own widgets) named the one way
+        (``tui/keynames.py``): ``Ctrl+S``, ``PgDn``, ``↑``."""
+        return key_label(binding.key)
 
     def get_system_commands(self, screen: Screen[object]) -> list[SystemCommand]:  # type: ignore[override]
         return [
@@ -497,6 +501,7 @@ def main(argv: list[str]) -> int:
 
 
 def _print_versions_hint(path: Path) -> None:
+    from tui_report.model.timetext import time_text
     from tui_report.storage.versions import list_versions
 
     versions = list_versions(path)
@@ -504,7 +509,7 @@ def _print_versions_hint(path: Path) -> None:
         newest = versions[0]
         print(
             f"文件未被改动。该报告有 {len(versions)} 个历史版本，最近的是 "
-            f"{newest.saved_at:%Y-%m-%d %H:%M} {newest.user} 保存的：\n"
+            f"{time_text(newest.saved_at)} {newest.user} 保存的：\n"
             f"  tui-report history {path}      查看历史版本\n"
             f"  tui-report restore {path} {newest.number}    恢复最近的版本（出错的文件也会保留）",
             file=sys.stderr,

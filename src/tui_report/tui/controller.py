@@ -7,6 +7,7 @@ No Textual here, so the same logic is tested without a terminal.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tui_report.model.history import CellEdit, Change, History
@@ -73,6 +74,18 @@ class Controller:
         cell = self.report.tpl.table(table).cells[cell_id]
         self.apply(Change(f"{cell.name}", (CellEdit(table, cell_id, before, value),)))
         return True
+
+    def set_cells(self, table: str, values: Sequence[tuple[str, CellValue | None]], label: str) -> int:
+        """Commit several cells as one undoable step (a paste); returns how many changed."""
+        entered = self.report.entered
+        edits = tuple(
+            CellEdit(table, cid, before, value)
+            for cid, value in values
+            if (before := entered(table, cid)) != value or type(before) is not type(value)
+        )
+        if edits:
+            self.apply(Change(label, edits))
+        return len(edits)
 
     def use_computed_totals(self, table: str, cell_ids: list[str]) -> int:
         """Drop the stored value of each computed cell among ``cell_ids`` that has one (a total
@@ -168,4 +181,6 @@ class Controller:
         return "自动计算：" + " + ".join(names)
 
     def display(self, table: str, cell_id: str) -> str:
-        return format_value(self.report.cell(table, cell_id))
+        """The cell as the grid shows it: a stored total as stored (see ``grid/paint.cell_view``)."""
+        stored = self.report.entered(table, cell_id)
+        return format_value(stored if stored is not None else self.report.cell(table, cell_id))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from tui_report.host.terminal import escape_line
 from tui_report.model.indicators import Indicator, format_figure, review_spec
 from tui_report.model.linebreak import cells
+from tui_report.model.timetext import time_text
 from tui_report.review.columns import SCREEN_COLUMNS, SCREEN_FIRST_DROPPED, Column, screen_text
 from tui_report.review.desk import Review
 from tui_report.review.deskflow import distinguishing_names, publish_hold_reason
@@ -148,10 +149,10 @@ def detail_text(row: UnitRow, review: Review) -> str:
     unit, the days past the deadline; the contact, and why the file cannot be read."""
     files = [row.file_name or "尚未提交报告"]
     if row.editor:
-        since = row.editor.since[11:16] if len(row.editor.since) >= 16 else ""
+        since = time_text(row.editor.since)
         files.append(f"{row.editor.who}正在编辑" + (f"（{since}起）" if since else ""))
     if row.saved_at:
-        files.append(f"{row.saved_at:%m-%d %H:%M} {row.saved_by}保存")
+        files.append(f"{time_text(row.saved_at)} {row.saved_by}保存")
     if row.exported:
         files.append("已导出 " + "、".join(row.exported))
     flow: list[str] = []
@@ -159,7 +160,7 @@ def detail_text(row: UnitRow, review: Review) -> str:
         submitted = row.workflow.submitted
         flow.append(
             row.workflow.label
-            + (f"（{submitted.author} {submitted.at:%m-%d %H:%M} 报送）" if submitted is not None else "")
+            + (f"（{submitted.author} {time_text(submitted.at)} 报送）" if submitted is not None else "")
         )
         reason = publish_hold_reason(row)
         flow.append(f"暂不发布：{reason}" if reason else "可以发布")

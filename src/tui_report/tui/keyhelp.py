@@ -12,6 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from tui_report.tui.keynames import key_label
+
 # Textual's built-in actions → what they do, in the operator's words.
 ACTION_WORDS: dict[str, str] = {
     "quit": "退出",
@@ -140,10 +142,9 @@ def group_name(namespace: DOMNode) -> str:
     return "本页"
 
 
-def help_keys(screen: Screen[object], key_display: object) -> list[tuple[str, str, str]]:
-    """(group, key, description) of every active key with a description, focused widget first.
-    ``key_display`` is ``App.get_key_display``."""
-    assert callable(key_display)
+def help_keys(screen: Screen[object]) -> list[tuple[str, str, str]]:
+    """(group, key, description) of every active key with a description, focused widget first;
+    keys named by :func:`key_name`, as the footer and the README name them."""
     keys: list[tuple[str, str, str]] = []
     seen: set[str] = set()
     for active in screen.active_bindings.values():
@@ -152,7 +153,7 @@ def help_keys(screen: Screen[object], key_display: object) -> list[tuple[str, st
         if not words or not active.enabled or (binding.id or binding.key) in seen:
             continue
         seen.add(binding.id or binding.key)
-        keys.append((group_name(active.node), str(key_display(binding)), words))
+        keys.append((group_name(active.node), key_name(binding), words))
     # Grouped, in the order the groups first appear (the focus chain).
     order = {group: i for i, group in reversed(list(enumerate(k[0] for k in keys)))}
     return sorted(keys, key=lambda k: order[k[0]])
@@ -160,9 +161,8 @@ def help_keys(screen: Screen[object], key_display: object) -> list[tuple[str, st
 
 def key_name(binding: Binding) -> str:
     """A key as the operator reads it in the palette, F1 and the README (``Ctrl+S``, ``F5``,
-    ``PgDn``): the binding's own display, with Textual's ``^`` spelt out."""
-    shown = binding.key_display or binding.key
-    return "Ctrl+" + shown[1:] if shown.startswith("^") else shown
+    ``PgDn``, ``↑``): :func:`tui_report.tui.keynames.key_label` of the binding's key."""
+    return key_label(binding.key)
 
 
 def keys_of(bindings: list[Binding], action: str) -> str:

@@ -29,7 +29,9 @@ def new_report_dialog(app: ReportApp, folder: Path, last: Report | None = None) 
     if last is None:
         app.push_screen(NewReportDialog(folder, date.today().year - 1), done)
     else:
-        dialog = NewReportDialog(folder, last.year + 1, last.unit, last.level, f"从{last.year}年报告新建")
+        dialog = NewReportDialog(
+            folder, last.year + 1, last.unit, last.level or "", f"从{last.year}年报告新建"
+        )
         app.push_screen(dialog, done)
 
 

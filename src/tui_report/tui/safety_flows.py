@@ -22,6 +22,7 @@ from textual.app import App
 from textual.screen import ModalScreen
 
 from tui_report.host.terminal import escape_line
+from tui_report.model.timetext import time_text
 from tui_report.safety.lock import LockedError, TakeOverError, current_owner, locked_error
 from tui_report.session import EditSession, OutsideChange, Recovery
 from tui_report.storage.errors import NotWritableHereError, ReportFileError
@@ -363,7 +364,7 @@ class SafetyFlows:
             self.app.notify("已恢复历史版本（出错的文件也保留为历史版本）", timeout=6)
             self.host.open_path(path)
 
-        when = newest.saved_at.strftime("%m月%d日 %H:%M")
+        when = time_text(newest.saved_at)
         self.app.push_screen(
             ConfirmDialog(
                 f"{error}\n\n文件未被改动。要恢复最近的历史版本（{when}，{newest.user} 保存）吗？",

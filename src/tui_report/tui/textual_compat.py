@@ -39,6 +39,10 @@ upgrade removes what it relies on (then drop the workaround or adapt it here, no
   (:meth:`~LineRepaintOptionList.repainting_only`). It declares ``OptionList.highlighted`` again
   without the repaint, hooks Textual's private watcher ``_watch_highlighted`` and narrows
   ``refresh()`` while prompts are replaced (OptionList repaints itself whole for each).
+- :class:`ChinesePalette`: the command palette saying 无匹配的命令 when nothing matches. Textual
+  writes "No matches found" from inside ``CommandPalette._start_no_matches_countdown`` (a private
+  method with the text in a closure); the subclass replaces that method, keeping its behaviour
+  (the disabled option with the id ``CommandPalette._NO_MATCHES`` after the same delay).
 - no control character of a widget's text reaches the terminal (``Strip.render``, installed by
   :func:`install`): a text box (``Input``, ``TextArea``) shows a report's text as it is, and an
   ESC, a BEL or a bidirectional override in it would be sent raw, retitling or clearing the
@@ -58,11 +62,13 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.control import Control
 from rich.segment import Segment
+from rich.text import Text
 from textual import events
 from textual._compositor import ChopsUpdate, InlineUpdate, LayoutUpdate
 from textual._wrap import compute_wrap_offsets
 from textual._xterm_parser import XTermParser
 from textual.app import ComposeResult
+from textual.command import CommandList, CommandPalette
 from textual.document import _wrapped_document
 from textual.geometry import Region
 from textual.reactive import Reactive, reactive
@@ -71,6 +77,7 @@ from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList
+from textual.widgets.option_list import Option
 
 from tui_report.host.terminal import has_controls
 from tui_report.model.linebreak import break_offsets
@@ -316,3 +323,22 @@ class LineRepaintOptionList(OptionList):
                 return self
             regions = tuple(lines)
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+
+NO_MATCHES = "无匹配的命令"
+
+
+class ChinesePalette(CommandPalette):
+    """The command palette with its one English message in Chinese (see the module's notes)."""
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def no_matches() -> None:
+            # Only for a query: an empty one is the list of every command, never "no matches".
+            if search_value:
+                shown = Option(Text(NO_MATCHES, justify="center"), disabled=True, id=self._NO_MATCHES)
+                self.query_one(CommandList).add_option(shown)
+            self._list_visible = bool(search_value)
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, no_matches)

@@ -25,13 +25,16 @@ EditMode = Literal["overwrite", "in_place"]
 NUMBER_START = frozenset("0123456789.-+") | {chr(0xFF10 + i) for i in range(10)} | frozenset("．－＋")
 
 
+READ_ONLY = "报告以只读方式打开，不能修改"
+
+
 def edit_refusal(cell: CellDef, read_only: bool, formula: str) -> str | None:
     """Why a cell cannot be typed into (a total: ``formula`` says how it is computed; a report
     opened read-only), or None."""
     if cell.computed:
         return f"{cell.name} 是自动计算的合计，不能填写（{formula}）"
     if read_only:
-        return "报告以只读方式打开，不能修改"
+        return READ_ONLY
     return None
 
 

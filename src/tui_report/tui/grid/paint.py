@@ -66,11 +66,15 @@ class PaintState:
 def cell_view(
     table: CompiledTable, values: dict[str, CellValue], marks: Mapping[str, CellMark], cell_id: str
 ) -> CellView:
-    """What ``cell_id`` shows: its value (entered or computed) and its mark."""
+    """What ``cell_id`` shows: its value (entered or computed) and its mark. A total the file
+    stores (a printed total an import kept because it disagrees with its parts) is shown as stored,
+    marked by its finding, until Delete / 采用自动合计 drops it: the operator sees what is dropped."""
     cell = table.cells[cell_id]
     mark = marks.get(cell_id)
     char = MARK_CHARS[mark.severity] if mark else ("=" if cell.computed else " ")
-    return CellView(format_value(cell_value(table, values, cell)), char, cell.computed)
+    stored = values.get(cell_id)
+    shown = stored if stored is not None else cell_value(table, values, cell)
+    return CellView(format_value(shown), char, cell.computed)
 
 
 class GridPainter:

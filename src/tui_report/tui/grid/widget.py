@@ -31,7 +31,7 @@ from textual.widget import Widget
 from tui_report.model.linebreak import cells
 from tui_report.model.report import CellInputError, parse_cell_input
 from tui_report.tui.controller import Controller
-from tui_report.tui.grid import nav, viewport
+from tui_report.tui.grid import nav, paste, viewport
 from tui_report.tui.grid.celledit import CellEditor, EditMode, edit_refusal, starts_a_number
 from tui_report.tui.grid.keys import GRID_BINDINGS, GRID_HELP
 from tui_report.tui.grid.layout import GridLayout, build_layout
@@ -349,15 +349,15 @@ class TableGrid(Widget, can_focus=True):
             self.app.bell()
 
     def on_paste(self, event: events.Paste) -> None:
-        event.stop()
-        text = event.text.strip().splitlines()[0] if event.text.strip() else ""
-        if not text:
+        # One value is typed into the cell; a block of cells goes on to the page (TablePage).
+        value = paste.one_value(paste.pasted_rows(event.text))
+        if value is None:
             return
-        if not self.editor.editing:
-            if self._refuse_computed():
-                return
-            self.editor.overwrite()
-        self._type(text)
+        event.stop()
+        if self.editor.editing or not self._refuse_computed():
+            if not self.editor.editing:
+                self.editor.overwrite()
+            self._type(value)
 
     def action_enter(self) -> None:
         if not self.editor.editing:

@@ -207,9 +207,9 @@ class NoticesScreen(ModalScreen[None]):
     NoticesScreen #notice-lines { height: auto; max-height: 14; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", "发通知", key_display="N", id="notices.new"),
-        Binding("d", "clear", "全部撤下", key_display="D", id="notices.clear"),
-        Binding("escape", "close", "返回", key_display="Esc", id="notices.close"),
+        Binding("n", "new", "发通知", id="notices.new"),
+        Binding("d", "clear", "全部撤下", id="notices.clear"),
+        Binding("escape", "close", "返回", id="notices.close"),
     ]
 
     def __init__(self, year_folder: Path) -> None:

@@ -26,9 +26,9 @@ class QuitDialog(ModalScreen[str]):
     """保存 / 不保存 / 取消 when leaving with unsaved changes. Returns save, discard or cancel."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s,y", "choose('save')", "保存", key_display="S", id="quit.save"),
-        Binding("n", "choose('discard')", "不保存", key_display="N", id="quit.discard"),
-        Binding("escape,c", "choose('cancel')", "取消", key_display="Esc", id="quit.cancel"),
+        Binding("s,y", "choose('save')", "保存", id="quit.save"),
+        Binding("n", "choose('discard')", "不保存", id="quit.discard"),
+        Binding("escape,c", "choose('cancel')", "取消", id="quit.cancel"),
         Binding("left", "app.focus_previous", show=False),
         Binding("right", "app.focus_next", show=False),
     ]
@@ -60,8 +60,8 @@ class ConfirmDialog(ModalScreen[bool]):
     """A yes/no question. Enter or Y = yes, Esc or N = no."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "是", key_display="Y", id="confirm.yes"),
-        Binding("escape,n", "answer(False)", "否", key_display="Esc", id="confirm.no"),
+        Binding("y", "answer(True)", "是", id="confirm.yes"),
+        Binding("escape,n", "answer(False)", "否", id="confirm.no"),
         Binding("left", "app.focus_previous", show=False),
         Binding("right", "app.focus_next", show=False),
     ]
@@ -93,7 +93,7 @@ class PathDialog(ModalScreen[Path | None]):
     """Ask for a file name (export, save as). Enter = OK, Esc = cancel."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "取消", key_display="Esc", id="path.cancel"),
+        Binding("escape", "cancel", "取消", id="path.cancel"),
     ]
 
     def __init__(self, title: str, default: Path) -> None:
@@ -122,7 +122,7 @@ class NewReportDialog(ModalScreen[dict[str, str] | None]):
     """Unit, year, level and file name of a new report."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "取消", key_display="Esc", id="new.cancel"),
+        Binding("escape", "cancel", "取消", id="new.cancel"),
     ]
     HELP = "新建报告：填写单位名称、年度，选择层级，确认文件名后按 Enter 创建。Esc 取消。"
 
@@ -146,7 +146,7 @@ class NewReportDialog(ModalScreen[dict[str, str] | None]):
             yield unit
             yield Static("报告年度", classes="field-label")
             yield Input(str(self.year), id="new-year")
-            yield Static("单位层级（上下键选择）", classes="field-label")
+            yield Static("单位层级（↑ ↓ 选择）", classes="field-label")
             levels = OptionList(
                 *[Option(plain_line(label), id=key) for key, label in LEVEL_LABELS.items()], id="new-level"
             )
@@ -237,8 +237,8 @@ class ExportDialog(ModalScreen[tuple[Path, SubheadingStyle] | None]):
     or run in; saved in the report's [export] table). Enter = export, Esc = cancel."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "取消", key_display="Esc", id="export.cancel"),
-        Binding("f2", "toggle_subheadings", "小标题格式", key_display="F2", id="export.subheadings"),
+        Binding("escape", "cancel", "取消", id="export.cancel"),
+        Binding("f2", "toggle_subheadings", "小标题格式", id="export.subheadings"),
     ]
 
     def __init__(self, title: str, default: Path, subheadings: SubheadingStyle) -> None:

@@ -40,7 +40,7 @@ class DoctorScreen(ModalScreen[None]):
     DoctorScreen .doctor-fix { margin-left: 6; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "close", "关闭", key_display="Esc", id="doctor.close"),
+        Binding("escape,enter", "close", "关闭", id="doctor.close"),
     ]
 
     def __init__(self, folder: Path | None) -> None:

@@ -94,26 +94,23 @@ EDITOR_BINDINGS: list[BindingType] = [
         "ctrl+s",
         "save",
         "保存",
-        key_display="^S",
         id="editor.save",
         tooltip="保存报告（每次保存都保留上一版）",
     ),
-    Binding("f5", "save", "保存", key_display="F5", id="editor.save_f5", show=False),
+    Binding("f5", "save", "保存", id="editor.save_f5", show=False),
     # Read-only, the same keys offer 另存为 (check_action shows one or the other).
     Binding(
         "ctrl+s",
         "save_copy",
         "另存为",
-        key_display="^S",
         id="editor.save_as",
         tooltip="只读打开时：保存为另一个文件",
     ),
-    Binding("f5", "save_copy", "另存为", key_display="F5", id="editor.save_as_f5", show=False),
+    Binding("f5", "save_copy", "另存为", id="editor.save_as_f5", show=False),
     Binding(
         "f3",
         "findings",
         "问题",
-        key_display="F3",
         id="editor.findings",
         tooltip="列出所有错误和警告，Enter 跳到该处",
     ),
@@ -121,24 +118,20 @@ EDITOR_BINDINGS: list[BindingType] = [
         "f4",
         "fill_zero",
         "填0",
-        key_display="F4",
         id="editor.fill_zero",
         priority=True,
         tooltip="把当前表格中所有空格填为0",
     ),
     # Priority: the app runs them as they arrive and holds what comes after until the new page
     # has the focus (see action_step), so that typing or pasting right after PgDn lands there.
-    Binding(
-        "pageup", "step(-1)", "上一部分", key_display="PgUp", id="editor.prev", show=False, priority=True
-    ),
-    Binding("pagedown", "step(1)", "下一部分", key_display="PgDn", id="editor.next", priority=True),
-    Binding("f7", "step(-1)", "上一部分", key_display="F7", id="editor.prev_f7", show=False, priority=True),
-    Binding("f8", "step(1)", "下一部分", key_display="F8", id="editor.next_f8", show=False, priority=True),
+    Binding("pageup", "step(-1)", "上一部分", id="editor.prev", show=False, priority=True),
+    Binding("pagedown", "step(1)", "下一部分", id="editor.next", priority=True),
+    Binding("f7", "step(-1)", "上一部分", id="editor.prev_f7", show=False, priority=True),
+    Binding("f8", "step(1)", "下一部分", id="editor.next_f8", show=False, priority=True),
     Binding(
         "f6",
         "toggle_sidebar",
         "目录",
-        key_display="F6",
         id="editor.sidebar",
         show=False,
         tooltip="隐藏或显示左侧目录",
@@ -147,20 +140,18 @@ EDITOR_BINDINGS: list[BindingType] = [
         "f9",
         "export",
         "导出",
-        key_display="F9",
         id="editor.export",
         show=False,
         tooltip="导出 Word（.docx）；有错误时可选择导出草稿；F2 切换第一部分小标题的排法",
     ),
-    Binding("ctrl+z", "undo", "撤销", key_display="^Z", id="editor.undo", show=False),
-    Binding("ctrl+y", "redo", "重做", key_display="^Y", id="editor.redo", show=False),
+    Binding("ctrl+z", "undo", "撤销", id="editor.undo", show=False),
+    Binding("ctrl+y", "redo", "重做", id="editor.redo", show=False),
     # F11: 报送审核 for the operator; in a report opened from the desk, the reviewer's comment on the
     # cell or text part under the cursor (check_action shows one or the other).
     Binding(
         "f11",
         "submit_for_review",
         "报送审核",
-        key_display="F11",
         id="editor.submit",
         show=False,
         tooltip="保存后报送县政务公开办审核（有错误或未填写的部分时不能报送，并列出原因）",
@@ -169,7 +160,6 @@ EDITOR_BINDINGS: list[BindingType] = [
         "f11",
         "comment_here",
         "提意见",
-        key_display="F11",
         id="editor.comment",
         show=False,
         tooltip="从汇总审核打开的报告里：对光标所在的单元格或文字部分提审核意见",
@@ -180,7 +170,6 @@ EDITOR_BINDINGS: list[BindingType] = [
         "ctrl+q",
         "close_to_desk",
         "返回汇总",
-        key_display="^Q",
         id="editor.close_to_desk",
         tooltip="从汇总审核打开的报告：关闭它，回到汇总审核（有未保存的修改时先问）",
     ),
@@ -188,7 +177,6 @@ EDITOR_BINDINGS: list[BindingType] = [
         "escape",
         "back",
         "返回目录",
-        key_display="Esc",
         id="editor.back",
         show=False,
         tooltip="退回一级，不会退出程序",
@@ -319,7 +307,11 @@ class EditorScreen(WorkflowEditing):
             self.query_one("#title", Static).update(plain_line(text))
             self._title_text = text
         progress = controller.progress
-        progress_text = f"完成 {progress.done}/{progress.total}\n错误 {controller.error_count}  警告 {controller.warning_count}"
+        # Only what was filled counts (model/progress): a blank report reads 完成 0/9 0%.
+        progress_text = (
+            f"完成 {progress.done}/{progress.total} {progress.percent}%\n"
+            f"错误 {controller.error_count}  警告 {controller.warning_count}"
+        )
         if progress_text != self._progress_text:
             self.query_one("#progress", Static).update(plain(progress_text))
             self._progress_text = progress_text

@@ -33,10 +33,10 @@ class FindingsScreen(Screen[Finding | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f3", "close", "返回", key_display="Esc", id="findings.close"),
-        Binding("enter", "jump", "跳到该处", key_display="Enter", id="findings.jump"),
+        Binding("escape,f3", "close", "返回", id="findings.close"),
+        Binding("enter", "jump", "跳到该处", id="findings.jump"),
     ]
-    HELP = "问题列表：上下键选择，Enter 跳到出问题的单元格或文字部分，Esc 返回。! 错误，? 警告。"
+    HELP = "问题列表：↑ ↓ 选择，Enter 跳到出问题的单元格或文字部分，Esc 返回。! 错误，? 警告。"
 
     def __init__(self, report: Report, findings: list[Finding]) -> None:
         super().__init__()

@@ -17,7 +17,7 @@ from tui_report.tui.widgets.wrapped import WrappedText
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1,enter", "close", "关闭帮助", key_display="Esc", id="help.close"),
+        Binding("escape,f1,enter", "close", "关闭帮助", id="help.close"),
     ]
 
     def __init__(self, title: str, notes: list[str], keys: list[tuple[str, str, str]]) -> None:

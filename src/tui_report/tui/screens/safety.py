@@ -89,10 +89,10 @@ class LockDialog(_Choice):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *_Choice.BINDINGS,
-        Binding("r", "choose('read_only')", "只读打开", key_display="R", id="lock.read_only"),
-        Binding("w", "choose('wait')", "等待", key_display="W", id="lock.wait"),
-        Binding("k", "take_over", "结束旧会话并接管", key_display="K", id="lock.take_over"),
-        Binding("escape", "choose('cancel')", "取消", key_display="Esc", id="lock.cancel"),
+        Binding("r", "choose('read_only')", "只读打开", id="lock.read_only"),
+        Binding("w", "choose('wait')", "等待", id="lock.wait"),
+        Binding("k", "take_over", "结束旧会话并接管", id="lock.take_over"),
+        Binding("escape", "choose('cancel')", "取消", id="lock.cancel"),
     ]
     HELP = (
         "报告正在被编辑：R 只读打开（可浏览、导出、另存为副本），W 等待对方退出后自动打开，"
@@ -137,7 +137,7 @@ class WaitDialog(ModalScreen[str]):
     """Shown while a worker waits for the lock; the app dismisses it. Esc returns cancel."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "停止等待", key_display="Esc", id="wait.cancel"),
+        Binding("escape", "cancel", "停止等待", id="wait.cancel"),
     ]
 
     def __init__(self, text: str) -> None:
@@ -158,10 +158,10 @@ class RecoveryDialog(_Choice):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *_Choice.BINDINGS,
-        Binding("r", "choose('recover')", "恢复", key_display="R", id="recovery.recover"),
-        Binding("d", "choose('diff')", "查看差异", key_display="D", id="recovery.diff"),
-        Binding("x", "choose('discard')", "丢弃", key_display="X", id="recovery.discard"),
-        Binding("escape", "choose('later')", "以后再说", key_display="Esc", id="recovery.later"),
+        Binding("r", "choose('recover')", "恢复", id="recovery.recover"),
+        Binding("d", "choose('diff')", "查看差异", id="recovery.diff"),
+        Binding("x", "choose('discard')", "丢弃", id="recovery.discard"),
+        Binding("escape", "choose('later')", "以后再说", id="recovery.later"),
     ]
     HELP = (
         "上次没有保存就断开了：R 恢复这些修改（之后记得保存），D 逐项查看差异，X 丢弃。"
@@ -195,12 +195,12 @@ class OutsideChangeDialog(_Choice):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *_Choice.BINDINGS,
-        Binding("l", "choose('reload')", "重新载入", key_display="L", id="outside.reload"),
-        Binding("o", "choose('overwrite')", "覆盖", key_display="O", id="outside.overwrite"),
-        Binding("a", "choose('save_as')", "另存为", key_display="A", id="outside.save_as"),
-        Binding("m", "merge", "合并", key_display="M", id="outside.merge"),
-        Binding("d", "choose('diff')", "查看差异", key_display="D", id="outside.diff"),
-        Binding("escape", "choose('cancel')", "取消", key_display="Esc", id="outside.cancel"),
+        Binding("l", "choose('reload')", "重新载入", id="outside.reload"),
+        Binding("o", "choose('overwrite')", "覆盖", id="outside.overwrite"),
+        Binding("a", "choose('save_as')", "另存为", id="outside.save_as"),
+        Binding("m", "merge", "合并", id="outside.merge"),
+        Binding("d", "choose('diff')", "查看差异", id="outside.diff"),
+        Binding("escape", "choose('cancel')", "取消", id="outside.cancel"),
     ]
     HELP = (
         "报告文件在本程序之外被修改了：L 重新载入（放弃我的修改），O 覆盖（用我的版本），"
@@ -248,9 +248,9 @@ class ChangesScreen(Screen[None]):
     """Field-by-field differences (查看差异). Esc returns."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter,q", "close", "返回", key_display="Esc", id="changes.close"),
+        Binding("escape,enter,q", "close", "返回", id="changes.close"),
     ]
-    HELP = "差异列表：每行一项（表格单元格、正文、前言），“旧 → 新”。上下键滚动，Esc 返回。"
+    HELP = "差异列表：每行一项（表格单元格、正文、前言），“旧 → 新”。↑ ↓ 滚动，Esc 返回。"
 
     def __init__(self, title: str, groups: list[tuple[str, list[FieldChange]]]) -> None:
         super().__init__()

@@ -58,14 +58,14 @@ class StartScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", "新建", key_display="N", id="start.new"),
-        Binding("l", "new_from", "从上年新建", key_display="L", id="start.new_from", show=False),
-        Binding("e", "example", "示例", key_display="E", id="start.example"),
-        Binding("r", "rescan", "刷新", key_display="R", id="start.rescan", show=False),
-        Binding("v", "review", "汇总审核", key_display="V", id="start.review", show=False),
+        Binding("n", "new", "新建", id="start.new"),
+        Binding("l", "new_from", "从上年新建", id="start.new_from", show=False),
+        Binding("e", "example", "示例", id="start.example"),
+        Binding("r", "rescan", "刷新", id="start.rescan", show=False),
+        Binding("v", "review", "汇总审核", id="start.review", show=False),
         Binding("escape", "stay", show=False, id="start.escape"),
     ]
-    HELP = "开始页：上下键选择，Enter 打开；N 新建报告；L 从选中的上年报告新建；E 打开示例报告（只读）。"
+    HELP = "开始页：↑ ↓ 选择，Enter 打开；N 新建报告；L 从选中的上年报告新建；E 打开示例报告（只读）。"
 
     def __init__(self, cwd: Path, banner: str = "") -> None:
         super().__init__()
@@ -78,7 +78,7 @@ class StartScreen(Screen[None]):
         yield Static("政府信息公开工作年度报告 填报", classes="title-bar")
         yield WrappedText(self.banner, id="banner", classes="banner" if self.banner else "banner -hidden")
         yield WrappedText("", id="notices", classes="-hidden")
-        yield Static("请选择要打开的报告（上下键选择，Enter 打开）：", classes="field-label")
+        yield Static("请选择要打开的报告（↑ ↓ 选择，Enter 打开）：", classes="field-label")
         yield OptionList(id="reports")
         yield Footer(compact=True)
 
@@ -150,7 +150,7 @@ class StartScreen(Screen[None]):
         index = options.highlighted
         option = options.get_option_at_index(index) if index is not None else None
         if option is None or not (option.id or "").startswith("file:"):
-            self.notify("请先用上下键选中上一年的报告，再按 L", severity="warning", timeout=5)
+            self.notify("请先用 ↑ ↓ 选中上一年的报告，再按 L", severity="warning", timeout=5)
             return
         try:
             last = load_report(Path((option.id or "")[5:]))

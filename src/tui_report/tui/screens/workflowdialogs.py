@@ -67,8 +67,8 @@ class FormDialog(ModalScreen[FormAnswer | None]):
     answers; Esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "取消", key_display="Esc", id="form.cancel"),
-        Binding("f2", "switch", "切换", key_display="F2", id="form.switch"),
+        Binding("escape", "cancel", "取消", id="form.cancel"),
+        Binding("f2", "switch", "切换", id="form.switch"),
     ]
     HELP = "填写后按 Enter（有几项时 Enter 到下一项，最后一项 Enter 确定）；F2 切换选项；Esc 取消。"
     AUTO_FOCUS = "Input"  # the first field (as ReadDialog: nothing queried before it is mounted)
@@ -142,7 +142,7 @@ class ReadDialog(ModalScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "close", "关闭", key_display="Esc", id="read.close"),
+        Binding("escape,enter", "close", "关闭", id="read.close"),
     ]
 
     def __init__(self, title: str, lines: Sequence[str], note: str = "") -> None:

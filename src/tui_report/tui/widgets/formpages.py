@@ -28,6 +28,16 @@ class FormScroll(VerticalScroll, inherit_bindings=False):
     ]
 
 
+# The level list's first entry: a report whose level is not chosen yet (an import that could not
+# tell it); check lists it (META) and submit refuses until a level is chosen.
+UNSET_LEVEL = "unset"
+UNSET_LEVEL_LABEL = "未选择"
+
+
+def _level_index(level: str | None) -> int:
+    return 0 if level is None else 1 + list(LEVEL_LABELS).index(level)
+
+
 def _input(value: str, field: str, read_only: bool, placeholder: str = "") -> Input:
     widget = Input(value, id=f"field-{field.replace('.', '-')}", placeholder=placeholder, disabled=read_only)
     widget.cursor_blink = False
@@ -52,9 +62,11 @@ class MetaPage(Page):
             yield _input(report.unit, "unit", ro)
             yield Static("报告年度", classes="field-label")
             yield _input(str(report.year), "year", ro)
-            yield Static("单位层级（上下键选择，Enter 确认）", classes="field-label")
+            yield Static("单位层级（↑ ↓ 选择，Enter 确认）", classes="field-label")
             levels = OptionList(
-                *[Option(plain_line(label), id=key) for key, label in LEVEL_LABELS.items()], id="field-level"
+                Option(plain_line(UNSET_LEVEL_LABEL), id=UNSET_LEVEL),
+                *[Option(plain_line(label), id=key) for key, label in LEVEL_LABELS.items()],
+                id="field-level",
             )
             levels.disabled = ro
             yield levels
@@ -63,7 +75,7 @@ class MetaPage(Page):
 
     def on_mount(self) -> None:
         levels = self.query_one("#field-level", OptionList)
-        levels.highlighted = list(LEVEL_LABELS).index(self.controller.report.level)
+        levels.highlighted = _level_index(self.controller.report.level)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -101,10 +113,11 @@ class MetaPage(Page):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        level = event.option.id
+        level = None if event.option.id == UNSET_LEVEL else event.option.id
         report = self.controller.report
-        if level is not None and level != report.level:
+        if level != report.level:
             self.controller.apply(Change("单位层级", (FieldEdit("level", report.level, level),)))
+            self.post_message(TextTyped())  # the saved mark and the progress follow at once
 
     def on_descendant_blur(self) -> None:
         self.flush()
@@ -131,7 +144,7 @@ class MetaPage(Page):
         year = self.query_one("#field-year", Input)
         if year.value != str(report.year):
             year.value = str(report.year)
-        self.query_one("#field-level", OptionList).highlighted = list(LEVEL_LABELS).index(report.level)
+        self.query_one("#field-level", OptionList).highlighted = _level_index(report.level)
 
     def focus_first(self) -> None:
         self.focus_now(self.query_one("#field-unit", Input))

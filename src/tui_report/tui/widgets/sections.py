@@ -16,14 +16,17 @@ from tui_report.tui.textual_compat import LineRepaintOptionList
 
 class SectionList(LineRepaintOptionList, inherit_bindings=False):
     """Sections and their steps. Enter opens the step; the marks say 空 (empty), 填 (in progress),
-    完 (complete) and 错 (has errors). A new highlight or mark repaints its lines only, not the
+    完 (complete), 错 (has errors) and 可选 (may stay empty, not written). A new highlight or mark repaints its lines only, not the
     whole list: over a thin link the list is a third of a page change's bytes (#11)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(b for b in OptionList.BINDINGS if isinstance(b, Binding) and b.key not in ("pageup", "pagedown")),
-        Binding("enter", "select", "打开", key_display="Enter", id="sections.open", show=False),
+        Binding("enter", "select", "打开", id="sections.open", show=False),
     ]
-    HELP = "目录：上下键选择，Enter 打开。[空]未填 [填]填写中 [完]已完成 [错]有错误。"
+    HELP = (
+        "目录：↑ ↓ 选择，Enter 打开。[空]未填 [填]填写中 [完]已完成 [错]有错误 "
+        "[可选]可以不填（填了才计入进度） [无]留空将打印“无”。左下角“完成”只计必填的部分和已填写的可选部分。"
+    )
 
     def __init__(
         self,

@@ -1,18 +1,26 @@
-"""A table step: the title, the grid, and a status line with the full labels of the cell."""
+"""A table step: the title, the grid, and a status line with the full labels of the cell.
+
+A block of cells pasted from a spreadsheet (the grid types a single value itself and lets a
+block bubble up here) is stored as one undoable change: where each value goes and what is
+refused is decided in ``tui/grid/paste.py``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Static
 
 from tui_report.model.linebreak import cells, clip, wrap
 from tui_report.model.progress import Step
+from tui_report.model.report import format_value
 from tui_report.model.rules import Finding, Location
 from tui_report.model.severities import SEVERITY_LABELS
 from tui_report.tui.controller import Controller
-from tui_report.tui.grid.widget import CursorMoved, TableGrid
+from tui_report.tui.grid import paste
+from tui_report.tui.grid.celledit import READ_ONLY
+from tui_report.tui.grid.widget import Committed, CursorMoved, TableGrid
 from tui_report.tui.plain import plain_line
 from tui_report.tui.widgets.page import Page, PageView
 from tui_report.tui.widgets.wrapped import WrappedText
@@ -66,6 +74,31 @@ class TablePage(Page):
     def on_table_grid_cursor_moved(self, event: CursorMoved) -> None:
         self.show_status()
 
+    def on_paste(self, event: events.Paste) -> None:
+        """A block pasted on the grid: the values from the cursor rightwards and down, up to a
+        value a cell refuses (the paste stops there and says why, at that cell); one Ctrl+Z undoes
+        what was stored."""
+        event.stop()
+        grid, rows = self.grid, paste.pasted_rows(event.text)
+        if not rows or grid.glayout is None or not grid.commit():
+            return
+        if self.controller.read_only:
+            grid.problem = READ_ONLY
+            self.show_status()
+            return
+        plan = paste.plan_paste(grid.glayout, self.table, (grid.row, grid.col), rows)
+        result = paste.outcome(self.controller.report.tpl, self.table, plan, grid.cell_id)
+        if self.controller.set_cells(self.step.target, result.values, f"粘贴{len(result.values)}格"):
+            self.post_message(Committed(grid))
+        grid.refresh_cells()
+        grid.go_to_cell(result.cursor)
+        grid.problem = result.message if result.refused else None
+        self.show_status()
+        if result.refused:
+            self.app.bell()
+        else:
+            self.notify(result.message, timeout=6)
+
     def status_of(self) -> tuple[str, str, str]:
         """(where the cursor is, what to say about the cell, the status style)."""
         grid = self.grid
@@ -77,17 +110,23 @@ class TablePage(Page):
         if grid.problem:
             return where, grid.problem, "error"
         if self._pointed is not None and self._pointed[0] == cid:
-            return where, self._pointed[1], self._pointed[2]
+            return where, self._pointed[1] + self._stored_total_hint(cid), self._pointed[2]
         self._pointed = None
         mark = self.controller.marks(self.step.target).get(cid)
         if mark is not None:
             info = f"[{SEVERITY_LABELS[mark.severity]}] {mark.messages[0]}"
-            if cell.computed and self.controller.report.entered(self.step.target, cid) is not None:
-                info += "（按 Delete 采用自动合计）"
-            return where, info, mark.severity
+            return where, info + self._stored_total_hint(cid), mark.severity
         if cell.computed:
             return where, "= " + self.controller.formula(self.step.target, cell) + "（只读）", "computed"
         return where, self.controller.report.tpl.kind(cell.kind).hint, ""
+
+    def _stored_total_hint(self, cid: str) -> str:
+        """On a total holding a stored value (the cell shows the stored one): how to drop it, and
+        the sum that takes its place."""
+        report = self.controller.report
+        if not self.table.cells[cid].computed or report.entered(self.step.target, cid) is None:
+            return ""
+        return f"（按 Delete 采用自动合计 {format_value(report.cell(self.step.target, cid))}）"
 
     def _where(self, row_label: str, col_label: str) -> str:
         """Row and column labels in at most two lines (the line keeps its height, so a move never

@@ -14,6 +14,7 @@ from tui_report.model.history import Change, TextEdit
 from tui_report.model.progress import Step
 from tui_report.model.rules import Finding, Location
 from tui_report.tui.controller import Controller
+from tui_report.tui.keynames import key_label
 from tui_report.tui.plain import plain_line
 from tui_report.tui.widgets.page import Page, PageView, TextTyped
 from tui_report.tui.widgets.wrapped import WrappedText
@@ -41,8 +42,8 @@ class ReportTextArea(TextArea, inherit_bindings=False):
             for b in TextArea.BINDINGS
             if isinstance(b, Binding) and b.key not in ("pageup", "pagedown", "f6", "f7")
         ),
-        Binding("ctrl+home", "text_start", "到全文开头", key_display="^Home", show=False, tooltip="文字框里"),
-        Binding("ctrl+end", "text_end", "到全文末尾", key_display="^End", show=False, tooltip="文字框里"),
+        Binding("ctrl+home", "text_start", "到全文开头", show=False, tooltip="文字框里"),
+        Binding("ctrl+end", "text_end", "到全文末尾", show=False, tooltip="文字框里"),
     ]
 
     def action_text_start(self) -> None:
@@ -60,8 +61,9 @@ class TextPage(Page):
             "ctrl+l",
             "toggle_last_year",
             "上年文字",
-            key_display="^L",
             id="text.last_year",
+            # Named under the box (_count_text): the footer has no room for it at 80 columns.
+            show=False,
             tooltip="在右侧显示/隐藏上年报告的同一部分（供参考，不要照抄）",
         ),
     ]
@@ -119,10 +121,12 @@ class TextPage(Page):
         return focused
 
     def _count_text(self, text: str) -> str:
+        binding = self.BINDINGS[0]
+        hint = f"    {key_label(binding.key)} {binding.description}" if isinstance(binding, Binding) else ""
         if self.part.empty_prints is not None and not text.strip():
-            return f"字数：0（留空将打印“{self.part.empty_prints}”）"
+            return f"字数：0（留空将打印“{self.part.empty_prints}”）{hint}"
         optional = "（可不填）" if not self.part.required else ""
-        return f"字数：{char_count(text)}{optional}"
+        return f"字数：{char_count(text)}{optional}{hint}"
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
