@@ -83,8 +83,8 @@ class ReviewFindingsScreen(FindingsScreen):
         options.highlighted = first
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "reply":
-            return self.actions.reply is not None
+        if action == "reply":  # (shown only where there is a comment to answer)
+            return self.actions.reply is not None and bool(self.reviewed.comments)
         if action == "verify":
             return self.actions.verify is not None
         return True
