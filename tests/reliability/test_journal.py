@@ -219,17 +219,26 @@ def test_no_committed_edit_is_lost_to_kill_9(report_file: Path) -> None:
                 n += 1
                 s.report.texts["other.main"] = f"第{n}次修改" + "字" * (n % 7) * 100
                 s.mark_edited()
+                if s.journal_problem:  # not journaled: say why instead of acknowledging it
+                    os.write(write_fd, f"problem: {s.journal_problem}\n".encode())
+                    os._exit(1)
                 os.write(write_fd, f"{n}\n".encode())
         os.close(write_fd)
         time.sleep(rng.uniform(0.0, 0.05))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         with os.fdopen(read_fd, "rb") as pipe:
-            acked = [int(x) for x in pipe.read().split()]
+            said = pipe.read().decode().splitlines()
+        assert not any(line.startswith("problem") for line in said), (i, said[-1])
+        acked = [int(x) for x in said]
         entry = read_journal(report_file)
         if not acked:
             continue
-        assert entry is not None, i
+        assert entry is not None, (
+            i,
+            acked[-1],
+            sorted(p.name for p in journal_path(report_file).parent.iterdir()),
+        )
         text = entry.report().texts["other.main"]
         journaled = int(text[1 : text.index("次")])
         assert journaled >= acked[-1], (i, journaled, acked[-1])
