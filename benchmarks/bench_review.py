@@ -6,7 +6,9 @@ screen opening on 500 reports (first paint with every row, headless Pilot at 80�
 every third commented, returned and submitted again, every second approved: 1,251 record files
 for 500 reports), timed beside the folder without records, and beside ``--baseline REV`` (default
 ``main``: that revision's code, unpacked with ``git archive``, over the folder without records); the
-best of three interleaved rounds each.
+best of three interleaved rounds each. Then the review screen opening on the same folders (each in
+a process of its own: app start to every row shown), this tree with and without records beside
+REV's screen without them.
 
 Targets: review of 500 reports ≤ 2 s (with workflow records too), of 10,000 ≤ 30 s (2 cores); the
 screen on 500 ≤ 1 s.
@@ -28,7 +30,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+# BENCH_SRC: another revision's source tree (the screen's baseline runs in a process of its own).
+sys.path.insert(0, os.environ.get("BENCH_SRC", str(ROOT / "src")))
 
 from tui_report.model.report import Report  # noqa: E402
 from tui_report.storage.reportfile import dumps_report, load_report  # noqa: E402
@@ -83,8 +86,9 @@ def timed(command: list[str], src: Path = ROOT / "src") -> tuple[float, float]:
     return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-async def screen_open(folder: Path) -> tuple[float, float]:
-    """Seconds to import the app, and from creating the review app to every row shown."""
+async def screen_open(folder: Path, stored: bool = False) -> tuple[float, float]:
+    """Seconds to import the app, and from creating the review app to every row shown; ``stored``:
+    then wait (untimed) until the desk has kept its reading for the next run."""
     start = time.perf_counter()
     from tui_report.tui.reviewapp import ReviewApp
     from tui_report.tui.screens.review import ReviewScreen
@@ -98,7 +102,13 @@ async def screen_open(folder: Path) -> tuple[float, float]:
         while screen.review is None:
             await pilot.pause(0.01)
         await pilot.pause()
-        return imported, time.perf_counter() - start
+        opened = time.perf_counter() - start
+        if stored:
+            from tui_report.review.deskcache import cache_path
+
+            while not cache_path(folder).is_file():
+                await pilot.pause(0.05)
+        return imported, opened
 
 
 def add_workflow_records(paths: list[Path]) -> int:
@@ -141,6 +151,29 @@ def unpack(revision: str) -> Path:
     return target / "src"
 
 
+def screen_seconds(folder: Path, src: Path, state: Path, stored: bool = False) -> tuple[float, float]:
+    """The review screen opening on ``folder`` in a fresh process running ``src``'s code, with the
+    per-user state folder ``state`` (where the desk keeps its reading between runs): seconds to
+    import the app, and from creating it to every row shown (``stored``: the process ends only once
+    the reading is kept)."""
+    env = {**os.environ, "BENCH_SRC": str(src), "PYTHONPATH": str(src), "TUI_REPORT_STATE_DIR": str(state)}
+    result = subprocess.run(
+        [sys.executable, __file__, "--screen-of", str(folder), *(["--stored"] if stored else [])],
+        capture_output=True,
+        env=env,
+        check=True,
+        text=True,
+    )
+    imported, opened = result.stdout.split()[-2:]
+    return float(imported), float(opened)
+
+
+def screen_rows(folder: Path, stored: bool) -> None:
+    """``--screen-of FOLDER``: print the import time and the opening time (for screen_seconds)."""
+    imported, opened = asyncio.run(screen_open(folder, stored))
+    print(f"{imported:.4f} {opened:.4f}")
+
+
 def workflow_run(n: int, baseline: str) -> None:
     """Review of ``n`` reports with and without workflow records, and the baseline revision."""
     import shutil
@@ -175,6 +208,28 @@ def workflow_run(n: int, baseline: str) -> None:
             print(f"review --json over {n} reports, best of {ROUNDS} (wall / CPU), target ≤ 2 s:")
             for label, (wall, cpu) in best.items():
                 print(f"  {label:<40} {wall:>6.2f} s / {cpu:>6.2f} s")
+            # First opening (nothing kept from an earlier run: an empty state folder each time),
+            # then opening again (this tree keeps its reading in the state folder; main does not).
+            screens: list[tuple[str, Path, Path, bool]] = [
+                (f"{baseline} (before), no records", plain, base_src, False),
+                (f"{baseline} (before), {records} records", flow, base_src, False),
+                ("this tree, no records, first opening", plain, ROOT / "src", False),
+                (f"this tree, {records} records, first opening", flow, ROOT / "src", False),
+                (f"this tree, {records} records, opened again", flow, ROOT / "src", True),
+            ]
+            opened: dict[str, float] = {}
+            for round_number in range(ROUNDS):
+                for index, (label, folder, src, again) in enumerate(screens):
+                    state = Path(tmp) / f"state-{round_number}-{index}"
+                    if again:
+                        screen_seconds(folder, src, state, stored=True)  # the earlier run
+                    seconds = screen_seconds(folder, src, state)[1]
+                    opened[label] = min(opened.get(label, seconds), seconds)
+            print(
+                f"review screen on {n} reports, app start to every row shown, best of {ROUNDS}, target ≤ 1 s:"
+            )
+            for label, seconds in opened.items():
+                print(f"  {label:<48} {seconds:>6.2f} s")
     finally:
         shutil.rmtree(base_src.parent, ignore_errors=True)
 
@@ -184,7 +239,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="500,10000")
     parser.add_argument("--workflow", action="store_true", help="with review workflow records (#22)")
     parser.add_argument("--baseline", default="main", help="the revision measured before (with --workflow)")
+    parser.add_argument("--screen-of", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--stored", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.screen_of is not None:
+        screen_rows(args.screen_of, args.stored)
+        return
     if args.workflow:
         print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
         for n in [int(s) for s in args.sizes.split(",")]:
@@ -197,7 +257,10 @@ def main() -> None:
     print(f"{'':>8} {'wall / CPU':>22} {'wall / CPU':>24}")
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp)
+            folder = Path(tmp) / "reports"
+            folder.mkdir()
+            # A state folder of its own: no reading kept by an earlier run (review/deskcache.py).
+            os.environ["TUI_REPORT_STATE_DIR"] = str(Path(tmp) / "state")
             paths = generate(folder, n)
             review, review_cpu = timed([python, "-m", "tui_report", "review", str(folder), "--json"])
             check, check_cpu = timed([python, "-m", "tui_report", "check", "--json", *map(str, paths)])

@@ -28,6 +28,13 @@ class County:
     holder: subprocess.Popen[str]
 
 
+@pytest.fixture(autouse=True)
+def _own_state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The desk keeps its reading in the user's state folder (review/deskcache.py): each test its
+    # own, so that no test reads another's (or the machine's) and none writes in the real one.
+    monkeypatch.setenv("TUI_REPORT_STATE_DIR", str(tmp_path / "state"))
+
+
 def own_text(seed: str, length: int = 120) -> str:
     """A text of the unit's own (random characters): units' texts never look copied (R15)."""
     rng = random.Random(seed)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from app_helpers import controller
 from tui_report.model.report import new_report
@@ -18,6 +18,7 @@ from tui_report.tui.screens.editor import EditorScreen
 from tui_report.tui.screens.findings import FindingsScreen
 from tui_report.tui.screens.review import ReviewScreen
 from tui_report.tui.screens.safety import LockDialog
+from tui_report.tui.widgets.wrapped import WrappedText
 
 from .conftest import County
 
@@ -51,7 +52,7 @@ async def test_desk_lists_units_sorts_and_counts(county: County) -> None:
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         await loaded(pilot, screen)
-        count = str(screen.query_one("#count", Static).render())
+        count = screen.query_one("#count", WrappedText).text
         assert count.startswith("已完成 2/6") and "有错误 1" in count and "未提交 1" in count
         rows = cells(screen)
         assert len(rows) == 8
@@ -115,7 +116,7 @@ async def test_enter_on_a_finding_opens_the_report_there(county: County) -> None
         await pilot.pause()
         editor = app.screen
         assert isinstance(editor, EditorScreen)
-        assert app.controller is not None and not app.controller.read_only
+        assert app.controller is not None and app.controller.read_only  # the desk reads: E edits
         deadline = time.monotonic() + 5
         while editor.current != "table:requests":
             assert time.monotonic() < deadline, editor.current
@@ -136,7 +137,7 @@ async def test_desk_follows_the_folder(county: County) -> None:
         while next(r for r in cells(screen) if r[1] == "己乡人民政府")[0] != "未开始":
             assert time.monotonic() < deadline
             await pilot.pause(0.05)
-        assert "未提交" not in str(screen.query_one("#count", Static).render())
+        assert "未提交" not in screen.query_one("#count", WrappedText).text
 
 
 async def test_start_screen_offers_the_desk(county: County, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -197,6 +198,6 @@ async def test_the_indicator_toast_says_its_formula_in_words_and_times_read_as_m
         for _ in range(units.index("戊镇人民政府")):
             await pilot.press("down")
         await pilot.pause()
-        detail = str(screen.query_one("#detail", Static).render())
+        detail = screen.query_one("#detail", WrappedText).text
         assert re.search(r"正在编辑（\d{4}-\d{2}-\d{2} \d{2}:\d{2}起）", detail), detail
         assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} \S+保存", detail), detail

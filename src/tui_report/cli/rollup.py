@@ -47,13 +47,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from tui_report.model.levels import level_choices, level_id
-    from tui_report.model.rollup import RollupError, rollup
-    from tui_report.model.rules import check
-    from tui_report.review.desk import ReviewError, review_folder
-    from tui_report.review.deskflow import rollup_choice
-    from tui_report.review.files import UnsafeFile, read_plain_file
-    from tui_report.storage.errors import ReportFileError
-    from tui_report.storage.reportfile import decode_report_bytes, loads_report
+    from tui_report.model.rollup import RollupError
+    from tui_report.review.desk import ReviewError
+    from tui_report.review.rollupfolder import rollup_folder
 
     if output_exists(args.output) and not args.force:
         err(f"{args.output}：文件已存在，未覆盖（确需覆盖请加 --force）")
@@ -62,39 +58,28 @@ def run(args: argparse.Namespace) -> int:
     if level is None:
         err(f"--level 的值“{args.level}”无效，可选：{level_choices()}")
         return EXIT_UNREADABLE
-    try:
-        review = review_folder(args.folder, year=args.year)
-    except ReviewError as exc:
-        err(str(exc))
-        return EXIT_UNREADABLE
-    chosen_rows, left_out = rollup_choice(review.rows, include_all=args.all, output=args.output)
-    status = EXIT_OK
-    for row, reason in left_out:
-        err(f"未汇总 {row.unit or row.file_name}：{reason}")
-        if row.path is not None or not args.all:  # --all: as before, only a file left out counts
-            status = EXIT_FINDINGS
-    chosen = []
-    for row in chosen_rows:
-        assert row.path is not None
-        try:
-            chosen.append(loads_report(decode_report_bytes(read_plain_file(row.path), row.path), row.path))
-        except (UnsafeFile, ReportFileError) as exc:
-            err(f"未汇总 {row.unit}：{exc}")
-            status = EXIT_FINDINGS
-    for row in chosen_rows:
-        if row.errors:
-            err(f"注意：{row.unit}的报告有错误，汇总结果可能也有错误")
     unit = args.unit or args.folder.resolve().name
     try:
-        total = rollup(chosen, unit, level)
-    except RollupError as exc:
+        rolled = rollup_folder(
+            args.folder, unit, level, year=args.year, include_all=args.all, output=args.output
+        )
+    except (ReviewError, RollupError) as exc:
         err(str(exc))
         return EXIT_UNREADABLE
-    if not write_report_file(args.output, total, overwrite=args.force):
+    status = EXIT_OK
+    for left in rolled.left_out:
+        err(f"未汇总 {left.name}：{left.reason}")
+        if left.counts:  # --all: as before, only a file left out counts
+            status = EXIT_FINDINGS
+    for note in rolled.notes:
+        err(note)
+    if not write_report_file(args.output, rolled.report, overwrite=args.force):
         return EXIT_UNREADABLE
-    errors = sum(1 for f in check(total) if f.severity == "error")
+    errors = rolled.errors
     what = "全部可读的报告" if args.all else "只汇总已完成、已通过、已发布的"
-    say(f"已写出 {args.output}：{unit}{review.year}年度，汇总了{len(chosen)}份报告（{what}），{errors}个错误")
+    say(
+        f"已写出 {args.output}：{unit}{rolled.review.year}年度，汇总了{rolled.summed}份报告（{what}），{errors}个错误"
+    )
     if errors:
         status = EXIT_FINDINGS
     return status

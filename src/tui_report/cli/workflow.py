@@ -229,20 +229,8 @@ def run_verify(args: argparse.Namespace) -> int:
     return _attempt(act) if _readable(args.file) else EXIT_UNREADABLE
 
 
-def parse_date(text: str) -> date | None:
-    """``2026-01-15``, ``2026/1/15`` or ``2026年1月15日``; None when it is none of these."""
-    import re
-
-    match = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", text)
-    if match is None:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
-
-
 def run_notice(args: argparse.Namespace) -> int:
+    from tui_report.review.workflow import parse_date
     from tui_report.storage.reviewrecords import (
         ROSTER_NAME,
         clear_notices,

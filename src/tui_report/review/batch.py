@@ -29,6 +29,7 @@ from tui_report.review.unitrow import UnitRow
 from tui_report.storage.atomic import atomic_write
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import decode_report_bytes, loads_report
+from tui_report.storage.reviewrecords import ROSTER_NAME, year_folder_of
 
 EXPORTABLE = frozenset({"complete", "needs_attention"})
 INDEX_NAME = "index.html"
@@ -94,14 +95,22 @@ def _render(reports: list[Report], fmt: str, warnings: list[str]) -> list[bytes 
     return results
 
 
-def export_folder(folder: Path, outdir: Path, fmt: str = "docx", roster: Path | None = None) -> BatchResult:
+def export_folder(
+    folder: Path,
+    outdir: Path,
+    fmt: str = "docx",
+    roster: Path | None = None,
+    processes: int | None = None,
+) -> BatchResult:
     """Export every complete report of ``folder`` into ``outdir`` and write ``outdir/index.html``.
 
     A report that cannot be rendered or written is skipped with the reason and the others go on;
     index.html is always written (listing what was exported). Raises
     :class:`tui_report.review.desk.ReviewError` when the folder cannot be read and
-    :class:`ExportError` when nothing can be written (LibreOffice missing, outdir not writable)."""
-    review = review_folder(folder, roster)
+    :class:`ExportError` when nothing can be written (LibreOffice missing, outdir not writable).
+    ``processes``: as ``review_folder`` (1 in an app holding an edit lock: no fork)."""
+    review = review_folder(folder, roster, processes=processes)
+    year_folder = year_folder_of(folder / ROSTER_NAME)
     result = BatchResult(review)
     chosen: list[tuple[UnitRow, Report]] = []
     for row in review.rows:
@@ -140,11 +149,11 @@ def export_folder(folder: Path, outdir: Path, fmt: str = "docx", roster: Path | 
             continue
         result.exported.append((row, target))
         if row.path is not None:
-            warning = record_export(row.path, [target])
+            warning = record_export(row.path, [target], year_folder)
             if warning:
                 result.warnings.append(warning)
             if review.uses_workflow:
-                _record_published(row, folder, result.warnings)
+                _record_published(row, year_folder, result.warnings)
     result.index = outdir / INDEX_NAME
     try:
         atomic_write(result.index, index_html(review, result.exported).encode("utf-8"))
@@ -153,14 +162,14 @@ def export_folder(folder: Path, outdir: Path, fmt: str = "docx", roster: Path | 
     return result
 
 
-def _record_published(row: UnitRow, folder: Path, warnings: list[str]) -> None:
+def _record_published(row: UnitRow, year_folder: Path, warnings: list[str]) -> None:
     """已发布: a reviewer's record naming the content published (once per content)."""
     from tui_report.review.workflow import RecordError, record_publication
 
     if row.path is None or row.fingerprint is None or row.workflow.code == "published":
         return
     try:
-        record_publication(row.path, row.fingerprint, folder)
+        record_publication(row.path, row.fingerprint, year_folder)
     except RecordError as exc:
         warnings.append(f"{row.unit}已导出，但无法记录为已发布：{exc}")
 

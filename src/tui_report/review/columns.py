@@ -50,6 +50,10 @@ def readable(value: JsonValue | datetime) -> str | int:
     return value
 
 
+# The desk screen's narrower words for a workflow state (the sheet and --json say it whole).
+WORKFLOW_SHORT = {"changed_after_approval": "通过后修改"}
+
+
 def _count_if_read(count: Callable[[UnitRow], int]) -> Callable[[UnitRow], str]:
     """A count on the screen: blank for a file that could not be read (nothing was checked)."""
     return lambda row: str(count(row)) if row.template else ""
@@ -104,7 +108,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("in_roster", lambda r: r.in_roster, "在名册中"),
     Column("contact", lambda r: r.contact, "联系人"),
     Column("problem", lambda r: r.problem or None, "说明"),
-    Column("workflow", lambda r: r.workflow.label, "审核状态", width=8, short="审核", workflow_only=True),
+    Column(
+        "workflow",
+        lambda r: r.workflow.label,
+        "审核状态",
+        width=10,
+        short="审核",
+        screen=lambda r: WORKFLOW_SHORT.get(r.workflow.code, r.workflow.label) if r.path else "",
+        workflow_only=True,
+    ),
     Column("workflow_code", lambda r: r.workflow.code),
     Column(
         "comments_open",
@@ -127,10 +139,25 @@ COLUMNS: tuple[Column, ...] = (
     ),
 )
 COLUMN = {column.key: column for column in COLUMNS}
-# The desk screen's columns, in its order (the state first, to scan down), before the indicator.
+# The desk screen's columns, in its order (the states first, to scan down), before the indicator;
+# those of the workflow only in a folder that uses it, 逾期 only where a deadline is set.
 SCREEN_COLUMNS: tuple[Column, ...] = tuple(
-    COLUMN[key] for key in ("state", "unit", "errors", "warnings", "copied_text", "editing_by", "last_saved")
+    COLUMN[key]
+    for key in (
+        "workflow",
+        "state",
+        "unit",
+        "errors",
+        "warnings",
+        "comments_open",
+        "overdue_days",
+        "copied_text",
+        "editing_by",
+        "last_saved",
+    )
 )
+# What a narrow screen leaves out first (the line under the table still says it of the row chosen).
+SCREEN_FIRST_DROPPED = ("last_saved", "editing_by", "copied_text")
 # The workbook's 状态 sheet: every column with a header, in the order above.
 SHEET_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.header)
 

@@ -45,7 +45,7 @@ from tui_report.review.unitrow import STATE_ORDER, STATES, UnitRow
 from tui_report.review.workflow import saved_first_of
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import decode_report_bytes, loads_report
-from tui_report.storage.reviewrecords import year_folder_of
+from tui_report.storage.reviewrecords import export_records, place_of, year_folder_of
 
 COMPLETENESS_RULES = frozenset({"TABLE_INCOMPLETE", "TEXT_EMPTY", "META"})
 POOL_MIN_FILES = 200
@@ -54,7 +54,9 @@ POOL_MIN_FILES = 200
 COMPARE_UNITS_UP_TO = 300
 
 
-InspectionCache = dict[str, tuple[tuple[int, int, int], "Inspection"]]
+# path → (the file's signature: time, size, inode and change time; what was found in it)
+FileSignature = tuple[int, int, int, int]
+InspectionCache = dict[str, tuple[FileSignature, "Inspection"]]
 
 
 def report_state(report: Report, findings: list[Finding]) -> str:
@@ -204,9 +206,15 @@ class Review:
         return all(r.workflow.code in FINISHED and not r.duplicate_of for r in self.counted)
 
     def count_line(self) -> str:
+        """已完成 N/M counts units (a unit with two reports of the year once: complete when both
+        are, 重复 says it), the states after it count reports."""
         rows = self.counted
         counts = Counter(r.state for r in rows)
-        parts = [f"已完成 {counts['complete']}/{len(rows)}"]
+        units: dict[str, list[UnitRow]] = {}
+        for row in rows:
+            units.setdefault(unit_key(row.unit) if row.unit else f"file:{row.path}", []).append(row)
+        complete = sum(1 for group in units.values() if all(r.state == "complete" for r in group))
+        parts = [f"已完成 {complete}/{len(units)}"]
         for code in (
             "has_errors",
             "needs_attention",
@@ -305,8 +313,9 @@ def _row(inspection: Inspection) -> UnitRow:
     )
 
 
-def _file_details(rows: Iterable[UnitRow], found: FoundReports) -> None:
+def _file_details(rows: Iterable[UnitRow], found: FoundReports, year_folder: Path) -> None:
     held = held_flocks()
+    recorded = export_records(year_folder)  # batch export's records in .review, read once
     for row in rows:
         row.base = found.folder
         if row.path is None:
@@ -318,7 +327,8 @@ def _file_details(rows: Iterable[UnitRow], found: FoundReports) -> None:
         saved = last_saved(info)
         row.saved_at, row.saved_by = saved.at, saved.by
         row.editor = editor_of(row.path, held)
-        row.exported = exports_of(row.path, info.st_mtime, found.names_beside(row.path))
+        record = recorded.get(place_of(row.path, year_folder).key) if recorded else None
+        row.exported = exports_of(row.path, info.st_mtime, found.names_beside(row.path), record)
 
 
 def _unreadable_folders(found: FoundReports) -> list[UnitRow]:
@@ -376,18 +386,21 @@ def _indicators(rows: list[UnitRow], last: dict[str, Inspection], review: Review
     )
 
 
-def _signature(path: Path) -> tuple[int, int, int] | None:
+def _signature(path: Path) -> FileSignature | None:
+    """What tells a file changed. The change time too: an operator can set a file's modification
+    time back (``touch -d``) after changing it in place, not its change time; the desk keeps its
+    reading between runs (review/deskcache.py), so a stale one would last."""
     try:
         info = os.stat(path, follow_symlinks=False)
     except OSError:
         return None
-    return (info.st_mtime_ns, info.st_size, info.st_ino)
+    return (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
 
 
 def _inspect_cached(
     files: list[Path], processes: int | None, cache: InspectionCache | None
 ) -> list[Inspection]:
-    """Inspect the files, reusing the cache's inspection of a file whose time, size and inode are
+    """Inspect the files, reusing the cache's inspection of a file whose times, size and inode are
     unchanged (the review screen re-reads only what changed)."""
     if cache is None:
         return inspect_all([str(p) for p in files], processes)
@@ -438,11 +451,12 @@ def review_folder(
         if roster is not None
         else sorted(rows, key=lambda r: (r.unit, r.file_name))
     )
-    _file_details(rows, found)
+    year_folder = year_folder_of(folder / ROSTER_NAME)
+    _file_details(rows, found, year_folder)
     templates = Counter(r.template for r in rows if r.template)
     review = Review(folder, target, rows, roster_path, templates.most_common(1)[0][0] if templates else "")
     _indicators(rows, last, review)
-    review.uses_workflow = add_workflow(rows, year_folder_of(folder / ROSTER_NAME), today)
+    review.uses_workflow = add_workflow(rows, year_folder, today)
     return review
 
 

@@ -117,3 +117,17 @@ def watched_folders(folder: Path) -> list[Path]:
     except ReviewError:
         return [folder]
     return [folder, *found.unit_folders]
+
+
+def unit_folders_readable(folder: Path) -> bool:
+    """Whether this user may list every unit folder of ``folder`` (a reviewer, or a flat folder):
+    otherwise the desk would show the other units as 无法读取 (an operator in the strict layout's
+    year folder). Only ``access`` checks on the folders, no listing of them."""
+    try:
+        entries = _entries(folder)
+    except OSError:
+        return False
+    for entry in entries[:MAX_UNIT_FOLDERS]:
+        if _is_unit_folder(entry) and not os.access(folder / entry.name, os.R_OK | os.X_OK):
+            return False
+    return True

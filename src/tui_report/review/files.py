@@ -135,11 +135,12 @@ def last_saved(info: os.stat_result) -> Saved:
     return Saved(at, shown_text(procinfo.user_name(info.st_uid)))
 
 
-EXPORTS_DIR = ".exports"
+EXPORTS_DIR = ".exports"  # a flat folder's own, without a .review (and the old place)
 
 
 def export_record_path(report_path: Path) -> Path:
-    """Where batch export notes what it wrote for a report (exports often go to another folder)."""
+    """Where batch export noted what it wrote for a report in a folder without ``.review`` (the
+    year folder's ``.review/.exports/`` otherwise: storage/reviewrecords.write_export_record)."""
     return report_path.parent / EXPORTS_DIR / f"{report_path.name}.json"
 
 
@@ -156,6 +157,16 @@ def _exports_dir(report_path: Path, *, create: bool) -> int:
         os.close(top)
 
 
+def _files_of(raw: bytes) -> list[Path]:
+    """The exported files a record names (a record is a claim: only paths, checked by the caller)."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return []
+    files = data.get("files") if isinstance(data, dict) else None
+    return [Path(f) for f in files if isinstance(f, str)][:100] if isinstance(files, list) else []
+
+
 def _recorded_exports(report_path: Path) -> list[Path]:
     try:
         fd = _exports_dir(report_path, create=False)
@@ -163,20 +174,24 @@ def _recorded_exports(report_path: Path) -> list[Path]:
         return []  # missing, unreadable, or a link / not a folder: nothing of it is believed
     try:
         raw, _info = read_regular(f"{report_path.name}.json", MAX_LOCK_BYTES, dir_fd=fd)
-        data = json.loads(raw.decode("utf-8"))
-    except (ReportFileError, UnicodeDecodeError, ValueError, RecursionError):
+    except ReportFileError:
         return []
     finally:
         os.close(fd)
-    files = data.get("files") if isinstance(data, dict) else None
-    return [Path(f) for f in files if isinstance(f, str)] if isinstance(files, list) else []
+    return _files_of(raw)
 
 
-def exports_of(report_path: Path, report_mtime: float, names: set[str]) -> list[str]:
+def exports_of(
+    report_path: Path, report_mtime: float, names: set[str], recorded: bytes | None = None
+) -> list[str]:
     """Exported documents not older than the report: beside it under its name (.docx/.pdf/.html,
-    as the app's F9 suggests), or where batch export recorded them."""
+    as the app's F9 suggests), or where batch export recorded them — ``recorded`` (the year
+    folder's ``.review/.exports`` record, storage/reviewrecords.export_records) and the report
+    folder's own ``.exports`` where there is one."""
     candidates = [report_path.parent / (report_path.stem + s) for s in EXPORT_SUFFIXES]
     candidates = [p for p in candidates if p.name in names]
+    if recorded is not None:
+        candidates.extend(_files_of(recorded))
     if EXPORTS_DIR in names:
         candidates.extend(_recorded_exports(report_path))
     found: list[str] = []
@@ -188,12 +203,28 @@ def exports_of(report_path: Path, report_mtime: float, names: set[str]) -> list[
     return list(dict.fromkeys(found))
 
 
-def record_export(report_path: Path, files: list[Path]) -> str | None:
-    """Note the exported files of a report for the review (best effort: the reports' folder may be
-    read-only for whoever exports). Returns a warning (Chinese) when ``.exports`` is a symlink or
-    not a folder: refused, nothing written through it."""
+def record_export(report_path: Path, files: list[Path], year_folder: Path | None = None) -> str | None:
+    """Note the exported files of a report for the review (best effort): in the year folder's
+    ``.review/.exports/`` where it has a ``.review`` (reviewers write there; in the strict layout
+    they cannot write unit folders), else — or when that is refused — in the report folder's
+    ``.exports``. Returns a warning (Chinese) when a ``.exports`` is a symlink or not a folder:
+    refused, nothing written through it."""
+    from tui_report.storage.reviewrecords import RecordError, has_review_dir, place_of, write_export_record
+
     record = {"files": [str(f.resolve()) for f in files], "at": procinfo.now_iso()}
     data = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    place = place_of(report_path, year_folder)
+    if has_review_dir(place.year_folder):
+        try:
+            write_export_record(place, data)
+            return None
+        except RecordError as exc:
+            if isinstance(exc.__cause__, UnsafeFileError):  # a link or a file planted there
+                return f"{exc}：为安全起见未在其中记录导出；请管理员检查"
+    return _record_beside(report_path, data)
+
+
+def _record_beside(report_path: Path, data: bytes) -> str | None:
     try:
         fd = _exports_dir(report_path, create=True)
     except UnsafeFileError:

@@ -286,6 +286,20 @@ def load_layout(path: Path) -> RosterLayout:
     return RosterLayout(reviewers, units, users)
 
 
+def in_reviewers_group(path: Path) -> bool:
+    """Whether this user belongs to the reviewers' group the roster's ``[layout]`` names (False
+    when the roster cannot be read: in the strict layout only reviewers read it)."""
+    import grp
+    import os
+
+    try:
+        reviewers = load_layout(path).reviewers
+        gid = grp.getgrnam(reviewers).gr_gid
+    except (RosterError, KeyError, OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, UnsafeFile):
+        return False
+    return gid == os.getegid() or gid in os.getgroups()
+
+
 HEADER = (
     "# 单位名册：tui-report review 按此核对各单位是否已提交报告。\n"
     "# 可增删单位；level 为 省级、市级、县级、乡镇、部门（也可写 province、city、county、township、department）；\n"

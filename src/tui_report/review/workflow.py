@@ -66,6 +66,7 @@ __all__ = [
     "mark_notices_seen",
     "notices_for",
     "notices_for_user",
+    "parse_date",
     "reply",
     "return_report",
     "saved_first_of",
@@ -391,6 +392,20 @@ def notices_for_user(paths: Iterable[Path], today: date | None = None) -> list[N
             seen.add(key)
             result += notices_for(folder, today)
     return result
+
+
+def parse_date(text: str) -> date | None:
+    """A notice's last day: ``2026-01-15``, ``2026/1/15`` or ``2026年1月15日``; None when it is
+    none of these (``notice --until`` and the desk's 通知)."""
+    import re
+
+    match = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", text)
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
 
 
 SEEN_FILE = "seen-notices.json"

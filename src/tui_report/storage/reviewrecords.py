@@ -5,6 +5,7 @@ Two places, so that the file system — not the program — decides who may reco
     YEAR/.review/<unit folder>/<report>.toml/<stamp>-<kind>-<token>.json   reviewers: comment, return,
                                                                            approve, publish, verify
     YEAR/.review/.notices/<stamp>-notice-<token>.json                      reviewers: notices
+    YEAR/.review/.exports/<unit folder>/<report>.toml.json                 batch export: what it wrote
     <unit folder>/.workflow/<report>.toml/<stamp>-<kind>-<token>.json      operators: submit, reply
 
 ``YEAR`` is the county's year folder. In the strict layout (docs/admin.md) it is root-owned and
@@ -49,6 +50,8 @@ from tui_report.storage.versions import VERSIONS_DIR
 
 WORKFLOW_DIR = ".workflow"
 NOTICES_DIR = ".notices"
+EXPORTS_DIR = ".exports"
+MAX_EXPORT_RECORDS = 20000  # a province's units; a hostile folder stops here
 ROSTER_NAME = "roster.toml"
 MAX_RECORDS = 1000  # per report and place: a county's report gets a few dozen
 MAX_RECORD_BYTES = 64 * 1024
@@ -458,6 +461,81 @@ def clear_notices(year_folder: Path) -> int:
     finally:
         os.close(fd)
     return removed
+
+
+# ---------------------------------------------------------------------- batch export's records
+
+
+def has_review_dir(year_folder: Path) -> bool:
+    """Whether the year folder has its reviewers' ``.review`` (a real folder, not a link)."""
+    with contextlib.suppress(OSError):
+        return stat.S_ISDIR(os.lstat(year_folder / REVIEW_DIR).st_mode)
+    return False
+
+
+def write_export_record(place: Place, data: bytes) -> Path:
+    """What batch export wrote for a report, under ``YEAR/.review/.exports/<unit folder>/`` (where
+    reviewers write: in the strict layout they cannot write unit folders). Only into an existing
+    ``.review`` (a flat folder without one keeps its own ``.exports``); replaces the report's
+    earlier record. Raises :class:`RecordError` (no ``.review``, no permission, a link)."""
+    with _refused_as(REVIEWERS_ONLY):
+        top = open_dir(place.year_folder)
+        try:
+            fd = open_dir(REVIEW_DIR, dir_fd=top)
+        finally:
+            os.close(top)
+        where = place.year_folder / REVIEW_DIR
+        try:
+            for part in (EXPORTS_DIR, *place.key[:-1]):
+                inner = _subdir_like_parent(fd, part, where)
+                os.close(fd)
+                fd, where = inner, where / part
+            mode = (stat.S_IMODE(os.fstat(fd).st_mode) & 0o444) | 0o600
+            target = where / f"{place.key[-1]}.json"
+            atomic_write(target, data, mode=mode, dir_fd=fd)
+            return target
+        finally:
+            os.close(fd)
+
+
+def _read_exports_in(fd: int, prefix: tuple[str, ...], found: dict[tuple[str, ...], bytes]) -> None:
+    try:
+        names = sorted(os.listdir(fd))
+    except OSError:
+        return
+    for name in names:
+        if len(found) >= MAX_EXPORT_RECORDS or name.startswith("."):
+            continue
+        if name.endswith(".toml.json"):
+            with contextlib.suppress(ReportFileError):
+                data, info = read_regular(name, MAX_RECORD_BYTES, dir_fd=fd)
+                if info.st_nlink == 1:  # a hard link to someone else's file is not a record
+                    key = (*prefix, name.removesuffix(".json"))
+                    found[key] = data
+        elif not prefix:
+            try:
+                inner = open_dir(name, dir_fd=fd)
+            except ReportFileError:
+                continue  # a file, a link: not a unit's folder of records
+            try:
+                _read_exports_in(inner, (name,), found)
+            finally:
+                os.close(inner)
+
+
+def export_records(year_folder: Path) -> dict[tuple[str, ...], bytes]:
+    """Every batch export record of the year folder, by its report's :attr:`Place.key`: read once
+    for the whole desk, bounded, no link followed (``.review``, ``.exports`` and each unit's folder
+    opened without following one), files with more than one link left out."""
+    fd = _open_path(year_folder, (REVIEW_DIR, EXPORTS_DIR))
+    if fd is None:
+        return {}
+    found: dict[tuple[str, ...], bytes] = {}
+    try:
+        _read_exports_in(fd, (), found)
+    finally:
+        os.close(fd)
+    return found
 
 
 # ---------------------------------------------------------------------- who saved first

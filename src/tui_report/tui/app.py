@@ -28,8 +28,7 @@ from textual.screen import Screen
 
 from tui_report.host.terminal import escape_controls, escape_line
 from tui_report.model.linebreak import cells
-from tui_report.model.report import Report, new_report
-from tui_report.model.template import TemplateError, template_for_year
+from tui_report.model.report import Report
 from tui_report.safety.folder import CannotEditError
 from tui_report.safety.hangup import HangupGuard, install_hangup_handlers
 from tui_report.safety.lock import LockedError
@@ -42,6 +41,7 @@ from tui_report.tui.controller import Controller
 from tui_report.tui.keynames import key_label
 from tui_report.tui.safety_flows import SafetyFlows
 from tui_report.tui.screens.editor import EditorScreen
+from tui_report.tui.screens.home import HomeScreen
 from tui_report.tui.widgets.wrapped import toast_text, toast_width
 
 # The start screen, dialogs, help and findings are imported when first needed: start-up time.
@@ -176,11 +176,23 @@ class ReportApp(App[int]):
         return StartScreen(self.cwd, self.banner)
 
     def _replace_top(self, screen: Screen[None]) -> None:
-        """Show a screen instead of the current one (the default screen cannot be switched away)."""
-        if len(self.screen_stack) > 1:
+        """Show a screen instead of the current one (the default screen cannot be switched away);
+        above the desk (a :class:`HomeScreen`), so that closing the report comes back to it."""
+        if len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def home_below(self) -> HomeScreen | None:
+        """The desk the report on top was opened from, if any."""
+        for screen in reversed(self.screen_stack[:-1]):
+            if isinstance(screen, HomeScreen):
+                return screen
+        return None
+
+    def from_desk(self) -> bool:
+        """Whether the report shown was opened from the desk (closing it goes back there)."""
+        return self.controller is not None and self.home_below() is not None
 
     def remember(self, path: Path) -> None:
         if self.controller is None or not self.controller.read_only:
@@ -237,34 +249,9 @@ class ReportApp(App[int]):
 
     def new_report_dialog(self, folder: Path, last: Report | None = None) -> None:
         """New report; with ``last``, started from last year's report (carry-over, baseline)."""
-        from datetime import date
+        from tui_report.tui.newreport import new_report_dialog
 
-        from tui_report.model.carryover import start_from
-        from tui_report.tui.screens.dialogs import NewReportDialog
-
-        def done(answer: dict[str, str] | None) -> None:
-            if answer is None:
-                return
-            year = int(answer["year"])
-            try:
-                if last is not None:
-                    report = start_from(last, year)
-                    report.unit, report.level = answer["unit"], answer["level"]  # type: ignore[assignment]
-                else:
-                    report = new_report(answer["unit"], year, answer["level"], template_for_year(year))  # type: ignore[arg-type]
-                session = EditSession.create(Path(answer["path"]).expanduser(), report)
-            except (ReportFileError, TemplateError) as exc:
-                self.notify(str(exc), title="无法创建", severity="error", timeout=10)
-                return
-            self.edit_session(session)
-
-        if last is None:
-            self.push_screen(NewReportDialog(folder, date.today().year - 1), done)
-        else:
-            dialog = NewReportDialog(
-                folder, last.year + 1, last.unit, last.level or "", f"从{last.year}年报告新建"
-            )
-            self.push_screen(dialog, done)
+        new_report_dialog(self, folder, last)
 
     def close_report(self, controller: Controller) -> None:
         """关闭报告: ask about unsaved edits, close the session, forget it, then
@@ -279,15 +266,22 @@ class ReportApp(App[int]):
         self._ask_unsaved(controller, "关闭", leave)
 
     def after_close(self) -> None:
-        """Where the app goes once a report is closed: the start screen. An app with another home
-        (the review desk, ``tui/reviewapp.py``) overrides this, and only this."""
+        """Where the app goes once a report is closed: back to the desk it was opened from, else
+        the start screen. An app with another home (the review desk, ``tui/reviewapp.py``)
+        overrides this, and only this."""
         from tui_report.tui.screens.start import StartScreen
 
+        home = self.home_below() if not isinstance(self.screen, HomeScreen) else self.screen
+        if home is not None:
+            while self.screen is not home and len(self.screen_stack) > 1:
+                self.pop_screen()
+            return
         self._replace_top(StartScreen(self.cwd, self.banner))
 
     # ------------------------------------------------------------------ quitting
     def action_request_quit(self) -> None:
-        """Ctrl+Q / F10: quit, asking first when there are unsaved changes (never at once)."""
+        """Ctrl+Q / F10: quit, asking first when there are unsaved changes (never at once); in a
+        report opened from the desk, close it and go back to the desk."""
         controller = self.controller
         if controller is None:
             self.exit(0)
@@ -295,6 +289,9 @@ class ReportApp(App[int]):
         screen = self.screen
         if isinstance(screen, EditorScreen):
             screen.flush()
+        if self.home_below() is not None:
+            self.close_report(controller)
+            return
 
         def leave() -> None:
             controller.session.close()

@@ -51,6 +51,10 @@ class ReportAppAPI(SessionHost, Protocol):
 
     def remember(self, path: Path) -> None: ...
 
+    def from_desk(self) -> bool:
+        """Whether the report shown was opened from the review desk (closing it goes back there)."""
+        ...
+
     def close_report(self, controller: Controller) -> None:
         """Close the report (asking about unsaved edits), then :meth:`after_close`."""
         ...

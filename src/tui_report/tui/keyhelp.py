@@ -190,19 +190,23 @@ def markdown_rows(bindings: list[BindingType]) -> list[str]:
 
 
 def readme_tables() -> dict[str, list[str]]:
-    """The README's two key tables (the editor; the grid), generated from the bindings:
+    """The README's key tables (the editor; the grid; the review desk), generated from the bindings:
     ``python -m tui_report.tui.keyhelp`` prints them, ``tests/tui/test_keys_documented.py``
     checks that the README has each row."""
     from tui_report.tui.app import ReportApp
     from tui_report.tui.grid.keys import GRID_BINDINGS
     from tui_report.tui.screens.editor import EditorScreen
+    from tui_report.tui.screens.review import DeskTable, ReviewScreen
+    from tui_report.tui.screens.reviewfindings import ReviewFindingsScreen
     from tui_report.tui.widgets.preamblepage import FieldArea, PreamblePage
     from tui_report.tui.widgets.textpage import ReportTextArea, TextPage
 
     editor = [*ReportApp.BINDINGS, *EditorScreen.BINDINGS, *TextPage.BINDINGS, *ReportTextArea.BINDINGS]
+    findings = [b for b in ReviewFindingsScreen.BINDINGS if isinstance(b, Binding) and b.key in ("r", "v")]
     return {
         "填报界面": markdown_rows([*editor, *PreamblePage.BINDINGS, *FieldArea.BINDINGS]),
         "表格": markdown_rows(GRID_BINDINGS),
+        "汇总审核": markdown_rows([*DeskTable.BINDINGS, *ReviewScreen.BINDINGS, *findings]),
     }
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from textual.screen import Screen
 
-from tui_report.review.desk import InspectionCache, Review, review_folder
+from tui_report.review.desk import Review
+from tui_report.review.deskcache import DeskCache
 from tui_report.tui.app import ReportApp, locale_warning
-from tui_report.tui.screens.review import ReviewScreen, Signature, folder_signature
+from tui_report.tui.screens.review import ReviewScreen, Signature, read_desk
 
 
 class ReviewApp(ReportApp):
@@ -34,14 +35,13 @@ class ReviewApp(ReportApp):
         self.desk: ReviewScreen | None = None
         # Reading the folder starts now, while the app starts (and before it has threads of its own
         # that a fork of the reader pool would copy).
-        self._cache: InspectionCache = {}
+        self._cache = DeskCache(folder)
         reader = ThreadPoolExecutor(1, thread_name_prefix="tui-report-review")
         self._prefetch: Future[tuple[Signature, Review]] = reader.submit(self._first_read)
         reader.shutdown(wait=False)  # the submitted reading still runs; the thread ends after it
 
     def _first_read(self) -> tuple[Signature, Review]:
-        signature = folder_signature(self.folder)
-        return signature, review_folder(self.folder, self.roster, self.year, cache=self._cache)
+        return read_desk(self.folder, self.roster, self.year, None, self._cache)
 
     def get_default_screen(self) -> Screen[None]:
         self.desk = ReviewScreen(self.folder, self.roster, self.year)

@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 
 from tui_report.model.history import CellEdit, Change, FieldEdit, TextEdit
-from tui_report.model.linebreak import clip
+from tui_report.model.linebreak import cells, clip
 from tui_report.model.progress import STATE_LABELS, Progress, Step, sections_of, step_of_location
 from tui_report.model.report import Report
 from tui_report.model.rules import Finding, likely_spot
@@ -30,7 +30,8 @@ from tui_report.tui.commands import PaletteNames, bound_commands
 from tui_report.tui.controller import Controller
 from tui_report.tui.grid.widget import Committed
 from tui_report.tui.plain import line_text, plain, plain_line
-from tui_report.tui.textual_compat import QuietFocusScreen, QuietFooter, footer_listing_keys
+from tui_report.tui.screens.editorflow import WorkflowEditing
+from tui_report.tui.textual_compat import QuietFooter, footer_listing_keys
 from tui_report.tui.widgets.page import Page, TextTyped
 from tui_report.tui.widgets.pagedeck import PageDeck
 from tui_report.tui.widgets.sections import SectionList
@@ -145,6 +146,33 @@ EDITOR_BINDINGS: list[BindingType] = [
     ),
     Binding("ctrl+z", "undo", "撤销", id="editor.undo", show=False),
     Binding("ctrl+y", "redo", "重做", id="editor.redo", show=False),
+    # F11: 报送审核 for the operator; in a report opened from the desk, the reviewer's comment on the
+    # cell or text part under the cursor (check_action shows one or the other).
+    Binding(
+        "f11",
+        "submit_for_review",
+        "报送审核",
+        id="editor.submit",
+        show=False,
+        tooltip="保存后报送县政务公开办审核（有错误或未填写的部分时不能报送，并列出原因）",
+    ),
+    Binding(
+        "f11",
+        "comment_here",
+        "提意见",
+        id="editor.comment",
+        show=False,
+        tooltip="从汇总审核打开的报告里：对光标所在的单元格或文字部分提审核意见",
+    ),
+    # Ctrl+Q in a report opened from the desk closes it and goes back there: the footer says so
+    # (the app's ^Q 退出 otherwise; check_action shows one or the other).
+    Binding(
+        "ctrl+q",
+        "close_to_desk",
+        "返回汇总",
+        id="editor.close_to_desk",
+        tooltip="从汇总审核打开的报告：关闭它，回到汇总审核（有未保存的修改时先问）",
+    ),
     Binding(
         "escape",
         "back",
@@ -170,8 +198,9 @@ EDITOR_PALETTE: PaletteNames = {
 }
 
 
-class EditorScreen(QuietFocusScreen):
-    """The wizard (not repainted whole when the focus moves: QuietFocusScreen).
+class EditorScreen(WorkflowEditing):
+    """The wizard (not repainted whole when the focus moves: QuietFocusScreen; the review
+    workflow's parts in WorkflowEditing).
 
     The keys are the BINDINGS below (F1 lists them, the README table is checked against them).
     """
@@ -212,6 +241,7 @@ class EditorScreen(QuietFocusScreen):
         yield footer_listing_keys(QuietFooter(compact=True))
 
     async def on_mount(self) -> None:
+        self.workflow_opened()
         await self.show_step(self.current)
 
     @property
@@ -269,8 +299,10 @@ class EditorScreen(QuietFocusScreen):
             flags.append("只读")
         title = line_text(report.title) or "（未填单位）"
         suffix = ("  " + " ".join(flags)) if flags else "  已保存"
+        if self.workflow_title:
+            suffix = f"  {self.workflow_title}{suffix}"
         width = max(20, self.size.width or 80)
-        text = clip(title, width - len(suffix) - 2) + suffix
+        text = clip(title, width - cells(suffix) - 2) + suffix
         if text != self._title_text:
             self.query_one("#title", Static).update(plain_line(text))
             self._title_text = text
@@ -341,6 +373,9 @@ class EditorScreen(QuietFocusScreen):
                 page.flush()
             self.query_one(SectionList).focus()
             return
+        if report_app(self).from_desk():
+            self.action_close_report()  # the top level of a report opened from the desk: back there
+            return
         self.notify("按 Ctrl+Q 或 F10 退出；Esc 不会退出。", timeout=3)
 
     def action_toggle_sidebar(self) -> None:
@@ -401,18 +436,9 @@ class EditorScreen(QuietFocusScreen):
             self.notify(str(exc), title="保存失败", severity="error", timeout=10)
             return
         report_app(self).remember(self.controller.session.path)
+        self.read_workflow()
         self.refresh_status()
-        self.notify(f"已保存：{self.controller.session.path}", timeout=3)
-
-    def action_findings(self) -> None:
-        from tui_report.tui.screens.findings import FindingsScreen
-
-        self.flush()
-        self.controller.recheck()
-        self.refresh_status()
-        self.app.push_screen(
-            FindingsScreen(self.controller.report, self.controller.findings), self.jump_to_finding
-        )
+        self.notify(f"已保存：{self.controller.session.path}", timeout=3, markup=False)
 
     async def action_fill_zero(self) -> None:
         # Priority (like PgDn), so that it acts on the table shown when it was pressed.
@@ -434,7 +460,8 @@ class EditorScreen(QuietFocusScreen):
             return isinstance(self.page, TablePage)
         if action in ("save", "save_copy"):
             return self.controller.read_only == (action == "save_copy")
-        return True
+        workflow = self.check_workflow_action(action)
+        return True if workflow is None else workflow
 
     def action_save_copy(self) -> None:
         self.action_save_as()
@@ -507,6 +534,7 @@ class EditorScreen(QuietFocusScreen):
                     )
                 )
         commands += bound_commands(self, self.PALETTE)
+        commands += self.workflow_commands()
         commands += [
             (
                 "采用自动合计",
@@ -514,7 +542,11 @@ class EditorScreen(QuietFocusScreen):
                 lambda: self.app.call_later(self.action_use_computed_totals),
             ),
             ("另存为", "把报告保存到另一个文件", self.action_save_as),
-            ("关闭报告", "回到开始页（有未保存的修改时会询问）", self.action_close_report),
+            (
+                "关闭报告",
+                f"回到{'汇总审核' if report_app(self).from_desk() else '开始页'}（有未保存的修改时会询问）",
+                self.action_close_report,
+            ),
         ]
         return commands
 

@@ -92,10 +92,18 @@ class FindingsScreen(Screen[Finding | None]):
         event.stop()
         self.dismiss(self.findings[int(event.option.id or 0)])
 
-    def action_jump(self) -> None:
+    def highlighted(self) -> Finding | None:
+        """The finding under the cursor (options are found by id: a list may have headings)."""
         options = self.query_one("#findings", OptionList)
-        if options.highlighted is not None and self.findings:
-            self.dismiss(self.findings[options.highlighted])
+        if options.highlighted is None or not self.findings:
+            return None
+        option_id = options.get_option_at_index(options.highlighted).id
+        return self.findings[int(option_id)] if option_id and option_id.isdigit() else None
+
+    def action_jump(self) -> None:
+        finding = self.highlighted()
+        if finding is not None:
+            self.dismiss(finding)
 
     def action_close(self) -> None:
         self.dismiss(None)

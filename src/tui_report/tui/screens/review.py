@@ -2,7 +2,10 @@
 
 Opened from the start screen (V) or by ``tui-report review DIR`` on a terminal. The folder is read
 in a worker thread (the screen shows at once); every two seconds the folder's and the lock
-folder's file times are compared, and only changed files are read again.
+folder's file times, and the review workflow's record folders, are compared, and only changed
+files are read again. A report opened from here (Enter: read-only; E: for editing) returns here
+when it is closed. The decisions on one report are ``DeskDecisions``'s, the work on the whole
+folder ``DeskJobs``'s; what the table shows is ``tui/deskview.py``'s.
 """
 
 from __future__ import annotations
@@ -16,36 +19,33 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from tui_report.model.indicators import format_figure, review_spec
-from tui_report.model.rules import Finding
-from tui_report.model.timetext import time_text
-from tui_report.review.columns import SCREEN_COLUMNS, screen_text
-from tui_report.review.desk import (
-    InspectionCache,
-    Review,
-    ReviewError,
-    review_folder,
-    sort_rows,
-)
+from tui_report.model.indicators import Indicator, review_spec
+from tui_report.review.desk import Review, ReviewError, review_folder, sort_rows
+from tui_report.review.deskcache import DeskCache
+from tui_report.review.deskflow import workflow_signature
 from tui_report.review.discovery import watched_folders
-from tui_report.review.files import UnsafeFile, read_plain_file
+from tui_report.review.roster import ROSTER_NAME
 from tui_report.review.unitrow import UnitRow
-from tui_report.storage.errors import ReportFileError
+from tui_report.storage.reviewrecords import year_folder_of
 from tui_report.tui.appapi import report_app
-from tui_report.tui.plain import plain_cell, plain_line, plain_lines
-from tui_report.tui.screens.editor import EditorScreen
+from tui_report.tui.commands import PaletteEntry, PaletteNames, bound_commands
+from tui_report.tui.deskview import ScreenColumn, compared_columns, desk_columns, detail_text
+from tui_report.tui.plain import plain_cell, plain_line
+from tui_report.tui.screens.deskjobs import DeskJobs
+from tui_report.tui.widgets.wrapped import WrappedText
 
 POLL_SECONDS = 2.0
-SORTS = {"state": "状态", "unit": "单位", "indicator": "指标"}
+SORTS = {"workflow": "审核状态", "state": "状态", "unit": "单位", "indicator": "指标"}
 
 
-Signature = tuple[tuple[str, int, int], ...]
+FolderSignature = tuple[tuple[str, int, int], ...]
+# The folder's files and lock files, then each report's workflow records.
+Signature = tuple[FolderSignature, tuple[tuple[int, int], ...]]
 
 
-def folder_signature(folder: Path) -> Signature:
+def folder_signature(folder: Path) -> FolderSignature:
     """Names, sizes and modification times of the files and lock files of the folder and of its
     unit folders: any save, new report, or editor coming or going changes it (cheap: two
     directory scans per folder)."""
@@ -64,15 +64,164 @@ def folder_signature(folder: Path) -> Signature:
     return tuple(sorted(found))
 
 
+def desk_signature(folder: Path, files: FolderSignature, review: Review | None) -> Signature:
+    """The folder's signature with the review workflow's: a comment, a submission or an approval
+    recorded for any report changes it (review/deskflow.workflow_signature)."""
+    rows = review.rows if review is not None else []
+    return files, workflow_signature(rows, year_folder_of(folder / ROSTER_NAME))
+
+
+def read_desk(
+    folder: Path, roster: Path | None, year: int | None, processes: int | None, cache: DeskCache
+) -> tuple[Signature, Review]:
+    """Read the folder, reusing what was read of unchanged files (this run's, or the last run's
+    from the user's state folder: review/deskcache.py)."""
+    files = folder_signature(folder)  # before reading: a change meanwhile is read next time
+    cache.load()
+    review = review_folder(folder, roster, year, processes, cache=cache.inspections)
+    return desk_signature(folder, files, review), review
+
+
 class DeskTable(DataTable[Text]):
     """The desk's table: Enter (the table's own "select") is shown in the footer as 打开."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "打开", id="review.open"),
+        Binding(
+            "enter",
+            "select_cursor",
+            "打开",
+            id="review.open",
+            tooltip="只读打开选中单位的报告（关闭报告回到这里）",
+        ),
     ]
 
 
-class ReviewScreen(Screen[None]):
+DESK_BINDINGS: list[BindingType] = [
+    Binding(
+        "e",
+        "edit",
+        "编辑",
+        id="review.edit",
+        tooltip="没有人在编辑时，以可编辑方式打开（先确认）",
+    ),
+    Binding(
+        "f3",
+        "findings",
+        "问题",
+        id="review.findings",
+        tooltip="审核意见和检查结果；雷同文字在其中按 V 核实",
+    ),
+    Binding(
+        "c",
+        "comment",
+        "意见",
+        id="review.comment",
+        tooltip="对整份报告提审核意见（打开报告后按 F11，可对单元格或文字部分提意见）",
+    ),
+    Binding("t", "return", "退回", id="review.return", tooltip="退回修改，可附意见"),
+    Binding(
+        "a",
+        "approve",
+        "通过",
+        id="review.approve",
+        tooltip="审核通过（之后报告再有修改，需重新报送）",
+    ),
+    Binding(
+        "w",
+        "sort('workflow')",
+        "按审核",
+        id="review.sort_workflow",
+        show=False,
+        tooltip="按审核状态排序：待审核的在前",
+    ),
+    Binding(
+        "s",
+        "sort('state')",
+        "按状态",
+        id="review.sort_state",
+        show=False,
+        tooltip="按填报状态排序：问题多的在前",
+    ),
+    Binding("u", "sort('unit')", "按单位", id="review.sort_unit", show=False),
+    Binding(
+        "i",
+        "next_indicator",
+        "指标",
+        id="review.indicator",
+        show=False,
+        tooltip="切换显示的指标（并说明算法）",
+    ),
+    Binding(
+        "o",
+        "sort('indicator')",
+        "按指标",
+        id="review.sort_indicator",
+        show=False,
+        tooltip="按显示的指标排序，大的在前",
+    ),
+    Binding(
+        "y",
+        "toggle_compare",
+        "本年/上年",
+        id="review.compare",
+        show=False,
+        tooltip="切换：新收申请、办结、复议诉讼、纠错，本年与上年",
+    ),
+    Binding(
+        "x",
+        "workbook",
+        "汇总表",
+        id="review.workbook",
+        show=False,
+        tooltip="生成汇总表（Excel）",
+    ),
+    Binding(
+        "p",
+        "batch",
+        "批量导出",
+        id="review.batch",
+        show=False,
+        tooltip="发布已审核通过的报告（没有报送审核时：所有已完成的报告），列出暂不发布的原因",
+    ),
+    Binding(
+        "h",
+        "rollup",
+        "汇总",
+        id="review.rollup",
+        show=False,
+        tooltip="把已完成的工作汇总成一份报告，列出未汇总的单位",
+    ),
+    Binding(
+        "n",
+        "notices",
+        "通知",
+        id="review.notices",
+        show=False,
+        tooltip="给各填报单位发通知、查看、撤下",
+    ),
+    Binding("r", "reload", "刷新", id="review.reload", show=False),
+    Binding("escape", "back", show=False, id="review.back"),
+]
+DESK_PALETTE: PaletteNames = {
+    "review.edit": "编辑报告",
+    "review.findings": "问题和审核意见（核实雷同文字）",
+    "review.comment": "提审核意见",
+    "review.return": "退回修改",
+    "review.approve": "审核通过",
+    "review.workbook": "汇总表（Excel）",
+    "review.batch": "批量导出（发布）",
+    "review.rollup": "汇总报告",
+    "review.notices": "通知",
+    "review.compare": "本年与上年",
+    "review.sort_workflow": "按审核状态排序",
+    "review.sort_state": "按填报状态排序",
+    "review.sort_unit": "按单位排序",
+    "review.indicator": "切换指标",
+    "review.sort_indicator": "按指标排序",
+}
+
+
+class ReviewScreen(DeskJobs):
     """The review desk.
 
     The keys are the BINDINGS below (F1 lists them, the README table is checked against them).
@@ -80,21 +229,16 @@ class ReviewScreen(Screen[None]):
 
     DEFAULT_CSS = """
     ReviewScreen #desk { height: 1fr; border: none; }
-    ReviewScreen #count { height: 1; padding: 0 1; text-style: bold; }
-    ReviewScreen #detail { height: 2; padding: 0 1; color: $text-muted; }
+    ReviewScreen #count { height: auto; max-height: 2; padding: 0 1; text-style: bold; }
+    ReviewScreen #detail { height: 3; padding: 0 1; color: $text-muted; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f3", "findings", "问题", id="review.findings"),
-        Binding("s", "sort('state')", "按状态", id="review.sort_state"),
-        Binding("u", "sort('unit')", "按单位", id="review.sort_unit"),
-        Binding("i", "next_indicator", "指标", id="review.indicator"),
-        Binding("o", "sort('indicator')", "按指标", id="review.sort_indicator", show=False),  # room: F1
-        Binding("r", "reload", "刷新", id="review.reload", show=False),
-        Binding("escape", "back", show=False, id="review.back"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = DESK_BINDINGS
+    PALETTE: ClassVar[PaletteNames] = DESK_PALETTE
     HELP = (
-        "汇总审核：每行一个单位。↑ ↓ 选择，Enter 打开报告（有人正在编辑时只读打开），F3 查看该报告的问题；"
-        "S 按状态排序，U 按单位排序，I 切换显示的指标，O 按该指标排序。文件有变化时自动刷新。"
+        "汇总审核：每行一个单位。Enter 只读打开报告，E 编辑（先确认）；关闭报告回到这里。"
+        "C 提意见，T 退回修改，A 审核通过；F3 审核意见和问题（雷同文字按 V 核实）。"
+        "W/S/U 按审核状态/填报状态/单位排序，I 切换指标，O 按指标排序，Y 本年与上年；"
+        "X 汇总表，P 批量导出，H 汇总，N 通知。文件和审核记录有变化时自动刷新。"
     )
 
     def __init__(self, folder: Path, roster: Path | None = None, year: int | None = None) -> None:
@@ -103,20 +247,22 @@ class ReviewScreen(Screen[None]):
         self.roster = roster
         self.year = year
         self.review: Review | None = None
-        self.sort_by = "state"
+        self.sort_by: str | None = None  # None: by workflow in a folder using it, else by state
         self.indicator = 0  # index into the template's indicators
-        self.cache: InspectionCache = {}
+        self.compare = False  # Y: this year beside last year instead of the counts
+        self.cache = DeskCache(folder)
         # The first reading, started before the app (``tui-report review DIR``): see
         # tui/reviewapp.py.
         self.prefetched: Future[tuple[Signature, Review]] | None = None
-        self._signature: tuple[tuple[str, int, int], ...] | None = None
+        self._signature: Signature | None = None
         self._loading = False
+        self._shown: list[UnitRow] = []
 
     def compose(self) -> ComposeResult:
         yield Static(plain_line(f"汇总审核：{self.folder}"), classes="title-bar", id="title")
-        yield Static("正在读取各单位的报告……", id="count")
+        yield WrappedText("正在读取各单位的报告……", id="count")
         yield DeskTable(id="desk", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="detail")
+        yield WrappedText("", id="detail")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -131,7 +277,7 @@ class ReviewScreen(Screen[None]):
     def poll(self) -> None:
         if self._loading or not self.is_current:
             return  # (an editor on top: read again when the desk is shown again)
-        if folder_signature(self.folder) != self._signature:
+        if desk_signature(self.folder, folder_signature(self.folder), self.review) != self._signature:
             self.load()
 
     def load(self) -> None:
@@ -145,63 +291,82 @@ class ReviewScreen(Screen[None]):
             if prefetched is not None:
                 signature, review = prefetched.result()
             else:
-                signature = folder_signature(self.folder)
                 # Forked workers only while no report is open here: a fork would share its edit lock.
                 processes = 1 if report_app(self).controller is not None else None
-                review = review_folder(self.folder, self.roster, self.year, processes, cache=self.cache)
+                signature, review = read_desk(self.folder, self.roster, self.year, processes, self.cache)
         except ReviewError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
         self.app.call_from_thread(self._show, review, signature)
 
+    @work(thread=True, exclusive=True, group="review-store")
+    def _store(self) -> None:
+        """Keep the reading for the next run (review/deskcache.py): ~0.2 s for 500 reports, so
+        only once the rows are on the screen."""
+        self.cache.save()
+
     def _failed(self, message: str) -> None:
         self._loading = False
-        self.query_one("#count", Static).update(plain_line(f"无法读取：{message}"))
+        self.query_one("#count", WrappedText).update(f"无法读取：{message}")
 
-    def _show(self, review: Review, signature: tuple[tuple[str, int, int], ...]) -> None:
+    def _show(self, review: Review, signature: Signature) -> None:
         self._loading = False
         self._signature = signature
         self.review = review
+        if self.sort_by is None:
+            self.sort_by = "workflow" if review.uses_workflow else "state"
         year = f"{review.year}年度 " if review.year else ""
         roster = "（名册）" if review.roster else "（无名册）"
         self.query_one("#title", Static).update(plain_line(f"汇总审核：{year}{self.folder}{roster}"))
-        self.query_one("#count", Static).update(plain_line(review.count_line()))
+        self.query_one("#count", WrappedText).update(review.count_line())
         self.fill()
+        self.call_after_refresh(self._store)
 
     # ------------------------------------------------------------------ the table
     @property
-    def indicators(self) -> list[tuple[str, str, str]]:
-        """(id, short name, format) of the indicators of the folder's template."""
+    def indicators(self) -> list[Indicator]:
+        """The indicators of the folder's template."""
         if self.review is None or not self.review.template:
             return []
-        return [(i.id, i.short, i.format) for i in review_spec(self.review.template).indicators]
+        return list(review_spec(self.review.template).indicators)
+
+    def current_indicator(self) -> Indicator | None:
+        indicators = self.indicators
+        return indicators[self.indicator % len(indicators)] if indicators else None
 
     def rows(self) -> list[UnitRow]:
         if self.review is None:
             return []
-        indicators = self.indicators
-        chosen = indicators[self.indicator % len(indicators)][0] if indicators else None
-        return sort_rows(self.review.rows, self.sort_by, chosen)
+        current = self.current_indicator()
+        return sort_rows(self.review.rows, self.sort_by or "state", current.id if current else None)
+
+    def columns(self) -> list[ScreenColumn]:
+        assert self.review is not None
+        if self.compare:
+            return compared_columns(self.review)
+        return desk_columns(self.review, self.size.width or 80, self.current_indicator())
 
     def fill(self) -> None:
+        if self.review is None:
+            return
         table = self.query_one("#desk", DeskTable)  # typed: its cells are plain Text
         selected = self.selected()
         table.clear(columns=True)
-        indicators = self.indicators
-        current = indicators[self.indicator % len(indicators)] if indicators else None
-        for column in SCREEN_COLUMNS:
-            table.add_column(plain_cell(column.short or column.header), width=column.width)
-        table.add_column(plain_cell(current[1] if current else "指标"), width=8)
-        for row in self.rows():
-            value = format_figure(row.indicators.get(current[0]), current[2]) if current else ""
-            cells = [screen_text(column, row) for column in SCREEN_COLUMNS]
-            table.add_row(*(plain_cell(cell) for cell in [*cells, value]), key=self._key(row))
+        columns = self.columns()
+        for column in columns:
+            table.add_column(plain_cell(column.header), width=column.width, key=column.key)
+        self._shown = self.rows()
+        for row in self._shown:
+            table.add_row(*(plain_cell(column.text(row)) for column in columns), key=self._key(row))
         if selected is not None:
-            for index, row in enumerate(self.rows()):
+            for index, row in enumerate(self._shown):
                 if self._key(row) == self._key(selected):
                     table.move_cursor(row=index)
                     break
         self._describe()
+
+    def on_resize(self) -> None:
+        self.fill()
 
     @staticmethod
     def _key(row: UnitRow) -> str:
@@ -209,13 +374,13 @@ class ReviewScreen(Screen[None]):
 
     def selected(self) -> UnitRow | None:
         table = self.query_one("#desk", DataTable)
-        rows = self.rows()
+        rows = self._shown
         if not rows or table.row_count == 0 or not 0 <= table.cursor_row < len(rows):
             return None
         return rows[table.cursor_row]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        # Enter on the table (its "select") opens the highlighted report.
+        # Enter on the table (its "select") opens the highlighted report, read-only.
         event.stop()
         self.action_open()
 
@@ -224,28 +389,10 @@ class ReviewScreen(Screen[None]):
 
     def _describe(self) -> None:
         row = self.selected()
-        detail = self.query_one("#detail", Static)
-        if row is None:
-            detail.update("")
-            return
-        parts = [row.file_name or "尚未提交报告"]
-        if row.editor:
-            since = time_text(row.editor.since)
-            parts.append(f"{row.editor.who}正在编辑" + (f"（{since}起）" if since else ""))
-        if row.saved_at:
-            parts.append(f"{time_text(row.saved_at)} {row.saved_by}保存")
-        if row.exported:
-            parts.append("已导出 " + "、".join(row.exported))
-        if row.contact:
-            parts.append(f"联系人 {row.contact}")
-        if not row.in_roster and self.review is not None and self.review.roster is not None:
-            parts.append("不在名册中")
-        lines = ["  ".join(parts)]
-        if row.problem:
-            lines.append(row.problem)
-        detail.update(plain_lines(lines))
+        detail = self.query_one("#detail", WrappedText)
+        detail.update(detail_text(row, self.review) if row is not None and self.review is not None else "")
 
-    # ------------------------------------------------------------------ actions
+    # ------------------------------------------------------------------ views
     def action_sort(self, by: str) -> None:
         if by == "indicator" and not self.indicators:
             self.notify("没有可排序的指标", timeout=3)
@@ -259,54 +406,30 @@ class ReviewScreen(Screen[None]):
         if not indicators:
             return
         self.indicator = (self.indicator + 1) % len(indicators)
+        self.compare = False
         self.fill()
-        spec = review_spec(self.review.template).indicators[self.indicator] if self.review else None
-        if spec is not None:
-            self.notify(f"{spec.name} = {spec.words}", timeout=6)
+        self.notify(
+            f"{indicators[self.indicator].name} = "
+            f"{indicators[self.indicator].words or indicators[self.indicator].formula.text}",
+            timeout=6,
+        )
+
+    def action_toggle_compare(self) -> None:
+        self.compare = not self.compare
+        self.fill()
+        self.notify("各列为 本年/上年" if self.compare else "显示审核和填报状态", timeout=3)
 
     def action_reload(self) -> None:
         self.load()
-
-    def action_open(self) -> None:
-        row = self.selected()
-        if row is None:
-            return
-        if row.path is None:
-            self.notify(f"{row.unit}尚未提交报告", severity="warning", timeout=4)
-            return
-        report_app(self).open_path(row.path, read_only=row.editor is not None)
-
-    def action_findings(self) -> None:
-        from tui_report.storage.reportfile import decode_report_bytes, loads_report
-        from tui_report.tui.screens.findings import FindingsScreen
-
-        row = self.selected()
-        if row is None or row.path is None:
-            return
-        if row.problem and not row.unit:
-            self.notify(row.problem, title="无法读取", severity="error", timeout=8)
-            return
-        try:
-            report = loads_report(decode_report_bytes(read_plain_file(row.path), row.path), row.path)
-        except (UnsafeFile, ReportFileError) as exc:
-            self.notify(str(exc), title="无法读取", severity="error", timeout=8)
-            return
-        self.app.push_screen(FindingsScreen(report, row.findings), self._jump)
-
-    def _jump(self, finding: Finding | None) -> None:
-        """Enter on a finding: open the report there (as F3 in the editor does)."""
-        if finding is None:
-            return
-        self.action_open()
-        screen = self.app.screen
-        if isinstance(screen, EditorScreen):
-            self.app.call_after_refresh(screen.jump_to_finding, finding)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
         else:
             self.notify("按 Ctrl+Q 或 F10 退出；Esc 不会退出。", timeout=3)
+
+    def palette_commands(self) -> list[PaletteEntry]:
+        return bound_commands(self, self.PALETTE)
 
     def focus_chain_help(self) -> tuple[str, list[str]]:
         return "汇总审核", [self.HELP]

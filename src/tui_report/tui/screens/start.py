@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -34,8 +35,27 @@ def describe(summary: Summary, width: int, cwd: Path) -> str:
     return f"{first}  {state}\n  {clip(shown, width - 2)}"
 
 
+def desk_offered(folder: Path, reports_here: int) -> bool:
+    """V (the review desk of this folder): when the folder holds reports to review (two, or a
+    roster) and the desk would show them — every unit folder readable, or this user in the
+    roster's reviewers' group. An operator in the strict layout's year folder reads only their own
+    unit's folder: the desk would show every other unit as 无法读取."""
+    from tui_report.review.discovery import unit_folders_readable
+    from tui_report.review.roster import in_reviewers_group
+
+    roster = folder / "roster.toml"
+    if reports_here < 2 and not os.path.isfile(roster):
+        return False
+    return unit_folders_readable(folder) or in_reviewers_group(roster)
+
+
 class StartScreen(Screen[None]):
     """The start screen; its keys are the BINDINGS below."""
+
+    DEFAULT_CSS = """
+    StartScreen #notices { height: auto; max-height: 5; padding: 0 1; color: $warning; }
+    StartScreen #notices.-hidden { display: none; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "新建", id="start.new"),
@@ -52,10 +72,12 @@ class StartScreen(Screen[None]):
         self.cwd = cwd
         self.banner = banner
         self.actions: list[Callable[[], None]] = []
+        self.desk = False  # V offered (desk_offered)
 
     def compose(self) -> ComposeResult:
         yield Static("政府信息公开工作年度报告 填报", classes="title-bar")
         yield WrappedText(self.banner, id="banner", classes="banner" if self.banner else "banner -hidden")
+        yield WrappedText("", id="notices", classes="-hidden")
         yield Static("请选择要打开的报告（↑ ↓ 选择，Enter 打开）：", classes="field-label")
         yield OptionList(id="reports")
         yield Footer(compact=True)
@@ -80,8 +102,10 @@ class StartScreen(Screen[None]):
         seen: set[Path] = set()
         recent = [p for p in load_recent() if p.is_file()]
         here = [p.resolve() for p in reports_in(self.cwd)]
-        if len(here) >= 2 or (self.cwd / "roster.toml").is_file():
+        self.desk = desk_offered(self.cwd, len(here))
+        if self.desk:
             add("汇总审核：本文件夹各单位的报告 (V)", self.action_review, "review")
+        self.show_notices([*recent, self.cwd])
         for group, paths in (("最近打开", recent), ("当前文件夹", here)):
             fresh = [p for p in paths if p.resolve() not in seen]
             if not fresh:
@@ -94,6 +118,16 @@ class StartScreen(Screen[None]):
                 add(describe(summary, width, self.cwd), partial(self._open, path), f"file:{path}")
         options.highlighted = 0
         options.focus()
+
+    def show_notices(self, paths: list[Path]) -> None:
+        """The county office's notices for the folders of the recent reports and this one."""
+        from tui_report.review.workflow import notices_for_user
+        from tui_report.tui.workflowview import notice_lines
+
+        lines = notice_lines(notices_for_user(paths))
+        box = self.query_one("#notices", WrappedText)
+        box.update("\n".join(f"通知 {line}" for line in lines))
+        box.set_class(not lines, "-hidden")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -135,6 +169,9 @@ class StartScreen(Screen[None]):
     def action_review(self) -> None:
         from tui_report.tui.screens.review import ReviewScreen
 
+        if not self.desk:
+            self.notify("这里没有可以汇总审核的各单位报告（或没有读取各单位文件夹的权限）", timeout=4)
+            return
         self.app.push_screen(ReviewScreen(self.cwd))
 
     def action_rescan(self) -> None:
