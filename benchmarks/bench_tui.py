@@ -215,7 +215,7 @@ def app_session(tmp: Path, launch: Launcher = local) -> Figures:
     term = launch([sys.executable, "-m", "tui_report", str(report)], env_for(tmp))
     fig = Figures()
     try:
-        fig.start_s = term.wait_for(lambda s: "报告信息" in s and "完成" in s and "^S 保存" in s)
+        fig.start_s = term.wait_for(lambda s: "报告信息" in s and "完成" in s and "Ctrl+S 保存" in s)
         term.drain(0.3)
         fig.rss_start_mb = term.peak_rss_mb()
         for _ in range(12):  # to 表三, one part at a time (each page is mounted on its first visit)

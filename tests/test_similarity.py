@@ -9,10 +9,10 @@ import sys
 
 from rapidfuzz import fuzz
 
+from tui_report.model.copiedrule import copied_text_rule
 from tui_report.model.report import Report
 from tui_report.model.similarity import (
     compared_part,
-    copied_text_rule,
     folder_copied_text,
     may_be_alike,
     normalise_text,

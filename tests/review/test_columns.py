@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_report.model import similarity
+from tui_report.model import copiedrule
 from tui_report.model.rules import Finding
 from tui_report.model.template import schemas_dir
 from tui_report.review.columns import (
@@ -72,10 +72,10 @@ def rule_renamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
     shutil.copytree(schemas_dir() / "checks", folder / "checks")
     path = folder / "checks" / "copied-text.toml"
     path.write_text(path.read_text(encoding="utf-8").replace('id = "R15"', 'id = "R99"'), encoding="utf-8")
-    monkeypatch.setattr(similarity, "schemas_dir", lambda: folder)
-    similarity.copied_text_rule.cache_clear()
+    monkeypatch.setattr(copiedrule, "schemas_dir", lambda: folder)
+    copiedrule.copied_text_rule.cache_clear()
     yield "R99"
-    similarity.copied_text_rule.cache_clear()
+    copiedrule.copied_text_rule.cache_clear()
 
 
 def test_the_desk_counts_copied_text_by_the_rule_id_in_the_data(rule_renamed: str) -> None:

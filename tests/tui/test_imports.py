@@ -43,3 +43,12 @@ def test_app_start_does_not_import_the_text_box() -> None:
     loaded = _modules_after("import tui_report.tui.app")
     assert "textual.widgets._text_area" not in loaded
     assert "tui_report.tui.widgets.preamblepage" not in loaded
+
+
+def test_app_start_does_not_import_the_copied_text_comparison() -> None:
+    """rapidfuzz (the copied-text comparison) cost 4.5 MB of the editor's memory once the editor
+    imported the review workflow for its title; the rule's id and the part names come from
+    model/copiedrule.py, the comparison loads where it runs."""
+    loaded = _modules_after("import tui_report.tui.app")
+    assert "rapidfuzz" not in loaded
+    assert "tui_report.model.similarity" not in loaded

@@ -245,7 +245,7 @@ def change_summary(changes: list[FieldChange], template: Template) -> str:
 def _changed_thing(change: FieldChange, template: Template) -> tuple[tuple[int, int], str, int]:
     """Where in the report a change is (for the order), the table (counting one cell), text part
     or field it is in."""
-    from tui_report.model.similarity import part_name  # rapidfuzz: only when summarising
+    from tui_report.model.copiedrule import part_name
 
     head, _, rest = change.key.partition(".")
     try:

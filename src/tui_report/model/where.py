@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tui_report.model.copiedrule import part_name
 from tui_report.model.rules import Location, describe_location
-from tui_report.model.similarity import part_name
 from tui_report.model.template import Template
 
 SHOWN_LOCATIONS = 3

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from tui_report.model.copiedrule import copied_text_rule
 from tui_report.model.indicators import Figure
 from tui_report.model.report import CellValue
 from tui_report.model.rules import Finding
-from tui_report.model.similarity import copied_text_rule
 from tui_report.model.workflow import Workflow
 from tui_report.review.files import Editor
 

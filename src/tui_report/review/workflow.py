@@ -16,10 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_report.model.report import Report
 from tui_report.model.rules import Finding, check
-from tui_report.model.similarity import SavedFirst, copied_text_rule
 from tui_report.model.template import TemplateError
 from tui_report.model.workflow import (
     MAX_TEXT,
@@ -54,6 +54,11 @@ from tui_report.storage.reviewrecords import (
 )
 from tui_report.storage.siblings import last_year_beside
 from tui_report.storage.statedir import state_dir
+
+if TYPE_CHECKING:
+    # The copied-text check (rapidfuzz) is loaded only where it runs: the editor imports this
+    # module for a report's workflow state, before its first paint.
+    from tui_report.model.similarity import SavedFirst
 
 __all__ = [
     "RecordError",
@@ -284,6 +289,8 @@ def verify(path: Path, at: str, reason: str) -> Written:
         raise WorkflowRefused(str(exc)) from exc
     if location.text is None:
         raise WorkflowRefused(f"雷同文字提示只在文字部分（texts.…），“{at}”不是文字部分")
+    from tui_report.model.copiedrule import copied_text_rule
+
     rule = copied_text_rule().id
     return write_reviewer_record(status.place, "verify", rule=rule, location=location.path, text=reason)
 

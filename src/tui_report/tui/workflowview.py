@@ -12,9 +12,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui_report.model.copiedrule import copied_text_rule
 from tui_report.model.report import Report
 from tui_report.model.rules import Finding
-from tui_report.model.similarity import copied_text_rule
 from tui_report.model.workflow import (
     REVIEW_RULE,
     CommentThread,
