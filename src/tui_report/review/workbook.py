@@ -53,6 +53,10 @@ def _style(bold: bool, number_format: str) -> Style:
     return PLAIN if not bold and not number_format else Style(bold=bold, number_format=number_format)
 
 
+# _FITS[k]: the smallest whole number k cells do not hold (10**k).
+_FITS = [10**k for k in range(19)]
+
+
 def _number(value: CellValue | Figure | None) -> int | float | None:
     if value is None or isinstance(value, int):
         return value
@@ -86,6 +90,8 @@ class _Sheet:
         for index, value in enumerate(values):
             if value is None:
                 continue
+            if type(value) is int and 0 <= value < _FITS[min(widths[index], 18)]:
+                continue  # at most as many digits as the column is wide: cannot widen it
             shown = f"{value:.1%}" if number_format and index in number_format else str(value)
             if 2 * len(shown) <= widths[index]:
                 continue  # a character is at most two cells wide: it cannot widen the column
