@@ -423,6 +423,20 @@ def _read_only_beside(pilot_app: ReportApp, report_file: Path) -> bool:
     )
 
 
+def toasts_of(app: ReportApp) -> list[str]:
+    """Every toast the app shows from now on. Textual drops a toast from ``app._notifications`` once
+    its time is up (8 s here), which a loaded machine can pass before the test looks."""
+    said: list[str] = []
+    show = app.notify
+
+    def recorded(message: str, **options: Any) -> None:
+        said.append(message)
+        show(message, **options)
+
+    app.notify = recorded  # type: ignore[method-assign]
+    return said
+
+
 async def test_the_edit_offer_is_withdrawn_when_the_colleague_reopens(
     report_file: Path, holder: Holder
 ) -> None:
@@ -430,6 +444,7 @@ async def test_the_edit_offer_is_withdrawn_when_the_colleague_reopens(
     again; answering it then said only 报告又被别人打开了."""
     first = holder()
     app = make_app(report_file)
+    said = toasts_of(app)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, on(app, LockDialog), "the lock dialog")
         await pilot.press("r")
@@ -441,7 +456,6 @@ async def test_the_edit_offer_is_withdrawn_when_the_colleague_reopens(
         holder()  # the colleague opens it again while the offer is on the screen
         await until(pilot, on(app, EditorScreen), "the offer withdrawn", timeout=10)
         assert app.controller is not None and app.controller.read_only
-        said = [n.message for n in app._notifications]
         assert any("正在由" in m and "仍为只读" in m for m in said), said
         assert app.safety.offer_edit_when_free == report_file  # offered again once they leave
         await pilot.press("ctrl+q")
@@ -455,6 +469,7 @@ async def test_an_edit_offer_answered_after_the_colleague_came_back_edits_nothin
     monkeypatch.setattr(safety_flows, "OFFER_CHECK_SECONDS", 600.0)  # only the answer looks again
     first = holder()
     app = make_app(report_file)
+    said = toasts_of(app)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, on(app, LockDialog), "the lock dialog")
         await pilot.press("r")
@@ -467,7 +482,6 @@ async def test_an_edit_offer_answered_after_the_colleague_came_back_edits_nothin
         await pilot.press("y")
         await until(pilot, on(app, EditorScreen), "the editor")
         assert app.controller is not None and app.controller.read_only
-        said = [n.message for n in app._notifications]
         assert any("正在由" in m and "仍为只读" in m for m in said), said
         assert app.safety.offer_edit_when_free == report_file
         # When the colleague leaves, the offer comes again and editing works.
