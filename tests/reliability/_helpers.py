@@ -67,3 +67,29 @@ def run_as(uid: int, gid: int, func: Callable[[], Any]) -> Any:
     if kind == "error":
         raise value
     return value
+
+
+def as_someone(who: str, become: Callable[[], None], func: Callable[[], Any]) -> Any:
+    """Run ``func`` in a forked child after ``become()`` (switch ids, groups, environment): its
+    result comes back; its exception comes back as an AssertionError naming ``who`` (the exception
+    itself may not pickle). Load lazily imported modules first: the child may not read them."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.close(read_fd)
+        try:
+            become()
+            outcome: tuple[str, Any] = ("ok", func())
+        except BaseException as exc:
+            outcome = ("error", f"{type(exc).__name__}: {exc}")
+        with os.fdopen(write_fd, "wb") as f:
+            f.write(pickle.dumps(outcome))
+        os._exit(0)
+    os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as f:
+        data = f.read()
+    os.waitpid(pid, 0)
+    kind, value = pickle.loads(data)
+    if kind == "error":
+        raise AssertionError(f"as {who}: {value}")
+    return value

@@ -423,6 +423,19 @@ def _read_only_beside(pilot_app: ReportApp, report_file: Path) -> bool:
     )
 
 
+async def offer_after_colleague_left(
+    pilot: Pilot[int], app: ReportApp, report_file: Path, first: subprocess.Popen[str]
+) -> None:
+    """Opened read-only beside the colleague ``first``, who then quits: the offer to edit is shown."""
+    await until(pilot, on(app, LockDialog), "the lock dialog")
+    await pilot.press("r")
+    await until(pilot, lambda: _read_only_beside(app, report_file), "the read-only view")
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    app.check_files()
+    await until(pilot, on(app, ConfirmDialog), "the offer to edit")
+
+
 def toasts_of(app: ReportApp) -> list[str]:
     """Every toast the app shows from now on. Textual drops a toast from ``app._notifications`` once
     its time is up (8 s here), which a loaded machine can pass before the test looks."""
@@ -446,13 +459,7 @@ async def test_the_edit_offer_is_withdrawn_when_the_colleague_reopens(
     app = make_app(report_file)
     said = toasts_of(app)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, on(app, LockDialog), "the lock dialog")
-        await pilot.press("r")
-        await until(pilot, lambda: _read_only_beside(app, report_file), "the read-only view")
-        first.send_signal(signal.SIGKILL)
-        first.wait()
-        app.check_files()
-        await until(pilot, on(app, ConfirmDialog), "the offer to edit")
+        await offer_after_colleague_left(pilot, app, report_file, first)
         holder()  # the colleague opens it again while the offer is on the screen
         await until(pilot, on(app, EditorScreen), "the offer withdrawn", timeout=10)
         assert app.controller is not None and app.controller.read_only
@@ -471,13 +478,7 @@ async def test_an_edit_offer_answered_after_the_colleague_came_back_edits_nothin
     app = make_app(report_file)
     said = toasts_of(app)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, on(app, LockDialog), "the lock dialog")
-        await pilot.press("r")
-        await until(pilot, lambda: _read_only_beside(app, report_file), "the read-only view")
-        first.send_signal(signal.SIGKILL)
-        first.wait()
-        app.check_files()
-        await until(pilot, on(app, ConfirmDialog), "the offer to edit")
+        await offer_after_colleague_left(pilot, app, report_file, first)
         second = holder()
         await pilot.press("y")
         await until(pilot, on(app, EditorScreen), "the editor")

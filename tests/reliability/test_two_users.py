@@ -17,7 +17,6 @@ import contextlib
 import grp
 import json
 import os
-import pickle
 import pwd
 import shutil
 import signal
@@ -38,7 +37,7 @@ from tui_report.safety.lock import EditLock, LockedError, TakeOverError, end_ses
 from tui_report.session import EditSession, OutsideChangeError
 from tui_report.storage.errors import ReportFileError
 
-from ._helpers import EXAMPLE, _warm_imports
+from ._helpers import EXAMPLE, _warm_imports, as_someone
 
 if os.geteuid() != 0:
     if os.environ.get("CI"):
@@ -121,27 +120,7 @@ def _become(user: User) -> None:
 def as_user(user: User, func: Callable[[], Any]) -> Any:
     """Run ``func`` as ``user`` in a forked child; its result (or its exception) comes back."""
     _warm_imports()
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        os.close(read_fd)
-        try:
-            _become(user)
-            outcome: tuple[str, Any] = ("ok", func())
-        except BaseException as exc:
-            outcome = ("error", f"{type(exc).__name__}: {exc}")
-        data = pickle.dumps(outcome)
-        with os.fdopen(write_fd, "wb") as f:
-            f.write(data)
-        os._exit(0)
-    os.close(write_fd)
-    with os.fdopen(read_fd, "rb") as f:
-        data = f.read()
-    os.waitpid(pid, 0)
-    kind, value = pickle.loads(data)
-    if kind == "error":
-        raise AssertionError(f"as {user.name}: {value}")
-    return value
+    return as_someone(user.name, lambda: _become(user), func)
 
 
 def interleaved(

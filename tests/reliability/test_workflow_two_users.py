@@ -18,7 +18,6 @@ import grp
 import io
 import json
 import os
-import pickle
 import pwd
 import shutil
 import subprocess
@@ -32,7 +31,7 @@ import pytest
 
 from tui_report.storage.reportfile import load_report, save_report
 
-from ._helpers import _warm_imports
+from ._helpers import _warm_imports, as_someone
 
 if os.geteuid() != 0:
     if os.environ.get("CI"):
@@ -180,26 +179,7 @@ def _warm() -> None:
 
 def as_user(user: User, func: Any) -> Any:
     _warm()
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        os.close(read_fd)
-        try:
-            _become(user)
-            outcome: tuple[str, Any] = ("ok", func())
-        except BaseException as exc:
-            outcome = ("error", f"{type(exc).__name__}: {exc}")
-        with os.fdopen(write_fd, "wb") as f:
-            f.write(pickle.dumps(outcome))
-        os._exit(0)
-    os.close(write_fd)
-    with os.fdopen(read_fd, "rb") as f:
-        data = f.read()
-    os.waitpid(pid, 0)
-    kind, value = pickle.loads(data)
-    if kind == "error":
-        raise AssertionError(f"as {user.name}: {value}")
-    return value
+    return as_someone(user.name, lambda: _become(user), func)
 
 
 def cli(county: County, user: User, *args: str) -> tuple[int, str, str]:
