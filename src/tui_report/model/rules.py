@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import cast
 
 from tui_report.model.report import (
     FIELD_LABELS,
+    MAX_CELL_VALUE,
     CellValue,
     Report,
     format_value,
     normalise_number_text,
+    table_values_of,
     unit_problem,
     value_problem,
 )
@@ -24,7 +27,7 @@ from tui_report.model.report import (
 from tui_report.model.severities import SEVERITY_LABELS as SEVERITY_LABELS
 from tui_report.model.severities import SEVERITY_ORDER as SEVERITY_ORDER
 from tui_report.model.severities import Severity
-from tui_report.model.template import CompiledTable, Rule, Template, rule_regex
+from tui_report.model.template import CompiledTable, Rule, Template, could_match, rule_regex
 
 MAX_NAMED_CELLS = 6
 
@@ -120,7 +123,7 @@ def _inputs_behind(table: CompiledTable, cell_ids: Iterable[str]) -> tuple[Locat
 def _first_match(text: str, patterns: list[str]) -> tuple[int, int] | None:
     """Where the first pattern that matches matches (offsets into ``text``)."""
     for pattern in patterns:
-        match = rule_regex(pattern).search(text)
+        match = rule_regex(pattern).search(text) if could_match(pattern, text) else None
         if match is not None:
             return match.span()
     return None
@@ -151,7 +154,7 @@ def _cells(table: CompiledTable, patterns: list[str]) -> list[str]:
 
 
 def text_matches(text: str, patterns: list[str]) -> bool:
-    return any(rule_regex(p).search(text) for p in patterns)
+    return any(could_match(p, text) and rule_regex(p).search(text) for p in patterns)
 
 
 # ---------------------------------------------------------------------- rule kinds
@@ -162,23 +165,68 @@ def _term_cell(rule: Rule, term: str, pair: tuple[str, str]) -> str:
     return f"{term}.{pair[1]}" if rule.per == "column" else f"{pair[0]}.{term}"
 
 
-def _side(
-    rule: Rule, terms: list[str], pair: tuple[str, str], values: Values, last_values: Values | None
-) -> CellValue | None:
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """One term of an equation on one row (or column): its cell, sign and year."""
+
+    cell: str
+    negative: bool  # written ``-x``
+    last_year: bool  # written ``last:x``
+
+
+@dataclass(frozen=True, slots=True)
+class _EquationLine:
+    """One row (``per = "row"``) or column an equation runs over, with its terms' cells worked out
+    (once per rule and table, see :func:`_equation_lines`)."""
+
+    label: str  # the row's or column's short label, for the message
+    left: tuple[_Term, ...]
+    right: tuple[_Term, ...]
+    this_year: tuple[str, ...]  # the cells of this year's terms, in the rule's order
+
+
+def _terms(rule: Rule, raw_terms: list[str], pair: tuple[str, str]) -> tuple[_Term, ...]:
+    terms = []
+    for raw in raw_terms:
+        term = raw.lstrip("-")
+        last_year = term.startswith("last:")
+        cell = _term_cell(rule, term.removeprefix("last:"), pair)
+        terms.append(_Term(cell, raw.startswith("-"), last_year))
+    return tuple(terms)
+
+
+def _equation_lines(rule: Rule, table: CompiledTable) -> tuple[_EquationLine, ...]:
+    """What an equation runs over, derived once and kept in the table (an equation's terms name
+    cells by row and column: formatting their ids anew for every report read was a tenth of it)."""
+    kept = table.plans.get(id(rule))
+    if kept is not None and kept[0] is rule:
+        return cast(tuple[_EquationLine, ...], kept[1])
+    pairs, labels = _equation_pairs(rule, table)
+    lines = []
+    for pair in pairs:
+        key = pair[1] if rule.per == "column" else pair[0]
+        left, right = _terms(rule, rule.left, pair), _terms(rule, rule.right, pair)
+        this_year = tuple(t.cell for t in (*left, *right) if not t.last_year)
+        lines.append(_EquationLine(labels.get(key, key), left, right, this_year))
+    table.plans[id(rule)] = (rule, tuple(lines))  # the rule kept too: its id() stays its own
+    return tuple(lines)
+
+
+def _side(terms: tuple[_Term, ...], values: Values, last_values: Values | None) -> CellValue | None:
     """One side of an equation: its terms added up (``-x`` subtracts, ``last:x`` is last year's);
     None when last year's template has no such cell (nothing to compare)."""
     total: CellValue = 0
-    for raw in terms:
-        term = raw.lstrip("-")
+    for term in terms:
         source = values
-        if term.startswith("last:"):
+        if term.last_year:
             assert last_values is not None
-            term, source = term.removeprefix("last:"), last_values
-        cell_id = _term_cell(rule, term, pair)
-        if source is last_values and cell_id not in source:
-            return None
-        value = _num(source, cell_id)
-        total = total - value if raw.startswith("-") else total + value
+            source = last_values
+            if term.cell not in source:
+                return None
+        value = source.get(term.cell)
+        if value is None:
+            value = 0
+        total = total - value if term.negative else total + value
     return total
 
 
@@ -201,29 +249,25 @@ def _equation(
     last_values: Values | None,
 ) -> list[Finding]:
     terms = [*rule.left, *rule.right]
-    if last_values is None and any(t.lstrip("-").startswith("last:") for t in terms):
-        return []
-    pairs, labels = _equation_pairs(rule, table)
-    findings: list[Finding] = []
     year_to_year = any(t.lstrip("-").startswith("last:") for t in terms)
-    this_year_terms = [t.lstrip("-") for t in terms if not t.lstrip("-").startswith("last:")]
-    for pair in pairs:
-        if year_to_year and all(values.get(_term_cell(rule, t, pair)) is None for t in this_year_terms):
+    if last_values is None and year_to_year:
+        return []
+    findings: list[Finding] = []
+    for line in _equation_lines(rule, table):
+        if year_to_year and all(values.get(c) is None for c in line.this_year):
             continue  # R7/R8 on a row not filled in yet (a report just started from last year's)
-        left = _side(rule, rule.left, pair, values, last_values)
-        right = _side(rule, rule.right, pair, values, last_values)
+        left = _side(line.left, values, last_values)
+        right = _side(line.right, values, last_values)
         if left is None or right is None or left == right:
             continue
-        key = pair[1] if rule.per == "column" else pair[0]
-        this_year = [t.lstrip("-") for t in terms if not t.lstrip("-").startswith("last:")]
-        term_cells = [_term_cell(rule, t, pair) for t in this_year]
+        term_cells = list(line.this_year)
         locations = tuple(Location(table=table.key, cell=c) for c in term_cells)
         # Without a recent edit to go by, the slip is most likely in the total (三(七)·自然人 adds
         # up 22 cells), else in the first term.
         total = next((c for c in term_cells if table.cells[c].computed), term_cells[0])
         message = rule.message.format(
-            col=labels.get(key, key),
-            row=labels.get(key, key),
+            col=line.label,
+            row=line.label,
             left=format_value(left),
             right=format_value(right),
             diff=format_value(abs_diff(left, right)),
@@ -312,13 +356,15 @@ def _text_number(rule: Rule, report: Report, table: CompiledTable, values: Value
     if any(values.get(c) is None for c in cells):
         return []  # the table is not filled yet: nothing to compare with
     expected: CellValue = sum((_num(values, c) for c in cells), 0)
-    keys = report.tpl.text_keys() if rule.text == "*" else [rule.text or ""]
+    keys = report.tpl.text_key_order if rule.text == "*" else (rule.text or "",)
     findings: list[Finding] = []
     for key in keys:
         text = report.texts.get(key, "")
         if not text:
             continue
         for pattern in rule.patterns:
+            if not could_match(pattern, text):
+                continue
             for match in rule_regex(pattern).finditer(text):
                 quoted = int(normalise_number_text(match.group("n")))
                 if quoted == expected:
@@ -351,14 +397,16 @@ _RULE_KINDS: dict[str, RuleCheck] = {
 # ---------------------------------------------------------------------- cell-level checks
 
 
-def _cell_findings(report: Report, table: CompiledTable, values: Values) -> list[Finding]:
+def _cell_findings(
+    template: Template, table: CompiledTable, entered: dict[str, CellValue], values: Values
+) -> list[Finding]:
     findings: list[Finding] = []
-    template = report.tpl
     messages = template.messages
-    kinds = {k.key: k for k in template.kinds}
-    entered = report.values.get(table.key, {})
+    kinds = template.kinds_by_key
     for cell_id, value in entered.items():
         cell = table.cells.get(cell_id)
+        if cell is not None and not cell.computed and type(value) is int and 0 <= value <= MAX_CELL_VALUE:
+            continue  # what value_problem says of a whole number in bounds, for any kind: nothing
         if cell is None:
             message = messages.unknown_cell.format(table=table.title, cell=cell_id)
             findings.append(Finding("CELL", "error", message, (Location(table.key, cell_id),)))
@@ -412,7 +460,7 @@ def _completeness(report: Report, template: Template) -> list[Finding]:
                 findings.append(Finding("TEXT_EMPTY", "warning", message, (Location(text=key),)))
     for table in template.compiled.values():
         entered = report.values.get(table.key, {})
-        blank = [c for c in table.input_cells() if c not in entered]
+        blank = [c for c in table.inputs if c not in entered]
         if blank:
             message = messages.table_incomplete.format(table=table.title, count=len(blank))
             locations = tuple(Location(table.key, c) for c in blank)
@@ -427,11 +475,12 @@ def check(report: Report, last_year: Report | None = None) -> list[Finding]:
         last_year = report.last_year.as_report()  # the baseline stored by `new --from`
     findings: list[Finding] = []
     for table in template.compiled.values():
-        values = report.table_values(table.key)
+        entered = report.values.get(table.key, {})
+        values = table_values_of(table, entered)
         last_values: Values | None = None
         if last_year is not None and table.key in last_year.tpl.compiled:
             last_values = last_year.table_values(table.key)
-        findings.extend(_cell_findings(report, table, values))
+        findings.extend(_cell_findings(template, table, entered, values))
         for rule in table.spec.rules:
             findings.extend(_RULE_KINDS[rule.kind](rule, report, table, values, last_values))
     findings.extend(_completeness(report, template))
