@@ -13,7 +13,7 @@ archive``, run in a process of its own) and prints both side by side; each colum
 Target (#22, the desk's first opening on 500 reports ≤ 1 s): everything after the parse
 (report_from_data + check + fingerprint + figures) ≤ 0.9 ms per report.
 
-Run: python benchmarks/bench_inspect.py [--reports 300] [--rounds 5] [--passes 2] [--baseline REV]
+Run: python benchmarks/bench_inspect.py [--reports 300] [--rounds 5] [--passes 4] [--baseline REV]
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--passes", type=int, default=2, help="processes per column, interleaved")
+    parser.add_argument("--passes", type=int, default=4, help="processes per column, interleaved")
     parser.add_argument("--baseline", default=None, help="a git revision measured beside this tree")
     parser.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()

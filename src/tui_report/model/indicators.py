@@ -224,6 +224,12 @@ class ReviewSpec:
     year_over_year: tuple[Indicator, ...] = ()
     charts: tuple[Chart, ...] = ()
 
+    def __hash__(self) -> int:
+        # Equal specs are of one template. The generated hash went through every nested tuple
+        # of summaries and formulas on each call, and the desk asks figure_keys (cached by
+        # spec) of every report it reads.
+        return hash(self.template)
+
     @property
     def figure_keys(self) -> list[str]:
         """Every cell a summary or an indicator needs (this year's), in a stable order."""

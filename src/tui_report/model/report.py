@@ -173,14 +173,10 @@ def cell_value(table: CompiledTable, entered: dict[str, CellValue], cell: CellDe
 
 
 def _sum_of(entered: dict[str, CellValue], operands: tuple[str, ...]) -> CellValue | None:
-    total: CellValue = 0
-    any_filled = False
-    for operand in operands:
-        value = entered.get(operand)
-        if value is not None:
-            any_filled = True
-            total += value
-    return total if any_filled else None
+    """The filled operands added up from 0 in order (int, or Decimal once one is), None when none
+    is filled."""
+    filled = [value for value in map(entered.get, operands) if value is not None]
+    return sum(filled, 0) if filled else None
 
 
 def table_values_of(table: CompiledTable, entered: dict[str, CellValue]) -> dict[str, CellValue | None]:

@@ -357,12 +357,13 @@ def _text_number(rule: Rule, report: Report, table: CompiledTable, values: Value
         return []  # the table is not filled yet: nothing to compare with
     expected: CellValue = sum((_num(values, c) for c in cells), 0)
     keys = report.tpl.text_key_order if rule.text == "*" else (rule.text or "",)
+    texts = [(key, text) for key in keys if (text := report.texts.get(key, ""))]
+    # A pattern whose words no text has is left out at once (most reports quote few figures).
+    everything = "\n".join(text for _, text in texts)
+    patterns = [p for p in rule.patterns if could_match(p, everything)]
     findings: list[Finding] = []
-    for key in keys:
-        text = report.texts.get(key, "")
-        if not text:
-            continue
-        for pattern in rule.patterns:
+    for key, text in texts if patterns else ():
+        for pattern in patterns:
             if not could_match(pattern, text):
                 continue
             for match in rule_regex(pattern).finditer(text):

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from tui_report.host.toml import tomllib
 from tui_report.model.report import (
+    MAX_CELL_VALUE,
     MAX_CELL_VALUE_TEXT,
     SUBHEADING_STYLES,
     CellValue,
@@ -174,16 +175,17 @@ def _flatten_cells(node: dict[str, Any], where: list[str], fail: Fail) -> dict[s
     """``{row: {col: 1}}`` → ``{"row.col": 1}``, without recursion (a hostile file may nest
     thousands of levels) and refusing more than :data:`_MAX_KEY_DEPTH`."""
     flat: dict[str, Any] = {}
-    stack: list[tuple[list[str], dict[str, Any]]] = [([], node)]
+    # (the keys so far joined with a dot after each, how many, the table under them)
+    stack: list[tuple[str, int, dict[str, Any]]] = [("", 0, node)]
     while stack:
-        prefix, current = stack.pop()
-        if len(prefix) > _MAX_KEY_DEPTH:
+        prefix, depth, current = stack.pop()
+        if depth > _MAX_KEY_DEPTH:
             raise fail(f"{'.'.join(where)} 中的键层级过深（超过 {_MAX_KEY_DEPTH} 层）", where)
         for key, value in current.items():
             if isinstance(value, dict):
-                stack.append(([*prefix, key], value))
+                stack.append((f"{prefix}{key}.", depth + 1, value))
             else:
-                flat[".".join([*prefix, key])] = value
+                flat[prefix + key] = value
     return flat
 
 
@@ -201,10 +203,17 @@ def _table_cells(
     table = compiled[table_key]
     cells: dict[str, CellValue] = {}
     for cell_id, value in _flatten_cells(node, [*where, table_key], fail).items():
-        dotted = [*where, table_key, *cell_id.split(".")]
-        if cell_id not in table.cells:
+        cell = table.cells.get(cell_id)
+        if cell is None:
+            dotted = [*where, table_key, *cell_id.split(".")]
             raise fail(f"表“{table.title}”没有单元格 {cell_id}" + suggest(cell_id, table.order), dotted)
-        cells[cell_id] = _cell_number(table.cells[cell_id].kind, value, ".".join(dotted), dotted, fail)
+        if type(value) is int and -MAX_CELL_VALUE <= value <= MAX_CELL_VALUE:
+            # The common case, every cell of every file the desk reads: nothing to refuse, no
+            # key path to build for a message.
+            cells[cell_id] = Decimal(value) if cell.kind == "amount" else value
+        else:
+            dotted = [*where, table_key, *cell_id.split(".")]
+            cells[cell_id] = _cell_number(cell.kind, value, ".".join(dotted), dotted, fail)
     # A stored total that equals the sum carries nothing: drop it; a different one is kept for
     # the checks to point at.
     for cell_id in [c for c in cells if table.cells[c].computed]:
