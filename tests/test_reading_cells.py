@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tui_report.model.report import Report
 from tui_report.model.workflow import content_fingerprint
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import load_report, loads_report
@@ -107,3 +108,16 @@ def test_the_fingerprint_of_the_examples_is_pinned(full_path: Path, dama_path: P
     assert content_fingerprint(load_report(dama_path)) == (
         "cf586dd5f6babc97e323aabca7253b8747d327c12e10a1841b64f8fa773ff78b"
     )
+
+
+def test_a_report_read_is_the_report_validated(full_path: Path, dama_path: Path) -> None:
+    """The reader builds the Report without validating it again (every field was checked on the
+    way): it is what validation would have made of the same fields."""
+    for path in (full_path, dama_path):
+        report = load_report(path)
+        again = Report.model_validate(dict(report))
+        assert again == report
+        assert again.model_fields_set == report.model_fields_set
+        assert [list(cells.items()) for cells in again.values.values()] == [
+            list(cells.items()) for cells in report.values.values()
+        ]

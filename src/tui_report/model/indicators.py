@@ -27,6 +27,7 @@ from tui_report.host.toml import tomllib
 from tui_report.model.formulawords import figure_names, formula_words
 from tui_report.model.report import CellValue, Report, cell_value
 from tui_report.model.template import (
+    CellDef,
     CompiledTable,
     HeaderNode,
     Template,
@@ -364,16 +365,30 @@ def figures_of(report: Report, keys: list[str]) -> dict[str, CellValue | None]:
     """The shown value (entered, or computed) of each ``<table>.<cell>`` key (only those cells are
     computed: the review reads thousands of reports)."""
     result: dict[str, CellValue | None] = {}
-    compiled = report.tpl.compiled
+    for key, table, cell in _figure_cells(report.template, tuple(keys)):
+        if table is None or cell is None:
+            result[key] = None
+        else:
+            result[key] = cell_value(table, report.values.get(table.key, {}), cell)
+    return result
+
+
+@lru_cache(maxsize=16)
+def _figure_cells(
+    template_id: str, keys: tuple[str, ...]
+) -> tuple[tuple[str, CompiledTable | None, CellDef | None], ...]:
+    """Each figure key's table and cell (None: the format has no such table or cell), looked up
+    once per format and keys: the desk asks for the same keys of every report it reads."""
+    compiled = get_template(template_id).compiled
+    found: list[tuple[str, CompiledTable | None, CellDef | None]] = []
     for key in keys:
         table_key, _, cell_id = key.partition(".")
         table = compiled.get(table_key)
-        cell = table.cells.get(cell_id) if table is not None else None
-        if table is None or cell is None:
-            result[key] = None
-            continue
-        result[key] = cell_value(table, report.values.get(table_key, {}), cell)
-    return result
+        found.append((key, table, table.cells.get(cell_id) if table is not None else None))
+    return tuple(found)
+
+
+on_forget_templates(_figure_cells.cache_clear)
 
 
 def column_value(column: SummaryColumn, figures: dict[str, CellValue | None]) -> CellValue | None:

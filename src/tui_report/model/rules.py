@@ -404,10 +404,16 @@ def _cell_findings(
     findings: list[Finding] = []
     messages = template.messages
     kinds = template.kinds_by_key
-    for cell_id, value in entered.items():
+    inputs = table.input_set
+    # A whole number in bounds in an input cell is fine for any kind (value_problem's own first
+    # test): most cells of every report read, passed over at once; the rest in the order entered.
+    rest = [
+        (cell_id, value)
+        for cell_id, value in entered.items()
+        if type(value) is not int or not 0 <= value <= MAX_CELL_VALUE or cell_id not in inputs
+    ]
+    for cell_id, value in rest:
         cell = table.cells.get(cell_id)
-        if cell is not None and not cell.computed and type(value) is int and 0 <= value <= MAX_CELL_VALUE:
-            continue  # what value_problem says of a whole number in bounds, for any kind: nothing
         if cell is None:
             message = messages.unknown_cell.format(table=table.title, cell=cell_id)
             findings.append(Finding("CELL", "error", message, (Location(table.key, cell_id),)))

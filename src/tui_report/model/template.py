@@ -351,6 +351,7 @@ class CompiledTable:
     # (the review desk reads hundreds): the input cells in order, and each computed cell with the
     # input cells it adds up.
     inputs: tuple[str, ...] = ()
+    input_set: frozenset[str] = frozenset()
     sums: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # What model/rules derives once per rule of this table (an equation's cells), keyed by the
     # rule's id(): the rules are the table spec's own and live as long as this table.
@@ -504,6 +505,7 @@ def compile_table(spec: TableSpec) -> CompiledTable:
             )
             table.order.append(cid)
     table.inputs = tuple(cid for cid in table.order if not table.cells[cid].computed)
+    table.input_set = frozenset(table.inputs)
     table.sums = tuple((cid, cell.operands) for cid, cell in table.cells.items() if cell.computed)
     return table
 

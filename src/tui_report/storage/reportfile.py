@@ -106,7 +106,10 @@ def report_from_data(data: dict[str, Any], path: Path, text: str = "") -> Report
         cells = _table_cells(template, table_key, node, ["tables"], fail)
         if cells:
             values[table_key] = cells
-    return Report(
+    # Built without validating again: every field was checked above (the file's shape strictly,
+    # level against LEVEL_LABELS, the year's bounds, each cell a bounded int or Decimal), and the
+    # Report's own validation went through every cell once more (a twentieth of reading a file).
+    return Report.model_construct(
         template=template.id,
         template_version=meta.template_version if meta.template_version is not None else template.version,
         unit=meta.unit,
@@ -202,11 +205,14 @@ def _table_cells(
         )
     table = compiled[table_key]
     cells: dict[str, CellValue] = {}
+    totals: list[str] = []  # computed cells the file stores, in its order
     for cell_id, value in _flatten_cells(node, [*where, table_key], fail).items():
         cell = table.cells.get(cell_id)
         if cell is None:
             dotted = [*where, table_key, *cell_id.split(".")]
             raise fail(f"表“{table.title}”没有单元格 {cell_id}" + suggest(cell_id, table.order), dotted)
+        if cell.computed:
+            totals.append(cell_id)
         if type(value) is int and -MAX_CELL_VALUE <= value <= MAX_CELL_VALUE:
             # The common case, every cell of every file the desk reads: nothing to refuse, no
             # key path to build for a message.
@@ -216,7 +222,7 @@ def _table_cells(
             cells[cell_id] = _cell_number(cell.kind, value, ".".join(dotted), dotted, fail)
     # A stored total that equals the sum carries nothing: drop it; a different one is kept for
     # the checks to point at.
-    for cell_id in [c for c in cells if table.cells[c].computed]:
+    for cell_id in totals:
         declared = cells.pop(cell_id)
         computed = cell_value(table, cells, table.cells[cell_id])
         if declared != (computed if computed is not None else 0):
