@@ -15,7 +15,6 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -34,6 +33,7 @@ from tui_report.tui.commands import PaletteEntry, PaletteNames, bound_commands
 from tui_report.tui.deskview import ScreenColumn, compared_columns, desk_columns, detail_text
 from tui_report.tui.plain import plain_cell, plain_line
 from tui_report.tui.screens.deskjobs import DeskJobs
+from tui_report.tui.textual_compat import FixedColumnsTable
 from tui_report.tui.widgets.wrapped import WrappedText
 
 POLL_SECONDS = 2.0
@@ -67,11 +67,15 @@ def folder_signature(folder: Path) -> FolderSignature:
     return tuple(sorted(found))
 
 
-def desk_signature(folder: Path, files: FolderSignature, review: Review | None) -> Signature:
+def desk_signature(
+    folder: Path, files: FolderSignature, review: Review | None, *, as_read: bool = False
+) -> Signature:
     """The folder's signature with the review workflow's: a comment, a submission or an approval
-    recorded for any report changes it (review/deskflow.workflow_signature)."""
+    recorded for any report changes it (review/deskflow.workflow_signature). ``as_read``: as the
+    review's records were read (when it has just been read), else as they are now."""
+    known = review.records_signatures if review is not None and as_read else None
     rows = review.rows if review is not None else []
-    return files, workflow_signature(rows, year_folder_of(folder / ROSTER_NAME))
+    return files, workflow_signature(rows, year_folder_of(folder / ROSTER_NAME), known)
 
 
 def read_desk(
@@ -82,11 +86,12 @@ def read_desk(
     files = folder_signature(folder)  # before reading: a change meanwhile is read next time
     cache.load()
     review = review_folder(folder, roster, year, processes, cache=cache.inspections)
-    return desk_signature(folder, files, review), review
+    return desk_signature(folder, files, review, as_read=True), review
 
 
-class DeskTable(DataTable[Text]):
-    """The desk's table: Enter (the table's own "select") is shown in the footer as 打开."""
+class DeskTable(FixedColumnsTable):
+    """The desk's table: Enter (the table's own "select") is shown in the footer as 打开. Its
+    columns have set widths (tui/deskview.py), so new rows are not measured (textual_compat)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
