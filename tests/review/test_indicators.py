@@ -38,6 +38,20 @@ def test_arithmetic_and_blanks() -> None:
         formula("(a.b.c").evaluate({})
 
 
+def test_a_compiled_formula_evaluates_as_written() -> None:
+    # Formulas are compiled once (model/indicators._compiled) and evaluated for every unit.
+    f = formula("-a.b.c * 2.5 + (a.b.d - 1) * 100 / a.b.e")
+    assert f.evaluate({"a.b.c": 2, "a.b.d": 3, "a.b.e": 4}) == pytest.approx(45.0)
+    assert f.evaluate({"a.b.c": 2, "a.b.d": 3, "a.b.e": 4}) == pytest.approx(45.0)  # compiled: same
+    assert f.evaluate({"a.b.c": None, "a.b.d": 3, "a.b.e": 4}) is None
+    assert formula("1 - a.b.c").evaluate({"a.b.c": 3}) == -2
+    assert formula("a.b.c + 0.5").evaluate({"a.b.c": 1}) == Decimal("1.5")
+    with pytest.raises(ValueError, match="多余"):
+        formula("a.b.c a.b.d").evaluate({"a.b.c": 1, "a.b.d": 2})
+    with pytest.raises(ValueError, match="不完整"):
+        formula("a.b.c +").evaluate({})
+
+
 @pytest.mark.parametrize("template", ["gov-info-disclosure-2021", "gov-info-disclosure-2019"])
 def test_both_formats_have_the_same_indicators(template: str) -> None:
     spec = review_spec(template)

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 import tui_report
-from tui_report.storage.reportfile import load_report
+from tui_report.storage.reportfile import load_report, save_report
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -135,5 +137,50 @@ def test_an_excel_block_pasted_by_tmux_fills_one_row_per_sheet_row(
         tmux("send-keys", "-t", "app", "C-s")
         tmux.wait_for(lambda s: "已保存" in s.splitlines()[0], "the save after the undo")
         assert load_report(empty_report).values == {}
+    finally:
+        tmux("kill-server")
+
+
+def test_the_review_desk_in_a_terminal_shows_every_unit_and_says_why_it_exits_1(tmp_path: Path) -> None:
+    # ``tui-report review DIR`` starts reading the folder before it loads the app
+    # (review/deskread.start_reading): the rows must still all come, and Ctrl+Q must still end it
+    # with the desk's exit code (1: not every unit is done).
+    folder = tmp_path / "county"
+    folder.mkdir()
+    example = load_report(EXAMPLES / "full-2024.toml")
+    units = [f"示例县第{i}号单位" for i in range(12)]
+    for i, unit in enumerate(units):
+        save_report(example.model_copy(update={"unit": unit}), folder / f"r{i:02d}.toml")
+    tmux = Tmux(f"tui-report-desk-{os.getpid()}")
+    env = {
+        "TERM": "xterm",
+        "LANG": "C.UTF-8",
+        "TUI_REPORT_STATE_DIR": str(tmp_path / "state"),
+        "PYTHONPATH": str(Path(tui_report.__file__).resolve().parent.parent),
+        "PATH": os.environ.get("PATH", ""),
+    }
+    env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
+    command = " ".join([*app_command(), "review", str(folder)])
+    try:
+        tmux(
+            "new-session",
+            "-d",
+            "-s",
+            "app",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-c",
+            str(tmp_path),
+            *env_args,
+            f"{command}; echo EXIT $?; sleep 30",
+        )
+        screen = tmux.wait_for(lambda s: "已完成" in s and "第0号单位" in s, "the desk's rows")
+        assert "汇总审核" in screen
+        tmux("send-keys", "-t", "app", "End")
+        tmux.wait_for(lambda s: "第11号单位" in s, "the last unit")
+        tmux("send-keys", "-t", "app", "C-q")
+        tmux.wait_for(lambda s: "EXIT 1" in s, "the exit code")
     finally:
         tmux("kill-server")

@@ -254,3 +254,49 @@ def test_no_control_character_of_a_text_is_sent() -> None:
     assert sent == "\x1b[1m甲]0;evil\x1b[0m乙?丙"
     assert strip.render(console) == sent  # kept, as Textual keeps it
     assert Strip([Segment("甲乙", None)]).render(console) == "甲乙"
+
+
+async def test_a_table_of_set_width_columns_gets_the_size_without_measuring_each_cell(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # FixedColumnsTable replaces DataTable._update_dimensions for set-width columns: the same
+    # scrollable size as Textual's method, without one measure per cell. When Textual renames
+    # the method (or the attributes it reads), this fails.
+    from textual.widgets import DataTable, _data_table
+
+    measured: list[object] = []
+    real_measure = _data_table.measure  # type: ignore[attr-defined]
+
+    def counted(*args: object, **kwargs: object) -> int:
+        measured.append(args[1])
+        return real_measure(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_data_table, "measure", counted)
+
+    class Tables(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable(id="textual")
+            yield textual_compat.FixedColumnsTable(id="fixed")
+
+    app = Tables()
+    async with app.run_test(size=(80, 24)) as pilot:
+        tables = [app.query_one("#textual", DataTable), app.query_one("#fixed", DataTable)]
+        for table in tables:
+            table.add_column("单位", width=12)
+            table.add_column("状态", width=6)
+            for i in range(40):
+                table.add_row(f"第{i}号单位", "已完成")
+        await pilot.pause()
+        textual_table, fixed = tables
+        assert fixed.virtual_size == textual_table.virtual_size
+        assert fixed.virtual_size.height == 41  # the header and 40 rows
+        assert len(measured) >= 80  # Textual's own method measured every cell of its table
+        measured.clear()
+        fixed.add_row("另一单位", "填报中")
+        await pilot.pause()
+        assert measured == []
+        assert fixed.virtual_size.height == 42
+        fixed.add_column("自适应")  # a column without a width: Textual's own method again
+        fixed.add_row("再一单位", "填报中", "宽宽宽宽宽宽宽宽")
+        await pilot.pause()
+        assert measured != []

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_report.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, err, out_json, say
+from tui_report.host.terminal import utf8_terminal_problem
 from tui_report.model.linebreak import clip
 from tui_report.model.linebreak import pad as fill
 
@@ -138,9 +139,18 @@ def open_screen(args: argparse.Namespace) -> int:
     except ReviewError as exc:
         err(str(exc))
         return EXIT_UNREADABLE
+    problem = utf8_terminal_problem(sys.stdout.encoding)
+    if problem is not None:
+        err(problem)
+        return 2
+    # The desk's first reading starts before the app's code loads (~0.5 s): its pool of processes
+    # reads the reports meanwhile.
+    from tui_report.review.deskread import start_reading
+
+    reading = start_reading(args.folder, args.roster, args.year)
     try:
         from tui_report.tui.reviewapp import run_review_app
     except ImportError as exc:
         err(f"无法启动审核界面：{exc}")
         return EXIT_UNREADABLE
-    return run_review_app(args.folder, args.roster, args.year)
+    return run_review_app(args.folder, args.roster, args.year, reading)

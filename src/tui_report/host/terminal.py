@@ -65,3 +65,14 @@ def strip_controls(text: str, *, keep_lines: bool = False) -> str:
 
 def has_controls(text: str) -> bool:
     return _CONTROLS_ALL.search(text) is not None
+
+
+def utf8_terminal_problem(encoding: str | None) -> str | None:
+    """Why a terminal whose output has ``encoding`` cannot show the app (None: it can). Printed
+    before the app starts, so in English as well as any terminal can show it."""
+    if (encoding or "").lower().replace("-", "") == "utf8":
+        return None
+    return (
+        f"tui-report needs a UTF-8 terminal (now {encoding}): export LANG=C.UTF-8 and set the "
+        "terminal's character set to UTF-8."
+    )

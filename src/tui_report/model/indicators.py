@@ -15,6 +15,7 @@ gives None: an indicator is never made up from cells nobody filled in.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -108,48 +109,51 @@ class Formula:
         return [t for t in self.tokens if t[0].isalpha()]
 
     def evaluate(self, figures: dict[str, CellValue | None]) -> Figure | None:
-        parser = _Parser(self.tokens, figures)
-        value = parser.expression()
-        if parser.pos != len(self.tokens):
-            raise ValueError(f"公式“{self.text}”在“{self.tokens[parser.pos]}”处多余")
-        return value
+        return _compiled(self.tokens, self.text)(figures)
+
+
+# A formula compiled to nested functions of the figures: the desk evaluates ~13 formulas per unit
+# on every reading, and parsing the tokens each time cost more than the arithmetic.
+Evaluator = Callable[[dict[str, CellValue | None]], "Figure | None"]
+
+
+@lru_cache(maxsize=256)
+def _compiled(tokens: tuple[str, ...], text: str) -> Evaluator:
+    parser = _Parser(tokens)
+    evaluator = parser.expression()
+    if parser.pos != len(tokens):
+        raise ValueError(f"公式“{text}”在“{tokens[parser.pos]}”处多余")
+    return evaluator
 
 
 class _Parser:
-    """Recursive descent over the tokens; None (a blank cell, a division by zero) propagates."""
+    """Recursive descent over the tokens, once per formula; the functions it returns let None (a
+    blank cell, a division by zero) propagate."""
 
-    def __init__(self, tokens: tuple[str, ...], figures: dict[str, CellValue | None]) -> None:
+    def __init__(self, tokens: tuple[str, ...]) -> None:
         self.tokens = tokens
-        self.figures = figures
         self.pos = 0
 
     def _peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
-    def expression(self) -> Figure | None:
+    def expression(self) -> Evaluator:
         value = self.term()
         while self._peek() in ("+", "-"):
             op = self.tokens[self.pos]
             self.pos += 1
-            right = self.term()
-            value = None if value is None or right is None else _add(value, right, op == "-")
+            value = _sum(value, self.term(), op == "-")
         return value
 
-    def term(self) -> Figure | None:
+    def term(self) -> Evaluator:
         value = self.factor()
         while self._peek() in ("*", "/"):
             op = self.tokens[self.pos]
             self.pos += 1
-            right = self.factor()
-            if value is None or right is None:
-                value = None
-            elif op == "*":
-                value = float(value) * float(right)
-            else:
-                value = None if right == 0 else float(value) / float(right)
+            value = _product(value, self.factor(), op == "/")
         return value
 
-    def factor(self) -> Figure | None:
+    def factor(self) -> Evaluator:
         token = self._peek()
         if token is None:
             raise ValueError("公式不完整")
@@ -161,13 +165,41 @@ class _Parser:
             self.pos += 1
             return value
         if token == "-":
-            inner = self.factor()
-            return None if inner is None else -inner
+            return _negated(self.factor())
         if token[0].isdigit():
-            return Decimal(token) if "." in token else int(token)
+            number: Figure = Decimal(token) if "." in token else int(token)
+            return lambda figures: number
         if token[0].isalpha():
-            return self.figures.get(token)
+            return lambda figures: figures.get(token)
         raise ValueError(f"公式中“{token}”的位置不对")
+
+
+def _sum(left: Evaluator, right: Evaluator, subtract: bool) -> Evaluator:
+    def evaluate(figures: dict[str, CellValue | None]) -> Figure | None:
+        a, b = left(figures), right(figures)
+        return None if a is None or b is None else _add(a, b, subtract)
+
+    return evaluate
+
+
+def _product(left: Evaluator, right: Evaluator, divide: bool) -> Evaluator:
+    def evaluate(figures: dict[str, CellValue | None]) -> Figure | None:
+        a, b = left(figures), right(figures)
+        if a is None or b is None:
+            return None
+        if divide:
+            return None if b == 0 else float(a) / float(b)
+        return float(a) * float(b)
+
+    return evaluate
+
+
+def _negated(inner: Evaluator) -> Evaluator:
+    def evaluate(figures: dict[str, CellValue | None]) -> Figure | None:
+        value = inner(figures)
+        return None if value is None else -value
+
+    return evaluate
 
 
 def _add(a: Figure, b: Figure, subtract: bool) -> Figure:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import contextlib
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -29,15 +30,12 @@ from tui_report.model.rules import Finding, check
 from tui_report.model.similarity import folder_copied_text
 from tui_report.model.template import TemplateError
 from tui_report.model.workflow import FINISHED, content_fingerprint
+from tui_report.review.deskfacts import FileFacts, gather_facts
 from tui_report.review.deskflow import WORKFLOW_SORT, add_workflow, workflow_counts
 from tui_report.review.discovery import FoundReports, find_reports
 from tui_report.review.discovery import ReviewError as ReviewError  # raised by review_folder
 from tui_report.review.files import (
     UnsafeFile,
-    editor_of,
-    exports_of,
-    held_flocks,
-    last_saved,
     read_plain_file,
 )
 from tui_report.review.roster import ROSTER_NAME, RosterUnit, load_roster, unit_key
@@ -45,10 +43,11 @@ from tui_report.review.unitrow import STATE_ORDER, STATES, UnitRow
 from tui_report.review.workflow import saved_first_of
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import decode_report_bytes, loads_report
-from tui_report.storage.reviewrecords import export_records, place_of, year_folder_of
+from tui_report.storage.reviewrecords import year_folder_of
 
 COMPLETENESS_RULES = frozenset({"TABLE_INCOMPLETE", "TEXT_EMPTY", "META"})
 POOL_MIN_FILES = 200
+POOL_CHUNKS_PER_WORKER = 32
 # The copied-text pass compares every pair of units of a year up to this many reports (a county);
 # above it (a province) each report is compared with last year's of its unit only.
 COMPARE_UNITS_UP_TO = 300
@@ -151,17 +150,42 @@ def inspect_all(paths: list[str], processes: int | None = None) -> list[Inspecti
 
     The workers are forked: they inherit the loaded templates and run only this module's code.
     Don't fork while holding an edit lock (the workers would share it until they end)."""
-    if processes is None:
-        processes = default_processes(len(paths))
-    if processes <= 1 or len(paths) < 2:
-        return [_inspect(p) for p in paths]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    return Inspecting(paths, processes).results()
 
-    context = multiprocessing.get_context("fork")
-    chunk = max(1, len(paths) // (processes * 8))
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        return list(pool.map(_inspect, paths, chunksize=chunk))
+
+class Inspecting:
+    """Files being inspected: in a pool of processes started at once (when there are many), so
+    that the caller can do other work meanwhile; :meth:`results` waits for them, in order."""
+
+    def __init__(self, paths: list[str], processes: int | None = None) -> None:
+        if processes is None:
+            processes = default_processes(len(paths))
+        self._paths = paths
+        self._pool: Executor | None = None
+        self._pending: Iterator[Inspection] | None = None
+        if processes <= 1 or len(paths) < 2:
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork")
+        # Small chunks: with a few large ones, one worker still reads its last chunk long after
+        # the others are done, and the desk waits for the last file.
+        chunk = max(1, len(paths) // (processes * POOL_CHUNKS_PER_WORKER))
+        self._pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
+        try:
+            self._pending = self._pool.map(_inspect, paths, chunksize=chunk)
+        except BaseException:
+            self._pool.shutdown(cancel_futures=True)
+            raise
+
+    def results(self) -> list[Inspection]:
+        if self._pool is None or self._pending is None:
+            return [_inspect(p) for p in self._paths]
+        try:
+            return list(self._pending)
+        finally:
+            self._pool.shutdown(cancel_futures=True)
 
 
 def default_processes(files: int) -> int:
@@ -184,6 +208,8 @@ class Review:
     county_indicators: dict[str, Figure | None] = field(default_factory=dict)
     # Any submission recorded in the folder: then the workflow decides the exit code and publishing.
     uses_workflow: bool = False
+    # Each file's records' signature as its records were read (review/deskflow.workflow_signature).
+    records_signatures: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def counted(self) -> list[UnitRow]:
@@ -313,22 +339,15 @@ def _row(inspection: Inspection) -> UnitRow:
     )
 
 
-def _file_details(rows: Iterable[UnitRow], found: FoundReports, year_folder: Path) -> None:
-    held = held_flocks()
-    recorded = export_records(year_folder)  # batch export's records in .review, read once
+def _file_details(rows: Iterable[UnitRow], found: FoundReports, facts: dict[Path, FileFacts]) -> None:
     for row in rows:
         row.base = found.folder
-        if row.path is None:
+        fact = facts.get(row.path) if row.path is not None else None
+        if fact is None or not fact.present:
             continue
-        try:
-            info = os.stat(row.path, follow_symlinks=False)
-        except OSError:
-            continue
-        saved = last_saved(info)
-        row.saved_at, row.saved_by = saved.at, saved.by
-        row.editor = editor_of(row.path, held)
-        record = recorded.get(place_of(row.path, year_folder).key) if recorded else None
-        row.exported = exports_of(row.path, info.st_mtime, found.names_beside(row.path), record)
+        row.saved_at, row.saved_by = fact.saved_at, fact.saved_by
+        row.editor = fact.editor
+        row.exported = fact.exported
 
 
 def _unreadable_folders(found: FoundReports) -> list[UnitRow]:
@@ -397,23 +416,32 @@ def _signature(path: Path) -> FileSignature | None:
     return (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
 
 
-def _inspect_cached(
-    files: list[Path], processes: int | None, cache: InspectionCache | None
-) -> list[Inspection]:
-    """Inspect the files, reusing the cache's inspection of a file whose times, size and inode are
-    unchanged (the review screen re-reads only what changed)."""
-    if cache is None:
-        return inspect_all([str(p) for p in files], processes)
-    signatures = {str(p): _signature(p) for p in files}
-    stale = [p for p, sig in signatures.items() if sig is None or cache.get(p, (None,))[0] != sig]
-    fresh = {i.path: i for i in inspect_all(stale, processes)}
-    for path in set(cache) - set(signatures):
-        del cache[path]
-    for path, inspection in fresh.items():
-        sig = signatures[path]
-        if sig is not None:
-            cache[path] = (sig, inspection)
-    return [fresh[p] if p in fresh else cache[p][1] for p in signatures]
+class _CachedInspecting:
+    """Inspections of the files, reusing the cache's of a file whose times, size and inode are
+    unchanged (the review screen re-reads only what changed); the others started at once."""
+
+    def __init__(self, files: list[Path], processes: int | None, cache: InspectionCache | None) -> None:
+        self._cache = cache
+        self._signatures = {str(p): _signature(p) for p in files}
+        stale = [
+            p
+            for p, sig in self._signatures.items()
+            if cache is None or sig is None or cache.get(p, (None,))[0] != sig
+        ]
+        self._running = Inspecting(stale, processes)
+
+    def results(self) -> list[Inspection]:
+        fresh = {i.path: i for i in self._running.results()}
+        cache = self._cache
+        if cache is None:
+            return [fresh[p] for p in self._signatures]
+        for path in set(cache) - set(self._signatures):
+            del cache[path]
+        for path, inspection in fresh.items():
+            sig = self._signatures[path]
+            if sig is not None:
+                cache[path] = (sig, inspection)
+        return [fresh[p] if p in fresh else cache[p][1] for p in self._signatures]
 
 
 def review_folder(
@@ -437,7 +465,13 @@ def review_folder(
             roster = load_roster(roster_path)
         except Exception as exc:
             raise ReviewError(str(exc)) from exc
-    inspections = [i for i in _inspect_cached(files, processes, cache) if not i.roster]
+    year_folder = year_folder_of(folder / ROSTER_NAME)
+    running = _CachedInspecting(files, processes, cache)
+    try:
+        facts = gather_facts(files, found, year_folder)  # while the pool reads the files
+    finally:
+        inspected = running.results()
+    inspections = [i for i in inspected if not i.roster]
     readable = [i for i in inspections if not (i.problem and not i.unit)]
     target = year if year is not None else max((i.year for i in readable), default=None)
     last_year = [i for i in readable if target is not None and i.year == target - 1]
@@ -451,12 +485,12 @@ def review_folder(
         if roster is not None
         else sorted(rows, key=lambda r: (r.unit, r.file_name))
     )
-    year_folder = year_folder_of(folder / ROSTER_NAME)
-    _file_details(rows, found, year_folder)
+    _file_details(rows, found, facts)
     templates = Counter(r.template for r in rows if r.template)
     review = Review(folder, target, rows, roster_path, templates.most_common(1)[0][0] if templates else "")
     _indicators(rows, last, review)
-    review.uses_workflow = add_workflow(rows, year_folder, today)
+    review.uses_workflow = add_workflow(rows, year_folder, today, {p: f.records for p, f in facts.items()})
+    review.records_signatures = {p: f.records_signature for p, f in facts.items()}
     return review
 
 

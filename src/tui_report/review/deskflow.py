@@ -9,13 +9,13 @@ workbook, ``--json``, batch export and ``rollup`` share one computation.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_report.model.indicators import review_spec
-from tui_report.model.workflow import FINISHED, WORKFLOW_STATES, apply_verified, workflow_of
+from tui_report.model.workflow import FINISHED, WORKFLOW_STATES, Record, apply_verified, workflow_of
 from tui_report.review.roster import unit_key
 from tui_report.storage.reviewrecords import place_of, read_records, records_signature
 
@@ -30,13 +30,22 @@ DONE_WITHOUT_WORKFLOW = frozenset({"complete", "needs_attention"})
 DUE_WITH_WORKFLOW = frozenset({"not_submitted", "returned"})
 
 
-def add_workflow(rows: list[UnitRow], year_folder: Path, today: date | None = None) -> bool:
+def add_workflow(
+    rows: list[UnitRow],
+    year_folder: Path,
+    today: date | None = None,
+    records: Mapping[Path, list[Record]] | None = None,
+) -> bool:
     """Fill in each row's workflow, duplicates, deadline and year-over-year figures; whether the
-    folder uses the workflow (any submission recorded)."""
+    folder uses the workflow (any submission recorded). ``records``: each file's records, when the
+    caller has read them already (review/deskfacts.py)."""
     for row in rows:
         if row.path is None:
             continue
-        row.workflow = workflow_of(read_records(place_of(row.path, year_folder)), row.fingerprint)
+        found = records.get(row.path) if records is not None else None
+        if found is None:
+            found = read_records(place_of(row.path, year_folder))
+        row.workflow = workflow_of(found, row.fingerprint)
         if row.workflow.verified:
             _apply_verified(row)
     mark_duplicates(rows)
@@ -157,10 +166,17 @@ def workflow_counts(rows: list[UnitRow], uses_workflow: bool) -> list[str]:
     return [*parts, f"重复 {duplicates}"] if duplicates else parts
 
 
-def workflow_signature(rows: Iterable[UnitRow], year_folder: Path) -> tuple[tuple[int, int], ...]:
+def workflow_signature(
+    rows: Iterable[UnitRow], year_folder: Path, known: Mapping[Path, tuple[int, int]] | None = None
+) -> tuple[tuple[int, int], ...]:
     """Changes when a record is added or removed for any row (the desk's refresh adds it to the
-    folder's signature)."""
-    return tuple(records_signature(place_of(r.path, year_folder)) for r in rows if r.path is not None)
+    folder's signature). ``known``: signatures taken as the records were read (Review's)."""
+    known = known or {}
+    return tuple(
+        known.get(r.path) or records_signature(place_of(r.path, year_folder))
+        for r in rows
+        if r.path is not None
+    )
 
 
 def distinguishing_names(names: list[str], width: int) -> dict[str, str]:

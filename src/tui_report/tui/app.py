@@ -26,7 +26,7 @@ from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from tui_report.host.terminal import escape_controls, escape_line
+from tui_report.host.terminal import escape_controls, escape_line, utf8_terminal_problem
 from tui_report.model.linebreak import cells
 from tui_report.model.report import Report
 from tui_report.safety.folder import CannotEditError
@@ -476,13 +476,9 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    encoding = (sys.stdout.encoding or "").lower().replace("-", "")
-    if encoding != "utf8":
-        print(
-            f"tui-report needs a UTF-8 terminal (now {sys.stdout.encoding}): export LANG=C.UTF-8 and set the "
-            "terminal's character set to UTF-8.",
-            file=sys.stderr,
-        )
+    problem = utf8_terminal_problem(sys.stdout.encoding)
+    if problem is not None:
+        print(problem, file=sys.stderr)
         return 2
     path = Path(argv[0]) if argv else None
     try:

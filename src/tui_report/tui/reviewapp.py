@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from textual.screen import Screen
 
-from tui_report.review.desk import Review
-from tui_report.review.deskcache import DeskCache
+from tui_report.host.terminal import utf8_terminal_problem
+from tui_report.review.deskread import EarlyReading, start_reading
 from tui_report.tui.app import ReportApp, locale_warning
-from tui_report.tui.screens.review import ReviewScreen, Signature, read_desk
+from tui_report.tui.screens.review import ReviewScreen
 
 
 class ReviewApp(ReportApp):
@@ -26,27 +25,27 @@ class ReviewApp(ReportApp):
     CSS_PATH = str(Path(__file__).resolve().parent / "app.tcss")  # the app's, beside app.py
 
     def __init__(
-        self, folder: Path, roster: Path | None = None, year: int | None = None, banner: str = ""
+        self,
+        folder: Path,
+        roster: Path | None = None,
+        year: int | None = None,
+        banner: str = "",
+        reading: EarlyReading | None = None,
     ) -> None:
         super().__init__(None, cwd=folder, banner=banner)
         self.folder = folder
         self.roster = roster
         self.year = year
         self.desk: ReviewScreen | None = None
-        # Reading the folder starts now, while the app starts (and before it has threads of its own
-        # that a fork of the reader pool would copy).
-        self._cache = DeskCache(folder)
-        reader = ThreadPoolExecutor(1, thread_name_prefix="tui-report-review")
-        self._prefetch: Future[tuple[Signature, Review]] = reader.submit(self._first_read)
-        reader.shutdown(wait=False)  # the submitted reading still runs; the thread ends after it
-
-    def _first_read(self) -> tuple[Signature, Review]:
-        return read_desk(self.folder, self.roster, self.year, None, self._cache)
+        # Reading the folder starts now at the latest, while the app starts (and before it has
+        # threads of its own that a fork of the reader pool would copy); ``tui-report review``
+        # starts it before loading the app's code.
+        self._reading = reading if reading is not None else start_reading(folder, roster, year)
 
     def get_default_screen(self) -> Screen[None]:
         self.desk = ReviewScreen(self.folder, self.roster, self.year)
-        self.desk.cache = self._cache
-        self.desk.prefetched = self._prefetch
+        self.desk.cache = self._reading.cache
+        self.desk.prefetched = self._reading.result
         return self.desk
 
     def after_close(self) -> None:
@@ -55,17 +54,15 @@ class ReviewApp(ReportApp):
             self.pop_screen()
 
 
-def run_review_app(folder: Path, roster: Path | None, year: int | None) -> int:
-    """``tui-report review DIR`` on a terminal."""
-    encoding = (sys.stdout.encoding or "").lower().replace("-", "")
-    if encoding != "utf8":
-        print(
-            f"tui-report needs a UTF-8 terminal (now {sys.stdout.encoding}): export LANG=C.UTF-8 and set the "
-            "terminal's character set to UTF-8.",
-            file=sys.stderr,
-        )
+def run_review_app(
+    folder: Path, roster: Path | None, year: int | None, reading: EarlyReading | None = None
+) -> int:
+    """``tui-report review DIR`` on a terminal; ``reading``: the folder's reading, started."""
+    problem = utf8_terminal_problem(sys.stdout.encoding)
+    if problem is not None:
+        print(problem, file=sys.stderr)
         return 2
-    app = ReviewApp(folder, roster, year, banner=locale_warning(os.environ))
+    app = ReviewApp(folder, roster, year, banner=locale_warning(os.environ), reading=reading)
     try:
         app.run()
     finally:
@@ -74,4 +71,4 @@ def run_review_app(folder: Path, roster: Path | None, year: int | None) -> int:
     if app.return_code:
         return app.return_code
     review = app.desk.review if app.desk is not None else None
-    return 0 if review is not None and review.all_complete else 1
+    return 0 if review is not None and review.all_done else 1

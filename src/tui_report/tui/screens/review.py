@@ -10,80 +10,38 @@ folder ``DeskJobs``'s; what the table shows is ``tui/deskview.py``'s.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import Future
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 
 from tui_report.model.indicators import Indicator, review_spec
-from tui_report.review.desk import Review, ReviewError, review_folder, sort_rows
+from tui_report.review.desk import Review, ReviewError, sort_rows
 from tui_report.review.deskcache import DeskCache
-from tui_report.review.deskflow import workflow_signature
-from tui_report.review.discovery import watched_folders
-from tui_report.review.roster import ROSTER_NAME
+from tui_report.review.deskread import Signature, desk_signature, folder_signature, read_desk
 from tui_report.review.unitrow import UnitRow
-from tui_report.storage.reviewrecords import year_folder_of
 from tui_report.tui.appapi import report_app
 from tui_report.tui.commands import PaletteEntry, PaletteNames, bound_commands
 from tui_report.tui.deskview import ScreenColumn, compared_columns, desk_columns, detail_text
 from tui_report.tui.plain import plain_cell, plain_line
 from tui_report.tui.screens.deskjobs import DeskJobs
+from tui_report.tui.textual_compat import FixedColumnsTable
 from tui_report.tui.widgets.wrapped import WrappedText
 
 POLL_SECONDS = 2.0
+# Keeping the reading (~0.2 s of CPU for 500 reports) waits until the rows have been on the screen
+# a moment: right after the first paint it would compete with the reviewer's first keys.
+STORE_DELAY_SECONDS = 1.0
 SORTS = {"workflow": "审核状态", "state": "状态", "unit": "单位", "indicator": "指标"}
 
 
-FolderSignature = tuple[tuple[str, int, int], ...]
-# The folder's files and lock files, then each report's workflow records.
-Signature = tuple[FolderSignature, tuple[tuple[int, int], ...]]
-
-
-def folder_signature(folder: Path) -> FolderSignature:
-    """Names, sizes and modification times of the files and lock files of the folder and of its
-    unit folders: any save, new report, or editor coming or going changes it (cheap: two
-    directory scans per folder)."""
-    found: list[tuple[str, int, int]] = []
-    for where in (w for unit in watched_folders(folder) for w in (unit, unit / ".locks")):
-        try:
-            with os.scandir(where) as entries:
-                for entry in entries:
-                    try:
-                        info = entry.stat(follow_symlinks=False)
-                    except OSError:
-                        continue
-                    found.append((entry.path, info.st_size, info.st_mtime_ns))
-        except OSError:
-            continue
-    return tuple(sorted(found))
-
-
-def desk_signature(folder: Path, files: FolderSignature, review: Review | None) -> Signature:
-    """The folder's signature with the review workflow's: a comment, a submission or an approval
-    recorded for any report changes it (review/deskflow.workflow_signature)."""
-    rows = review.rows if review is not None else []
-    return files, workflow_signature(rows, year_folder_of(folder / ROSTER_NAME))
-
-
-def read_desk(
-    folder: Path, roster: Path | None, year: int | None, processes: int | None, cache: DeskCache
-) -> tuple[Signature, Review]:
-    """Read the folder, reusing what was read of unchanged files (this run's, or the last run's
-    from the user's state folder: review/deskcache.py)."""
-    files = folder_signature(folder)  # before reading: a change meanwhile is read next time
-    cache.load()
-    review = review_folder(folder, roster, year, processes, cache=cache.inspections)
-    return desk_signature(folder, files, review), review
-
-
-class DeskTable(DataTable[Text]):
-    """The desk's table: Enter (the table's own "select") is shown in the footer as 打开."""
+class DeskTable(FixedColumnsTable):
+    """The desk's table: Enter (the table's own "select") is shown in the footer as 打开. Its
+    columns have set widths (tui/deskview.py), so new rows are not measured (textual_compat)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -303,7 +261,7 @@ class ReviewScreen(DeskJobs):
     @work(thread=True, exclusive=True, group="review-store")
     def _store(self) -> None:
         """Keep the reading for the next run (review/deskcache.py): ~0.2 s for 500 reports, so
-        only once the rows are on the screen."""
+        only a moment after the rows are on the screen (:data:`STORE_DELAY_SECONDS`)."""
         self.cache.save()
 
     def _failed(self, message: str) -> None:
@@ -321,7 +279,7 @@ class ReviewScreen(DeskJobs):
         self.query_one("#title", Static).update(plain_line(f"汇总审核：{year}{self.folder}{roster}"))
         self.query_one("#count", WrappedText).update(review.count_line())
         self.fill()
-        self.call_after_refresh(self._store)
+        self.set_timer(STORE_DELAY_SECONDS, self._store)
 
     # ------------------------------------------------------------------ the table
     @property
