@@ -455,43 +455,69 @@ def review_folder(
     """Read every report of ``folder`` and build the desk's rows. Raises :class:`ReviewError` when
     the folder or the roster cannot be read. ``cache`` (kept by the caller between calls) spares
     reading unchanged files again; ``today`` decides what is past a deadline."""
-    found = find_reports(folder)
-    files = found.files
-    if roster_path is None:
-        roster_path = found.roster
-    roster: list[RosterUnit] | None = None
-    if roster_path is not None:
+    return FolderReading(folder, roster_path, processes, cache).finish(year, today)
+
+
+class FolderReading:
+    """``review_folder`` in two steps: creating it finds the files, reads the roster and starts
+    the pool of processes reading the reports (at once: the desk starts it before its screen);
+    :meth:`finish` gathers the other facts of the files meanwhile and builds the rows. Raises
+    :class:`ReviewError` when the folder or the roster cannot be read."""
+
+    def __init__(
+        self,
+        folder: Path,
+        roster_path: Path | None = None,
+        processes: int | None = None,
+        cache: InspectionCache | None = None,
+    ) -> None:
+        self.folder = folder
+        self.found = find_reports(folder)
+        self.roster_path = roster_path if roster_path is not None else self.found.roster
+        self.roster: list[RosterUnit] | None = None
+        if self.roster_path is not None:
+            try:
+                self.roster = load_roster(self.roster_path)
+            except Exception as exc:
+                raise ReviewError(str(exc)) from exc
+        self.year_folder = year_folder_of(folder / ROSTER_NAME)
+        self._running = _CachedInspecting(self.found.files, processes, cache)
+
+    def finish(self, year: int | None = None, today: date | None = None) -> Review:
+        """The rows (waits for the pool); ``year``: the year to review (else the latest found)."""
         try:
-            roster = load_roster(roster_path)
-        except Exception as exc:
-            raise ReviewError(str(exc)) from exc
-    year_folder = year_folder_of(folder / ROSTER_NAME)
-    running = _CachedInspecting(files, processes, cache)
-    try:
-        facts = gather_facts(files, found, year_folder)  # while the pool reads the files
-    finally:
-        inspected = running.results()
-    inspections = [i for i in inspected if not i.roster]
-    readable = [i for i in inspections if not (i.problem and not i.unit)]
-    target = year if year is not None else max((i.year for i in readable), default=None)
-    last_year = [i for i in readable if target is not None and i.year == target - 1]
-    last = _unique_units(last_year)
-    this_year = _recheck_with_last_year([i for i in readable if i.year == target], last)
-    this_year = _add_copied_text(this_year, last_year)
-    unreadable = [i for i in inspections if i.problem and not i.unit]
-    rows = [_row(i) for i in this_year + unreadable] + _unreadable_folders(found)
-    rows = (
-        _merge_roster(rows, roster)
-        if roster is not None
-        else sorted(rows, key=lambda r: (r.unit, r.file_name))
-    )
-    _file_details(rows, found, facts)
-    templates = Counter(r.template for r in rows if r.template)
-    review = Review(folder, target, rows, roster_path, templates.most_common(1)[0][0] if templates else "")
-    _indicators(rows, last, review)
-    review.uses_workflow = add_workflow(rows, year_folder, today, {p: f.records for p, f in facts.items()})
-    review.records_signatures = {p: f.records_signature for p, f in facts.items()}
-    return review
+            # While the pool reads the files.
+            facts = gather_facts(self.found.files, self.found, self.year_folder)
+        finally:
+            inspected = self._running.results()
+        return self._rows(inspected, facts, year, today)
+
+    def _rows(
+        self, inspected: list[Inspection], facts: dict[Path, FileFacts], year: int | None, today: date | None
+    ) -> Review:
+        inspections = [i for i in inspected if not i.roster]
+        readable = [i for i in inspections if not (i.problem and not i.unit)]
+        target = year if year is not None else max((i.year for i in readable), default=None)
+        last_year = [i for i in readable if target is not None and i.year == target - 1]
+        last = _unique_units(last_year)
+        this_year = _recheck_with_last_year([i for i in readable if i.year == target], last)
+        this_year = _add_copied_text(this_year, last_year)
+        unreadable = [i for i in inspections if i.problem and not i.unit]
+        rows = [_row(i) for i in this_year + unreadable] + _unreadable_folders(self.found)
+        rows = (
+            _merge_roster(rows, self.roster)
+            if self.roster is not None
+            else sorted(rows, key=lambda r: (r.unit, r.file_name))
+        )
+        _file_details(rows, self.found, facts)
+        templates = Counter(r.template for r in rows if r.template)
+        template = templates.most_common(1)[0][0] if templates else ""
+        review = Review(self.folder, target, rows, self.roster_path, template)
+        _indicators(rows, last, review)
+        records = {p: f.records for p, f in facts.items()}
+        review.uses_workflow = add_workflow(rows, self.year_folder, today, records)
+        review.records_signatures = {p: f.records_signature for p, f in facts.items()}
+        return review
 
 
 def sort_rows(rows: list[UnitRow], by: str, indicator: str | None = None) -> list[UnitRow]:

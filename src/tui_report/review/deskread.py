@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui_report.review.desk import Review, review_folder
+from tui_report.review.desk import FolderReading, Review
 from tui_report.review.deskcache import DeskCache
 from tui_report.review.deskflow import workflow_signature
 from tui_report.review.discovery import watched_folders
@@ -55,15 +55,30 @@ def desk_signature(
     return files, workflow_signature(rows, year_folder_of(folder / ROSTER_NAME), known)
 
 
+def begin_reading(
+    folder: Path, roster: Path | None, processes: int | None, cache: DeskCache
+) -> tuple[FolderSignature, FolderReading]:
+    """The folder's signature, then its reading started (the pool already at work), reusing what
+    was read of unchanged files (this run's, or the last run's from the user's state folder:
+    review/deskcache.py)."""
+    files = folder_signature(folder)  # before reading: a change meanwhile is read next time
+    cache.load()
+    return files, FolderReading(folder, roster, processes, cache.inspections)
+
+
+def finish_reading(
+    folder: Path, files: FolderSignature, reading: FolderReading, year: int | None
+) -> tuple[Signature, Review]:
+    review = reading.finish(year)
+    return desk_signature(folder, files, review, as_read=True), review
+
+
 def read_desk(
     folder: Path, roster: Path | None, year: int | None, processes: int | None, cache: DeskCache
 ) -> tuple[Signature, Review]:
-    """Read the folder, reusing what was read of unchanged files (this run's, or the last run's
-    from the user's state folder: review/deskcache.py)."""
-    files = folder_signature(folder)  # before reading: a change meanwhile is read next time
-    cache.load()
-    review = review_folder(folder, roster, year, processes, cache=cache.inspections)
-    return desk_signature(folder, files, review, as_read=True), review
+    """Read the folder (the desk's refresh, in a thread of the screen's)."""
+    files, reading = begin_reading(folder, roster, processes, cache)
+    return finish_reading(folder, files, reading, year)
 
 
 @dataclass(slots=True)
@@ -76,11 +91,19 @@ class EarlyReading:
 
 
 def start_reading(folder: Path, roster: Path | None, year: int | None) -> EarlyReading:
-    """Start reading ``folder`` for the desk now, in a thread of its own; the process pool it
-    forks is started at once (so start this before the program has threads of its own that a
-    fork would copy, and never while holding an edit lock)."""
+    """Start reading ``folder`` for the desk now: the few directory scans and the pool of
+    processes here, on the caller's thread (in a thread of their own, each of their thousand
+    system calls waited for the app's start-up to let go of the interpreter), the rest in a
+    thread of its own. Call it before the program has threads of its own that the pool's fork
+    would copy, and never while holding an edit lock."""
     cache = DeskCache(folder)
+    try:
+        files, reading = begin_reading(folder, roster, None, cache)
+    except Exception as exc:  # shown by the desk, like any failed reading (ReviewError: why)
+        failed: Future[tuple[Signature, Review]] = Future()
+        failed.set_exception(exc)
+        return EarlyReading(cache, failed)
     reader = ThreadPoolExecutor(1, thread_name_prefix="tui-report-review")
-    result = reader.submit(read_desk, folder, roster, year, None, cache)
+    result = reader.submit(finish_reading, folder, files, reading, year)
     reader.shutdown(wait=False)  # the submitted reading still runs; the thread ends after it
     return EarlyReading(cache, result)
