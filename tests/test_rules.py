@@ -281,3 +281,17 @@ def test_every_rule_kind_a_template_may_declare_has_a_check():
     from tui_report.model.template import RuleKind
 
     assert set(_RULE_KINDS) == set(get_args(RuleKind))
+
+
+def test_a_finding_sent_to_another_process_comes_back_the_same(full):
+    # The desk's pool pickles every finding (Finding/Location.__reduce__): every field must travel.
+    import pickle
+
+    from tui_report.model.rules import Location
+
+    full.set_cell("requests", "new.natural", full.entered("requests", "new.natural") + 1)
+    findings = check(full)
+    assert any(f.equation and f.suspects and f.spot for f in findings)
+    assert pickle.loads(pickle.dumps(findings)) == findings
+    span = Finding("R9", "warning", "正文", (Location(text="a.b"),), Location(text="a.b"), (3, 7))
+    assert pickle.loads(pickle.dumps(span)) == span

@@ -13,6 +13,7 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 
 def _stat_fields(pid: int) -> list[bytes] | None:
@@ -68,6 +69,17 @@ def process_alive(pid: int, start_ticks: int | None) -> bool:
 
 def user_name(uid: int | None = None) -> str:
     uid = os.geteuid() if uid is None else uid
+    return _user_name(uid, int(time.monotonic() // NAME_CACHE_SECONDS))
+
+
+# The desk names the owner of every report and record file (~2,000 for 500 reports) each time it
+# reads the folder, and each lookup reads the account database again; an account renamed shows
+# its new name within a minute.
+NAME_CACHE_SECONDS = 60
+
+
+@lru_cache(maxsize=1024)
+def _user_name(uid: int, _period: int) -> str:
     try:
         return pwd.getpwuid(uid).pw_name
     except KeyError:

@@ -188,8 +188,8 @@ def exports_of(
     as the app's F9 suggests), or where batch export recorded them — ``recorded`` (the year
     folder's ``.review/.exports`` record, storage/reviewrecords.export_records) and the report
     folder's own ``.exports`` where there is one."""
-    candidates = [report_path.parent / (report_path.stem + s) for s in EXPORT_SUFFIXES]
-    candidates = [p for p in candidates if p.name in names]
+    stem = report_path.stem
+    candidates = [report_path.parent / (stem + s) for s in EXPORT_SUFFIXES if stem + s in names]
     if recorded is not None:
         candidates.extend(_files_of(recorded))
     if EXPORTS_DIR in names:

@@ -33,6 +33,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 
 from tui_report.host import procinfo
@@ -87,14 +88,14 @@ def year_folder_of(report_path: Path) -> Path:
     return unit_folder
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Place:
     """Where one report's records are: its key under ``YEAR/.review`` and its operator folder."""
 
     report: Path
     year_folder: Path
 
-    @property
+    @cached_property  # (asked three times per report by the desk; each time two absolute paths)
     def key(self) -> tuple[str, ...]:
         unit_folder = self.report.parent if str(self.report.parent) else Path(".")
         if unit_folder.absolute() == self.year_folder.absolute():
