@@ -201,3 +201,27 @@ async def test_the_indicator_toast_says_its_formula_in_words_and_times_read_as_m
         detail = screen.query_one("#detail", WrappedText).text
         assert re.search(r"正在编辑（\d{4}-\d{2}-\d{2} \d{2}:\d{2}起）", detail), detail
         assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} \S+保存", detail), detail
+
+
+async def test_the_collector_pauses_until_a_moment_after_the_first_rows(county: County) -> None:
+    # ReviewApp pauses the cyclic collector (its start-up and the first reading's results would be
+    # scanned again and again) and resumes it a moment after the rows are shown; an app closed
+    # before that resumes it as it closes.
+    import gc
+
+    assert gc.isenabled()
+    app = ReviewApp(county.folder)
+    assert not gc.isenabled()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await loaded(pilot, screen)
+        deadline = time.monotonic() + 10
+        while not gc.isenabled():
+            assert time.monotonic() < deadline, "the collector was not resumed"
+            await pilot.pause(0.05)
+    assert gc.isenabled()
+    app = ReviewApp(county.folder)
+    async with app.run_test(size=(80, 24)):
+        assert not gc.isenabled()
+    assert gc.isenabled()

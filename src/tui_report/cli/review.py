@@ -8,6 +8,7 @@ On a terminal without --json/-o it opens the review screen.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -147,6 +148,7 @@ def open_screen(args: argparse.Namespace) -> int:
     # reads the reports meanwhile.
     from tui_report.review.deskread import start_reading
 
+    gc.disable()  # until the desk's first rows are shown (tui/reviewapp.py), as cli.run_app does
     reading = start_reading(args.folder, args.roster, args.year)
     try:
         from tui_report.tui.reviewapp import run_review_app

@@ -7,6 +7,7 @@ places only: the default screen, and where closing a report goes (:meth:`ReviewA
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -17,6 +18,9 @@ from tui_report.host.terminal import utf8_terminal_problem
 from tui_report.review.deskread import EarlyReading, start_reading
 from tui_report.tui.app import ReportApp, locale_warning
 from tui_report.tui.screens.review import ReviewScreen
+
+RESUME_CHECK_SECONDS = 0.2
+RESUME_AFTER_ROWS_SECONDS = 1.0  # with the desk's keeping of its reading (screens/review.py)
 
 
 class ReviewApp(ReportApp):
@@ -37,6 +41,11 @@ class ReviewApp(ReportApp):
         self.roster = roster
         self.year = year
         self.desk: ReviewScreen | None = None
+        # The cyclic collector pauses from here until a moment after the first rows are shown
+        # (the app's start-up and the reading's ~500 results would be scanned again and again);
+        # the pool's processes, forked now, run without it (they live for one reading).
+        self._paused_collector = gc.isenabled()
+        gc.disable()
         # Reading the folder starts now at the latest, while the app starts (and before it has
         # threads of its own that a fork of the reader pool would copy); ``tui-report review``
         # starts it before loading the app's code.
@@ -47,6 +56,18 @@ class ReviewApp(ReportApp):
         self.desk.cache = self._reading.cache
         self.desk.prefetched = self._reading.result
         return self.desk
+
+    def _after_first_paint(self) -> None:
+        # ReportApp resumes the collector after the first paint; the desk's first rows come later.
+        if not self._reading.result.done():
+            self.set_timer(RESUME_CHECK_SECONDS, self._after_first_paint)
+            return
+        self.set_timer(RESUME_AFTER_ROWS_SECONDS, super()._after_first_paint)
+
+    def on_unmount(self) -> None:
+        super().on_unmount()
+        if self._paused_collector:  # (an app closed within its first second: tests, a quick look)
+            gc.enable()
 
     def after_close(self) -> None:
         """Closing a report returns to the desk (not to the start screen)."""
