@@ -225,3 +225,16 @@ async def test_the_collector_pauses_until_a_moment_after_the_first_rows(county: 
     async with app.run_test(size=(80, 24)):
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+async def test_a_folder_that_cannot_be_read_says_why_on_the_desk(tmp_path: Path) -> None:
+    # The first reading starts before the screen (review/deskread.start_reading): a folder that
+    # cannot be listed is said on the desk, not raised while the app starts.
+    app = ReviewApp(tmp_path / "没有这个文件夹")
+    async with app.run_test(size=SIZE) as pilot:
+        count = app.screen.query_one("#count", WrappedText)
+        deadline = time.monotonic() + 10
+        while "无法读取" not in str(count.text):
+            assert time.monotonic() < deadline, str(count.text)
+            await pilot.pause(0.05)
+        assert "不存在" in str(count.text)

@@ -222,6 +222,13 @@ class DeskCache:
             self.inspections.setdefault(path, entry)
         self._stored = {path: signature for path, (signature, _) in stored.items()}
 
+    def kept(self) -> bool:
+        """Whether an earlier run kept a reading of this folder (not yet read nor checked)."""
+        try:
+            return cache_path(self.folder).is_file()
+        except (OSError, StateDirError):
+            return False
+
     def save(self) -> None:
         """Store the reading when it changed since it was loaded or stored (best effort). May run
         in a thread of its own while the desk reads the folder again: it works on a copy."""
