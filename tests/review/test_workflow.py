@@ -209,6 +209,31 @@ def test_the_whole_loop_from_the_command_line(
     assert rows["乙镇人民政府"]["workflow_code"] == "published"
 
 
+def test_the_desk_reads_the_records_where_the_commands_write_them_in_a_folder_without_a_roster(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Unit folders in a county folder that nothing marks as the year folder (no roster, no
+    # .review yet): each command keeps a report's records by its own year folder (here its unit
+    # folder), and the desk of the county folder must read them there too (it read only the county
+    # folder's .review: comments, returns and approvals never showed).
+    folder = tmp_path / "县"
+    (folder / "甲乡").mkdir(parents=True)
+    a = folder / "甲乡" / "2024年报.toml"
+    save_report(scaled(load_report(EXAMPLES / "full-2024.toml"), "甲乡人民政府", 1), a)
+    assert run(capsys, "submit", str(a))[0] == 0
+    assert run(capsys, "comment", str(a), "-m", "请核实", "--at", "tables.requests.new.natural")[0] == 0
+    assert run(capsys, "return", str(a))[0] == 0
+    _, rows = review_rows(capsys, folder)
+    assert (rows["甲乡人民政府"]["workflow_code"], rows["甲乡人民政府"]["comments_open"]) == ("returned", 1)
+    assert run(capsys, "reply", str(a), "1", "--done")[0] == 0 and run(capsys, "submit", str(a))[0] == 0
+    assert run(capsys, "approve", str(a))[0] == 0
+    assert review_rows(capsys, folder)[1]["甲乡人民政府"]["workflow_code"] == "approved"
+    code, out, _ = run(capsys, "export", str(folder), "-o", str(tmp_path / "发布"), "--format", "html")
+    assert code == 0 and "已发布（已审核通过） 1 份" in out
+    code, rows = review_rows(capsys, folder)
+    assert code == 0 and rows["甲乡人民政府"]["workflow_code"] == "published"
+
+
 def test_submit_is_refused_with_the_reasons(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "r.toml"
     report = load_report(EXAMPLES / "full-2024.toml")

@@ -153,7 +153,7 @@ def export_folder(
             if warning:
                 result.warnings.append(warning)
             if review.uses_workflow:
-                _record_published(row, year_folder, result.warnings)
+                _record_published(row, result.warnings)
     result.index = outdir / INDEX_NAME
     try:
         atomic_write(result.index, index_html(review, result.exported).encode("utf-8"))
@@ -162,14 +162,15 @@ def export_folder(
     return result
 
 
-def _record_published(row: UnitRow, year_folder: Path, warnings: list[str]) -> None:
+def _record_published(row: UnitRow, warnings: list[str]) -> None:
     """已发布: a reviewer's record naming the content published (once per content)."""
     from tui_report.review.workflow import RecordError, record_publication
 
     if row.path is None or row.fingerprint is None or row.workflow.code == "published":
         return
     try:
-        record_publication(row.path, row.fingerprint, year_folder)
+        # Where the desk reads it and the other commands write: the report's own year folder's.
+        record_publication(row.path, row.fingerprint)
     except RecordError as exc:
         warnings.append(f"{row.unit}已导出，但无法记录为已发布：{exc}")
 

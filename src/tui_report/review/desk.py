@@ -43,7 +43,7 @@ from tui_report.review.unitrow import STATE_ORDER, STATES, UnitRow
 from tui_report.review.workflow import saved_first_of
 from tui_report.storage.errors import ReportFileError
 from tui_report.storage.reportfile import decode_report_bytes, loads_report
-from tui_report.storage.reviewrecords import year_folder_of
+from tui_report.storage.reviewrecords import places_of, year_folder_of
 
 COMPLETENESS_RULES = frozenset({"TABLE_INCOMPLETE", "TEXT_EMPTY", "META"})
 POOL_MIN_FILES = 200
@@ -481,13 +481,16 @@ class FolderReading:
             except Exception as exc:
                 raise ReviewError(str(exc)) from exc
         self.year_folder = year_folder_of(folder / ROSTER_NAME)
+        # Each report's records where the commands write them (its own year folder's: the same
+        # as the folder's in the strict layout, its unit folder's where nothing marks the year).
+        self.places = places_of(self.found.files)
         self._running = _CachedInspecting(self.found.files, processes, cache)
 
     def finish(self, year: int | None = None, today: date | None = None) -> Review:
         """The rows (waits for the pool); ``year``: the year to review (else the latest found)."""
         try:
             # While the pool reads the files.
-            facts = gather_facts(self.found.files, self.found, self.year_folder)
+            facts = gather_facts(self.found.files, self.found, self.places, self.year_folder)
         finally:
             inspected = self._running.results()
         return self._rows(inspected, facts, year, today)
@@ -515,7 +518,7 @@ class FolderReading:
         review = Review(self.folder, target, rows, self.roster_path, template)
         _indicators(rows, last, review)
         records = {p: f.records for p, f in facts.items()}
-        review.uses_workflow = add_workflow(rows, self.year_folder, today, records)
+        review.uses_workflow = add_workflow(rows, today, records)
         review.records_signatures = {p: f.records_signature for p, f in facts.items()}
         return review
 

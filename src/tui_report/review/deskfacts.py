@@ -17,6 +17,7 @@ from tui_report.model.workflow import Record
 from tui_report.review.discovery import FoundReports
 from tui_report.review.files import Editor, editor_of, exports_of, held_flocks, last_saved
 from tui_report.storage.reviewrecords import (
+    Place,
     export_records,
     place_of,
     read_records,
@@ -36,14 +37,18 @@ class FileFacts:
     present: bool = False  # the file could be stat'ed (else only the records are known)
 
 
-def gather_facts(files: list[Path], found: FoundReports, year_folder: Path) -> dict[Path, FileFacts]:
-    """Every file's facts; a file gone meanwhile still gets its records (the row shows it
-    unreadable, the records are about its name)."""
+def gather_facts(
+    files: list[Path], found: FoundReports, places: dict[Path, Place], year_folder: Path
+) -> dict[Path, FileFacts]:
+    """Every file's facts: its records where ``places`` says (each report's own year folder's, as
+    the commands write them: storage/reviewrecords.places_of), its exports by the reviewed folder's
+    year folder ``year_folder`` (where batch export notes them). A file gone meanwhile still gets
+    its records (the row shows it unreadable, the records are about its name)."""
     held = held_flocks()
     recorded = export_records(year_folder)  # batch export's records in .review, read once
     facts: dict[Path, FileFacts] = {}
     for path in files:
-        place = place_of(path, year_folder)
+        place = places.get(path) or place_of(path)
         fact = FileFacts(records_signature=records_signature(place))
         fact.records = read_records(place)
         facts[path] = fact
@@ -55,6 +60,6 @@ def gather_facts(files: list[Path], found: FoundReports, year_folder: Path) -> d
         fact.present = True
         fact.saved_at, fact.saved_by = saved.at, saved.by
         fact.editor = editor_of(path, held)
-        record = recorded.get(place.key) if recorded else None
+        record = recorded.get(place_of(path, year_folder).key) if recorded else None
         fact.exported = exports_of(path, info.st_mtime, found.names_beside(path), record)
     return facts

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from tui_report.model.indicators import review_spec
 from tui_report.model.workflow import FINISHED, WORKFLOW_STATES, Record, apply_verified, workflow_of
 from tui_report.review.roster import unit_key
-from tui_report.storage.reviewrecords import place_of, read_records, records_signature
+from tui_report.storage.reviewrecords import place_of, places_of, read_records, records_signature
 
 if TYPE_CHECKING:
     from tui_report.review.unitrow import UnitRow
@@ -32,7 +32,6 @@ DUE_WITH_WORKFLOW = frozenset({"not_submitted", "returned"})
 
 def add_workflow(
     rows: list[UnitRow],
-    year_folder: Path,
     today: date | None = None,
     records: Mapping[Path, list[Record]] | None = None,
 ) -> bool:
@@ -44,7 +43,7 @@ def add_workflow(
             continue
         found = records.get(row.path) if records is not None else None
         if found is None:
-            found = read_records(place_of(row.path, year_folder))
+            found = read_records(place_of(row.path))
         row.workflow = workflow_of(found, row.fingerprint)
         if row.workflow.verified:
             _apply_verified(row)
@@ -167,16 +166,14 @@ def workflow_counts(rows: list[UnitRow], uses_workflow: bool) -> list[str]:
 
 
 def workflow_signature(
-    rows: Iterable[UnitRow], year_folder: Path, known: Mapping[Path, tuple[int, int]] | None = None
+    rows: Iterable[UnitRow], known: Mapping[Path, tuple[int, int]] | None = None
 ) -> tuple[tuple[int, int], ...]:
     """Changes when a record is added or removed for any row (the desk's refresh adds it to the
     folder's signature). ``known``: signatures taken as the records were read (Review's)."""
     known = known or {}
-    return tuple(
-        known.get(r.path) or records_signature(place_of(r.path, year_folder))
-        for r in rows
-        if r.path is not None
-    )
+    paths = [r.path for r in rows if r.path is not None]
+    places = places_of(p for p in paths if p not in known)
+    return tuple(known.get(p) or records_signature(places[p]) for p in paths)
 
 
 def distinguishing_names(names: list[str], width: int) -> dict[str, str]:

@@ -18,8 +18,6 @@ from tui_report.review.desk import FolderReading, Review
 from tui_report.review.deskcache import DeskCache
 from tui_report.review.deskflow import workflow_signature
 from tui_report.review.discovery import watched_folders
-from tui_report.review.roster import ROSTER_NAME
-from tui_report.storage.reviewrecords import year_folder_of
 
 FolderSignature = tuple[tuple[str, int, int], ...]
 # The folder's files and lock files, then each report's workflow records.
@@ -53,7 +51,7 @@ def desk_signature(
     review's records were read (when it has just been read), else as they are now."""
     known = review.records_signatures if review is not None and as_read else None
     rows = review.rows if review is not None else []
-    return files, workflow_signature(rows, year_folder_of(folder / ROSTER_NAME), known)
+    return files, workflow_signature(rows, known)
 
 
 def begin_reading(

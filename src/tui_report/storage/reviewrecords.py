@@ -30,7 +30,7 @@ import json
 import os
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -79,13 +79,32 @@ def year_folder_of(report_path: Path) -> Path:
     folder above is tried first, and a planted ``.review`` there would need write access to it."""
     unit_folder = report_path.parent if str(report_path.parent) else Path(".")
     above = unit_folder.absolute().parent
+    return above if _holds_year(above) else unit_folder
+
+
+def _holds_year(folder: Path) -> bool:
+    """``folder`` holds ``.review`` or a roster and nobody but its owner may write it."""
     with contextlib.suppress(OSError):
-        info = os.stat(above, follow_symlinks=False)
+        info = os.stat(folder, follow_symlinks=False)
         if stat.S_ISDIR(info.st_mode) and _closed(info):
-            names = set(os.listdir(above))
-            if REVIEW_DIR in names or ROSTER_NAME in names:
-                return above
-    return unit_folder
+            names = set(os.listdir(folder))
+            return REVIEW_DIR in names or ROSTER_NAME in names
+    return False
+
+
+def places_of(report_paths: Iterable[Path]) -> dict[Path, Place]:
+    """Each report's :class:`Place` by :func:`year_folder_of`'s rule (the one every command writes
+    by), each folder above a unit folder looked at once: the desk asks for hundreds of reports in
+    the same folders every time it reads or checks for changes."""
+    holds: dict[Path, bool] = {}
+    places: dict[Path, Place] = {}
+    for path in report_paths:
+        unit_folder = path.parent if str(path.parent) else Path(".")
+        above = unit_folder.absolute().parent
+        if above not in holds:
+            holds[above] = _holds_year(above)
+        places[path] = Place(path, above if holds[above] else unit_folder)
+    return places
 
 
 @dataclass(frozen=True)
