@@ -481,10 +481,10 @@ class FolderReading:
             except Exception as exc:
                 raise ReviewError(str(exc)) from exc
         self.year_folder = year_folder_of(folder / ROSTER_NAME)
-        self._running = _CachedInspecting(self.found.files, processes, cache)
         # Each report's records where the commands write them (its own year folder's: the same
         # as the folder's in the strict layout, its unit folder's where nothing marks the year).
         self.places = places_of(self.found.files)
+        self._running = _CachedInspecting(self.found.files, processes, cache)
 
     def finish(self, year: int | None = None, today: date | None = None) -> Review:
         """The rows (waits for the pool); ``year``: the year to review (else the latest found)."""
