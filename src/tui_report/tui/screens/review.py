@@ -123,7 +123,7 @@ DESK_BINDINGS: list[BindingType] = [
         "本年/上年",
         id="review.compare",
         show=False,
-        tooltip="切换：新收申请、办结、复议诉讼、纠错，本年与上年",
+        tooltip="切换：主要数字的本年与上年对比",
     ),
     Binding(
         "x",
