@@ -89,18 +89,6 @@ def measure(folder: Path, rounds: int) -> dict[str, float]:
     return {name: best_ms(stage, len(paths), rounds) for name, stage in stages.items()}
 
 
-def unpack(revision: str) -> Path:
-    """The source tree of a git revision in a temporary folder (git archive: no worktree added)."""
-    target = Path(tempfile.mkdtemp(prefix="bench-inspect-base-"))
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", revision, "src", "schemas", "examples"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    return target / "src"
-
-
 def measure_elsewhere(folder: Path, rounds: int, src: Path) -> dict[str, float]:
     """:func:`measure` in a fresh process running ``src``'s code."""
     env = {**os.environ, "BENCH_SRC": str(src), "PYTHONPATH": str(src)}
@@ -140,7 +128,7 @@ def main() -> None:
         print(json.dumps(measure(args.measure, args.rounds)))
         return
     sys.path.insert(0, str(HERE))
-    from bench_review import generate
+    from bench_review import generate, unpack
 
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}")
     print(

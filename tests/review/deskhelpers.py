@@ -50,3 +50,12 @@ async def choose(pilot: Pilot[Any], screen: ReviewScreen, unit_part: str) -> Non
     table = screen.query_one("#desk", DataTable)
     while table.cursor_row != target:
         await pilot.press("down" if table.cursor_row < target else "up")
+
+
+async def open_from_desk(pilot: Pilot[Any], screen: ReviewScreen, unit_part: str) -> None:
+    """Choose the unit's row and open its report (Enter: read-only), waiting for the editor."""
+    from tui_report.tui.screens.editor import EditorScreen
+
+    await choose(pilot, screen, unit_part)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(screen.app.screen, EditorScreen), what="the report opens")

@@ -33,7 +33,7 @@ from tui_report.tui.screens.workflowdialogs import FormDialog, ReadDialog
 from tui_report.tui.widgets.wrapped import WrappedText
 
 from .conftest import EXAMPLES, County, scaled
-from .deskhelpers import SIZE, cells, choose, headers, loaded, until
+from .deskhelpers import SIZE, cells, choose, headers, loaded, open_from_desk, until
 
 PREFIX = "淮安市洪泽区"
 
@@ -193,9 +193,7 @@ async def test_enter_opens_read_only_and_closing_returns_to_the_desk(flow: Flow,
     app = ReviewApp(flow.folder)
     async with app.run_test(size=SIZE) as pilot:
         desk = await desk_of(pilot, app)
-        await choose(pilot, desk, "卫生健康委员会")
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, EditorScreen), what="the report opens")
+        await open_from_desk(pilot, desk, "卫生健康委员会")
         assert controller(app).read_only and controller(app).session.path == flow.files["卫生健康委员会"]
         footer = app.screen.active_bindings["ctrl+q"].binding.description
         assert footer == "返回汇总"  # not 退出: Ctrl+Q goes back to the desk
@@ -346,9 +344,7 @@ async def test_f11_in_a_read_only_report_comments_on_the_cell_under_the_cursor(f
     app = ReviewApp(flow.folder)
     async with app.run_test(size=SIZE) as pilot:
         desk = await desk_of(pilot, app)
-        await choose(pilot, desk, "卫生健康委员会")
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, EditorScreen), what="the report opens")
+        await open_from_desk(pilot, desk, "卫生健康委员会")
         await go_to_step(pilot, app, "table:requests")
         await pilot.press("down")
         await pilot.press("f11")
@@ -379,9 +375,7 @@ async def test_f11_comments_on_the_text_part_or_preamble_field_shown(
     app = ReviewApp(flow.folder)
     async with app.run_test(size=SIZE) as pilot:
         desk = await desk_of(pilot, app)
-        await choose(pilot, desk, "卫生健康委员会")
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, EditorScreen), what="the report opens")
+        await open_from_desk(pilot, desk, "卫生健康委员会")
         await go_to_step(pilot, app, step)
         await pilot.pause()
         await pilot.press("f11")

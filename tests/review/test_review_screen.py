@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from app_helpers import controller
@@ -21,29 +19,13 @@ from tui_report.tui.screens.safety import LockDialog
 from tui_report.tui.widgets.wrapped import WrappedText
 
 from .conftest import County
-
-SIZE = (80, 24)
+from .deskhelpers import SIZE, cells, loaded, until
 
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TUI_REPORT_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("LANG", "C.UTF-8")
-
-
-async def loaded(
-    pilot: Pilot[Any], screen: ReviewScreen, rows: int | None = None, timeout: float = 10.0
-) -> None:
-    deadline = time.monotonic() + timeout
-    while screen.review is None or (rows is not None and len(screen.review.rows) != rows):
-        assert time.monotonic() < deadline, "the review did not load in time"
-        await pilot.pause(0.05)
-    await pilot.pause()
-
-
-def cells(screen: ReviewScreen) -> list[list[str]]:
-    table = screen.query_one("#desk", DataTable)
-    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 async def test_desk_lists_units_sorts_and_counts(county: County) -> None:
@@ -216,10 +198,7 @@ async def test_the_collector_pauses_until_a_moment_after_the_first_rows(county: 
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         await loaded(pilot, screen)
-        deadline = time.monotonic() + 10
-        while not gc.isenabled():
-            assert time.monotonic() < deadline, "the collector was not resumed"
-            await pilot.pause(0.05)
+        await until(pilot, gc.isenabled, what="the collector resumed")
     assert gc.isenabled()
     app = ReviewApp(county.folder)
     async with app.run_test(size=(80, 24)):
@@ -233,8 +212,5 @@ async def test_a_folder_that_cannot_be_read_says_why_on_the_desk(tmp_path: Path)
     app = ReviewApp(tmp_path / "没有这个文件夹")
     async with app.run_test(size=SIZE) as pilot:
         count = app.screen.query_one("#count", WrappedText)
-        deadline = time.monotonic() + 10
-        while "无法读取" not in str(count.text):
-            assert time.monotonic() < deadline, str(count.text)
-            await pilot.pause(0.05)
+        await until(pilot, lambda: "无法读取" in str(count.text), what="the reason")
         assert "不存在" in str(count.text)

@@ -49,8 +49,9 @@ def app_command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "tui_report"]
 
 
-def start_app(tmux: Tmux, report: Path, tmp_path: Path) -> None:
-    """The real app on ``report`` in tmux session ``app`` (80×24, TERM=xterm), at its first page."""
+def start_in_tmux(tmux: Tmux, args: list[str], tmp_path: Path) -> None:
+    """The real ``tui-report ARGS…`` in tmux session ``app`` (80×24, TERM=xterm), its exit code
+    printed after it (``EXIT n``)."""
     env = {
         "TERM": "xterm",
         "LANG": "C.UTF-8",
@@ -60,7 +61,7 @@ def start_app(tmux: Tmux, report: Path, tmp_path: Path) -> None:
         "PATH": os.environ.get("PATH", ""),
     }
     env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
-    command = " ".join([*app_command(), str(report)])
+    command = " ".join([*app_command(), *args])
     tmux(
         "new-session",
         "-d",
@@ -75,6 +76,11 @@ def start_app(tmux: Tmux, report: Path, tmp_path: Path) -> None:
         *env_args,
         f"{command}; echo EXIT $?; sleep 30",
     )
+
+
+def start_app(tmux: Tmux, report: Path, tmp_path: Path) -> None:
+    """The real app on ``report`` in tmux, at its first page."""
+    start_in_tmux(tmux, [str(report)], tmp_path)
     tmux.wait_for(lambda s: "报告信息" in s and "前言" in s, "the wizard")
 
 
@@ -152,30 +158,8 @@ def test_the_review_desk_in_a_terminal_shows_every_unit_and_says_why_it_exits_1(
     for i, unit in enumerate(units):
         save_report(example.model_copy(update={"unit": unit}), folder / f"r{i:02d}.toml")
     tmux = Tmux(f"tui-report-desk-{os.getpid()}")
-    env = {
-        "TERM": "xterm",
-        "LANG": "C.UTF-8",
-        "TUI_REPORT_STATE_DIR": str(tmp_path / "state"),
-        "PYTHONPATH": str(Path(tui_report.__file__).resolve().parent.parent),
-        "PATH": os.environ.get("PATH", ""),
-    }
-    env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
-    command = " ".join([*app_command(), "review", str(folder)])
     try:
-        tmux(
-            "new-session",
-            "-d",
-            "-s",
-            "app",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "-c",
-            str(tmp_path),
-            *env_args,
-            f"{command}; echo EXIT $?; sleep 30",
-        )
+        start_in_tmux(tmux, ["review", str(folder)], tmp_path)
         screen = tmux.wait_for(lambda s: "已完成" in s and "第0号单位" in s, "the desk's rows")
         assert "汇总审核" in screen
         tmux("send-keys", "-t", "app", "End")
