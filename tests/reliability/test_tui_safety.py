@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import OptionList
 
-from app_helpers import controller
+from app_helpers import controller, showing
 from tui_report.session import EditSession
 from tui_report.storage.journal import read_journal
 from tui_report.storage.reportfile import load_report
@@ -47,7 +47,7 @@ async def until(pilot: Pilot[Any], check: Callable[[], bool], what: str, timeout
 
 
 def on(app: ReportApp, kind: type[Screen[Any]]) -> Callable[[], bool]:
-    return lambda: isinstance(app.screen, kind)
+    return showing(app, kind)
 
 
 Holder = Callable[..., subprocess.Popen[str]]
@@ -417,6 +417,7 @@ def _read_only_beside(pilot_app: ReportApp, report_file: Path) -> bool:
     controller_ = pilot_app.controller
     return (
         isinstance(pilot_app.screen, EditorScreen)
+        and pilot_app.screen.is_mounted
         and controller_ is not None
         and controller_.read_only
         and controller_.session.path == report_file

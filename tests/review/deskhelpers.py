@@ -10,6 +10,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from app_helpers import showing
 from tui_report.tui.screens.review import ReviewScreen
 
 SIZE = (80, 24)
@@ -58,4 +59,4 @@ async def open_from_desk(pilot: Pilot[Any], screen: ReviewScreen, unit_part: str
 
     await choose(pilot, screen, unit_part)
     await pilot.press("enter")
-    await until(pilot, lambda: isinstance(screen.app.screen, EditorScreen), what="the report opens")
+    await until(pilot, showing(screen.app, EditorScreen), what="the report opens")

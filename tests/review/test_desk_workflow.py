@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from app_helpers import controller
+from app_helpers import controller, showing
 from tui.helpers import type_text
 from tui_report.review.roster import RosterUnit, write_roster
 from tui_report.review.workflow import approve, comment, comment_threads, return_report, status_of, submit
@@ -211,7 +211,7 @@ async def test_a_report_opened_from_the_start_screens_desk_returns_there(
         await pilot.press("v")
         desk = await desk_of(pilot, app)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, EditorScreen), what="the report opens")
+        await until(pilot, showing(app, EditorScreen), what="the report opens")
         await pilot.press("ctrl+q")
         await until(pilot, lambda: app.screen is desk, what="back on the desk")
         await pilot.press("escape")  # the desk: back to the start screen
@@ -228,7 +228,7 @@ async def test_e_edits_after_a_confirmation_when_nobody_edits(flow: Flow) -> Non
         await pilot.press("escape")  # 取消: nothing opened
         assert top(app) is desk and app.controller is None
         await pilot.press("e", "y")
-        await until(pilot, lambda: isinstance(app.screen, EditorScreen), what="the report opens")
+        await until(pilot, showing(app, EditorScreen), what="the report opens")
         assert not controller(app).read_only
         await pilot.press("f10")  # nothing changed: back without a question, the lock released
         await until(pilot, lambda: app.screen is desk, what="back on the desk")
@@ -243,7 +243,7 @@ async def test_e_is_refused_while_someone_edits(county: County) -> None:
         await pilot.pause()
         assert app.screen is desk and app.controller is None
         await pilot.press("enter")  # read-only is always possible
-        await until(pilot, lambda: isinstance(app.screen, EditorScreen), what="the report opens")
+        await until(pilot, showing(app, EditorScreen), what="the report opens")
         assert controller(app).read_only
 
 
@@ -295,7 +295,7 @@ async def test_approve_refused_lists_the_reasons(flow: Flow) -> None:
         desk = await desk_of(pilot, app)
         await choose(pilot, desk, "高良涧")
         await pilot.press("a", "y")
-        await until(pilot, lambda: isinstance(app.screen, ReadDialog), what="the reasons")
+        await until(pilot, showing(app, ReadDialog), what="the reasons")
         dialog = app.screen
         assert isinstance(dialog, ReadDialog)
         assert "不能通过" in dialog.title_text and any("自然人" in line for line in dialog.lines)
@@ -379,7 +379,7 @@ async def test_f11_comments_on_the_text_part_or_preamble_field_shown(
         await go_to_step(pilot, app, step)
         await pilot.pause()
         await pilot.press("f11")
-        await until(pilot, lambda: isinstance(app.screen, FormDialog), what="the comment dialog")
+        await until(pilot, showing(app, FormDialog), what="the comment dialog")
         await type_text(pilot, "请核实")
         await pilot.press("enter")
         path = flow.files["卫生健康委员会"]
@@ -410,7 +410,7 @@ async def test_p_publishes_what_is_approved_and_lists_what_it_held_back(flow: Fl
         assert isinstance(app.screen, FormDialog)
         await pilot.press("f2", "f2")  # PDF → Word → 网页 (no LibreOffice needed)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ReadDialog), what="batch export's outcome")
+        await until(pilot, showing(app, ReadDialog), what="batch export's outcome")
         dialog = app.screen
         assert isinstance(dialog, ReadDialog)
         assert dialog.title_text.startswith("已发布（已审核通过） 1 份报告")
@@ -437,7 +437,7 @@ async def test_h_rolls_up_finished_work(flow: Flow, tmp_path: Path) -> None:
         assert isinstance(app.screen, FormDialog)
         await type_text(pilot, "洪泽区")
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ReadDialog), what="the roll-up's outcome")
+        await until(pilot, showing(app, ReadDialog), what="the roll-up's outcome")
         dialog = app.screen
         assert isinstance(dialog, ReadDialog)
         rolled = load_report(tmp_path / "2024年汇总报告.toml")

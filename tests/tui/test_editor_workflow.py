@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
-from app_helpers import controller
+from app_helpers import controller, showing
 from tui_report.model.report import new_report
 from tui_report.review.workflow import comment, comment_threads, return_report, status_of, submit
 from tui_report.storage.reportfile import load_report, save_report
@@ -118,7 +118,7 @@ async def test_f11_submit_refused_with_the_reasons_then_done(tmp_path: Path) -> 
         await pilot.press("f11")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, ReadDialog), "the reasons")
+        await until(pilot, showing(app, ReadDialog), "the reasons")
         dialog = app.screen
         assert isinstance(dialog, ReadDialog) and dialog.title_text.startswith("不能报送")
         assert any("自然人" in line for line in dialog.lines)
@@ -136,7 +136,7 @@ async def test_f11_submit_refused_with_the_reasons_then_done(tmp_path: Path) -> 
         )
         await until(pilot, lambda: "已报送" in title(app), "the title says 已报送")
         await pilot.press("f11", "y")  # again, unchanged: refused, saying why
-        await until(pilot, lambda: isinstance(app.screen, ReadDialog), "the refusal")
+        await until(pilot, showing(app, ReadDialog), "the refusal")
 
 
 async def test_notices_are_shown_on_the_start_screen_and_once_on_opening(
@@ -145,7 +145,7 @@ async def test_notices_are_shown_on_the_start_screen_and_once_on_opening(
     write_notice(returned.parent, "请于1月15日前报送年报", date(2099, 1, 15))
     app = make_app(returned)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, ReadDialog), "the notice on opening")
+        await until(pilot, showing(app, ReadDialog), "the notice on opening")
         dialog = app.screen
         assert isinstance(dialog, ReadDialog) and any(
             "请于1月15日前报送年报" in line for line in dialog.lines
@@ -201,12 +201,12 @@ async def test_a_second_report_of_a_unit_and_year_is_refused(
         await pilot.press("backspace", *(["backspace"] * 30))
         await type_text(pilot, "second.toml")
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the refusal naming the file")
+        await until(pilot, showing(app, ConfirmDialog), "the refusal naming the file")
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog) and str(existing) in dialog.question
         assert not (folder / "second.toml").exists()
         await pilot.press("y")  # 打开已有的报告
-        await until(pilot, lambda: isinstance(app.screen, EditorScreen), "the existing report opens")
+        await until(pilot, showing(app, EditorScreen), "the existing report opens")
         assert controller(app).session.path == existing
 
 
@@ -216,7 +216,7 @@ async def test_comments_notices_and_replies_are_shown_as_plain_text(returned: Pa
     write_notice(returned.parent, "[b]通知[/]" + hostile, None)
     app = make_app(returned)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, ReadDialog), "the notice")
+        await until(pilot, showing(app, ReadDialog), "the notice")
         dialog = app.screen
         assert isinstance(dialog, ReadDialog)
         await until(pilot, lambda: dialog.query(".read-line"), "the notice's lines")
@@ -237,7 +237,7 @@ async def test_comments_notices_and_replies_are_shown_as_plain_text(returned: Pa
 async def test_ctrl_q_says_quit_in_a_report_not_opened_from_the_desk(full_copy: Path) -> None:
     app = make_app(full_copy)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, EditorScreen), "the report")
+        await until(pilot, showing(app, EditorScreen), "the report")
         assert app.screen.active_bindings["ctrl+q"].binding.description == "退出"
 
 

@@ -19,6 +19,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets._toast import Toast
 
+from app_helpers import showing
 from tui_report.admin import doctor
 from tui_report.host.procinfo import ProcessFacts, host_name
 from tui_report.model.report import Report
@@ -116,7 +117,7 @@ async def test_new_from_last_year_shows_the_unit_and_a_taken_file_name(tmp_path:
                 break
             await pilot.press("down")
         await pilot.press("l")
-        await until(pilot, lambda: isinstance(app.screen, NewReportDialog), "the new-report dialog")
+        await until(pilot, showing(app, NewReportDialog), "the new-report dialog")
         assert app.screen.query_one("#new-unit", Input).value == HOSTILE
         app.screen.query_one("#new-file", Input).value = HOSTILE_FILE  # taken
         await pilot.click("#btn-create")
@@ -241,7 +242,7 @@ async def test_lock_dialog_shows_the_verified_name_as_it_is(tmp_path: Path) -> N
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         app.safety.ask_locked(error)
-        await until(pilot, lambda: isinstance(app.screen, LockDialog), "the lock dialog")
+        await until(pilot, showing(app, LockDialog), "the lock dialog")
         await pilot.pause()
         assert_shown_in(app, dialog_text(app), f"编辑人：{person}（zhangsan）")
         assert_nothing_raw_sent(app)
@@ -263,13 +264,13 @@ async def test_recovery_dialog_and_its_differences(tmp_path: Path) -> None:
 
     app = make_app(path)
     async with app.run_test(size=WIDE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, RecoveryDialog), "the recovery offer")
+        await until(pilot, showing(app, RecoveryDialog), "the recovery offer")
         await pilot.pause()
         guidance = app.screen.query_one(".guidance", WrappedText)
         assert_shown_in(app, guidance, "甲[/]乙[@cli")  # each change on a short line
         assert_nothing_raw_sent(app)
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(app.screen, ChangesScreen), "the differences")
+        await until(pilot, showing(app, ChangesScreen), "the differences")
         await pilot.pause()
         assert_shown(app, HOSTILE)
         for line in HOSTILE_LINES.split("\n"):
@@ -294,12 +295,12 @@ async def test_outside_change_dialog_and_its_differences(tmp_path: Path) -> None
         theirs.texts["other.main"] = HOSTILE_LINES
         save_report(theirs, path)  # a colleague's save
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, OutsideChangeDialog), "the question")
+        await until(pilot, showing(app, OutsideChangeDialog), "the question")
         await pilot.pause()
         assert_shown_in(app, app.screen.query_one(".guidance", WrappedText), "甲[/]乙[@cli")
         assert_nothing_raw_sent(app)
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(app.screen, ChangesScreen), "the differences")
+        await until(pilot, showing(app, ChangesScreen), "the differences")
         await pilot.pause()
         assert_shown(app, HOSTILE)
         for line in HOSTILE_LINES.split("\n"):
@@ -318,7 +319,7 @@ async def test_export_dialog_and_its_toast_show_the_file_name(tmp_path: Path) ->
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
         await pilot.press("f9")
-        await until(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
+        await until(pilot, showing(app, ExportDialog), "the export dialog")
         await pilot.pause()
         assert app.screen.query_one("#path", Input).value == str(target)
         assert "坏[@click=(][b]粗" in screen_text(app)  # the box: the name as it is
@@ -345,7 +346,7 @@ async def test_restore_offer_names_the_broken_file_as_it_is(tmp_path: Path) -> N
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         app.open_path(path)
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the restore offer")
+        await until(pilot, showing(app, ConfirmDialog), "the restore offer")
         await pilot.pause()
         assert_shown_in(app, dialog_text(app), HOSTILE_FILE)
         assert_nothing_raw_sent(app)
@@ -423,7 +424,7 @@ async def test_review_desk_rows_detail_and_findings(tmp_path: Path) -> None:
         table.move_cursor(row=index)
         await pilot.pause()
         await pilot.press("f3")
-        await until(pilot, lambda: isinstance(app.screen, FindingsScreen), "the findings")
+        await until(pilot, showing(app, FindingsScreen), "the findings")
         await pilot.pause()
         assert_shown(app, HOSTILE)
         assert_nothing_raw_sent(app)
