@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 import tui_report
+from reliability._helpers import run_as
 from reliability.test_two_users import Office, as_user, office, users  # noqa: F401
 from tui_report.cli import main
 from tui_report.export.pdf import find_soffice
@@ -49,24 +50,7 @@ def _command(argv: list[str]) -> Callable[[], tuple[int, str]]:
 
 
 def _as_nobody(func: Callable[[], tuple[int, str]]) -> tuple[int, str]:
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        os.close(read_fd)
-        try:
-            os.setgroups([])
-            os.setresgid(NOBODY, NOBODY, NOBODY)
-            os.setresuid(NOBODY, NOBODY, NOBODY)
-            result = func()
-        except BaseException as exc:
-            result = (99, f"{type(exc).__name__}: {exc}")
-        os.write(write_fd, json.dumps(result).encode())
-        os._exit(0)
-    os.close(write_fd)
-    with os.fdopen(read_fd, "rb") as pipe:
-        data = pipe.read()
-    os.waitpid(pid, 0)
-    code, text = json.loads(data)
+    code, text = run_as(NOBODY, NOBODY, func)
     return int(code), str(text)
 
 
