@@ -77,9 +77,7 @@ def year_folder_of(report_path: Path) -> Path:
     holds ``.review`` or a roster and nobody but its owner may write it (the strict layout), else the
     report's own folder. An operator cannot make their own unit folder pass for the year folder: the
     folder above is tried first, and a planted ``.review`` there would need write access to it."""
-    unit_folder = report_path.parent if str(report_path.parent) else Path(".")
-    above = unit_folder.absolute().parent
-    return above if _holds_year(above) else unit_folder
+    return places_of([report_path])[report_path].year_folder
 
 
 def _holds_year(folder: Path) -> bool:
@@ -99,7 +97,7 @@ def places_of(report_paths: Iterable[Path]) -> dict[Path, Place]:
     holds: dict[Path, bool] = {}
     places: dict[Path, Place] = {}
     for path in report_paths:
-        unit_folder = path.parent if str(path.parent) else Path(".")
+        unit_folder = path.parent  # "." for a bare file name
         above = unit_folder.absolute().parent
         if above not in holds:
             holds[above] = _holds_year(above)
@@ -116,7 +114,7 @@ class Place:
 
     @cached_property  # (asked three times per report by the desk; each time two absolute paths)
     def key(self) -> tuple[str, ...]:
-        unit_folder = self.report.parent if str(self.report.parent) else Path(".")
+        unit_folder = self.report.parent
         if unit_folder.absolute() == self.year_folder.absolute():
             return (self.report.name,)
         return (unit_folder.absolute().name, self.report.name)
