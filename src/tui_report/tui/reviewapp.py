@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 from pathlib import Path
 
 from textual.screen import Screen
 
-from tui_report.host.terminal import utf8_terminal_problem
 from tui_report.review.deskread import EarlyReading, start_reading
 from tui_report.tui.app import ReportApp, locale_warning
 from tui_report.tui.screens.review import ReviewScreen
@@ -78,11 +76,8 @@ class ReviewApp(ReportApp):
 def run_review_app(
     folder: Path, roster: Path | None, year: int | None, reading: EarlyReading | None = None
 ) -> int:
-    """``tui-report review DIR`` on a terminal; ``reading``: the folder's reading, started."""
-    problem = utf8_terminal_problem(sys.stdout.encoding)
-    if problem is not None:
-        print(problem, file=sys.stderr)
-        return 2
+    """``tui-report review DIR`` on a terminal; ``reading``: the folder's reading, started. The
+    caller has checked that the terminal is UTF-8 (cli/review.open_screen: before the reading)."""
     app = ReviewApp(folder, roster, year, banner=locale_warning(os.environ), reading=reading)
     try:
         app.run()
