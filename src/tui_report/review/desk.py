@@ -518,7 +518,7 @@ class FolderReading:
         review = Review(self.folder, target, rows, self.roster_path, template)
         _indicators(rows, last, review)
         records = {p: f.records for p, f in facts.items()}
-        review.uses_workflow = add_workflow(rows, today, records)
+        review.uses_workflow = add_workflow(rows, records, today)
         review.records_signatures = {p: f.records_signature for p, f in facts.items()}
         return review
 

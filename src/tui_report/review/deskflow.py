@@ -31,17 +31,15 @@ DUE_WITH_WORKFLOW = frozenset({"not_submitted", "returned"})
 
 
 def add_workflow(
-    rows: list[UnitRow],
-    today: date | None = None,
-    records: Mapping[Path, list[Record]] | None = None,
+    rows: list[UnitRow], records: Mapping[Path, list[Record]], today: date | None = None
 ) -> bool:
     """Fill in each row's workflow, duplicates, deadline and year-over-year figures; whether the
-    folder uses the workflow (any submission recorded). ``records``: each file's records, when the
-    caller has read them already (review/deskfacts.py)."""
+    folder uses the workflow (any submission recorded). ``records``: each file's records as the
+    reading gathered them (review/deskfacts.py); a file it lacks has its records read here."""
     for row in rows:
         if row.path is None:
             continue
-        found = records.get(row.path) if records is not None else None
+        found = records.get(row.path)
         if found is None:
             found = read_records(place_of(row.path))
         row.workflow = workflow_of(found, row.fingerprint)
